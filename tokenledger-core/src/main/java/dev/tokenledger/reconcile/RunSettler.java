@@ -35,6 +35,11 @@ public final class RunSettler {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  /** The settings in force. */
+  public ReconcileSettings settings() {
+    return settings;
+  }
+
   /** Where the run stands at {@code now}. */
   public Assessment assess(RunHistory history, Instant now) {
     Objects.requireNonNull(history, "history");
