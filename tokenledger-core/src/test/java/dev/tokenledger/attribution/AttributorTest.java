@@ -447,6 +447,39 @@ class AttributorTest {
   }
 
   @Test
+  void theWorkedExampleInDocsAttributionMdHolds() {
+    List<UsageRow> rows =
+        List.of(
+            row("10:01:00", "key_a", "gpt-4o-mini", 1000, 0),
+            row("10:02:00", "key_a", "gpt-4o-mini", 600, 0),
+            row("10:03:00", "key_a", "gpt-4o-mini", 2000, 0));
+    RunWindow a =
+        run(
+            "A",
+            "key_a",
+            "10:01:00",
+            "10:02:30",
+            step("a1", "10:01:00", "10:01:40"),
+            step("a2", "10:01:40", "10:02:30"));
+    RunWindow b = run("B", "key_a", "10:02:40", "10:03:50");
+
+    AttributionResult result = attributor.attribute(rows, List.of(a, b));
+
+    RunAttribution ra = result.run("A").orElseThrow();
+    RunAttribution rb = result.run("B").orElseThrow();
+    assertThat(List.of(ra.total().input(), ra.lowerBound().input(), ra.upperBound().input()))
+        .containsExactly(1400L, 1000L, 1600L);
+    assertThat(List.of(rb.total().input(), rb.lowerBound().input(), rb.upperBound().input()))
+        .containsExactly(2200L, 2000L, 2600L);
+    StepAttribution a1 = ra.step("a1").orElseThrow();
+    StepAttribution a2 = ra.step("a2").orElseThrow();
+    assertThat(List.of(a1.total().input(), a1.lowerBound().input(), a1.upperBound().input()))
+        .containsExactly(667L, 0L, 1000L);
+    assertThat(List.of(a2.total().input(), a2.lowerBound().input(), a2.upperBound().input()))
+        .containsExactly(733L, 0L, 1600L);
+  }
+
+  @Test
   void badInputIsRefusedWithAMessageNamingTheProblem() {
     assertThatThrownBy(
             () -> new UsageRow(at("10:00:30"), "key_a", "m", null, null, null, TokenCounts.ZERO))
