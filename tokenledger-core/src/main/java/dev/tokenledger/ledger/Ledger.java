@@ -57,6 +57,7 @@ public final class Ledger implements AutoCloseable {
   private final Duration staleAfter;
   private final Consumer<String> warnings;
   private final LivenessProbe liveness;
+  private final String localHost;
   private final SecureRandom random = new SecureRandom();
   private final Set<Heartbeating> open = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService heartbeats;
@@ -68,6 +69,7 @@ public final class Ledger implements AutoCloseable {
     this.staleAfter = b.staleAfter;
     this.warnings = b.warnings;
     this.liveness = b.liveness;
+    this.localHost = b.localHost;
   }
 
   /** Opens (and creates or migrates) the ledger at {@code location} with the default settings. */
@@ -779,7 +781,7 @@ public final class Ledger implements AutoCloseable {
    * tell, and it is taken as alive.
    */
   private boolean writerAlive(ProcessIdentity writer, Instant heartbeatAt, Instant now) {
-    if (writer != null && writer.host().equals(ProcessIdentity.localHost())) {
+    if (writer != null && writer.host().equals(localHost)) {
       return liveness.isAlive(writer);
     }
     if (heartbeatAt != null) {
@@ -926,6 +928,7 @@ public final class Ledger implements AutoCloseable {
     private Duration staleAfter = Duration.ofMinutes(3);
     private Consumer<String> warnings = System.err::println;
     private LivenessProbe liveness = LivenessProbe.system();
+    private String localHost = ProcessIdentity.localHost();
 
     private Builder(LedgerLocation location) {
       this.location = Objects.requireNonNull(location, "location");
@@ -968,6 +971,12 @@ public final class Ledger implements AutoCloseable {
 
     Builder liveness(LivenessProbe value) {
       this.liveness = Objects.requireNonNull(value, "liveness");
+      return this;
+    }
+
+    /** The host this reader is on (tests play a reader on another machine). */
+    Builder localHost(String value) {
+      this.localHost = Objects.requireNonNull(value, "localHost");
       return this;
     }
 
