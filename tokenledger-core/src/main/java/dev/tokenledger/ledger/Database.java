@@ -219,6 +219,7 @@ final class Database implements AutoCloseable {
           .locations("classpath:" + MIGRATIONS)
           .placeholders(Map.of("id_column", dialect.idColumn))
           .failOnMissingLocations(true)
+          .loggers("slf4j")
           .load()
           .migrate();
     } catch (FlywayException e) {
