@@ -14,12 +14,12 @@ import picocli.CommandLine;
  * The command line's time syntax: durations {@code 30s 10m 2h 1d} (a bare number means seconds),
  * instants as ISO-8601 ({@code 2025-10-27T10:00:00Z}, an offset is allowed) or epoch seconds.
  */
-final class TimeConverters {
+public final class TimeConverters {
   private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
 
   private TimeConverters() {}
 
-  static Duration parseDuration(String text) {
+  public static Duration parseDuration(String text) {
     Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new CommandLine.TypeConversionException(
@@ -34,7 +34,7 @@ final class TimeConverters {
     };
   }
 
-  static Instant parseInstant(String text) {
+  public static Instant parseInstant(String text) {
     String t = text.strip();
     if (t.matches("\\d{1,12}")) {
       return Instant.ofEpochSecond(Long.parseLong(t));
@@ -55,7 +55,7 @@ final class TimeConverters {
   }
 
   /** picocli converter for durations. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       return parseDuration(value);
@@ -63,7 +63,7 @@ final class TimeConverters {
   }
 
   /** picocli converter for instants. */
-  static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
+  public static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
     @Override
     public Instant convert(String value) {
       return parseInstant(value);

@@ -1,5 +1,6 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.cli.sim.SimCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -11,6 +12,7 @@ public final class TokenLedgerCli {
   public static CommandLine commandLine(CliEnvironment environment) {
     ErrorHandler errors = new ErrorHandler();
     CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
+    cli.addSubcommand(SimCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     completion
