@@ -1,0 +1,19 @@
+package dev.tokenledger.ledger;
+
+import dev.tokenledger.TokenLedgerException;
+
+/**
+ * The ledger could not be opened, read or written (a locked or read-only file, an unreachable
+ * database, a run that does not exist). The message names the ledger and what failed.
+ */
+public class LedgerException extends TokenLedgerException {
+  private static final long serialVersionUID = 1L;
+
+  public LedgerException(String message) {
+    super(message);
+  }
+
+  public LedgerException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.tokenledger.ledger;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * A run this process is recording, from {@link Ledger#startRun(RunSpec)}: open steps with {@link
+ * #step(String)}, and close it (try-with-resources) to end it on the ledger's clock.
+ *
+ * <pre>{@code
+ * try (Run run = ledger.startRun(RunSpec.builder("chatdev").experiment("e1").build())) {
+ *   try (Step step = run.step("create entity")) {
+ *     // call the framework
+ *   }
+ * }
+ * }</pre>
+ */
+public final class Run implements AutoCloseable, Ledger.Heartbeating {
+  private final Ledger ledger;
+  private final String id;
+  private Integer exitCode;
+  private boolean closed;
+
+  Run(Ledger ledger, String id) {
+    this.ledger = ledger;
+    this.id = id;
+  }
+
+  /** The run's id in the ledger. */
+  public String id() {
+    return id;
+  }
+
+  /** The run as the ledger holds it now. */
+  public RunRecord record() {
+    return ledger.run(id);
+  }
+
+  /** Starts the next step, named {@code name}, now. */
+  public Step step(String name) {
+    return ledger.startStep(id, null, name);
+  }
+
+  /** Starts step {@code index}, named {@code name}, now. */
+  public Step step(int index, String name) {
+    return ledger.startStep(id, index, name);
+  }
+
+  /** The exit code to record when the run ends (none by default). */
+  public void exitCode(int code) {
+    this.exitCode = code;
+  }
+
+  /** Ends the run now; a second call does nothing. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    ledger.unregister(this);
+    ledger.endRun(id, exitCode, ledger.clock().instant());
+  }
+
+  @Override
+  public void heartbeat(Connection c, Instant now) throws SQLException {
+    ledger.heartbeatRun(c, id, now);
+  }
+}

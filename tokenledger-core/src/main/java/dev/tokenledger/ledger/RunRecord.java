@@ -1,0 +1,43 @@
+package dev.tokenledger.ledger;
+
+import java.time.Instant;
+
+/**
+ * A run as the ledger holds it, with its status as a reader sees it now: a run whose writer died is
+ * {@link RecordingStatus#INTERRUPTED} and ends at {@link #lastSeenAt()}.
+ *
+ * @param endedAt the stored end; null while recording and for a run interrupted but not closed
+ * @param lastSeenAt the last time the run's writers were heard from (step changes, heartbeats)
+ * @param writer the process that owns the run, null when unknown (imports)
+ */
+public record RunRecord(
+    String id,
+    String experiment,
+    String framework,
+    String label,
+    String apiKeyId,
+    String keyFingerprint,
+    String projectId,
+    String modelHint,
+    Instant startedAt,
+    Instant endedAt,
+    Instant lastSeenAt,
+    Integer exitCode,
+    RecordingStatus status,
+    ProcessIdentity writer,
+    String source,
+    String externalId,
+    String sourcePath,
+    String reconcileStatus) {
+
+  /**
+   * Where the run's window ends: its end, the last time it was seen when interrupted, null while it
+   * is still recording.
+   */
+  public Instant effectiveEnd() {
+    if (endedAt != null) {
+      return endedAt;
+    }
+    return status == RecordingStatus.INTERRUPTED ? lastSeenAt : null;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.tokenledger.ledger;
+
+import java.time.Instant;
+
+/**
+ * A step of a run as the ledger holds it, with its status as a reader sees it now.
+ *
+ * @param lastSeenAt the last time the step's writer was heard from
+ */
+public record StepRecord(
+    String runId,
+    int index,
+    String name,
+    Instant startedAt,
+    Instant endedAt,
+    Instant lastSeenAt,
+    Integer exitCode,
+    RecordingStatus status,
+    ProcessIdentity writer) {
+
+  /** Where the step's window ends: its end, its last sign of life when interrupted, or null. */
+  public Instant effectiveEnd() {
+    if (endedAt != null) {
+      return endedAt;
+    }
+    return status == RecordingStatus.INTERRUPTED ? lastSeenAt : null;
+  }
+}

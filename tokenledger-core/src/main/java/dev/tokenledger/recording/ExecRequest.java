@@ -1,0 +1,48 @@
+package dev.tokenledger.recording;
+
+import dev.tokenledger.config.ApiKey;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One command to run and record as a step: the framework and its key, the run it belongs to (an
+ * existing one, or a new one when {@code runId} is null), the step, and the command with the
+ * environment and folder it runs in.
+ *
+ * @param apiKeyId the framework key's id ({@code key_…}) if known
+ * @param runId the run to add the step to; null starts a new run that ends with the command
+ * @param stepIndex null takes the run's next index
+ * @param stepName null names the step after the program
+ * @param environment the variables the command inherits (the framework key is added as {@code
+ *     OPENAI_API_KEY}; other keys are removed)
+ */
+public record ExecRequest(
+    String framework,
+    ApiKey key,
+    String apiKeyId,
+    String experiment,
+    String label,
+    String runId,
+    Integer stepIndex,
+    String stepName,
+    boolean fence,
+    List<String> command,
+    Map<String, String> environment,
+    Path workingDirectory) {
+
+  public ExecRequest {
+    Objects.requireNonNull(framework, "framework");
+    Objects.requireNonNull(key, "key");
+    command = List.copyOf(command);
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("a command to run is required after --");
+    }
+    environment = Map.copyOf(environment);
+    Objects.requireNonNull(workingDirectory, "workingDirectory");
+    if (stepIndex != null && stepIndex < 1) {
+      throw new IllegalArgumentException("step index must be 1 or more but was " + stepIndex);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.tokenledger.recording;
+
+import java.util.List;
+
+/**
+ * What an import did: runs added, runs found already recorded, steps added, and every run it could
+ * not take with the reason (a broken file, no usable timestamps).
+ *
+ * @param runIds the ledger ids of every run imported or already present, in the order read
+ */
+public record ImportReport(
+    int runsAdded,
+    int runsAlreadyPresent,
+    int stepsAdded,
+    List<String> runIds,
+    List<String> problems) {
+
+  public ImportReport {
+    runIds = List.copyOf(runIds);
+    problems = List.copyOf(problems);
+  }
+}

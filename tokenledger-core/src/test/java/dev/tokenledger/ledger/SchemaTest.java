@@ -1,0 +1,93 @@
+package dev.tokenledger.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The one migration script works on both databases, and the code knows its newest version. */
+class SchemaTest {
+  @TempDir Path dir;
+
+  @Test
+  void theSchemaVersionConstantIsTheNewestScript() throws Exception {
+    Path scripts =
+        Path.of(
+            Objects.requireNonNull(getClass().getClassLoader().getResource(Database.MIGRATIONS))
+                .toURI());
+    Pattern name = Pattern.compile("V(\\d+)__.*\\.sql");
+    int newest;
+    try (Stream<Path> files = Files.list(scripts)) {
+      newest =
+          files
+              .map(p -> name.matcher(p.getFileName().toString()))
+              .filter(Matcher::matches)
+              .mapToInt(m -> Integer.parseInt(m.group(1)))
+              .max()
+              .orElseThrow();
+    }
+    assertThat(Database.SCHEMA_VERSION).isEqualTo(newest);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void everyTableTakesARowOfWhatLaterFiguresNeed(Backend backend)
+      throws URISyntaxException, Exception {
+    LedgerLocation location = backend.newLocation(dir);
+    Ledger.open(location).close();
+    List<String> inserts =
+        List.of(
+            "INSERT INTO runs (id, framework, started_at, last_seen_at, status, source, created_at)"
+                + " VALUES ('r1', 'chatdev', '2025-10-27T10:00:00.000000Z',"
+                + " '2025-10-27T10:00:00.000000Z', 'ended', 'api', '2025-10-27T10:00:00.000000Z')",
+            "INSERT INTO steps (run_id, step_index, started_at, last_seen_at, status)"
+                + " VALUES ('r1', 1, '2025-10-27T10:00:00.000000Z', '2025-10-27T10:00:00.000000Z',"
+                + " 'ended')",
+            "INSERT INTO usage_reads (endpoint, bucket_width, window_start, window_end, fetched_at,"
+                + " http_requests, status) VALUES ('completions', '1m', 'a', 'b', 'c', 2, 'ok')",
+            "INSERT INTO usage_buckets (read_id, bucket_start, bucket_end, api_key_id, model,"
+                + " batch, input_tokens, input_cached_tokens, output_tokens, num_model_requests)"
+                + " VALUES (1, 'a', 'b', 'key_1', 'gpt-4o-mini', 0, 9000000000, 10, 20, 1)",
+            "INSERT INTO reconcile_attempts (run_id, attempted_at, read_id, status, stable_reads)"
+                + " VALUES ('r1', 'c', 1, 'settling', 1)",
+            "INSERT INTO attributions (read_id, reconcile_attempt_id, run_id, step_index,"
+                + " exactness, shared_minutes, computed_at) VALUES (1, 1, 'r1', 1, 'apportioned',"
+                + " 2, 'c')",
+            "INSERT INTO unattributed_usage (read_id, api_key_id, bucket_start, bucket_end)"
+                + " VALUES (1, 'key_1', 'a', 'b')",
+            "INSERT INTO request_usage (run_id, step_index, completed_at, source, external_id,"
+                + " recorded_at) VALUES ('r1', 1, 'c', 'proxy', 'chatcmpl-1', 'c')",
+            "INSERT INTO price_tables (version, source, loaded_at) VALUES ('abc', 'litellm', 'c')",
+            "INSERT INTO cost_rows (read_id, bucket_start, bucket_end, amount, currency)"
+                + " VALUES (1, 'a', 'b', '0.000123456789012345678901', 'usd')",
+            "INSERT INTO cost_estimates (attribution_id, run_id, source, price_version, amount,"
+                + " computed_at) VALUES (1, 'r1', 'usage-x-price', 'abc', '1.5', 'c')");
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement()) {
+      for (String insert : inserts) {
+        assertThat(s.executeUpdate(insert)).as(insert).isEqualTo(1);
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT input_tokens, (SELECT amount FROM cost_rows) FROM usage_buckets")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(9_000_000_000L);
+        assertThat(rs.getString(2)).isEqualTo("0.000123456789012345678901");
+      }
+    }
+  }
+}
