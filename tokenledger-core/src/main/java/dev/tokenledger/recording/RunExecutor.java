@@ -1,10 +1,13 @@
 package dev.tokenledger.recording;
 
+import dev.tokenledger.attribution.MinuteFence;
+import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.KeyActivity;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.Run;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.Step;
+import dev.tokenledger.openai.Sleeper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,9 +30,6 @@ import java.util.function.Supplier;
 public final class RunExecutor {
   /** Exit code when the command cannot be started (as a shell reports a missing command). */
   public static final int CANNOT_START = 127;
-
-  private static final List<String> USAGE_KEY_VARIABLES =
-      List.of("OPENAI_ADMIN_KEY", "OPENAI_API_KEY_USAGE_TRACKING", "OPEN_AI_KEY_ADM");
 
   /** Where the child's standard streams go: the caller's own, or files and pipes in tests. */
   public record Streams(
@@ -54,7 +54,7 @@ public final class RunExecutor {
 
   /**
    * @param ledgerOpener opens the ledger; if it throws, the command runs unrecorded
-   * @param sleeper waits for minute fences on {@code clock}
+   * @param sleeper waits for minute fences (tests move {@code clock} instead)
    * @param err where warnings and fencing notes go
    * @param onStart told about the child once it runs (to forward signals to it)
    */
@@ -141,7 +141,7 @@ public final class RunExecutor {
               + " are recording with the same key; fencing cannot separate windows that overlap");
     }
     Instant now = clock.instant();
-    Instant start = MinuteFence.earliestStart(now, activity.lastWindowEnd());
+    Instant start = MinuteFence.earliestStart(activity.lastWindowEnd(), now);
     if (!start.isAfter(now)) {
       return;
     }
@@ -155,7 +155,7 @@ public final class RunExecutor {
             + request.key().redacted());
     err.flush();
     try {
-      sleeper.sleepUntil(start);
+      sleeper.sleep(Duration.between(now, start));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -201,7 +201,7 @@ public final class RunExecutor {
     env.keySet()
         .removeIf(
             name ->
-                USAGE_KEY_VARIABLES.contains(name)
+                TokenLedgerConfig.USAGE_KEY_VARIABLES.contains(name)
                     || (name.startsWith("OPENAI_API_KEY_") && !name.endsWith("_ID")));
     env.put("OPENAI_API_KEY", request.key().revealForChildProcess());
     if (step != null) {

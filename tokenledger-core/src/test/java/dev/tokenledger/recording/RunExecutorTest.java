@@ -53,7 +53,7 @@ class RunExecutorTest {
     return new RunExecutor(
         opener,
         clock,
-        deadline -> clock.set(deadline),
+        wait -> clock.advance(wait),
         new PrintWriter(err, true),
         new RunExecutor.Streams(
             ProcessBuilder.Redirect.from(nullFile()),
