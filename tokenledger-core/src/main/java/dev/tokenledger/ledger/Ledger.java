@@ -92,6 +92,11 @@ public final class Ledger implements AutoCloseable {
     return clock;
   }
 
+  /** What {@code tokenledger reconcile} stores in this ledger: claims, reads and figures. */
+  public ReconcileStore reconcileStore() {
+    return new ReconcileStore(this, db, clock, liveness, localHost);
+  }
+
   // ---------------------------------------------------------------- Java API for harnesses
 
   /**
@@ -671,8 +676,8 @@ public final class Ledger implements AutoCloseable {
     return picked;
   }
 
-  private List<RunRecord> selectRuns(
-      Connection c, String whereAndOrder, List<Object> args, Integer limit) throws SQLException {
+  List<RunRecord> selectRuns(Connection c, String whereAndOrder, List<Object> args, Integer limit)
+      throws SQLException {
     List<RunRow> rows = new ArrayList<>();
     String sql =
         "SELECT "
@@ -709,12 +714,16 @@ public final class Ledger implements AutoCloseable {
   }
 
   private List<StepRecord> readSteps(Connection c, String runId) throws SQLException {
+    return selectSteps(c, "WHERE run_id = ? ORDER BY step_index", List.of(runId));
+  }
+
+  List<StepRecord> selectSteps(Connection c, String whereAndOrder, List<Object> args)
+      throws SQLException {
     List<StepRecord> out = new ArrayList<>();
     Instant now = clock.instant();
     try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT " + STEP_COLUMNS + " FROM steps WHERE run_id = ? ORDER BY step_index")) {
-      bind(ps, runId);
+        c.prepareStatement("SELECT " + STEP_COLUMNS + " FROM steps " + whereAndOrder)) {
+      bind(ps, args.toArray());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(toRecord(StepRow.of(rs), now));

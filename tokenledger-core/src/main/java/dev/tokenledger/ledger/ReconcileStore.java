@@ -1,0 +1,1027 @@
+package dev.tokenledger.ledger;
+
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.UsageLine;
+import dev.tokenledger.attribution.UsageRow;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@code tokenledger reconcile} keeps in the ledger (DESIGN.md §5, §7): claims on runs so two
+ * reconcilers never work on one run at once, every usage read with its raw rows, and per attempt
+ * the figures of a run and its steps with where they came from. Obtained from {@link
+ * Ledger#reconcileStore()}; every method is one transaction.
+ */
+public final class ReconcileStore {
+  /** Claims older than this are free for anyone: 30 minutes. */
+  public static final Duration DEFAULT_LEASE = Duration.ofMinutes(30);
+
+  private static final int CHUNK = 500;
+  private static final String ATTEMPT_COLUMNS =
+      "id, run_id, attempted_at, input_tokens, input_cached_tokens, output_tokens,"
+          + " num_model_requests, status, error, stable_reads";
+
+  private final Ledger ledger;
+  private final Database db;
+  private final Clock clock;
+  private final LivenessProbe liveness;
+  private final String localHost;
+  private final SecureRandom random = new SecureRandom();
+
+  ReconcileStore(
+      Ledger ledger, Database db, Clock clock, LivenessProbe liveness, String localHost) {
+    this.ledger = ledger;
+    this.db = db;
+    this.clock = clock;
+    this.liveness = liveness;
+    this.localHost = localHost;
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /**
+   * Which runs a pass looks at: the given ids (any status), or else every run of the experiment and
+   * framework (either may be null) that is not final, final ones too when {@code includeFinal}.
+   */
+  public record RunSelection(
+      List<String> runIds, String experiment, String framework, boolean includeFinal) {
+    public RunSelection {
+      runIds = List.copyOf(runIds);
+    }
+
+    /** Every run not yet final. */
+    public static RunSelection notFinal() {
+      return new RunSelection(List.of(), null, null, false);
+    }
+  }
+
+  /**
+   * The runs one reconciler holds: {@code claimed} are its own until {@link #storeSettlement} or
+   * {@link #release}; {@code busy} were held by another reconciler that is alive.
+   */
+  public record Claim(String holder, List<String> claimed, List<String> busy) {
+    public Claim {
+      Objects.requireNonNull(holder, "holder");
+      claimed = List.copyOf(claimed);
+      busy = List.copyOf(busy);
+    }
+  }
+
+  /**
+   * One stored settle attempt of a run.
+   *
+   * @param counts the run's figures, null when the attempt failed
+   * @param status the status stored with it ({@code pending}, {@code settling}, …)
+   * @param error why it failed, or null
+   */
+  public record Attempt(
+      long id,
+      String runId,
+      Instant attemptedAt,
+      TokenCounts counts,
+      String status,
+      String error,
+      int stableReads) {}
+
+  /** Everything settling needs to know about a run: the run, its steps, its attempts so far. */
+  public record RunState(
+      RunRecord run,
+      List<StepRecord> steps,
+      List<Attempt> attempts,
+      Instant acceptedAt,
+      TokenCounts localCounts) {
+    public RunState {
+      steps = List.copyOf(steps);
+      attempts = List.copyOf(attempts);
+    }
+  }
+
+  /** One locally recorded model response of a run (a metering proxy, a hook, an import). */
+  public record RequestUsage(
+      String runId,
+      Integer stepIndex,
+      String endpoint,
+      String model,
+      Instant at,
+      TokenCounts counts) {}
+
+  /**
+   * A usage read to store: which endpoint and window were asked with which query, when, how many
+   * HTTP requests it took, and the error that stopped it (null when it succeeded).
+   */
+  public record ReadRecord(
+      String endpoint,
+      String bucketWidth,
+      Instant windowStart,
+      Instant windowEnd,
+      String groupBy,
+      List<String> apiKeyIds,
+      String query,
+      Instant fetchedAt,
+      int httpRequests,
+      String error,
+      String passId) {
+    public ReadRecord {
+      Objects.requireNonNull(endpoint, "endpoint");
+      Objects.requireNonNull(windowStart, "windowStart");
+      Objects.requireNonNull(windowEnd, "windowEnd");
+      Objects.requireNonNull(fetchedAt, "fetchedAt");
+      apiKeyIds = List.copyOf(apiKeyIds);
+    }
+  }
+
+  /** A stored read, as provenance shows it. */
+  public record StoredRead(
+      long id,
+      String endpoint,
+      Instant windowStart,
+      Instant windowEnd,
+      Instant fetchedAt,
+      int httpRequests,
+      String error,
+      String query) {}
+
+  /** The signed change of each counter since the previous successful read. */
+  public record Change(long input, long cachedInput, long output, long requests) {}
+
+  /**
+   * A run's or step's total in one attempt.
+   *
+   * @param stepIndex null for the run, 0 for the run's usage outside every step, else the step
+   */
+  public record Figure(
+      Integer stepIndex,
+      TokenCounts total,
+      boolean apportioned,
+      TokenCounts lowerBound,
+      TokenCounts upperBound,
+      int sharedMinutes) {}
+
+  /** A run's or step's share of one line (model, tier, batch, project) of one read. */
+  public record Line(
+      long readId,
+      Integer stepIndex,
+      String endpoint,
+      UsageLine line,
+      TokenCounts counts,
+      boolean apportioned,
+      int sharedMinutes,
+      long sharedTokens) {}
+
+  /** A minute a run (step null) or step shared with others of its key. */
+  public record SharedMinute(
+      Integer stepIndex,
+      String endpoint,
+      Instant minute,
+      List<String> otherRunIds,
+      List<String> otherStepIndexes,
+      TokenCounts bucket,
+      TokenCounts share) {
+    public SharedMinute {
+      otherRunIds = List.copyOf(otherRunIds);
+      otherStepIndexes = List.copyOf(otherStepIndexes);
+    }
+  }
+
+  /**
+   * One attempt to store for a claimed run: successful ({@code counts} set, with figures, lines and
+   * shared minutes) or failed ({@code error} set).
+   */
+  public record AttemptRecord(
+      String runId,
+      Instant attemptedAt,
+      List<Long> readIds,
+      TokenCounts counts,
+      String error,
+      String status,
+      Change change,
+      int stableReads,
+      List<Figure> figures,
+      List<Line> lines,
+      List<SharedMinute> sharedMinutes) {
+    public AttemptRecord {
+      Objects.requireNonNull(runId, "runId");
+      Objects.requireNonNull(attemptedAt, "attemptedAt");
+      Objects.requireNonNull(status, "status");
+      if ((counts == null) == (error == null)) {
+        throw new IllegalArgumentException(
+            "an attempt of run " + runId + " has either counts or an error");
+      }
+      readIds = List.copyOf(readIds);
+      figures = List.copyOf(figures);
+      lines = List.copyOf(lines);
+      sharedMinutes = List.copyOf(sharedMinutes);
+    }
+  }
+
+  /** Usage of a key in a minute no run of the key covered, found in read {@code readId}. */
+  public record Unattributed(long readId, UsageRow row) {}
+
+  /**
+   * What one pass stores at its end, in one transaction: the attempts of the runs it read, the
+   * status of claimed runs it did not read (time moves runs from pending on), and unattributed
+   * usage.
+   */
+  public record Settlement(
+      List<AttemptRecord> attempts, Map<String, String> statuses, List<Unattributed> unattributed) {
+    public Settlement {
+      attempts = List.copyOf(attempts);
+      statuses = Map.copyOf(statuses);
+      unattributed = List.copyOf(unattributed);
+    }
+  }
+
+  /**
+   * A run's reconciliation as {@code run show} tells it: every attempt, and the figures of the
+   * latest successful one with the reads it came from and the minutes it shared.
+   *
+   * @param figuresFrom the latest successful attempt, or null when none succeeded
+   */
+  public record Reconciliation(
+      List<Attempt> attempts,
+      Attempt figuresFrom,
+      List<Figure> figures,
+      List<StoredRead> reads,
+      List<SharedMinute> sharedMinutes,
+      Instant acceptedAt) {
+    public Reconciliation {
+      attempts = List.copyOf(attempts);
+      figures = List.copyOf(figures);
+      reads = List.copyOf(reads);
+      sharedMinutes = List.copyOf(sharedMinutes);
+    }
+
+    /** The latest attempt, failed or not; null when there is none. */
+    public Attempt latest() {
+      return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    }
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  /** The runs {@code selection} names, oldest first. */
+  public List<RunRecord> candidates(RunSelection selection) {
+    StringBuilder where = new StringBuilder("WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (!selection.runIds().isEmpty()) {
+      where.append(" AND id IN (").append(placeholders(selection.runIds().size())).append(')');
+      args.addAll(selection.runIds());
+    }
+    if (selection.experiment() != null) {
+      where.append(" AND experiment = ?");
+      args.add(selection.experiment());
+    }
+    if (selection.framework() != null) {
+      where.append(" AND framework = ?");
+      args.add(selection.framework());
+    }
+    if (selection.runIds().isEmpty() && !selection.includeFinal()) {
+      where.append(" AND reconcile_status <> 'final'");
+    }
+    return db.read(
+        "cannot list the runs to reconcile",
+        c -> ledger.selectRuns(c, where + " ORDER BY started_at, id", args, null));
+  }
+
+  /**
+   * The runs of keys {@code apiKeyIds} whose window may reach into {@code [from, to)}: every run
+   * that started before {@code to} and had not ended before {@code from}, settled or not.
+   */
+  public List<RunRecord> runsOfKeys(Collection<String> apiKeyIds, Instant from, Instant to) {
+    List<RunRecord> out = new ArrayList<>();
+    for (List<String> chunk : chunks(apiKeyIds)) {
+      List<Object> args = new ArrayList<>(chunk);
+      args.add(Timestamps.format(to));
+      args.add(Timestamps.format(from));
+      out.addAll(
+          db.read(
+              "cannot read the runs of the keys read",
+              c ->
+                  ledger.selectRuns(
+                      c,
+                      "WHERE api_key_id IN ("
+                          + placeholders(chunk.size())
+                          + ") AND started_at < ? AND (ended_at IS NULL OR ended_at >= ?)"
+                          + " ORDER BY started_at, id",
+                      args,
+                      null)));
+    }
+    out.removeIf(r -> r.effectiveEnd() != null && r.effectiveEnd().isBefore(from));
+    return out;
+  }
+
+  /** Runs, steps, attempts, acceptance and local counts of {@code runIds}, in the given order. */
+  public List<RunState> states(Collection<String> runIds) {
+    Map<String, RunRecord> runs = new HashMap<>();
+    Map<String, List<StepRecord>> steps = new HashMap<>();
+    Map<String, List<Attempt>> attempts = new HashMap<>();
+    Map<String, Instant> accepted = new HashMap<>();
+    Map<String, TokenCounts> local = new HashMap<>();
+    for (List<String> chunk : chunks(runIds)) {
+      String in = "(" + placeholders(chunk.size()) + ")";
+      List<Object> args = new ArrayList<>(chunk);
+      db.read(
+          "cannot read the runs to reconcile",
+          c -> {
+            for (RunRecord r : ledger.selectRuns(c, "WHERE id IN " + in, args, null)) {
+              runs.put(r.id(), r);
+            }
+            for (StepRecord s :
+                ledger.selectSteps(
+                    c, "WHERE run_id IN " + in + " ORDER BY run_id, step_index", args)) {
+              steps.computeIfAbsent(s.runId(), k -> new ArrayList<>()).add(s);
+            }
+            for (Attempt a :
+                selectAttempts(
+                    c, "WHERE run_id IN " + in + " ORDER BY run_id, attempted_at, id", args)) {
+              attempts.computeIfAbsent(a.runId(), k -> new ArrayList<>()).add(a);
+            }
+            query(
+                c,
+                "SELECT id, accepted_at FROM runs WHERE accepted_at IS NOT NULL AND id IN " + in,
+                args,
+                rs -> accepted.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
+            query(
+                c,
+                "SELECT run_id, SUM(input_tokens), SUM(input_cached_tokens), SUM(output_tokens),"
+                    + " SUM(num_model_requests) FROM request_usage WHERE run_id IN "
+                    + in
+                    + " GROUP BY run_id",
+                args,
+                rs ->
+                    local.put(
+                        rs.getString(1),
+                        new TokenCounts(
+                            rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))));
+            return null;
+          });
+    }
+    List<RunState> out = new ArrayList<>();
+    for (String id : new LinkedHashSet<>(runIds)) {
+      RunRecord run = runs.get(id);
+      if (run != null) {
+        out.add(
+            new RunState(
+                run,
+                steps.getOrDefault(id, List.of()),
+                attempts.getOrDefault(id, List.of()),
+                accepted.get(id),
+                local.get(id)));
+      }
+    }
+    return out;
+  }
+
+  /** The locally recorded responses of {@code runIds}. */
+  public List<RequestUsage> requestUsage(Collection<String> runIds) {
+    List<RequestUsage> out = new ArrayList<>();
+    for (List<String> chunk : chunks(runIds)) {
+      db.read(
+          "cannot read local request counts",
+          c -> {
+            query(
+                c,
+                "SELECT run_id, step_index, endpoint, model, completed_at, input_tokens,"
+                    + " input_cached_tokens, output_tokens, num_model_requests FROM request_usage"
+                    + " WHERE run_id IN ("
+                    + placeholders(chunk.size())
+                    + ") ORDER BY completed_at, id",
+                new ArrayList<>(chunk),
+                rs -> {
+                  int step = rs.getInt(2);
+                  Integer stepIndex = rs.wasNull() ? null : step;
+                  out.add(
+                      new RequestUsage(
+                          rs.getString(1),
+                          stepIndex,
+                          rs.getString(3),
+                          rs.getString(4),
+                          Timestamps.parse(rs.getString(5)),
+                          counts(rs, 6)));
+                });
+            return null;
+          });
+    }
+    return out;
+  }
+
+  /**
+   * Records locally metered responses (a metering proxy, a hook, an import) from {@code source}:
+   * exact by construction, they split minutes that metered runs share.
+   */
+  public void recordRequestUsage(String source, List<RequestUsage> requests) {
+    Objects.requireNonNull(source, "source");
+    db.inTransaction(
+        "cannot record local request counts",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO request_usage (run_id, step_index, endpoint, model, completed_at,"
+                      + " input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
+                      + " source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            String now = Timestamps.format(clock.instant());
+            for (RequestUsage r : requests) {
+              Ledger.bind(
+                  ps,
+                  r.runId(),
+                  r.stepIndex(),
+                  r.endpoint(),
+                  r.model(),
+                  Timestamps.format(r.at()),
+                  r.counts().input(),
+                  r.counts().cachedInput(),
+                  r.counts().output(),
+                  r.counts().requests(),
+                  source,
+                  now);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Records that a person accepted run {@code runId}'s figures at {@code at} ({@code reconcile
+   * --accept}).
+   */
+  public void accept(String runId, Instant at) {
+    db.inTransaction(
+        "cannot accept run " + runId,
+        c -> {
+          if (Ledger.update(
+                  c, "UPDATE runs SET accepted_at = ? WHERE id = ?", Timestamps.format(at), runId)
+              == 0) {
+            throw new LedgerException(
+                "no run '"
+                    + runId
+                    + "' in the ledger "
+                    + db.location().displayName()
+                    + "; 'tokenledger run list' shows the runs");
+          }
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- claims
+
+  /**
+   * Claims {@code runIds} for one reconciler until {@code leaseFor} from now: a run is free when
+   * nobody holds it, its claim expired, or its holder was a process on this host that is gone. On
+   * PostgreSQL the claim rows are locked with {@code FOR UPDATE SKIP LOCKED}, so a run another
+   * reconciler is claiming at the same moment is passed over; SQLite write transactions take turns.
+   */
+  public Claim claim(Collection<String> runIds, Duration leaseFor) {
+    byte[] bytes = new byte[8];
+    random.nextBytes(bytes);
+    String holder = HexFormat.of().formatHex(bytes);
+    ProcessIdentity me = ProcessIdentity.current();
+    List<String> claimed = new ArrayList<>();
+    for (List<String> chunk : chunks(runIds)) {
+      db.inTransaction(
+          "cannot prepare the claims on runs",
+          c -> {
+            for (String id : chunk) {
+              Ledger.update(
+                  c,
+                  "INSERT INTO reconcile_leases (run_id) VALUES (?) ON CONFLICT (run_id) DO NOTHING",
+                  id);
+            }
+            return null;
+          });
+      claimed.addAll(
+          db.inTransaction(
+              "cannot claim runs to reconcile", c -> claimFree(c, chunk, holder, me, leaseFor)));
+    }
+    List<String> busy = new ArrayList<>(new LinkedHashSet<>(runIds));
+    busy.removeAll(claimed);
+    return new Claim(holder, claimed, busy);
+  }
+
+  private List<String> claimFree(
+      Connection c, List<String> ids, String holder, ProcessIdentity me, Duration leaseFor)
+      throws SQLException {
+    Instant now = clock.instant();
+    List<String> free = new ArrayList<>();
+    query(
+        c,
+        "SELECT run_id, holder, host, pid, process_started_at, expires_at FROM reconcile_leases"
+            + " WHERE run_id IN ("
+            + placeholders(ids.size())
+            + ")"
+            + db.dialect().forUpdateSkipLocked,
+        new ArrayList<>(ids),
+        rs -> {
+          if (isFree(rs, now)) {
+            free.add(rs.getString(1));
+          }
+        });
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE reconcile_leases SET holder = ?, host = ?, pid = ?, process_started_at = ?,"
+                + " expires_at = ? WHERE run_id = ?")) {
+      for (String id : free) {
+        Ledger.bind(
+            ps,
+            holder,
+            me.host(),
+            me.pid(),
+            Timestamps.format(me.startedAt()),
+            Timestamps.format(now.plus(leaseFor)),
+            id);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    List<String> ordered = new ArrayList<>(ids);
+    ordered.retainAll(free);
+    return ordered;
+  }
+
+  private boolean isFree(ResultSet rs, Instant now) throws SQLException {
+    if (rs.getString(2) == null) {
+      return true;
+    }
+    Instant expires = Timestamps.parse(rs.getString(6));
+    if (expires == null || !now.isBefore(expires)) {
+      return true;
+    }
+    String host = rs.getString(3);
+    long pid = rs.getLong(4);
+    if (host != null && host.equals(localHost) && pid > 0) {
+      ProcessIdentity holder = new ProcessIdentity(host, pid, Timestamps.parse(rs.getString(5)));
+      return !liveness.isAlive(holder);
+    }
+    return false;
+  }
+
+  /** Gives up the runs of {@code claim} without storing anything. */
+  public void release(Claim claim) {
+    db.inTransaction(
+        "cannot release the claims on runs",
+        c -> {
+          releaseAll(c, claim.holder());
+          return null;
+        });
+  }
+
+  private static void releaseAll(Connection c, String holder) throws SQLException {
+    Ledger.update(
+        c,
+        "UPDATE reconcile_leases SET holder = NULL, host = NULL, pid = NULL,"
+            + " process_started_at = NULL, expires_at = NULL WHERE holder = ?",
+        holder);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /**
+   * Stores a read and its rows (none for a failed read) in one transaction, before anything is
+   * attributed from it; returns its id. Reads are never overwritten.
+   */
+  public long storeRead(ReadRecord read, List<UsageRow> rows) {
+    if (read.error() != null && !rows.isEmpty()) {
+      throw new IllegalArgumentException("a failed read has no rows");
+    }
+    return db.inTransaction(
+        "cannot store a usage read of " + read.endpoint(),
+        c -> {
+          long id =
+              insertReturningId(
+                  c,
+                  "INSERT INTO usage_reads (endpoint, bucket_width, window_start, window_end,"
+                      + " group_by, api_key_ids, project_ids, fetched_at, http_requests, status,"
+                      + " error, query, pass_id) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+                  read.endpoint(),
+                  read.bucketWidth(),
+                  Timestamps.format(read.windowStart()),
+                  Timestamps.format(read.windowEnd()),
+                  read.groupBy(),
+                  String.join(",", read.apiKeyIds()),
+                  Timestamps.format(read.fetchedAt()),
+                  read.httpRequests(),
+                  read.error() == null ? "ok" : "error",
+                  read.error(),
+                  read.query(),
+                  read.passId());
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO usage_buckets (read_id, bucket_start, bucket_end, api_key_id,"
+                      + " project_id, model, service_tier, batch, input_tokens,"
+                      + " input_cached_tokens, output_tokens, num_model_requests)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (UsageRow row : rows) {
+              Ledger.bind(
+                  ps,
+                  id,
+                  Timestamps.format(row.minute()),
+                  Timestamps.format(row.minute().plusSeconds(60)),
+                  row.apiKeyId(),
+                  row.projectId(),
+                  row.model(),
+                  row.serviceTier(),
+                  bool(row.batch()),
+                  row.counts().input(),
+                  row.counts().cachedInput(),
+                  row.counts().output(),
+                  row.counts().requests());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return id;
+        });
+  }
+
+  // ---------------------------------------------------------------- settlements
+
+  /**
+   * Stores what a pass found, in one transaction, and gives up its claim: nothing is stored when
+   * the claim on any run it writes was lost (another reconciler took it over after it expired).
+   */
+  public void storeSettlement(Claim claim, Settlement settlement) {
+    db.inTransaction(
+        "cannot store the reconciled figures",
+        c -> {
+          Set<String> held = new LinkedHashSet<>();
+          query(
+              c,
+              "SELECT run_id FROM reconcile_leases WHERE holder = ?",
+              List.of(claim.holder()),
+              rs -> held.add(rs.getString(1)));
+          for (AttemptRecord a : settlement.attempts()) {
+            requireHeld(held, a.runId());
+          }
+          for (String runId : settlement.statuses().keySet()) {
+            requireHeld(held, runId);
+          }
+          for (AttemptRecord a : settlement.attempts()) {
+            insertAttempt(c, a);
+          }
+          for (Map.Entry<String, String> e : settlement.statuses().entrySet()) {
+            Ledger.update(
+                c, "UPDATE runs SET reconcile_status = ? WHERE id = ?", e.getValue(), e.getKey());
+          }
+          insertUnattributed(c, settlement.unattributed());
+          releaseAll(c, claim.holder());
+          return null;
+        });
+  }
+
+  private void requireHeld(Set<String> held, String runId) {
+    if (!held.contains(runId)) {
+      throw new LedgerException(
+          "the claim on run "
+              + runId
+              + " was lost to another reconciler (it expired); nothing of this pass was stored,"
+              + " run reconcile again");
+    }
+  }
+
+  private void insertAttempt(Connection c, AttemptRecord a) throws SQLException {
+    TokenCounts n = a.counts();
+    Change d = a.change();
+    long id =
+        insertReturningId(
+            c,
+            "INSERT INTO reconcile_attempts (run_id, attempted_at, read_id, input_tokens,"
+                + " input_cached_tokens, output_tokens, num_model_requests, status, error,"
+                + " delta_input_tokens, delta_input_cached_tokens, delta_output_tokens,"
+                + " delta_num_model_requests, stable_reads)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            a.runId(),
+            Timestamps.format(a.attemptedAt()),
+            a.readIds().isEmpty() ? null : a.readIds().get(0),
+            n == null ? null : n.input(),
+            n == null ? null : n.cachedInput(),
+            n == null ? null : n.output(),
+            n == null ? null : n.requests(),
+            a.status(),
+            a.error(),
+            d == null ? null : d.input(),
+            d == null ? null : d.cachedInput(),
+            d == null ? null : d.output(),
+            d == null ? null : d.requests(),
+            a.stableReads());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO reconcile_attempt_reads (attempt_id, read_id) VALUES (?, ?)")) {
+      for (long readId : new LinkedHashSet<>(a.readIds())) {
+        Ledger.bind(ps, id, readId);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO reconcile_figures (attempt_id, run_id, step_index, input_tokens,"
+                + " input_cached_tokens, output_tokens, num_model_requests, exactness,"
+                + " lower_input_tokens, lower_input_cached_tokens, lower_output_tokens,"
+                + " lower_num_model_requests, upper_input_tokens, upper_input_cached_tokens,"
+                + " upper_output_tokens, upper_num_model_requests, shared_minutes)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (Figure f : a.figures()) {
+        List<Object> args = new ArrayList<>(List.of(id, a.runId()));
+        args.add(f.stepIndex());
+        addCounts(args, f.total());
+        args.add(exactness(f.apportioned()));
+        addCounts(args, f.lowerBound());
+        addCounts(args, f.upperBound());
+        args.add(f.sharedMinutes());
+        Ledger.bind(ps, args.toArray());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    String now = Timestamps.format(clock.instant());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO attributions (read_id, reconcile_attempt_id, run_id, step_index, model,"
+                + " service_tier, batch, input_tokens, input_cached_tokens, output_tokens,"
+                + " num_model_requests, exactness, shared_minutes, shared_tokens, computed_at,"
+                + " endpoint, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?)")) {
+      for (Line l : a.lines()) {
+        List<Object> args = new ArrayList<>(List.of(l.readId(), id, a.runId()));
+        args.add(l.stepIndex());
+        args.add(l.line().model());
+        args.add(l.line().serviceTier());
+        args.add(bool(l.line().batch()));
+        addCounts(args, l.counts());
+        args.add(exactness(l.apportioned()));
+        args.add(l.sharedMinutes());
+        args.add(l.sharedTokens());
+        args.add(now);
+        args.add(l.endpoint());
+        args.add(l.line().projectId());
+        Ledger.bind(ps, args.toArray());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO shared_minutes (attempt_id, run_id, step_index, endpoint, minute,"
+                + " other_run_ids, other_step_indexes, bucket_input_tokens,"
+                + " bucket_input_cached_tokens, bucket_output_tokens, bucket_num_model_requests,"
+                + " share_input_tokens, share_input_cached_tokens, share_output_tokens,"
+                + " share_num_model_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?)")) {
+      for (SharedMinute m : a.sharedMinutes()) {
+        List<Object> args = new ArrayList<>(List.of(id, a.runId()));
+        args.add(m.stepIndex());
+        args.add(m.endpoint());
+        args.add(Timestamps.format(m.minute()));
+        args.add(String.join(",", m.otherRunIds()));
+        args.add(String.join(",", m.otherStepIndexes()));
+        addCounts(args, m.bucket());
+        addCounts(args, m.share());
+        Ledger.bind(ps, args.toArray());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    Ledger.update(c, "UPDATE runs SET reconcile_status = ? WHERE id = ?", a.status(), a.runId());
+  }
+
+  private static void insertUnattributed(Connection c, List<Unattributed> rows)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO unattributed_usage (read_id, api_key_id, project_id, model, service_tier,"
+                + " batch, bucket_start, bucket_end, input_tokens, input_cached_tokens,"
+                + " output_tokens, num_model_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?)")) {
+      for (Unattributed u : rows) {
+        UsageRow r = u.row();
+        Ledger.bind(
+            ps,
+            u.readId(),
+            r.apiKeyId(),
+            r.projectId(),
+            r.model(),
+            r.serviceTier(),
+            bool(r.batch()),
+            Timestamps.format(r.minute()),
+            Timestamps.format(r.minute().plusSeconds(60)),
+            r.counts().input(),
+            r.counts().cachedInput(),
+            r.counts().output(),
+            r.counts().requests());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  // ---------------------------------------------------------------- provenance
+
+  /** Run {@code runId}'s reconciliation so far; empty when the ledger has no such run. */
+  public Optional<Reconciliation> reconciliation(String runId) {
+    return db.read(
+        "cannot read the reconciliation of run " + runId,
+        c -> {
+          List<Instant> accepted = new ArrayList<>();
+          boolean[] exists = {false};
+          query(
+              c,
+              "SELECT accepted_at FROM runs WHERE id = ?",
+              List.of(runId),
+              rs -> {
+                exists[0] = true;
+                accepted.add(Timestamps.parse(rs.getString(1)));
+              });
+          if (!exists[0]) {
+            return Optional.empty();
+          }
+          List<Attempt> attempts =
+              selectAttempts(c, "WHERE run_id = ? ORDER BY attempted_at, id", List.of(runId));
+          Attempt from = null;
+          for (Attempt a : attempts) {
+            if (a.counts() != null) {
+              from = a;
+            }
+          }
+          List<Figure> figures = new ArrayList<>();
+          List<StoredRead> reads = new ArrayList<>();
+          List<SharedMinute> shared = new ArrayList<>();
+          if (from != null) {
+            List<Object> args = List.of(from.id());
+            query(
+                c,
+                "SELECT step_index, input_tokens, input_cached_tokens, output_tokens,"
+                    + " num_model_requests, exactness, lower_input_tokens,"
+                    + " lower_input_cached_tokens, lower_output_tokens, lower_num_model_requests,"
+                    + " upper_input_tokens, upper_input_cached_tokens, upper_output_tokens,"
+                    + " upper_num_model_requests, shared_minutes FROM reconcile_figures"
+                    + " WHERE attempt_id = ? ORDER BY COALESCE(step_index, -1)",
+                args,
+                rs ->
+                    figures.add(
+                        new Figure(
+                            intOrNull(rs, 1),
+                            counts(rs, 2),
+                            "apportioned".equals(rs.getString(6)),
+                            counts(rs, 7),
+                            counts(rs, 11),
+                            rs.getInt(15))));
+            query(
+                c,
+                "SELECT r.id, r.endpoint, r.window_start, r.window_end, r.fetched_at,"
+                    + " r.http_requests, r.error, r.query FROM usage_reads r"
+                    + " JOIN reconcile_attempt_reads a ON a.read_id = r.id"
+                    + " WHERE a.attempt_id = ? ORDER BY r.id",
+                args,
+                rs ->
+                    reads.add(
+                        new StoredRead(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            Timestamps.parse(rs.getString(3)),
+                            Timestamps.parse(rs.getString(4)),
+                            Timestamps.parse(rs.getString(5)),
+                            rs.getInt(6),
+                            rs.getString(7),
+                            rs.getString(8))));
+            query(
+                c,
+                "SELECT step_index, endpoint, minute, other_run_ids, other_step_indexes,"
+                    + " bucket_input_tokens, bucket_input_cached_tokens, bucket_output_tokens,"
+                    + " bucket_num_model_requests, share_input_tokens, share_input_cached_tokens,"
+                    + " share_output_tokens, share_num_model_requests FROM shared_minutes"
+                    + " WHERE attempt_id = ? ORDER BY COALESCE(step_index, -1), minute, id",
+                args,
+                rs ->
+                    shared.add(
+                        new SharedMinute(
+                            intOrNull(rs, 1),
+                            rs.getString(2),
+                            Timestamps.parse(rs.getString(3)),
+                            split(rs.getString(4)),
+                            split(rs.getString(5)),
+                            counts(rs, 6),
+                            counts(rs, 10))));
+          }
+          return Optional.of(
+              new Reconciliation(attempts, from, figures, reads, shared, accepted.get(0)));
+        });
+  }
+
+  // ---------------------------------------------------------------- SQL helpers
+
+  private List<Attempt> selectAttempts(Connection c, String whereAndOrder, List<Object> args)
+      throws SQLException {
+    List<Attempt> out = new ArrayList<>();
+    query(
+        c,
+        "SELECT " + ATTEMPT_COLUMNS + " FROM reconcile_attempts " + whereAndOrder,
+        args,
+        rs -> {
+          long input = rs.getLong(4);
+          boolean failed = rs.wasNull();
+          out.add(
+              new Attempt(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  Timestamps.parse(rs.getString(3)),
+                  failed
+                      ? null
+                      : new TokenCounts(input, rs.getLong(5), rs.getLong(6), rs.getLong(7)),
+                  rs.getString(8),
+                  rs.getString(9),
+                  rs.getInt(10)));
+        });
+    return out;
+  }
+
+  @FunctionalInterface
+  private interface RowReader {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  private static void query(Connection c, String sql, List<Object> args, RowReader reader)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      Ledger.bind(ps, args.toArray());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reader.read(rs);
+        }
+      }
+    }
+  }
+
+  /** Runs an INSERT and returns the generated {@code id} (both databases know RETURNING). */
+  private static long insertReturningId(Connection c, String insert, Object... args)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(insert + " RETURNING id")) {
+      Ledger.bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("the insert returned no id: " + insert);
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static List<List<String>> chunks(Collection<String> ids) {
+    List<String> all = new ArrayList<>(new LinkedHashSet<>(ids));
+    List<List<String>> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += CHUNK) {
+      out.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
+    }
+    return out;
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
+  }
+
+  private static void addCounts(List<Object> args, TokenCounts t) {
+    args.add(t.input());
+    args.add(t.cachedInput());
+    args.add(t.output());
+    args.add(t.requests());
+  }
+
+  private static TokenCounts counts(ResultSet rs, int first) throws SQLException {
+    return new TokenCounts(
+        rs.getLong(first), rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3));
+  }
+
+  private static Integer intOrNull(ResultSet rs, int column) throws SQLException {
+    int v = rs.getInt(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Integer bool(Boolean b) {
+    return b == null ? null : b ? 1 : 0;
+  }
+
+  private static String exactness(boolean apportioned) {
+    return apportioned ? "apportioned" : "exact";
+  }
+
+  private static List<String> split(String joined) {
+    return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+  }
+}

@@ -1,0 +1,696 @@
+package dev.tokenledger.reconcile;
+
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.AttributionResult;
+import dev.tokenledger.attribution.Attributor;
+import dev.tokenledger.attribution.Basis;
+import dev.tokenledger.attribution.FetchPlanner;
+import dev.tokenledger.attribution.LocalRequest;
+import dev.tokenledger.attribution.QueryWindow;
+import dev.tokenledger.attribution.RunAttribution;
+import dev.tokenledger.attribution.RunWindow;
+import dev.tokenledger.attribution.StepWindow;
+import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
+import dev.tokenledger.ledger.ReconcileStore.Claim;
+import dev.tokenledger.ledger.ReconcileStore.RunState;
+import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.ledger.StepRecord;
+import dev.tokenledger.openai.BadResponseException;
+import dev.tokenledger.openai.BucketWidth;
+import dev.tokenledger.openai.Dimension;
+import dev.tokenledger.openai.KeyRefusedException;
+import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.openai.OpenAiException;
+import dev.tokenledger.openai.PagedBuckets;
+import dev.tokenledger.openai.Sleeper;
+import dev.tokenledger.openai.UsageBucket;
+import dev.tokenledger.openai.UsageEndpoint;
+import dev.tokenledger.openai.UsageQuery;
+import dev.tokenledger.openai.UsageResult;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Settles runs against the Usage API (DESIGN.md §4, §5): one {@link #pass} claims the runs not yet
+ * final, reads minute buckets for the union of their windows once per endpoint, stores every read
+ * before using it, attributes the rows to runs and steps, and stores one attempt per run read with
+ * the status {@link RunSettler} derives from the run's stored history. A failed read keeps a run's
+ * previous figures and status; the next pass finishes the job. Two reconcilers on one ledger never
+ * work on the same run at once.
+ */
+public final class Reconciler {
+  private static final List<Dimension> GROUP_BY =
+      List.of(
+          Dimension.API_KEY_ID,
+          Dimension.MODEL,
+          Dimension.PROJECT_ID,
+          Dimension.SERVICE_TIER,
+          Dimension.BATCH);
+  private static final DateTimeFormatter PASS_TIME =
+      DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final ReconcileStore store;
+  private final OpenAiAdminClient client;
+  private final RunSettler settler;
+  private final Clock clock;
+  private final Attributor attributor;
+  private final FetchPlanner planner;
+  private final Duration settleLag;
+  private final Duration lease;
+  private final PassListener listener;
+  private final SecureRandom random = new SecureRandom();
+
+  private Reconciler(Builder b) {
+    this.store = b.ledger.reconcileStore();
+    this.client = b.client;
+    this.settler = new RunSettler(b.settings);
+    this.clock = b.clock != null ? b.clock : b.ledger.clock();
+    this.attributor = new Attributor(b.settleLag);
+    this.planner = new FetchPlanner(b.settleLag, b.mergeGap);
+    this.settleLag = b.settleLag;
+    this.lease = b.lease;
+    this.listener = b.listener;
+  }
+
+  /** A builder reading with {@code client} into {@code ledger}. */
+  public static Builder builder(Ledger ledger, OpenAiAdminClient client) {
+    return new Builder(ledger, client);
+  }
+
+  /** The settle rules in force. */
+  public ReconcileSettings settings() {
+    return settler.settings();
+  }
+
+  // ---------------------------------------------------------------- one pass
+
+  /** Runs one reconcile pass over the runs {@code request} selects. */
+  public PassReport pass(PassRequest request) {
+    Objects.requireNonNull(request, "request");
+    Instant now = clock.instant();
+    String passId = PASS_TIME.format(now) + "-" + hex(3);
+    List<RunRecord> candidates =
+        store.candidates(
+            new ReconcileStore.RunSelection(
+                request.runIds(), request.experiment(), request.framework(), request.force()));
+    Claim claim = store.claim(candidates.stream().map(RunRecord::id).toList(), lease);
+    boolean stored = false;
+    try {
+      PassReport report = work(request, passId, now, candidates.size(), claim);
+      stored = true;
+      return report;
+    } finally {
+      if (!stored) {
+        releaseAfterFailure(claim);
+      }
+    }
+  }
+
+  private PassReport work(
+      PassRequest request, String passId, Instant now, int considered, Claim claim) {
+    List<RunState> states = store.states(claim.claimed());
+    Map<String, RunHistory> histories = new HashMap<>();
+    Map<String, String> notes = new HashMap<>();
+    Map<String, RunWindow> planned = new LinkedHashMap<>();
+    List<RunState> toRead = new ArrayList<>();
+    for (RunState s : states) {
+      RunHistory history = history(s);
+      histories.put(s.run().id(), history);
+      if (s.run().apiKeyId() == null) {
+        notes.put(
+            s.run().id(),
+            "not read: the run has no key id (record runs with the framework key's id)");
+      } else if (!s.run().startedAt().isAfter(now)
+          && settler.needsRead(history, now, request.force())) {
+        toRead.add(s);
+        planned.put(s.run().id(), window(s.run(), s.steps()));
+      }
+    }
+    List<QueryWindow> plan = planner.plan(planned.values(), now);
+    listener.planned(plan.size() * request.endpoints().size(), toRead.size());
+
+    List<Read> reads = fetchAll(request.endpoints(), plan, passId);
+    listener.attributing(toRead.size());
+
+    Map<UsageEndpoint, AttributionResult> results =
+        attribute(request.endpoints(), plan, reads, planned);
+    List<ReconcileStore.Unattributed> unattributedRows = new ArrayList<>();
+    List<UnattributedUsage> unattributed = unattributed(results, reads, unattributedRows);
+    Set<String> keysWithUnattributed = new TreeSet<>();
+    unattributed.forEach(u -> keysWithUnattributed.add(u.apiKeyId()));
+
+    List<AttemptRecord> attempts = new ArrayList<>();
+    Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
+    Map<String, String> statuses = new LinkedHashMap<>();
+    for (RunState s : states) {
+      String id = s.run().id();
+      RunHistory history = histories.get(id);
+      if (!planned.containsKey(id)) {
+        Assessment a = settler.assess(history, clock.instant());
+        statuses.put(id, a.status().label());
+        outcomes.put(id, outcome(s.run(), a, false, false, null, notes.get(id)));
+        continue;
+      }
+      List<Read> mine = readsOf(planned.get(id), reads);
+      Instant at = mine.stream().map(r -> r.fetchedAt).max(Instant::compareTo).orElse(now);
+      List<Long> readIds = mine.stream().filter(r -> r.id != null).map(r -> r.id).toList();
+      Read failed = mine.stream().filter(r -> r.error != null).findFirst().orElse(null);
+      if (failed != null) {
+        String error = failed.message();
+        Assessment a = settler.assess(history.withRead(UsageRead.failure(at, error)), later(at));
+        attempts.add(
+            new AttemptRecord(
+                id,
+                at,
+                readIds,
+                null,
+                error,
+                a.status().label(),
+                null,
+                a.identicalReads(),
+                List.of(),
+                List.of(),
+                List.of()));
+        outcomes.put(id, outcome(s.run(), a, true, false, null, null));
+        continue;
+      }
+      Map<UsageEndpoint, RunAttribution> perEndpoint = new EnumMap<>(UsageEndpoint.class);
+      Map<UsageEndpoint, Long> readIdByEndpoint = new EnumMap<>(UsageEndpoint.class);
+      for (Read r : mine) {
+        perEndpoint.put(r.endpoint, results.get(r.endpoint).run(id).orElseThrow());
+        readIdByEndpoint.put(r.endpoint, r.id);
+      }
+      RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
+      Assessment a = settler.assess(history.withRead(UsageRead.success(at, f.total)), later(at));
+      CountsDelta d = a.change();
+      attempts.add(
+          new AttemptRecord(
+              id,
+              at,
+              readIds,
+              f.total,
+              null,
+              a.status().label(),
+              new ReconcileStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
+              a.identicalReads(),
+              f.figures,
+              f.lines,
+              f.sharedMinutes));
+      outcomes.put(
+          id,
+          new RunOutcome(
+              s.run(),
+              a,
+              true,
+              false,
+              f.basis,
+              f.sharedWith,
+              f.sharedMinuteCount,
+              f.apportionedSteps,
+              keysWithUnattributed.contains(s.run().apiKeyId()),
+              null));
+    }
+    store.storeSettlement(
+        claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows));
+
+    for (RunState s : store.states(claim.busy())) {
+      Assessment a = settler.assess(history(s), clock.instant());
+      outcomes.put(
+          s.run().id(),
+          new RunOutcome(
+              s.run(),
+              a,
+              false,
+              true,
+              null,
+              List.of(),
+              0,
+              0,
+              false,
+              "held by another reconciler: left alone in this pass"));
+    }
+    List<RunOutcome> ordered = new ArrayList<>(outcomes.values());
+    ordered.sort(
+        Comparator.comparing((RunOutcome o) -> o.run().startedAt())
+            .thenComparing(o -> o.run().id()));
+    Map<String, Integer> requests = new TreeMap<>();
+    for (UsageEndpoint e : request.endpoints()) {
+      requests.put(e.wireName(), 0);
+    }
+    int failedReads = 0;
+    OpenAiException firstError = null;
+    for (Read r : reads) {
+      requests.merge(r.endpoint.wireName(), r.httpRequests, Integer::sum);
+      if (r.error != null && r.id != null) {
+        failedReads++;
+      }
+      if (firstError == null && r.error != null) {
+        firstError = r.error;
+      }
+    }
+    PassStats stats =
+        new PassStats(
+            new TreeMap<>(requests),
+            plan,
+            (int) reads.stream().filter(r -> r.id != null).count(),
+            failedReads,
+            considered,
+            claim.claimed().size(),
+            toRead.size());
+    return new PassReport(passId, now, ordered, unattributed, stats, firstError);
+  }
+
+  private RunOutcome outcome(
+      RunRecord run, Assessment a, boolean read, boolean busy, Basis basis, String note) {
+    return new RunOutcome(run, a, read, busy, basis, List.of(), 0, 0, false, note);
+  }
+
+  private Instant later(Instant at) {
+    Instant now = clock.instant();
+    return now.isAfter(at) ? now : at;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** One read of one endpoint over one window: stored (id set), or skipped after a refusal. */
+  private static final class Read {
+    final UsageEndpoint endpoint;
+    final QueryWindow window;
+    final Long id;
+    final List<UsageRow> rows;
+    final OpenAiException error;
+    final Instant fetchedAt;
+    final int httpRequests;
+
+    Read(
+        UsageEndpoint endpoint,
+        QueryWindow window,
+        Long id,
+        List<UsageRow> rows,
+        OpenAiException error,
+        Instant fetchedAt,
+        int httpRequests) {
+      this.endpoint = endpoint;
+      this.window = window;
+      this.id = id;
+      this.rows = rows;
+      this.error = error;
+      this.fetchedAt = fetchedAt;
+      this.httpRequests = httpRequests;
+    }
+
+    String message() {
+      String m = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+      return id == null ? "not read: " + m : m;
+    }
+
+    boolean covers(Instant minute) {
+      return !minute.isBefore(window.start()) && minute.isBefore(window.end());
+    }
+  }
+
+  private List<Read> fetchAll(
+      List<UsageEndpoint> endpoints, List<QueryWindow> plan, String passId) {
+    List<Read> reads = new ArrayList<>();
+    KeyRefusedException refused = null;
+    for (UsageEndpoint endpoint : endpoints) {
+      for (QueryWindow window : plan) {
+        Read read;
+        if (refused != null) {
+          // the same key would be refused again: do not ask, say why
+          read = new Read(endpoint, window, null, List.of(), refused, clock.instant(), 0);
+        } else {
+          read = fetch(endpoint, window, passId);
+          if (read.error instanceof KeyRefusedException k) {
+            refused = k;
+          }
+        }
+        reads.add(read);
+        listener.readStored(reads.size(), endpoint, window, read.error != null);
+      }
+    }
+    return reads;
+  }
+
+  private Read fetch(UsageEndpoint endpoint, QueryWindow window, String passId) {
+    List<Dimension> groupBy =
+        GROUP_BY.stream().filter(d -> endpoint.groupByValues().contains(d)).toList();
+    UsageQuery query =
+        UsageQuery.builder(endpoint)
+            .window(window.start(), window.end())
+            .width(BucketWidth.MINUTE)
+            .groupBy(groupBy)
+            .apiKeyIds(window.apiKeyIds())
+            .build();
+    PagedBuckets<UsageBucket> pages = client.usage(query);
+    List<UsageRow> rows = new ArrayList<>();
+    OpenAiException error = null;
+    try {
+      for (UsageBucket bucket : pages) {
+        for (UsageResult result : bucket.results()) {
+          rows.add(row(bucket, result, query));
+        }
+      }
+    } catch (OpenAiException e) {
+      error = e;
+      rows.clear();
+    }
+    Instant fetchedAt = clock.instant();
+    int httpRequests = pages.stats().httpRequests();
+    long id =
+        store.storeRead(
+            new ReconcileStore.ReadRecord(
+                endpoint.wireName(),
+                BucketWidth.MINUTE.wire(),
+                window.start(),
+                window.end(),
+                String.join(",", groupBy.stream().map(Dimension::wire).toList()),
+                window.apiKeyIds(),
+                query.toQueryString(),
+                fetchedAt,
+                httpRequests,
+                error == null ? null : messageOf(error),
+                passId),
+            rows);
+    return new Read(endpoint, window, id, rows, error, fetchedAt, httpRequests);
+  }
+
+  private static String messageOf(OpenAiException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static UsageRow row(UsageBucket bucket, UsageResult result, UsageQuery query) {
+    Object key = result.dimension(Dimension.API_KEY_ID);
+    Object model = result.dimension(Dimension.MODEL);
+    Object tier = result.dimension(Dimension.SERVICE_TIER);
+    Object batch = result.dimension(Dimension.BATCH);
+    try {
+      return new UsageRow(
+          bucket.start(),
+          key == null ? null : key.toString(),
+          model == null ? null : model.toString(),
+          tier == null ? null : tier.toString(),
+          batch instanceof Boolean b ? b : null,
+          result.projectId(),
+          result.tokens());
+    } catch (IllegalArgumentException e) {
+      throw new BadResponseException(
+          "a usage row of " + query + " cannot be attributed: " + e.getMessage(),
+          null,
+          0,
+          BadResponseException.Kind.UNEXPECTED_JSON,
+          null,
+          e);
+    }
+  }
+
+  /** The reads (one per endpoint) whose windows hold the run's first minute. */
+  private static List<Read> readsOf(RunWindow run, List<Read> reads) {
+    Instant firstMinute =
+        Instant.ofEpochSecond(Math.floorDiv(run.start().getEpochSecond(), 60) * 60);
+    List<Read> out = new ArrayList<>();
+    for (Read r : reads) {
+      if (r.covers(firstMinute) && r.window.apiKeyIds().contains(run.apiKeyId())) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- attributing
+
+  private Map<UsageEndpoint, AttributionResult> attribute(
+      List<UsageEndpoint> endpoints,
+      List<QueryWindow> plan,
+      List<Read> reads,
+      Map<String, RunWindow> planned) {
+    Map<UsageEndpoint, AttributionResult> results = new EnumMap<>(UsageEndpoint.class);
+    if (plan.isEmpty()) {
+      return results;
+    }
+    // every run of the keys read that may reach into the windows takes part, settled or not
+    Set<String> keys = new TreeSet<>();
+    plan.forEach(w -> keys.addAll(w.apiKeyIds()));
+    Instant from = plan.get(0).start().minus(settleLag).minus(Duration.ofMinutes(1));
+    Instant to = plan.get(plan.size() - 1).end();
+    Map<String, RunWindow> windows = new LinkedHashMap<>();
+    for (RunRecord r : store.runsOfKeys(keys, from, to)) {
+      windows.put(r.id(), planned.containsKey(r.id()) ? planned.get(r.id()) : window(r, List.of()));
+    }
+    windows.putAll(planned);
+    Map<UsageEndpoint, List<LocalRequest>> local = new EnumMap<>(UsageEndpoint.class);
+    for (ReconcileStore.RequestUsage u : store.requestUsage(windows.keySet())) {
+      local
+          .computeIfAbsent(endpointOf(u.endpoint()), k -> new ArrayList<>())
+          .add(
+              new LocalRequest(
+                  u.at(),
+                  u.runId(),
+                  u.stepIndex() == null ? null : String.valueOf(u.stepIndex()),
+                  u.model(),
+                  u.counts()));
+    }
+    for (UsageEndpoint e : endpoints) {
+      List<UsageRow> rows = new ArrayList<>();
+      for (Read r : reads) {
+        if (r.endpoint == e && r.error == null) {
+          rows.addAll(r.rows);
+        }
+      }
+      results.put(
+          e, attributor.attribute(rows, windows.values(), local.getOrDefault(e, List.of())));
+    }
+    return results;
+  }
+
+  /** Local request records name their endpoint loosely; anything not embeddings is completions. */
+  private static UsageEndpoint endpointOf(String name) {
+    if (name == null) {
+      return UsageEndpoint.COMPLETIONS;
+    }
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.contains("embedding")) {
+      return UsageEndpoint.EMBEDDINGS;
+    }
+    if (n.contains("moderation")) {
+      return UsageEndpoint.MODERATIONS;
+    }
+    return UsageEndpoint.COMPLETIONS;
+  }
+
+  private static List<UnattributedUsage> unattributed(
+      Map<UsageEndpoint, AttributionResult> results,
+      List<Read> reads,
+      List<ReconcileStore.Unattributed> rows) {
+    Map<String, List<UsageRow>> byKey = new TreeMap<>();
+    results.forEach(
+        (endpoint, result) -> {
+          for (UsageRow row : result.unattributed()) {
+            for (Read r : reads) {
+              if (r.endpoint == endpoint
+                  && r.id != null
+                  && r.error == null
+                  && r.covers(row.minute())) {
+                rows.add(new ReconcileStore.Unattributed(r.id, row));
+                break;
+              }
+            }
+            byKey.computeIfAbsent(row.apiKeyId(), k -> new ArrayList<>()).add(row);
+          }
+        });
+    List<UnattributedUsage> out = new ArrayList<>();
+    byKey.forEach(
+        (key, list) -> {
+          TokenCounts sum = TokenCounts.ZERO;
+          TreeSet<Instant> minutes = new TreeSet<>();
+          for (UsageRow row : list) {
+            sum = sum.plus(row.counts());
+            minutes.add(row.minute());
+          }
+          out.add(new UnattributedUsage(key, sum, minutes.size(), minutes.first(), minutes.last()));
+        });
+    return out;
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  private static RunWindow window(RunRecord run, List<StepRecord> steps) {
+    Instant start = run.startedAt();
+    Instant end = run.effectiveEnd();
+    if (end != null && end.isBefore(start)) {
+      end = start;
+    }
+    List<StepWindow> stepWindows = new ArrayList<>();
+    for (StepRecord s : steps) {
+      Instant stepEnd = s.effectiveEnd();
+      if (stepEnd != null && stepEnd.isBefore(s.startedAt())) {
+        stepEnd = s.startedAt();
+      }
+      stepWindows.add(new StepWindow(String.valueOf(s.index()), s.startedAt(), stepEnd));
+    }
+    return new RunWindow(run.id(), run.apiKeyId(), start, end, stepWindows);
+  }
+
+  private static RunHistory history(RunState s) {
+    List<UsageRead> reads = new ArrayList<>();
+    for (ReconcileStore.Attempt a : s.attempts()) {
+      reads.add(
+          a.counts() != null
+              ? UsageRead.success(a.attemptedAt(), a.counts())
+              : UsageRead.failure(a.attemptedAt(), a.error() == null ? "failed" : a.error()));
+    }
+    return new RunHistory(s.run().effectiveEnd(), reads, s.localCounts(), s.acceptedAt());
+  }
+
+  private void releaseAfterFailure(Claim claim) {
+    try {
+      store.release(claim);
+    } catch (RuntimeException ignored) {
+      // the claim expires by itself; the original failure is what the caller needs to see
+    }
+  }
+
+  private String hex(int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  // ---------------------------------------------------------------- acceptance and watching
+
+  /**
+   * Accepts the figures of run {@code runId}, which must be in warning ({@code reconcile
+   * --accept}): the run becomes final with its current figures, until a later read changes them.
+   *
+   * @throws ReconcileException when the run is not in warning
+   */
+  public void accept(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    List<RunState> states = store.states(List.of(runId));
+    if (states.isEmpty()) {
+      throw new ReconcileException(
+          "no run '" + runId + "' in the ledger; 'tokenledger run list' shows the runs");
+    }
+    Instant now = clock.instant();
+    Assessment a = settler.assess(history(states.get(0)), now);
+    if (a.settledStatus() != ReconcileStatus.WARNING) {
+      throw new ReconcileException(
+          "run "
+              + runId
+              + " is "
+              + a.settledStatus().label()
+              + ", not in warning: only a run in warning needs --accept");
+    }
+    store.accept(runId, now);
+  }
+
+  /**
+   * Repeats passes until no run can move on by itself ({@link PassReport#settled()}) or {@code
+   * timeout} has passed, waiting the settle interval between passes with {@code sleeper}; hands
+   * every pass to {@code eachPass} and returns the last.
+   */
+  public PassReport watch(
+      PassRequest request, Duration timeout, Sleeper sleeper, Consumer<PassReport> eachPass) {
+    Objects.requireNonNull(sleeper, "sleeper");
+    Instant deadline = timeout == null ? null : clock.instant().plus(timeout);
+    while (true) {
+      PassReport report = pass(request);
+      eachPass.accept(report);
+      if (report.settled()) {
+        return report;
+      }
+      Duration wait =
+          settings().interval().isZero() ? Duration.ofSeconds(1) : settings().interval();
+      if (deadline != null && clock.instant().plus(wait).isAfter(deadline)) {
+        return report;
+      }
+      try {
+        sleeper.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return report;
+      }
+    }
+  }
+
+  /** Settings of a {@link Reconciler}; all but the ledger and client have defaults. */
+  public static final class Builder {
+    private final Ledger ledger;
+    private final OpenAiAdminClient client;
+    private ReconcileSettings settings = ReconcileSettings.DEFAULTS;
+    private Clock clock;
+    private Duration settleLag = Attributor.DEFAULT_SETTLE_LAG;
+    private Duration mergeGap = FetchPlanner.DEFAULT_MERGE_GAP;
+    private Duration lease = ReconcileStore.DEFAULT_LEASE;
+    private PassListener listener = PassListener.NONE;
+
+    private Builder(Ledger ledger, OpenAiAdminClient client) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** min-age, stable-reads and interval; default {@link ReconcileSettings#DEFAULTS}. */
+    public Builder settings(ReconcileSettings value) {
+      this.settings = Objects.requireNonNull(value, "settings");
+      return this;
+    }
+
+    /** The clock passes run on; default the ledger's. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** How long after a window's end its usage may still be filed; default 30 s. */
+    public Builder settleLag(Duration value) {
+      this.settleLag = Objects.requireNonNull(value, "settleLag");
+      return this;
+    }
+
+    /** Windows at most this far apart are fetched as one; default 60 min. */
+    public Builder mergeGap(Duration value) {
+      this.mergeGap = Objects.requireNonNull(value, "mergeGap");
+      return this;
+    }
+
+    /** How long a claim on a run lasts if its pass never finishes; default 30 min. */
+    public Builder lease(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("lease must be positive, got " + value);
+      }
+      this.lease = value;
+      return this;
+    }
+
+    /** Hears the progress of every pass; default nothing. */
+    public Builder listener(PassListener value) {
+      this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    public Reconciler build() {
+      return new Reconciler(this);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.tokenledger.reconcile;
+
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.Basis;
+import dev.tokenledger.attribution.RunAttribution;
+import dev.tokenledger.attribution.SharedMinute;
+import dev.tokenledger.attribution.StepAttribution;
+import dev.tokenledger.attribution.UsageLine;
+import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.openai.UsageEndpoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One run's figures from one pass, put together from its attribution on every endpoint read: the
+ * run's total, basis and bounds, each step's, the usage no step reaches, the lines per model and
+ * read, and the shared minutes, in the shape the ledger stores.
+ */
+final class RunFigures {
+  final TokenCounts total;
+  final Basis basis;
+  final List<ReconcileStore.Figure> figures = new ArrayList<>();
+  final List<ReconcileStore.Line> lines = new ArrayList<>();
+  final List<ReconcileStore.SharedMinute> sharedMinutes = new ArrayList<>();
+  final List<String> sharedWith;
+  final int sharedMinuteCount;
+  final int apportionedSteps;
+
+  /**
+   * @param perEndpoint the run's attribution on each endpoint read
+   * @param readIds the id of the read each endpoint's figure came from
+   */
+  RunFigures(
+      Map<UsageEndpoint, RunAttribution> perEndpoint,
+      Map<UsageEndpoint, Long> readIds,
+      boolean hasSteps) {
+    TokenCounts sum = TokenCounts.ZERO;
+    TokenCounts lower = TokenCounts.ZERO;
+    TokenCounts upper = TokenCounts.ZERO;
+    TokenCounts unstepped = TokenCounts.ZERO;
+    boolean apportioned = false;
+    Set<Instant> minutes = new HashSet<>();
+    TreeSet<String> others = new TreeSet<>();
+    Map<String, StepSum> steps = new LinkedHashMap<>();
+    for (Map.Entry<UsageEndpoint, RunAttribution> e : perEndpoint.entrySet()) {
+      String endpoint = e.getKey().wireName();
+      RunAttribution run = e.getValue();
+      long readId = readIds.get(e.getKey());
+      sum = sum.plus(run.total());
+      lower = lower.plus(run.lowerBound());
+      upper = upper.plus(run.upperBound());
+      unstepped = unstepped.plus(run.unstepped());
+      apportioned |= run.basis() == Basis.APPORTIONED;
+      for (SharedMinute m : run.sharedMinutes()) {
+        minutes.add(m.minute());
+        others.addAll(m.otherRunIds());
+        sharedMinutes.add(shared(null, endpoint, m));
+      }
+      addLines(readId, null, endpoint, run.rows(), run.basis(), run.sharedMinutes());
+      for (StepAttribution step : run.steps()) {
+        steps.computeIfAbsent(step.stepId(), k -> new StepSum()).add(step);
+        Integer index = Integer.valueOf(step.stepId());
+        for (SharedMinute m : step.sharedMinutes()) {
+          sharedMinutes.add(shared(index, endpoint, m));
+        }
+        addLines(readId, index, endpoint, step.rows(), step.basis(), step.sharedMinutes());
+      }
+    }
+    this.total = sum;
+    this.basis = apportioned ? Basis.APPORTIONED : Basis.EXACT;
+    this.sharedWith = List.copyOf(others);
+    this.sharedMinuteCount = minutes.size();
+    figures.add(new ReconcileStore.Figure(null, sum, apportioned, lower, upper, minutes.size()));
+    int apportionedCount = 0;
+    for (Map.Entry<String, StepSum> s : steps.entrySet()) {
+      StepSum step = s.getValue();
+      apportionedCount += step.apportioned ? 1 : 0;
+      figures.add(
+          new ReconcileStore.Figure(
+              Integer.valueOf(s.getKey()),
+              step.total,
+              step.apportioned,
+              step.lower,
+              step.upper,
+              step.minutes.size()));
+    }
+    this.apportionedSteps = apportionedCount;
+    if (hasSteps && !unstepped.isZero()) {
+      // a residual (run minus its steps): exact only when the run's figure is
+      figures.add(
+          new ReconcileStore.Figure(
+              0,
+              unstepped,
+              apportioned,
+              apportioned ? TokenCounts.ZERO : unstepped,
+              apportioned ? upper : unstepped,
+              0));
+    }
+  }
+
+  private void addLines(
+      long readId,
+      Integer stepIndex,
+      String endpoint,
+      List<UsageRow> rows,
+      Basis basis,
+      List<SharedMinute> shared) {
+    Set<Instant> sharedSet = new HashSet<>();
+    for (SharedMinute m : shared) {
+      sharedSet.add(m.minute());
+    }
+    Map<UsageLine, LineSum> byLine = new TreeMap<>();
+    for (UsageRow row : rows) {
+      LineSum sum = byLine.computeIfAbsent(row.line(), k -> new LineSum());
+      sum.counts = sum.counts.plus(row.counts());
+      if (sharedSet.contains(row.minute())) {
+        sum.minutes.add(row.minute());
+        sum.sharedTokens += row.counts().total();
+      }
+    }
+    byLine.forEach(
+        (line, sum) ->
+            lines.add(
+                new ReconcileStore.Line(
+                    readId,
+                    stepIndex,
+                    endpoint,
+                    line,
+                    sum.counts,
+                    basis == Basis.APPORTIONED,
+                    sum.minutes.size(),
+                    sum.sharedTokens)));
+  }
+
+  private static ReconcileStore.SharedMinute shared(
+      Integer stepIndex, String endpoint, SharedMinute m) {
+    return new ReconcileStore.SharedMinute(
+        stepIndex, endpoint, m.minute(), m.otherRunIds(), m.otherStepIds(), m.bucket(), m.share());
+  }
+
+  /** A step's figures summed over endpoints. */
+  private static final class StepSum {
+    TokenCounts total = TokenCounts.ZERO;
+    TokenCounts lower = TokenCounts.ZERO;
+    TokenCounts upper = TokenCounts.ZERO;
+    boolean apportioned;
+    final Set<Instant> minutes = new HashSet<>();
+
+    void add(StepAttribution step) {
+      total = total.plus(step.total());
+      lower = lower.plus(step.lowerBound());
+      upper = upper.plus(step.upperBound());
+      apportioned |= step.basis() == Basis.APPORTIONED;
+      step.sharedMinutes().forEach(m -> minutes.add(m.minute()));
+    }
+  }
+
+  /** A line's share summed over minutes. */
+  private static final class LineSum {
+    TokenCounts counts = TokenCounts.ZERO;
+    final Set<Instant> minutes = new HashSet<>();
+    long sharedTokens;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.tokenledger.reconcile;
+
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.Basis;
+import dev.tokenledger.ledger.RunRecord;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where one run stands after a pass: its status and figures (the latest successful read), whether
+ * this pass read it, and the flags a person should see.
+ *
+ * @param read whether this pass read the run (false: not due yet, final, or held by another
+ *     reconciler)
+ * @param busy whether another reconciler held the run, so this pass left it alone
+ * @param basis how this pass's figure was obtained; null when the run was not read or the read
+ *     failed
+ * @param sharedWith the runs of the same key this run shared minutes with in this pass's read
+ * @param sharedMinutes how many minutes it shared with them
+ * @param apportionedSteps how many of its steps got apportioned figures
+ * @param unattributedOnKey whether its key had usage outside every recorded run in this pass
+ * @param note why the run was not read, when that needs saying (no key id), or null
+ */
+public record RunOutcome(
+    RunRecord run,
+    Assessment assessment,
+    boolean read,
+    boolean busy,
+    Basis basis,
+    List<String> sharedWith,
+    int sharedMinutes,
+    int apportionedSteps,
+    boolean unattributedOnKey,
+    String note) {
+
+  public RunOutcome {
+    Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(assessment, "assessment");
+    sharedWith = List.copyOf(sharedWith);
+  }
+
+  /** The status to show. */
+  public ReconcileStatus status() {
+    return assessment.status();
+  }
+
+  /** The figures to show (the latest successful read), or zero when nothing was read yet. */
+  public TokenCounts figures() {
+    return assessment.figures() == null ? TokenCounts.ZERO : assessment.figures();
+  }
+
+  /** Whether this pass's figure shared a minute with another run of the same key. */
+  public boolean shared() {
+    return sharedMinutes > 0;
+  }
+}

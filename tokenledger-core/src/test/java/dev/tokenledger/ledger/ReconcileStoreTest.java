@@ -1,0 +1,406 @@
+package dev.tokenledger.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.UsageLine;
+import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
+import dev.tokenledger.ledger.ReconcileStore.Change;
+import dev.tokenledger.ledger.ReconcileStore.Claim;
+import dev.tokenledger.ledger.ReconcileStore.Figure;
+import dev.tokenledger.ledger.ReconcileStore.Line;
+import dev.tokenledger.ledger.ReconcileStore.ReadRecord;
+import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ReconcileStore.RunSelection;
+import dev.tokenledger.ledger.ReconcileStore.RunState;
+import dev.tokenledger.ledger.ReconcileStore.Settlement;
+import dev.tokenledger.ledger.ReconcileStore.SharedMinute;
+import dev.tokenledger.ledger.ReconcileStore.Unattributed;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** What reconcile keeps in the ledger, the same on SQLite and PostgreSQL. */
+class ReconcileStoreTest {
+  private static final Instant T0 = Instant.parse("2025-10-27T10:00:00Z");
+  private static final long DEAD_PID = 999_999_001L;
+
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(T0);
+  private final List<Ledger> opened = new ArrayList<>();
+  private LedgerLocation location;
+
+  private Ledger open(Backend backend) {
+    location = backend.newLocation(dir);
+    return another();
+  }
+
+  private Ledger another() {
+    Ledger l =
+        Ledger.builder(location)
+            .clock(clock)
+            .heartbeatInterval(Duration.ZERO)
+            .liveness(p -> p.pid() != DEAD_PID)
+            .open();
+    opened.add(l);
+    return l;
+  }
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(Ledger::close);
+  }
+
+  private static String finishedRun(Ledger ledger, String framework, int minute) {
+    Instant start = T0.plusSeconds(60L * minute);
+    return ledger
+        .recordFinishedRun(
+            RunSpec.builder(framework)
+                .experiment("e1")
+                .apiKeyId("key_" + framework)
+                .startedAt(start)
+                .endedAt(start.plusSeconds(50))
+                .build(),
+            List.of(new StepSpec(1, "only", start, start.plusSeconds(50), 0)))
+        .runId();
+  }
+
+  private static ReadRecord read(String error) {
+    return new ReadRecord(
+        "completions",
+        "1m",
+        T0,
+        T0.plusSeconds(600),
+        "api_key_id,model",
+        List.of("key_chatdev"),
+        "start_time=1&end_time=2",
+        T0.plusSeconds(900),
+        error == null ? 1 : 6,
+        error,
+        "pass-1");
+  }
+
+  private static UsageRow row(int minute, long input) {
+    return new UsageRow(
+        T0.plusSeconds(60L * minute),
+        "key_chatdev",
+        "gpt-4o-mini",
+        "default",
+        false,
+        "proj_1",
+        new TokenCounts(input, input / 2, 7, 1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aReadIsStoredWithItsRawRowsAndAFailedOneWithItsError(Backend backend) throws Exception {
+    ReconcileStore store = open(backend).reconcileStore();
+    long ok = store.storeRead(read(null), List.of(row(0, 100), row(1, 9_000_000_000L)));
+    long failed = store.storeRead(read("HTTP 500 after 6 attempts"), List.of());
+
+    assertThat(failed).isGreaterThan(ok);
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT r.status, r.http_requests, r.query, COUNT(b.id), SUM(b.input_tokens)"
+                    + " FROM usage_reads r LEFT JOIN usage_buckets b ON b.read_id = r.id"
+                    + " GROUP BY r.id, r.status, r.http_requests, r.query ORDER BY r.id")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("ok");
+      assertThat(rs.getInt(2)).isEqualTo(1);
+      assertThat(rs.getString(3)).isEqualTo("start_time=1&end_time=2");
+      assertThat(rs.getInt(4)).isEqualTo(2);
+      assertThat(rs.getLong(5)).isEqualTo(9_000_000_100L);
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("error");
+      assertThat(rs.getInt(4)).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aClaimedRunIsBusyForAnotherReconcilerUntilReleased(Backend backend) {
+    Ledger ledger = open(backend);
+    String a = finishedRun(ledger, "chatdev", 0);
+    String b = finishedRun(ledger, "chatdev", 2);
+    ReconcileStore first = ledger.reconcileStore();
+    ReconcileStore second = another().reconcileStore();
+
+    Claim one = first.claim(List.of(a), ReconcileStore.DEFAULT_LEASE);
+    Claim two = second.claim(List.of(a, b), ReconcileStore.DEFAULT_LEASE);
+
+    assertThat(one.claimed()).containsExactly(a);
+    assertThat(two.claimed()).containsExactly(b);
+    assertThat(two.busy()).containsExactly(a);
+
+    first.release(one);
+    assertThat(second.claim(List.of(a), ReconcileStore.DEFAULT_LEASE).claimed()).containsExactly(a);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void anExpiredClaimOrOneOfADeadProcessIsTakenOver(Backend backend) throws Exception {
+    Ledger ledger = open(backend);
+    String expired = finishedRun(ledger, "chatdev", 0);
+    String orphaned = finishedRun(ledger, "chatdev", 2);
+    String alive = finishedRun(ledger, "chatdev", 4);
+    ReconcileStore store = ledger.reconcileStore();
+    store.claim(List.of(expired), Duration.ofMinutes(1));
+    store.claim(List.of(alive), Duration.ofMinutes(30));
+    store.claim(List.of(orphaned), Duration.ofMinutes(30));
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement()) {
+      // the reconciler that claimed this run was killed: its pid is gone
+      s.executeUpdate(
+          "UPDATE reconcile_leases SET pid = " + DEAD_PID + " WHERE run_id = '" + orphaned + "'");
+    }
+    clock.advance(Duration.ofMinutes(2));
+
+    Claim next =
+        another().reconcileStore().claim(List.of(expired, orphaned, alive), Duration.ofMinutes(30));
+
+    assertThat(next.claimed()).containsExactly(expired, orphaned);
+    assertThat(next.busy()).containsExactly(alive);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void concurrentClaimsSplitTheRunsWithoutOverlap(Backend backend) throws Exception {
+    Ledger ledger = open(backend);
+    List<String> runs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      runs.add(finishedRun(ledger, "chatdev", i));
+    }
+    int threads = 4;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Claim>> claims = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        ReconcileStore store = another().reconcileStore();
+        Callable<Claim> claim =
+            () -> {
+              start.await();
+              return store.claim(runs, ReconcileStore.DEFAULT_LEASE);
+            };
+        claims.add(pool.submit(claim));
+      }
+      Set<String> seen = new HashSet<>();
+      for (Future<Claim> f : claims) {
+        for (String id : f.get().claimed()) {
+          assertThat(seen.add(id)).as("run %s claimed twice", id).isTrue();
+        }
+      }
+      assertThat(seen).containsExactlyInAnyOrderElementsOf(runs);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aSettlementStoresAttemptsFiguresAndProvenanceAndReleasesTheClaim(Backend backend) {
+    Ledger ledger = open(backend);
+    String run = finishedRun(ledger, "chatdev", 0);
+    String partner = finishedRun(ledger, "chatdev", 1);
+    ReconcileStore store = ledger.reconcileStore();
+    long readId = store.storeRead(read(null), List.of(row(0, 100), row(1, 40)));
+    Claim claim = store.claim(List.of(run, partner), ReconcileStore.DEFAULT_LEASE);
+    TokenCounts total = new TokenCounts(120, 60, 14, 2);
+    AttemptRecord attempt =
+        new AttemptRecord(
+            run,
+            T0.plusSeconds(900),
+            List.of(readId),
+            total,
+            null,
+            "settling",
+            new Change(120, 60, 14, 2),
+            1,
+            List.of(
+                new Figure(
+                    null,
+                    total,
+                    true,
+                    new TokenCounts(100, 50, 7, 1),
+                    new TokenCounts(140, 70, 14, 2),
+                    1),
+                new Figure(
+                    1,
+                    total,
+                    true,
+                    new TokenCounts(100, 50, 7, 1),
+                    new TokenCounts(140, 70, 14, 2),
+                    1)),
+            List.of(
+                new Line(
+                    readId,
+                    null,
+                    "completions",
+                    new UsageLine("gpt-4o-mini", "default", false, "proj_1"),
+                    total,
+                    true,
+                    1,
+                    34)),
+            List.of(
+                new SharedMinute(
+                    null,
+                    "completions",
+                    T0.plusSeconds(60),
+                    List.of(partner),
+                    List.of(),
+                    new TokenCounts(40, 20, 7, 1),
+                    new TokenCounts(20, 10, 7, 1))));
+    store.storeSettlement(
+        claim,
+        new Settlement(
+            List.of(attempt),
+            Map.of(partner, "final"),
+            List.of(new Unattributed(readId, row(5, 3)))));
+
+    Reconciliation r = store.reconciliation(run).orElseThrow();
+    assertThat(r.latest().status()).isEqualTo("settling");
+    assertThat(r.figuresFrom().counts()).isEqualTo(total);
+    assertThat(r.figures()).extracting(Figure::stepIndex).containsExactly(null, 1);
+    assertThat(r.figures().get(0).upperBound()).isEqualTo(new TokenCounts(140, 70, 14, 2));
+    assertThat(r.reads()).singleElement().satisfies(x -> assertThat(x.id()).isEqualTo(readId));
+    assertThat(r.sharedMinutes())
+        .singleElement()
+        .satisfies(m -> assertThat(m.otherRunIds()).containsExactly(partner));
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("settling");
+    assertThat(ledger.run(partner).reconcileStatus()).isEqualTo("final");
+    assertThat(another().reconcileStore().claim(List.of(run), Duration.ofMinutes(5)).claimed())
+        .containsExactly(run);
+    assertThat(store.candidates(RunSelection.notFinal()))
+        .extracting(RunRecord::id)
+        .containsExactly(run);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aSettlementForARunWhoseClaimWasLostStoresNothing(Backend backend) {
+    Ledger ledger = open(backend);
+    String run = finishedRun(ledger, "chatdev", 0);
+    ReconcileStore slow = ledger.reconcileStore();
+    Claim claim = slow.claim(List.of(run), Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(2));
+    another().reconcileStore().claim(List.of(run), Duration.ofMinutes(30));
+
+    AttemptRecord attempt =
+        new AttemptRecord(
+            run,
+            T0,
+            List.of(),
+            TokenCounts.ZERO,
+            null,
+            "settling",
+            null,
+            1,
+            List.of(),
+            List.of(),
+            List.of());
+    assertThatThrownBy(
+            () ->
+                slow.storeSettlement(claim, new Settlement(List.of(attempt), Map.of(), List.of())))
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("was lost to another reconciler");
+    assertThat(slow.reconciliation(run).orElseThrow().attempts()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void statesCarryAttemptsInOrderAcceptanceAndLocalCounts(Backend backend) throws Exception {
+    Ledger ledger = open(backend);
+    String run = finishedRun(ledger, "chatdev", 0);
+    ReconcileStore store = ledger.reconcileStore();
+    for (int i = 0; i < 3; i++) {
+      Claim claim = store.claim(List.of(run), ReconcileStore.DEFAULT_LEASE);
+      AttemptRecord attempt =
+          i == 1
+              ? new AttemptRecord(
+                  run,
+                  T0.plusSeconds(i),
+                  List.of(),
+                  null,
+                  "HTTP 429",
+                  "error",
+                  null,
+                  0,
+                  List.of(),
+                  List.of(),
+                  List.of())
+              : new AttemptRecord(
+                  run,
+                  T0.plusSeconds(i),
+                  List.of(),
+                  new TokenCounts(10 + i, 0, 0, 1),
+                  null,
+                  "settling",
+                  null,
+                  1,
+                  List.of(),
+                  List.of(),
+                  List.of());
+      store.storeSettlement(claim, new Settlement(List.of(attempt), Map.of(), List.of()));
+    }
+    store.accept(run, T0.plusSeconds(100));
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO request_usage (run_id, step_index, completed_at, input_tokens,"
+              + " input_cached_tokens, output_tokens, num_model_requests, source, recorded_at)"
+              + " VALUES ('"
+              + run
+              + "', 1, '2025-10-27T10:00:10.000000Z', 30, 10, 5, 1, 'proxy', 'x'), ('"
+              + run
+              + "', 1, '2025-10-27T10:00:20.000000Z', 12, 0, 3, 1, 'proxy', 'x')");
+    }
+
+    RunState state = store.states(List.of(run)).get(0);
+    assertThat(state.attempts()).extracting(a -> a.error()).containsExactly(null, "HTTP 429", null);
+    assertThat(state.attempts().get(2).counts()).isEqualTo(new TokenCounts(12, 0, 0, 1));
+    assertThat(state.acceptedAt()).isEqualTo(T0.plusSeconds(100));
+    assertThat(state.localCounts()).isEqualTo(new TokenCounts(42, 10, 8, 2));
+    assertThat(state.steps()).singleElement().satisfies(s -> assertThat(s.index()).isEqualTo(1));
+    assertThat(store.requestUsage(List.of(run))).hasSize(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void runsOfKeysAreThoseWhoseWindowsMayReachIntoTheRange(Backend backend) {
+    Ledger ledger = open(backend);
+    String before = finishedRun(ledger, "chatdev", 0);
+    String inside = finishedRun(ledger, "chatdev", 10);
+    String other = finishedRun(ledger, "baes", 10);
+    String after = finishedRun(ledger, "chatdev", 30);
+
+    List<RunRecord> runs =
+        ledger
+            .reconcileStore()
+            .runsOfKeys(List.of("key_chatdev"), T0.plusSeconds(5 * 60), T0.plusSeconds(20 * 60));
+
+    assertThat(runs).extracting(RunRecord::id).containsExactly(inside);
+    assertThat(List.of(before, other, after)).doesNotContain(inside);
+  }
+}
