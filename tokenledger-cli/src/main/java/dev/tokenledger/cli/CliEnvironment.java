@@ -1,5 +1,6 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.openai.Sleeper;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -7,18 +8,31 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a command may take from the outside world: environment variables, working directory, clock
- * and standard input. Main passes the real ones; tests pass their own, so no command reads {@code
- * System.getenv} or the wall clock directly.
+ * What a command may take from the outside world: environment variables, working directory, clock,
+ * standard input, and how to wait. Main passes the real ones; tests pass their own, so no command
+ * reads {@code System.getenv} or the wall clock directly, nor sleeps on it.
+ *
+ * @param sleeper waits (a minute fence of {@code run exec}); tests move their clock instead
  */
 public record CliEnvironment(
-    Map<String, String> variables, Path workingDirectory, Clock clock, InputStream stdin) {
+    Map<String, String> variables,
+    Path workingDirectory,
+    Clock clock,
+    InputStream stdin,
+    Sleeper sleeper) {
 
   public CliEnvironment {
     variables = Map.copyOf(Objects.requireNonNull(variables, "variables"));
     Objects.requireNonNull(workingDirectory, "workingDirectory");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(stdin, "stdin");
+    Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /** An environment that waits in real time. */
+  public CliEnvironment(
+      Map<String, String> variables, Path workingDirectory, Clock clock, InputStream stdin) {
+    this(variables, workingDirectory, clock, stdin, Sleeper.system());
   }
 
   /** The real process environment, current directory, UTC system clock and stdin. */
@@ -29,11 +43,16 @@ public record CliEnvironment(
 
   /** A copy with {@code clock} instead. */
   public CliEnvironment withClock(Clock newClock) {
-    return new CliEnvironment(variables, workingDirectory, newClock, stdin);
+    return new CliEnvironment(variables, workingDirectory, newClock, stdin, sleeper);
   }
 
   /** A copy with {@code newVariables} instead. */
   public CliEnvironment withVariables(Map<String, String> newVariables) {
-    return new CliEnvironment(newVariables, workingDirectory, clock, stdin);
+    return new CliEnvironment(newVariables, workingDirectory, clock, stdin, sleeper);
+  }
+
+  /** A copy with {@code newSleeper} instead. */
+  public CliEnvironment withSleeper(Sleeper newSleeper) {
+    return new CliEnvironment(variables, workingDirectory, clock, stdin, newSleeper);
   }
 }

@@ -1,5 +1,7 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.cli.imports.ImportCommand;
+import dev.tokenledger.cli.run.RunCommand;
 import dev.tokenledger.cli.sim.SimCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -13,6 +15,8 @@ public final class TokenLedgerCli {
     ErrorHandler errors = new ErrorHandler();
     CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
     cli.addSubcommand(SimCommand.class);
+    cli.addSubcommand(RunCommand.class);
+    cli.addSubcommand(ImportCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     completion

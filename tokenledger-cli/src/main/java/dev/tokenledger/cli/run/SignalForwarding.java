@@ -1,0 +1,37 @@
+package dev.tokenledger.cli.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * Keeps {@code run exec} alive for as long as its child: Ctrl-C (SIGINT) reaches the child from the
+ * terminal by itself, since both are in the foreground process group, so tokenledger ignores it and
+ * waits; SIGTERM and SIGHUP are passed on to the child as SIGTERM. The previous handlers come back
+ * on {@link #close()}.
+ */
+final class SignalForwarding implements AutoCloseable {
+  private final List<Runnable> restore = new ArrayList<>();
+
+  SignalForwarding(Process child) {
+    install("INT", signal -> {});
+    install("TERM", signal -> child.destroy());
+    install("HUP", signal -> child.destroy());
+  }
+
+  private void install(String name, SignalHandler handler) {
+    try {
+      Signal signal = new Signal(name);
+      SignalHandler previous = Signal.handle(signal, handler);
+      restore.add(() -> Signal.handle(signal, previous));
+    } catch (IllegalArgumentException unavailable) {
+      // The JVM does not let us handle this signal here (-Xrs, or another OS): keep its default.
+    }
+  }
+
+  @Override
+  public void close() {
+    restore.forEach(Runnable::run);
+  }
+}
