@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -119,21 +118,16 @@ public final class RunExecCommand implements Callable<Integer> {
             command,
             childEnvironment(config),
             environment.workingDirectory());
-    AtomicReference<SignalForwarding> signals = new AtomicReference<>();
-    RunExecutor executor =
-        new RunExecutor(
-            () -> ledgerOptions.open(environment, config, err),
-            environment.clock(),
-            environment.sleeper(),
-            err,
-            RunExecutor.Streams.INHERIT,
-            child -> signals.set(new SignalForwarding(child)));
-    try {
+    try (SignalForwarding signals = new SignalForwarding()) {
+      RunExecutor executor =
+          new RunExecutor(
+              () -> ledgerOptions.open(environment, config, err),
+              environment.clock(),
+              environment.sleeper(),
+              err,
+              RunExecutor.Streams.INHERIT,
+              signals::attach);
       return executor.execute(request);
-    } finally {
-      if (signals.get() != null) {
-        signals.get().close();
-      }
     }
   }
 
