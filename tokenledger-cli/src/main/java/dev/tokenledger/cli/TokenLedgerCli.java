@@ -1,6 +1,8 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.cli.demo.DemoCommand;
+import dev.tokenledger.cli.imports.ImportCommand;
+import dev.tokenledger.cli.run.RunCommand;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
 import picocli.AutoComplete;
@@ -17,6 +19,8 @@ public final class TokenLedgerCli {
     cli.addSubcommand(DemoCommand.class);
     cli.addSubcommand(UsageCommand.class);
     cli.addSubcommand(SimCommand.class);
+    cli.addSubcommand(RunCommand.class);
+    cli.addSubcommand(ImportCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     completion

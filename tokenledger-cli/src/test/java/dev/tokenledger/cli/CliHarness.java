@@ -1,5 +1,6 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.openai.Sleeper;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +15,7 @@ final class CliHarness {
   private final Map<String, String> variables = new HashMap<>();
   private final Path workingDirectory;
   private Clock clock = Clock.systemUTC();
+  private Sleeper sleeper = Sleeper.system();
 
   CliHarness(Path workingDirectory) {
     this.workingDirectory = workingDirectory;
@@ -29,12 +31,18 @@ final class CliHarness {
     return this;
   }
 
+  /** Waits by {@code newSleeper} instead of in real time (tests move their clock). */
+  CliHarness sleeper(Sleeper newSleeper) {
+    this.sleeper = newSleeper;
+    return this;
+  }
+
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CliEnvironment environment =
         new CliEnvironment(
-            variables, workingDirectory, clock, new ByteArrayInputStream(new byte[0]));
+            variables, workingDirectory, clock, new ByteArrayInputStream(new byte[0]), sleeper);
     CommandLine cli = TokenLedgerCli.commandLine(environment);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));

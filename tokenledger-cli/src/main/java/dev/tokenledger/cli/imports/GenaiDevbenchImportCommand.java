@@ -1,0 +1,81 @@
+package dev.tokenledger.cli.imports;
+
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.config.FrameworkKey;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.recording.GenaiDevbenchImporter;
+import dev.tokenledger.recording.ImportReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokenledger import genai-devbench DIR}: runs and steps from genai-devbench records. */
+@Command(
+    name = "genai-devbench",
+    description = {
+      "Import the runs of a genai-devbench experiment folder (runs/manifest.json and"
+          + " runs/<framework>/<run_id>/metrics.json). Importing again adds only what is new.",
+      "Key ids come from OPENAI_API_KEY_<FW>_ID."
+    },
+    mixinStandardHelpOptions = true,
+    sortOptions = false)
+public final class GenaiDevbenchImportCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "DIR", description = "The experiment folder (holding runs/).")
+  Path folder;
+
+  @Option(
+      names = "--experiment",
+      description = "The experiment's name in the ledger. Default: the folder's name.")
+  String experiment;
+
+  @Mixin LedgerOptions ledgerOptions;
+
+  public GenaiDevbenchImportCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    TokenLedgerConfig config = ledgerOptions.config(environment);
+    Map<String, String> keyIds = new HashMap<>();
+    for (FrameworkKey key : config.frameworkKeys()) {
+      key.keyId().ifPresent(id -> keyIds.put(key.name(), id));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ImportReport report;
+    try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+      report =
+          new GenaiDevbenchImporter(ledger, keyIds)
+              .importFrom(environment.workingDirectory().resolve(folder), experiment);
+    }
+    report.problems().forEach(p -> err.println("tokenledger: warning: " + p));
+    out.println(
+        "imported "
+            + report.runsAdded()
+            + " runs ("
+            + report.stepsAdded()
+            + " steps); "
+            + report.runsAlreadyPresent()
+            + " already in the ledger; "
+            + report.problems().size()
+            + " problems");
+    out.flush();
+    err.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tokenledger.cli.run;
+
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.RecordingStatus;
+import dev.tokenledger.ledger.RunRecord;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tokenledger run end}: ends a run, or closes an interrupted one by hand. */
+@Command(
+    name = "end",
+    description = {
+      "End a run and any step still open in it.",
+      "A run whose writer died (interrupted) is closed at the last time it was seen, unless --at"
+          + " says otherwise."
+    },
+    mixinStandardHelpOptions = true,
+    sortOptions = false)
+public final class RunEndCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
+  String run;
+
+  @Option(names = "--exit-code", paramLabel = "CODE", description = "The run's exit code.")
+  Integer exitCode;
+
+  @Option(
+      names = "--at",
+      paramLabel = "INSTANT",
+      converter = TimeConverters.InstantConverter.class,
+      description = "When the run ended (ISO-8601 or epoch seconds). Default: now.")
+  Instant at;
+
+  @Mixin LedgerOptions ledgerOptions;
+
+  public RunEndCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    String runId = RunStepCommand.runId(run, environment, spec);
+    TokenLedgerConfig config = ledgerOptions.config(environment);
+    PrintWriter err = spec.commandLine().getErr();
+    try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+      RunRecord ended = ledger.endRun(runId, exitCode, at);
+      if (ended.status() == RecordingStatus.INTERRUPTED) {
+        err.println(
+            "tokenledger: run "
+                + runId
+                + " was interrupted; closed at the last time it was seen, "
+                + ended.endedAt());
+      }
+      spec.commandLine().getOut().println(runId);
+    }
+    return 0;
+  }
+}

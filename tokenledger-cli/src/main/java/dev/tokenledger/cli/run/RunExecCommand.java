@@ -1,0 +1,150 @@
+package dev.tokenledger.cli.run;
+
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.config.FrameworkKey;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.recording.ExecRequest;
+import dev.tokenledger.recording.RunExecutor;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tokenledger run exec}: runs a framework's command with its own key as one recorded step
+ * and exits with the command's exit code.
+ */
+@Command(
+    name = "exec",
+    description = {
+      "Run CMD with the framework's key (OPENAI_API_KEY_<FW>) as OPENAI_API_KEY, record it as a"
+          + " step, and exit with its exit code.",
+      "stdin, stdout and stderr are the command's own; Ctrl-C reaches it. A ledger problem is a"
+          + " warning: the command runs and its exit code is returned.",
+      "Without --run or --new-run, the step joins the run in TOKENLEDGER_RUN_ID, else a new run.",
+      "  tokenledger run exec --framework chatdev --experiment e1 -- python run.py"
+    },
+    mixinStandardHelpOptions = true,
+    sortOptions = false)
+public final class RunExecCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--framework",
+      required = true,
+      paramLabel = "FW",
+      description = "The framework; its key is OPENAI_API_KEY_<FW>.")
+  String framework;
+
+  @Option(names = "--experiment", description = "The experiment the run belongs to.")
+  String experiment;
+
+  @Option(names = "--label", description = "A label for a new run.")
+  String label;
+
+  @ArgGroup(exclusive = true)
+  RunChoice runChoice;
+
+  /** Which run the step goes to. */
+  static final class RunChoice {
+    @Option(names = "--run", paramLabel = "ID", description = "Add the step to this run.")
+    String runId;
+
+    @Option(names = "--new-run", description = "Record a new run that ends with the command.")
+    boolean newRun;
+  }
+
+  @Option(names = "--step", paramLabel = "N", description = "The step's index. Default: the next.")
+  Integer step;
+
+  @Option(
+      names = "--name",
+      paramLabel = "S",
+      description = "The step's name. Default: the program's name.")
+  String name;
+
+  @Option(
+      names = "--fence",
+      description =
+          "Start only in a fresh UTC minute (plus 2 s) in which no earlier window of this key"
+              + " ended, so the step's figures are exact (waits up to a minute).")
+  boolean fence;
+
+  @Mixin LedgerOptions ledgerOptions;
+
+  @Parameters(
+      paramLabel = "CMD",
+      arity = "1..*",
+      description = "The command and its arguments, after --.")
+  List<String> command;
+
+  public RunExecCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    if (step != null && step < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--step must be 1 or more, was " + step);
+    }
+    TokenLedgerConfig config = ledgerOptions.config(environment);
+    // A missing key stops here, before the command starts (exit 3).
+    FrameworkKey key = config.frameworkKey(framework);
+    PrintWriter err = spec.commandLine().getErr();
+    ExecRequest request =
+        new ExecRequest(
+            key.name(),
+            key.key(),
+            key.keyId().orElse(null),
+            experiment,
+            label,
+            runId(),
+            step,
+            name,
+            fence,
+            command,
+            childEnvironment(config),
+            environment.workingDirectory());
+    try (SignalForwarding signals = new SignalForwarding()) {
+      RunExecutor executor =
+          new RunExecutor(
+              () -> ledgerOptions.open(environment, config, err),
+              environment.clock(),
+              environment.sleeper(),
+              err,
+              RunExecutor.Streams.INHERIT,
+              signals::attach);
+      return executor.execute(request);
+    }
+  }
+
+  private String runId() {
+    if (runChoice != null) {
+      return runChoice.newRun ? null : runChoice.runId;
+    }
+    String fromEnvironment = environment.variables().get(RunCommand.RUN_ID_VARIABLE);
+    return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.strip();
+  }
+
+  /** The caller's variables, plus OPENAI_BASE_URL when only .env sets it. */
+  private Map<String, String> childEnvironment(TokenLedgerConfig config) {
+    Map<String, String> env = new HashMap<>(environment.variables());
+    if (!env.containsKey("OPENAI_BASE_URL") && config.origin("OPENAI_BASE_URL").isPresent()) {
+      env.put("OPENAI_BASE_URL", config.baseUrl().toString());
+    }
+    return env;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tokenledger.cli.run;
+
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.RunRecord;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokenledger run show ID}: one run and its steps. */
+@Command(
+    name = "show",
+    description = "Show a run and its steps.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false)
+public final class RunShowCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ID", description = "The run's id, as 'run list' shows it.")
+  String runId;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "table or json. Default: table.")
+  OutputFormat format = OutputFormat.TABLE;
+
+  @Mixin LedgerOptions ledgerOptions;
+
+  public RunShowCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    if (format == OutputFormat.CSV) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "run show prints table or json; for CSV use 'run list --format csv'");
+    }
+    TokenLedgerConfig config = ledgerOptions.config(environment);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
+      RunRecord run = ledger.run(runId);
+      if (format == OutputFormat.JSON) {
+        RunRenderer.showJson(run, ledger.steps(runId), out);
+      } else {
+        RunRenderer.showTable(run, ledger.steps(runId), out);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.tokenledger.cli.run;
+
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.config.FrameworkKey;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.ledger.RunSpec;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tokenledger run start}: begins a run for a harness and prints its id. */
+@Command(
+    name = "start",
+    description = {
+      "Start a run now and print its id, for harnesses that drive their runs themselves.",
+      "The run belongs to the calling process: if that dies before 'run end', the run shows as"
+          + " interrupted.",
+      "  export TOKENLEDGER_RUN_ID=$(tokenledger run start --framework chatdev --experiment e1)"
+    },
+    mixinStandardHelpOptions = true,
+    sortOptions = false)
+public final class RunStartCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--framework",
+      required = true,
+      paramLabel = "FW",
+      description = "The framework; its key is OPENAI_API_KEY_<FW>.")
+  String framework;
+
+  @Option(names = "--experiment", description = "The experiment the run belongs to.")
+  String experiment;
+
+  @Option(names = "--label", description = "A label for the run.")
+  String label;
+
+  @Option(names = "--model", description = "The model the run is expected to use (a hint).")
+  String model;
+
+  @Mixin LedgerOptions ledgerOptions;
+
+  public RunStartCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    TokenLedgerConfig config = ledgerOptions.config(environment);
+    FrameworkKey key = config.frameworkKey(framework);
+    RunSpec spec =
+        RunSpec.builder(key.name())
+            .experiment(experiment)
+            .label(label)
+            .modelHint(model)
+            .key(key.key())
+            .apiKeyId(key.keyId().orElse(null))
+            .source(RunSpec.SOURCE_CLI)
+            .build();
+    try (Ledger ledger =
+        ledgerOptions.open(environment, config, this.spec.commandLine().getErr())) {
+      RunRecord run = ledger.beginRun(spec, RunOwner.harness());
+      this.spec.commandLine().getOut().println(run.id());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.tokenledger.cli.run;
+
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.StepRecord;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tokenledger run step start|end}: steps of a run driven by a harness. */
+@Command(
+    name = "step",
+    description = "Start or end a step of a run.",
+    mixinStandardHelpOptions = true,
+    subcommands = {RunStepCommand.Start.class, RunStepCommand.End.class})
+public final class RunStepCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new CommandLine.ParameterException(spec.commandLine(), "say 'step start' or 'step end'");
+  }
+
+  /** The run the step belongs to: {@code --run}, else {@code TOKENLEDGER_RUN_ID}. */
+  static String runId(String option, CliEnvironment environment, CommandSpec spec) {
+    if (option != null && !option.isBlank()) {
+      return option.strip();
+    }
+    String fromEnvironment = environment.variables().get(RunCommand.RUN_ID_VARIABLE);
+    if (fromEnvironment == null || fromEnvironment.isBlank()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "which run? give --run ID, or set "
+              + RunCommand.RUN_ID_VARIABLE
+              + " to the id that"
+              + " 'run start' printed");
+    }
+    return fromEnvironment.strip();
+  }
+
+  /** {@code run step start}: begins a step now and prints its index. */
+  @Command(
+      name = "start",
+      description = "Start a step of a run now and print its index.",
+      mixinStandardHelpOptions = true,
+      sortOptions = false)
+  public static final class Start implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
+    String run;
+
+    @Option(names = "--step", paramLabel = "N", description = "The index. Default: the next.")
+    Integer step;
+
+    @Option(names = "--name", paramLabel = "S", description = "The step's name.")
+    String name;
+
+    @Mixin LedgerOptions ledgerOptions;
+
+    public Start(CliEnvironment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+      if (step != null && step < 1) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--step must be 1 or more, was " + step);
+      }
+      String runId = runId(run, environment, spec);
+      TokenLedgerConfig config = ledgerOptions.config(environment);
+      try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
+        StepRecord s = ledger.beginStep(runId, step, name, RunOwner.harness(), null);
+        spec.commandLine().getOut().println(s.index());
+      }
+      return 0;
+    }
+  }
+
+  /** {@code run step end}: ends a step now. */
+  @Command(
+      name = "end",
+      description = "End a step of a run now (by default the latest one still open).",
+      mixinStandardHelpOptions = true,
+      sortOptions = false)
+  public static final class End implements Callable<Integer> {
+    private final CliEnvironment environment;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
+    String run;
+
+    @Option(names = "--step", paramLabel = "N", description = "Default: the latest open step.")
+    Integer step;
+
+    @Option(names = "--exit-code", paramLabel = "CODE", description = "The step's exit code.")
+    Integer exitCode;
+
+    @Mixin LedgerOptions ledgerOptions;
+
+    public End(CliEnvironment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public Integer call() {
+      String runId = runId(run, environment, spec);
+      TokenLedgerConfig config = ledgerOptions.config(environment);
+      try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
+        int index = step != null ? step : latestOpenStep(ledger, runId);
+        StepRecord s = ledger.endStep(runId, index, exitCode, null);
+        spec.commandLine().getOut().println(s.index());
+      }
+      return 0;
+    }
+
+    private int latestOpenStep(Ledger ledger, String runId) {
+      ledger.run(runId); // names an unknown run
+      return ledger.steps(runId).stream()
+          .filter(s -> s.endedAt() == null)
+          .max(Comparator.comparingInt(StepRecord::index))
+          .map(StepRecord::index)
+          .orElseThrow(
+              () ->
+                  new CommandLine.ParameterException(
+                      spec.commandLine(),
+                      "run "
+                          + runId
+                          + " has no open step: see 'tokenledger run show "
+                          + runId
+                          + "'"));
+    }
+  }
+}
