@@ -2,6 +2,7 @@ package dev.tokenledger.cli;
 
 import dev.tokenledger.cli.demo.DemoCommand;
 import dev.tokenledger.cli.imports.ImportCommand;
+import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.cli.run.RunCommand;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
@@ -21,6 +22,7 @@ public final class TokenLedgerCli {
     cli.addSubcommand(SimCommand.class);
     cli.addSubcommand(RunCommand.class);
     cli.addSubcommand(ImportCommand.class);
+    cli.addSubcommand(ReconcileCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     completion

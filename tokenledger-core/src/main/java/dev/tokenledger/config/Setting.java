@@ -58,7 +58,28 @@ public enum Setting {
       "the packaged LiteLLM snapshot",
       false,
       "A LiteLLM price file (replaces the packaged table) or a small override file with the same"
-          + " field names (laid over it); --prices overrides it.");
+          + " field names (laid over it); --prices overrides it."),
+  TOKENLEDGER_MIN_AGE(
+      "TOKENLEDGER_MIN_AGE",
+      "10m",
+      null,
+      false,
+      "reconcile: a run that ended less than this long ago stays pending (30s, 10m, 2h, 1d);"
+          + " --min-age overrides it."),
+  TOKENLEDGER_STABLE_READS(
+      "TOKENLEDGER_STABLE_READS",
+      "3",
+      null,
+      false,
+      "reconcile: how many consecutive identical reads make a run final; --stable-reads"
+          + " overrides it."),
+  TOKENLEDGER_INTERVAL(
+      "TOKENLEDGER_INTERVAL",
+      "5m",
+      null,
+      false,
+      "reconcile: how far apart identical reads must be to count, and how often --watch reads;"
+          + " --interval overrides it.");
 
   private final String variable;
   private final String defaultValue;

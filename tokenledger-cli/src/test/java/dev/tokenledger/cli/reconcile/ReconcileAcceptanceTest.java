@@ -9,7 +9,6 @@ import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ReconcileStore.Figure;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.StepSpec;
-import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.RunOutcome;
@@ -300,83 +299,6 @@ class ReconcileAcceptanceTest {
               });
     }
   }
-
-  @Test
-  void thirtyRunsOfThreeFrameworksInOneDaySettleWithAtMostTwoRequestsPerEndpointPerPass() {
-    try (SimLab lab = lab(FEW_MINUTES)) {
-      String[] frameworks = {"chatdev", "baes", "ghspec"};
-      List<String> runs = new ArrayList<>();
-      List<TokenCounts> truth = new ArrayList<>();
-      List<List<StepSpec>> steps = new ArrayList<>();
-      List<Instant[]> windows = new ArrayList<>();
-      for (int r = 0; r < 30; r++) {
-        for (int f = 0; f < 3; f++) {
-          Instant start = T0.plus(Duration.ofMinutes(47L * r)).plusSeconds(7L * f);
-          List<StepSpec> runSteps = new ArrayList<>();
-          TokenCounts used = TokenCounts.ZERO;
-          for (int s = 0; s < 6; s++) {
-            Instant stepStart = start.plusSeconds(90L * s);
-            runSteps.add(new StepSpec(s + 1, "s" + s, stepStart, stepStart.plusSeconds(80), 0));
-          }
-          steps.add(runSteps);
-          windows.add(new Instant[] {start, start.plusSeconds(540)});
-          truth.add(used);
-        }
-      }
-      // requests in time order across all frameworks
-      List<Object[]> calls = new ArrayList<>();
-      for (int i = 0; i < steps.size(); i++) {
-        for (StepSpec s : steps.get(i)) {
-          calls.add(new Object[] {s.startedAt().plusSeconds(20), i});
-        }
-      }
-      calls.sort((x, y) -> ((Instant) x[0]).compareTo((Instant) y[0]));
-      for (Object[] call : calls) {
-        int i = (Integer) call[1];
-        truth.set(i, truth.get(i).plus(lab.chat(frameworks[i % 3], (Instant) call[0])));
-      }
-      for (int i = 0; i < steps.size(); i++) {
-        runs.add(
-            lab.runWithSteps(
-                frameworks[i % 3], windows.get(i)[0], windows.get(i)[1], steps.get(i)));
-      }
-      lab.clock.set(windows.get(windows.size() - 1)[1].plusSeconds(60));
-
-      List<PassStats> passes = new ArrayList<>();
-      lab.reconciler()
-          .watch(
-              dev.tokenledger.reconcile.PassRequest.notFinal(),
-              Duration.ofHours(3),
-              lab.clock::advance,
-              p ->
-                  passes.add(
-                      new PassStats(
-                          p.stats().requestsByEndpoint().get("completions"),
-                          p.stats().requestsByEndpoint().get("embeddings"),
-                          lab.sim.requests("/organization/usage").size())));
-
-      assertThat(passes).isNotEmpty();
-      int before = 0;
-      for (PassStats p : passes) {
-        assertThat(p.completions).isLessThanOrEqualTo(2);
-        assertThat(p.embeddings).isLessThanOrEqualTo(2);
-        assertThat(p.logged - before)
-            .as("usage requests in the simulator's log")
-            .isEqualTo(p.completions + p.embeddings);
-        before = p.logged;
-      }
-      assertThat(passes.get(0).completions).isPositive();
-      for (int i = 0; i < runs.size(); i++) {
-        assertThat(lab.reconciliation(runs.get(i)).latest().status()).isEqualTo("final");
-        assertThat(lab.figures(runs.get(i))).as("run %d", i).isEqualTo(truth.get(i));
-      }
-      assertThat(lab.usageRequests(UsageEndpoint.COMPLETIONS))
-          .isLessThanOrEqualTo(2L * passes.size());
-    }
-  }
-
-  /** Usage requests of one pass, by its own count and by the simulator's log. */
-  record PassStats(int completions, int embeddings, int logged) {}
 
   private static Figure figure(Reconciliation r, Integer step) {
     return r.figures().stream()

@@ -1,0 +1,271 @@
+package dev.tokenledger.cli.reconcile;
+
+import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.config.Setting;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerLocation;
+import dev.tokenledger.openai.UsageEndpoint;
+import dev.tokenledger.reconcile.PassReport;
+import dev.tokenledger.reconcile.PassRequest;
+import dev.tokenledger.reconcile.ReconcileException;
+import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.Reconciler;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tokenledger reconcile}: settles runs against the Usage API until their figures are final.
+ */
+@Command(
+    name = "reconcile",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Settle runs against OpenAI's Usage API: read minute buckets for every run not yet final,",
+      "attribute them to runs and steps, and mark a run final once its figures stop changing.",
+      "Statuses: pending (too young or nothing read yet), settling, final, warning (a read went",
+      "down or local counts disagree: --accept it), error (the last read failed; the previous",
+      "figures stand)."
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  no run in warning",
+      "  4  the API refused the usage key (previous figures kept)",
+      "  5  the API or the network failed after retries (previous figures kept)",
+      "  6  some run is in warning"
+    })
+public final class ReconcileCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+  @Mixin ConfigMixin config;
+
+  @Option(
+      names = "--db",
+      paramLabel = "PATH|URL",
+      description =
+          "The ledger: a SQLite file, jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB."
+              + " Default: TOKENLEDGER_DB, else .tokenledger/ledger.db.")
+  String db;
+
+  @Option(
+      names = "--run",
+      split = ",",
+      paramLabel = "ID",
+      description = "Only these runs (final ones are shown, and read again with --force).")
+  List<String> runIds = new ArrayList<>();
+
+  @Option(names = "--experiment", description = "Only runs of this experiment.")
+  String experiment;
+
+  @Option(names = "--framework", description = "Only runs of this framework.")
+  String framework;
+
+  @Option(
+      names = "--endpoints",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Usage endpoints to read. Default: completions,embeddings (Responses API traffic is"
+              + " counted under completions).")
+  List<String> endpoints = new ArrayList<>();
+
+  @Option(
+      names = "--min-age",
+      paramLabel = "DURATION",
+      converter = TimeConverters.DurationConverter.class,
+      description =
+          "A run younger than this stays pending. Default: TOKENLEDGER_MIN_AGE, else 10m.")
+  Duration minAge;
+
+  @Option(
+      names = "--stable-reads",
+      paramLabel = "N",
+      description =
+          "Identical reads that make a run final. Default: TOKENLEDGER_STABLE_READS, else 3.")
+  Integer stableReads;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      converter = TimeConverters.DurationConverter.class,
+      description =
+          "How far apart identical reads must be, and how often --watch reads."
+              + " Default: TOKENLEDGER_INTERVAL, else 5m.")
+  Duration interval;
+
+  @Option(names = "--force", description = "Read final runs again too.")
+  boolean force;
+
+  @Option(
+      names = "--accept",
+      paramLabel = "RUN",
+      description = "Accept the current figures of a run in warning; it becomes final.")
+  String accept;
+
+  @Option(
+      names = "--watch",
+      description = "Repeat passes every interval until every run is final (or in warning).")
+  boolean watch;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = TimeConverters.DurationConverter.class,
+      description = "With --watch: stop after this long even if runs are not final yet.")
+  Duration timeout;
+
+  @Option(
+      names = "--stats",
+      description = "Also print what each pass cost: usage requests per endpoint, minutes, runs.")
+  boolean stats;
+
+  @Option(names = "--format", description = "table (default) or json.")
+  OutputFormat format = OutputFormat.TABLE;
+
+  public ReconcileCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    if (format == OutputFormat.CSV) {
+      throw usageError("reconcile prints table or json; for CSV use 'tokenledger report'");
+    }
+    if (timeout != null && !watch) {
+      throw usageError("--timeout goes with --watch: add --watch, or leave --timeout out");
+    }
+    TokenLedgerConfig cfg = Services.config(environment, config);
+    ReconcileSettings settings = settings(cfg);
+    PassRequest request = request();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    LedgerLocation location =
+        LedgerLocation.resolve(db != null ? db : cfg.database(), environment.workingDirectory());
+    try (Ledger ledger =
+        Ledger.builder(location)
+            .clock(environment.clock())
+            .warnings(
+                line -> {
+                  err.println(line);
+                  err.flush();
+                })
+            .open()) {
+      Reconciler reconciler =
+          Reconciler.builder(ledger, Services.adminClient(environment, cfg, cfg.usageKey()))
+              .settings(settings)
+              .clock(environment.clock())
+              .listener(ProgressLine.forTerminal(err))
+              .build();
+      if (accept != null) {
+        try {
+          reconciler.accept(accept);
+        } catch (ReconcileException e) {
+          throw usageError(e.getMessage());
+        }
+        err.println("tokenledger: accepted the current figures of run " + accept);
+      }
+      List<PassReport> passes = new ArrayList<>();
+      PassReport last;
+      if (watch) {
+        last =
+            reconciler.watch(
+                request,
+                timeout,
+                environment.sleeper(),
+                p -> {
+                  passes.add(p);
+                  ReconcileTableRenderer.passLine(passes.size(), p, err);
+                  err.flush();
+                });
+        if (!last.settled()) {
+          err.println(
+              "tokenledger: --timeout reached with runs not final yet; run reconcile again later");
+        }
+      } else {
+        last = reconciler.pass(request);
+        passes.add(last);
+      }
+      ReconcileView view = ReconcileView.of(passes);
+      if (format == OutputFormat.JSON) {
+        ReconcileJsonRenderer.render(view, stats, out);
+      } else {
+        ReconcileTableRenderer.render(view, stats, out);
+      }
+      out.flush();
+      if (last.apiError() != null) {
+        // the figures read before stay; the error handler says what failed and what to do
+        throw last.apiError();
+      }
+      return view.hasWarnings() ? ExitCode.WARNINGS : ExitCode.OK;
+    }
+  }
+
+  private PassRequest request() {
+    List<String> ids = new ArrayList<>(runIds);
+    if (accept != null && !ids.contains(accept)) {
+      ids.add(accept);
+    }
+    try {
+      List<UsageEndpoint> chosen =
+          endpoints.isEmpty()
+              ? PassRequest.DEFAULT_ENDPOINTS
+              : endpoints.stream().map(UsageEndpoint::fromWireName).distinct().toList();
+      return new PassRequest(ids, experiment, framework, chosen, force);
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
+  }
+
+  private ReconcileSettings settings(TokenLedgerConfig cfg) {
+    Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
+    Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
+    int reads;
+    if (stableReads != null) {
+      reads = stableReads;
+    } else {
+      String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
+      try {
+        reads = Integer.parseInt(v.strip());
+      } catch (NumberFormatException e) {
+        throw new ConfigurationException(
+            "TOKENLEDGER_STABLE_READS='" + v + "' is not a whole number: set it to e.g. 3");
+      }
+    }
+    try {
+      return new ReconcileSettings(age, reads, every);
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
+  }
+
+  private static Duration duration(TokenLedgerConfig cfg, Setting setting) {
+    String v = cfg.value(setting).orElseThrow();
+    try {
+      return TimeConverters.parseDuration(v);
+    } catch (CommandLine.TypeConversionException e) {
+      throw new ConfigurationException(
+          setting.variable() + "='" + v + "' is not a duration: write it as 30s, 10m, 2h or 1d");
+    }
+  }
+
+  private CommandLine.ParameterException usageError(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}

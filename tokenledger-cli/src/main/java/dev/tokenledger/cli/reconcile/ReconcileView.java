@@ -1,0 +1,57 @@
+package dev.tokenledger.cli.reconcile;
+
+import dev.tokenledger.reconcile.PassReport;
+import dev.tokenledger.reconcile.ReconcileStatus;
+import dev.tokenledger.reconcile.RunOutcome;
+import dev.tokenledger.reconcile.UnattributedUsage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a reconcile command shows after one or more passes: every run any pass looked at, as the
+ * latest pass left it (a run that became final drops out of later passes but not out of the
+ * output), the latest unattributed usage of each key, and the last pass.
+ */
+record ReconcileView(
+    List<RunOutcome> runs, List<UnattributedUsage> unattributed, List<PassReport> passes) {
+
+  static ReconcileView of(List<PassReport> passes) {
+    Map<String, RunOutcome> runs = new LinkedHashMap<>();
+    Map<String, UnattributedUsage> unattributed = new TreeMap<>();
+    for (PassReport p : passes) {
+      p.runs().forEach(r -> runs.put(r.run().id(), r));
+      p.unattributed().forEach(u -> unattributed.put(u.apiKeyId(), u));
+    }
+    List<RunOutcome> ordered = new ArrayList<>(runs.values());
+    ordered.sort(
+        Comparator.comparing((RunOutcome o) -> o.run().startedAt())
+            .thenComparing(o -> o.run().id()));
+    return new ReconcileView(ordered, List.copyOf(unattributed.values()), List.copyOf(passes));
+  }
+
+  PassReport last() {
+    return passes.get(passes.size() - 1);
+  }
+
+  long count(ReconcileStatus status) {
+    return runs.stream().filter(r -> r.status() == status).count();
+  }
+
+  boolean hasWarnings() {
+    return count(ReconcileStatus.WARNING) > 0;
+  }
+
+  /** Every run is final or in warning, and none was held by another reconciler. */
+  boolean settled() {
+    return runs.stream()
+        .allMatch(
+            r ->
+                !r.busy()
+                    && (r.status() == ReconcileStatus.FINAL
+                        || r.status() == ReconcileStatus.WARNING));
+  }
+}
