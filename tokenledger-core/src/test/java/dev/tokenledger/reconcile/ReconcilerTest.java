@@ -1,0 +1,195 @@
+package dev.tokenledger.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.config.ApiKey;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerLocation;
+import dev.tokenledger.ledger.MutableClock;
+import dev.tokenledger.ledger.RunSpec;
+import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.openai.UsageEndpoint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.jetbrains.annotations.NotNull;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reconciler against a scripted Usage API: what it does when a read goes down, when a run has
+ * no key id, and when a run is still open.
+ */
+class ReconcilerTest {
+  private static final Instant T0 = Instant.parse("2025-10-27T10:00:00Z");
+  private static final ApiKey ADMIN = ApiKey.of("sk-admin-test-fake-key-0000000000000000wxyz");
+  private static final PassRequest COMPLETIONS =
+      PassRequest.notFinal().withEndpoints(List.of(UsageEndpoint.COMPLETIONS));
+
+  @TempDir Path dir;
+  private final MockWebServer server = new MockWebServer();
+  private final MutableClock clock = new MutableClock(T0);
+  private final AtomicLong input = new AtomicLong(1_000);
+  private Ledger ledger;
+  private Reconciler reconciler;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public @NotNull MockResponse dispatch(@NotNull RecordedRequest request) {
+            return new MockResponse.Builder().code(200).body(page(request)).build();
+          }
+        });
+    server.start();
+    ledger =
+        Ledger.builder(LedgerLocation.sqlite(dir.resolve("ledger.db")))
+            .clock(clock)
+            .heartbeatInterval(Duration.ZERO)
+            .open();
+    OpenAiAdminClient client =
+        OpenAiAdminClient.builder()
+            .baseUrl(server.url("/v1").toString())
+            .adminKey(ADMIN)
+            .clock(clock)
+            .sleeper(clock::advance)
+            .build();
+    reconciler = Reconciler.builder(ledger, client).clock(clock).build();
+  }
+
+  @AfterEach
+  void stop() {
+    ledger.close();
+    server.close();
+  }
+
+  /** One bucket at 10:00 for key_a with {@link #input} input tokens, when the window holds it. */
+  private String page(RecordedRequest request) {
+    long start = Long.parseLong(request.getUrl().queryParameter("start_time"));
+    long end = Long.parseLong(request.getUrl().queryParameter("end_time"));
+    long minute = T0.getEpochSecond();
+    String results =
+        start <= minute && minute < end
+            ? "{\"object\":\"organization.usage.completions.result\",\"input_tokens\":"
+                + input.get()
+                + ",\"input_cached_tokens\":0,\"output_tokens\":50,\"num_model_requests\":2,"
+                + "\"model\":\"gpt-4o-mini-2024-07-18\",\"api_key_id\":\"key_a\",\"batch\":false,"
+                + "\"service_tier\":\"default\",\"project_id\":\"proj_1\"}"
+            : "";
+    return "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":"
+        + minute
+        + ",\"end_time\":"
+        + (minute + 60)
+        + ",\"results\":["
+        + results
+        + "]}],\"has_more\":false,\"next_page\":null}";
+  }
+
+  private String run(String keyId, Instant end) {
+    return ledger
+        .recordFinishedRun(
+            RunSpec.builder("chatdev")
+                .apiKeyId(keyId)
+                .startedAt(T0.plusSeconds(5))
+                .endedAt(end)
+                .build(),
+            List.of())
+        .runId();
+  }
+
+  private RunOutcome pass(String runId) {
+    return reconciler.pass(COMPLETIONS).runs().stream()
+        .filter(r -> r.run().id().equals(runId))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aReadThatGoesDownIsAWarningUntilAPersonAcceptsIt() {
+    String run = run("key_a", T0.plusSeconds(50));
+    clock.set(T0.plus(Duration.ofMinutes(20)));
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.SETTLING);
+
+    input.set(900);
+    clock.advance(Duration.ofMinutes(5));
+    RunOutcome down = pass(run);
+
+    assertThat(down.status()).isEqualTo(ReconcileStatus.WARNING);
+    assertThat(down.assessment().warning().kind()).isEqualTo(ReconcileWarning.Kind.DECREASE);
+    assertThat(down.assessment().warning().delta().input()).isEqualTo(-100);
+    assertThat(down.figures()).isEqualTo(new TokenCounts(900, 0, 50, 2));
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(pass(run).status()).as("no later read recovered").isEqualTo(ReconcileStatus.WARNING);
+
+    reconciler.accept(run);
+    RunOutcome accepted = pass(run);
+    assertThat(accepted.status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(accepted.read()).isFalse();
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("final");
+    assertThatThrownBy(() -> reconciler.accept(run))
+        .isInstanceOf(ReconcileException.class)
+        .hasMessageContaining("is final, not in warning");
+  }
+
+  @Test
+  void aReadThatComesBackUpEndsTheWarning() {
+    String run = run("key_a", T0.plusSeconds(50));
+    clock.set(T0.plus(Duration.ofMinutes(20)));
+    pass(run);
+    input.set(900);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.WARNING);
+
+    input.set(1_000);
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.SETTLING);
+  }
+
+  @Test
+  void aRunWithoutAKeyIdIsNotReadAndSaysWhy() {
+    String run = run(null, T0.plusSeconds(50));
+    clock.set(T0.plus(Duration.ofMinutes(20)));
+
+    RunOutcome o = pass(run);
+
+    assertThat(o.read()).isFalse();
+    assertThat(o.status()).isEqualTo(ReconcileStatus.PENDING);
+    assertThat(o.note()).contains("no key id");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void anOpenRunIsReadUpToNowAndStaysPending() throws Exception {
+    String run =
+        ledger
+            .startRun(
+                RunSpec.builder("chatdev").apiKeyId("key_a").startedAt(T0.plusSeconds(5)).build())
+            .id();
+    clock.set(T0.plus(Duration.ofMinutes(20)));
+
+    RunOutcome o = pass(run);
+
+    assertThat(o.read()).isTrue();
+    assertThat(o.status()).isEqualTo(ReconcileStatus.PENDING);
+    assertThat(o.figures()).isEqualTo(new TokenCounts(1_000, 0, 50, 2));
+    RecordedRequest request = server.takeRequest();
+    assertThat(request.getUrl().queryParameter("end_time"))
+        .isEqualTo(String.valueOf(T0.plus(Duration.ofMinutes(20)).getEpochSecond()));
+    assertThat(request.getUrl().queryParameterValues("group_by[]"))
+        .containsExactly("api_key_id", "model", "project_id", "service_tier", "batch");
+    assertThat(request.getUrl().queryParameter("bucket_width")).isEqualTo("1m");
+    assertThat(request.getUrl().queryParameterValues("api_key_ids[]")).containsExactly("key_a");
+  }
+}
