@@ -98,7 +98,9 @@ final class Database implements AutoCloseable {
     }
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    // In WAL mode NORMAL stays consistent and loses nothing when a process is killed; only a power
+    // loss may undo the last commits. FULL would fsync every commit: about 4x slower per step.
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(30_000);
     config.enforceForeignKeys(true);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

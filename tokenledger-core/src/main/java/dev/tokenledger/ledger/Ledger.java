@@ -189,7 +189,7 @@ public final class Ledger implements AutoCloseable {
             throw e;
           }
           touchRun(c, runId, start);
-          return readSteps(c, runId).stream().filter(s -> s.index() == idx).findFirst().get();
+          return readStep(c, runId, idx).orElseThrow();
         });
   }
 
@@ -201,9 +201,7 @@ public final class Ledger implements AutoCloseable {
         c -> {
           lockRunStatus(c, runId);
           StepRecord step =
-              readSteps(c, runId).stream()
-                  .filter(s -> s.index() == index)
-                  .findFirst()
+              readStep(c, runId, index)
                   .orElseThrow(
                       () ->
                           new LedgerException(
@@ -234,7 +232,7 @@ public final class Ledger implements AutoCloseable {
               runId,
               index);
           touchRun(c, runId, end);
-          return readSteps(c, runId).stream().filter(s -> s.index() == index).findFirst().get();
+          return readStep(c, runId, index).orElseThrow();
         });
   }
 
@@ -706,6 +704,19 @@ public final class Ledger implements AutoCloseable {
       out.add(toRecord(r, openSteps.getOrDefault(r.id, List.of()), now));
     }
     return out;
+  }
+
+  private Optional<StepRecord> readStep(Connection c, String runId, int index) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT " + STEP_COLUMNS + " FROM steps WHERE run_id = ? AND step_index = ?")) {
+      bind(ps, runId, index);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(toRecord(StepRow.of(rs), clock.instant()))
+            : Optional.empty();
+      }
+    }
   }
 
   private List<StepRecord> readSteps(Connection c, String runId) throws SQLException {
