@@ -31,6 +31,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #builder()}, register keys, {@link #start()} it, and point a client at {@link #baseUrl()}.
  */
 public final class OpenAiSimulator implements AutoCloseable {
+  static {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK, and every response takes 40 ms. Read once, when the first server is created.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final SimClock clock;
   private final int requestedPort;
   private final KeyRegistry registry;
@@ -367,7 +375,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     ORGANIZATION
   }
 
-  private void handle(HttpExchange ex) {
+  private void handle(HttpExchange ex) throws IOException {
     Instant at = clock.instant();
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getRawPath();
@@ -400,6 +408,9 @@ public final class OpenAiSimulator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ex.close();
+    } catch (TruncatedOnPurpose e) {
+      // thrown out of the handler, so the JDK server drops the connection mid-body
+      throw e;
     } catch (IOException e) {
       // the client went away mid-response
       ex.close();
@@ -627,14 +638,21 @@ public final class OpenAiSimulator implements AutoCloseable {
     }
   }
 
-  /** Closes an exchange whose body is shorter than announced: the connection drops mid-body. */
-  private static void closeShort(HttpExchange ex) {
-    try {
-      ex.getResponseBody().close();
-    } catch (IOException expected) {
-      // "insufficient bytes written to stream": the JDK server closes the connection
+  /**
+   * Ends an exchange whose body is shorter than announced. The JDK server only drops the connection
+   * when the handler fails, so this throws.
+   */
+  private static void closeShort(HttpExchange ex) throws TruncatedOnPurpose {
+    throw new TruncatedOnPurpose();
+  }
+
+  /** Signals the JDK server to drop a connection whose body was cut short on purpose. */
+  private static final class TruncatedOnPurpose extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TruncatedOnPurpose() {
+      super("response body truncated on purpose (fault injection)");
     }
-    ex.close();
   }
 
   private String requestId() {
