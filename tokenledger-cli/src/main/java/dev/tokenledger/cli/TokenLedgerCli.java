@@ -1,0 +1,33 @@
+package dev.tokenledger.cli;
+
+import dev.tokenledger.cli.demo.DemoCommand;
+import dev.tokenledger.cli.sim.SimCommand;
+import dev.tokenledger.cli.usage.UsageCommand;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+
+/** Builds the command line: the root command, its subcommands, the error handling. */
+public final class TokenLedgerCli {
+  private TokenLedgerCli() {}
+
+  /** A ready-to-execute command line over {@code environment}. */
+  public static CommandLine commandLine(CliEnvironment environment) {
+    ErrorHandler errors = new ErrorHandler();
+    CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
+    cli.addSubcommand(DemoCommand.class);
+    cli.addSubcommand(UsageCommand.class);
+    cli.addSubcommand(SimCommand.class);
+    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    completion.getCommandSpec().usageMessage().hidden(false);
+    completion
+        .getCommandSpec()
+        .usageMessage()
+        .description("Print a bash/zsh completion script:", "  source <(tokenledger completion)");
+    cli.addSubcommand("completion", completion);
+    cli.setExecutionExceptionHandler(errors);
+    cli.setParameterExceptionHandler(errors);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setUsageHelpAutoWidth(true);
+    return cli;
+  }
+}

@@ -1,0 +1,550 @@
+package dev.tokenledger.openai;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads Usage and Costs pages with Jackson's streaming parser, tolerantly: unknown fields and
+ * unknown result types are skipped, missing counters are 0, legacy names ({@code sessions}, a
+ * bucket array called {@code result}) are accepted. The client uses it for every page; the ledger
+ * can use it to re-read a stored raw page.
+ */
+public final class PageParser {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private PageParser() {}
+
+  /**
+   * Parses one usage page.
+   *
+   * @throws BadResponseException when {@code json} is not a usage page
+   */
+  public static Page<UsageBucket> parseUsage(byte[] json) {
+    try {
+      return usage(json, null);
+    } catch (PageFormatException e) {
+      throw standalone(e, json);
+    }
+  }
+
+  /**
+   * Parses one costs page.
+   *
+   * @throws BadResponseException when {@code json} is not a costs page
+   */
+  public static Page<CostBucket> parseCosts(byte[] json) {
+    try {
+      return costs(json);
+    } catch (PageFormatException e) {
+      throw standalone(e, json);
+    }
+  }
+
+  private static BadResponseException standalone(PageFormatException e, byte[] json) {
+    String start = BodyExcerpt.of(json, List.of());
+    return new BadResponseException(
+        e.getMessage() + "; the page starts with " + start, null, 0, e.kind(), start, e);
+  }
+
+  /**
+   * @param endpoint the endpoint asked, whose result type a result without {@code object} is taken
+   *     to be; {@code null} to skip such results
+   */
+  static Page<UsageBucket> usage(byte[] json, UsageEndpoint endpoint) throws PageFormatException {
+    return new Reader<UsageResult, UsageBucket>(
+        json, endpoint == null ? null : endpoint.resultObject()) {
+      @Override
+      UsageResult result(Fields f, String object) {
+        return f.usageResult(object);
+      }
+
+      @Override
+      UsageBucket bucket(Instant start, Instant end, List<UsageResult> results) {
+        return new UsageBucket(start, end, results);
+      }
+    }.page();
+  }
+
+  static Page<CostBucket> costs(byte[] json) throws PageFormatException {
+    return new Reader<CostResult, CostBucket>(json, CostResult.OBJECT) {
+      @Override
+      CostResult result(Fields f, String object) {
+        return CostResult.OBJECT.equals(object) ? f.costResult() : null;
+      }
+
+      @Override
+      CostBucket bucket(Instant start, Instant end, List<CostResult> results) {
+        return new CostBucket(start, end, results);
+      }
+    }.page();
+  }
+
+  /** The page walk, shared by usage and costs; subclasses build their own results and buckets. */
+  private abstract static class Reader<R, B> {
+    private final byte[] json;
+    private final String defaultObject;
+    private final Fields fields = new Fields();
+    private JsonParser p;
+    private int bucketIndex = -1;
+    private int resultIndex = -1;
+    private String field;
+    private long ignored;
+
+    Reader(byte[] json, String defaultObject) {
+      this.json = json;
+      this.defaultObject = defaultObject;
+    }
+
+    /** The result for {@code object}, or {@code null} when this page kind does not know it. */
+    abstract R result(Fields f, String object);
+
+    abstract B bucket(Instant start, Instant end, List<R> results);
+
+    Page<B> page() throws PageFormatException {
+      if (json == null || isBlank(json)) {
+        throw PageFormatException.unreadable(json, null);
+      }
+      try (JsonParser parser = JSON.createParser(json)) {
+        p = parser;
+        return readPage();
+      } catch (IOException e) {
+        throw PageFormatException.unreadable(json, e);
+      }
+    }
+
+    private Page<B> readPage() throws IOException, PageFormatException {
+      JsonToken t = p.nextToken();
+      if (t != JsonToken.START_OBJECT) {
+        throw shape("expected a page object at $ but found " + describe(t));
+      }
+      List<B> buckets = null;
+      boolean hasMore = false;
+      String nextPage = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        t = p.nextToken();
+        switch (name) {
+          case "data" -> buckets = readBuckets(t);
+          case "has_more" -> hasMore = t == JsonToken.VALUE_TRUE;
+          case "next_page" -> nextPage = t == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+          default -> p.skipChildren();
+        }
+      }
+      if (buckets == null) {
+        throw shape("expected a page with a \"data\" array at $ but it has none");
+      }
+      if (hasMore && (nextPage == null || nextPage.isEmpty())) {
+        throw shape("the page says has_more=true but gives no next_page cursor");
+      }
+      return new Page<>(buckets, hasMore, hasMore ? nextPage : null, ignored);
+    }
+
+    private List<B> readBuckets(JsonToken t) throws IOException, PageFormatException {
+      if (t != JsonToken.START_ARRAY) {
+        throw shape("expected an array at $.data but found " + describe(t));
+      }
+      List<B> buckets = new ArrayList<>();
+      bucketIndex = -1;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        bucketIndex++;
+        buckets.add(readBucket(t));
+      }
+      bucketIndex = -1;
+      return buckets;
+    }
+
+    private B readBucket(JsonToken t) throws IOException, PageFormatException {
+      if (t != JsonToken.START_OBJECT) {
+        throw shape("expected a bucket object at " + path() + " but found " + describe(t));
+      }
+      Instant start = null;
+      Instant end = null;
+      List<R> results = new ArrayList<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        field = p.currentName();
+        t = p.nextToken();
+        switch (field) {
+          case "start_time" -> start = Instant.ofEpochSecond(count(t));
+          case "end_time" -> end = Instant.ofEpochSecond(count(t));
+          case "results", "result" -> readResults(t, results);
+          default -> p.skipChildren();
+        }
+      }
+      field = null;
+      if (start == null || end == null) {
+        throw shape(
+            "expected start_time and end_time in the bucket at " + path() + " but one is missing");
+      }
+      return bucket(start, end, results);
+    }
+
+    private void readResults(JsonToken t, List<R> results) throws IOException, PageFormatException {
+      if (t == JsonToken.VALUE_NULL) {
+        return;
+      }
+      if (t != JsonToken.START_ARRAY) {
+        throw shape("expected an array at " + path() + " but found " + describe(t));
+      }
+      field = null;
+      resultIndex = -1;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        resultIndex++;
+        R r = readResult(t);
+        if (r != null) {
+          results.add(r);
+        }
+      }
+      resultIndex = -1;
+    }
+
+    private R readResult(JsonToken t) throws IOException, PageFormatException {
+      if (t != JsonToken.START_OBJECT) {
+        throw shape("expected a result object at " + path() + " but found " + describe(t));
+      }
+      Fields f = fields;
+      f.reset();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        field = p.currentName();
+        t = p.nextToken();
+        switch (field) {
+          case "object" -> f.object = text(t);
+          case "input_tokens" -> f.inputTokens = count(t);
+          case "input_cached_tokens" -> f.inputCachedTokens = count(t);
+          case "input_cache_write_tokens" -> f.inputCacheWriteTokens = count(t);
+          case "input_uncached_tokens" -> f.inputUncachedTokens = count(t);
+          case "output_tokens" -> f.outputTokens = count(t);
+          case "input_text_tokens" -> f.inputTextTokens = count(t);
+          case "output_text_tokens" -> f.outputTextTokens = count(t);
+          case "input_cached_text_tokens" -> f.inputCachedTextTokens = count(t);
+          case "input_audio_tokens" -> f.inputAudioTokens = count(t);
+          case "input_cached_audio_tokens" -> f.inputCachedAudioTokens = count(t);
+          case "output_audio_tokens" -> f.outputAudioTokens = count(t);
+          case "input_image_tokens" -> f.inputImageTokens = count(t);
+          case "input_cached_image_tokens" -> f.inputCachedImageTokens = count(t);
+          case "output_image_tokens" -> f.outputImageTokens = count(t);
+          case "num_model_requests" -> f.numModelRequests = count(t);
+          case "images" -> f.images = count(t);
+          case "characters" -> f.characters = count(t);
+          case "seconds" -> f.seconds = count(t);
+          case "usage_bytes" -> f.usageBytes = count(t);
+          case "num_sessions", "sessions" -> f.numSessions = count(t);
+          case "num_requests" -> f.numRequests = count(t);
+          case "project_id" -> f.projectId = text(t);
+          case "user_id" -> f.userId = text(t);
+          case "api_key_id" -> f.apiKeyId = text(t);
+          case "model" -> f.model = text(t);
+          case "batch" -> f.batch = bool(t);
+          case "service_tier" -> f.serviceTier = text(t);
+          case "source" -> f.source = text(t);
+          case "size" -> f.size = text(t);
+          case "vector_store_id" -> f.vectorStoreId = text(t);
+          case "context_level" -> f.contextLevel = text(t);
+          case "line_item" -> f.lineItem = text(t);
+          case "quantity" -> f.quantity = decimal(t);
+          case "quantity_unit" -> f.quantityUnit = text(t);
+          case "amount" -> readAmount(t, f);
+          default -> p.skipChildren();
+        }
+      }
+      field = null;
+      String object = f.object != null ? f.object : defaultObject;
+      R r;
+      try {
+        r = object == null ? null : result(f, object);
+      } catch (IllegalArgumentException e) {
+        throw shape(e.getMessage() + " at " + path());
+      }
+      if (r == null) {
+        ignored++;
+      }
+      return r;
+    }
+
+    private void readAmount(JsonToken t, Fields f) throws IOException, PageFormatException {
+      if (t == JsonToken.VALUE_NULL) {
+        return;
+      }
+      if (t != JsonToken.START_OBJECT) {
+        // An amount given as a bare number: take it as the value, currency unknown.
+        f.amount = decimal(t);
+        return;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        t = p.nextToken();
+        switch (name) {
+          case "value" -> f.amount = decimal(t);
+          case "currency" -> f.currency = text(t);
+          default -> p.skipChildren();
+        }
+      }
+    }
+
+    private long count(JsonToken t) throws IOException, PageFormatException {
+      switch (t) {
+        case VALUE_NUMBER_INT:
+          if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw shape("expected a count at " + path() + " but " + p.getText() + " is too large");
+          }
+          return p.getLongValue();
+        case VALUE_NULL:
+          return 0;
+        case VALUE_NUMBER_FLOAT:
+        case VALUE_STRING:
+          BigDecimal d = decimal(t);
+          try {
+            return d.longValueExact();
+          } catch (ArithmeticException e) {
+            throw shape("expected a whole number at " + path() + " but found " + d);
+          }
+        default:
+          throw shape("expected a number at " + path() + " but found " + describe(t));
+      }
+    }
+
+    private BigDecimal decimal(JsonToken t) throws IOException, PageFormatException {
+      switch (t) {
+        case VALUE_NUMBER_INT:
+        case VALUE_NUMBER_FLOAT:
+          return p.getDecimalValue();
+        case VALUE_NULL:
+          return null;
+        case VALUE_STRING:
+          try {
+            return new BigDecimal(p.getText().strip());
+          } catch (NumberFormatException e) {
+            throw shape("expected a number at " + path() + " but found \"" + p.getText() + "\"");
+          }
+        default:
+          throw shape("expected a number at " + path() + " but found " + describe(t));
+      }
+    }
+
+    private String text(JsonToken t) throws IOException, PageFormatException {
+      if (t == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      if (t.isScalarValue()) {
+        return p.getText();
+      }
+      throw shape("expected a string at " + path() + " but found " + describe(t));
+    }
+
+    private Boolean bool(JsonToken t) throws IOException, PageFormatException {
+      switch (t) {
+        case VALUE_TRUE:
+          return Boolean.TRUE;
+        case VALUE_FALSE:
+          return Boolean.FALSE;
+        case VALUE_NULL:
+          return null;
+        case VALUE_STRING:
+          String s = p.getText().strip();
+          if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(s);
+          }
+          throw shape("expected true or false at " + path() + " but found \"" + s + "\"");
+        default:
+          throw shape("expected true or false at " + path() + " but found " + describe(t));
+      }
+    }
+
+    private String path() {
+      StringBuilder sb = new StringBuilder("$");
+      if (bucketIndex >= 0) {
+        sb.append(".data[").append(bucketIndex).append(']');
+      }
+      if (resultIndex >= 0) {
+        sb.append(".results[").append(resultIndex).append(']');
+      }
+      if (field != null) {
+        sb.append('.').append(field);
+      }
+      return sb.toString();
+    }
+
+    private static PageFormatException shape(String detail) {
+      return new PageFormatException(BadResponseException.Kind.UNEXPECTED_JSON, detail, null);
+    }
+
+    private static String describe(JsonToken t) {
+      if (t == null) {
+        return "the end of the body";
+      }
+      return switch (t) {
+        case START_OBJECT -> "an object";
+        case START_ARRAY -> "an array";
+        case VALUE_STRING -> "a string";
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+        case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+        case VALUE_NULL -> "null";
+        default -> t.toString();
+      };
+    }
+  }
+
+  static boolean isBlank(byte[] json) {
+    for (byte b : json) {
+      if (!Character.isWhitespace(b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean startsWith(byte[] body, char c) {
+    for (byte b : body) {
+      if (!Character.isWhitespace(b)) {
+        return b == c;
+      }
+    }
+    return false;
+  }
+
+  /** Every field a result row can have; reused across rows to keep parsing allocation-light. */
+  static final class Fields {
+    String object;
+    long inputTokens;
+    long inputCachedTokens;
+    long inputCacheWriteTokens;
+    long inputUncachedTokens;
+    long outputTokens;
+    long inputTextTokens;
+    long outputTextTokens;
+    long inputCachedTextTokens;
+    long inputAudioTokens;
+    long inputCachedAudioTokens;
+    long outputAudioTokens;
+    long inputImageTokens;
+    long inputCachedImageTokens;
+    long outputImageTokens;
+    long numModelRequests;
+    long images;
+    long characters;
+    long seconds;
+    long usageBytes;
+    long numSessions;
+    long numRequests;
+    String projectId;
+    String userId;
+    String apiKeyId;
+    String model;
+    Boolean batch;
+    String serviceTier;
+    String source;
+    String size;
+    String vectorStoreId;
+    String contextLevel;
+    String lineItem;
+    BigDecimal quantity;
+    String quantityUnit;
+    BigDecimal amount;
+    String currency;
+
+    void reset() {
+      object = null;
+      inputTokens = 0;
+      inputCachedTokens = 0;
+      inputCacheWriteTokens = 0;
+      inputUncachedTokens = 0;
+      outputTokens = 0;
+      inputTextTokens = 0;
+      outputTextTokens = 0;
+      inputCachedTextTokens = 0;
+      inputAudioTokens = 0;
+      inputCachedAudioTokens = 0;
+      outputAudioTokens = 0;
+      inputImageTokens = 0;
+      inputCachedImageTokens = 0;
+      outputImageTokens = 0;
+      numModelRequests = 0;
+      images = 0;
+      characters = 0;
+      seconds = 0;
+      usageBytes = 0;
+      numSessions = 0;
+      numRequests = 0;
+      projectId = null;
+      userId = null;
+      apiKeyId = null;
+      model = null;
+      batch = null;
+      serviceTier = null;
+      source = null;
+      size = null;
+      vectorStoreId = null;
+      contextLevel = null;
+      lineItem = null;
+      quantity = null;
+      quantityUnit = null;
+      amount = null;
+      currency = null;
+    }
+
+    UsageResult usageResult(String object) {
+      UsageEndpoint e = UsageEndpoint.forResultObject(object);
+      if (e == null) {
+        return null;
+      }
+      return switch (e) {
+        case COMPLETIONS ->
+            new UsageResult.Completions(
+                inputTokens,
+                inputCachedTokens,
+                inputCacheWriteTokens,
+                inputUncachedTokens,
+                outputTokens,
+                inputTextTokens,
+                outputTextTokens,
+                inputCachedTextTokens,
+                inputAudioTokens,
+                inputCachedAudioTokens,
+                outputAudioTokens,
+                inputImageTokens,
+                inputCachedImageTokens,
+                outputImageTokens,
+                numModelRequests,
+                projectId,
+                userId,
+                apiKeyId,
+                model,
+                batch,
+                serviceTier);
+        case EMBEDDINGS ->
+            new UsageResult.Embeddings(
+                inputTokens, numModelRequests, projectId, userId, apiKeyId, model);
+        case MODERATIONS ->
+            new UsageResult.Moderations(
+                inputTokens, numModelRequests, projectId, userId, apiKeyId, model);
+        case IMAGES ->
+            new UsageResult.Images(
+                images, numModelRequests, source, size, projectId, userId, apiKeyId, model);
+        case AUDIO_SPEECHES ->
+            new UsageResult.AudioSpeeches(
+                characters, numModelRequests, projectId, userId, apiKeyId, model);
+        case AUDIO_TRANSCRIPTIONS ->
+            new UsageResult.AudioTranscriptions(
+                seconds, numModelRequests, projectId, userId, apiKeyId, model);
+        case VECTOR_STORES -> new UsageResult.VectorStores(usageBytes, projectId);
+        case CODE_INTERPRETER_SESSIONS ->
+            new UsageResult.CodeInterpreterSessions(numSessions, projectId);
+        case FILE_SEARCH_CALLS ->
+            new UsageResult.FileSearches(numRequests, projectId, userId, apiKeyId, vectorStoreId);
+        case WEB_SEARCH_CALLS ->
+            new UsageResult.WebSearches(
+                numModelRequests, numRequests, projectId, userId, apiKeyId, model, contextLevel);
+      };
+    }
+
+    CostResult costResult() {
+      return new CostResult(
+          amount, currency, lineItem, projectId, apiKeyId, quantity, quantityUnit);
+    }
+  }
+}
