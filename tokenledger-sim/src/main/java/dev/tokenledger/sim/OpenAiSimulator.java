@@ -685,7 +685,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private Duration lateRevisionMin = Duration.ofMinutes(30);
     private Duration lateRevisionMax = Duration.ofMinutes(120);
     private List<SimModel> models = SimModel.defaults();
-    private SimPricing pricing = SimPricing.builtIn();
+    private SimPricing pricing = SimPricing.litellm();
     private Duration promptCacheTtl = Duration.ofMinutes(10);
 
     private Builder() {}
@@ -744,7 +744,7 @@ public final class OpenAiSimulator implements AutoCloseable {
       return this;
     }
 
-    /** How the Costs API prices usage. Default {@link SimPricing#builtIn()}. */
+    /** How the Costs API prices usage. Default {@link SimPricing#litellm()}. */
     public Builder pricing(SimPricing pricing) {
       this.pricing = Objects.requireNonNull(pricing, "pricing");
       return this;
