@@ -379,10 +379,11 @@ public final class OpenAiSimulator implements AutoCloseable {
     Instant at = clock.instant();
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getRawPath();
-    String rawQuery = ex.getRequestURI().getRawQuery();
+    String rawQuery =
+        ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
     String keyId = null;
     Fault fault = null;
-    int status = 0;
+    boolean logged = false;
     try {
       byte[] body = ex.getRequestBody().readAllBytes();
       String rel = path.startsWith("/v1/") ? path.substring(3) : null;
@@ -391,7 +392,9 @@ public final class OpenAiSimulator implements AutoCloseable {
       keyId = key == null ? null : key.id();
       fault = rel == null ? null : faults.take(rel, keyId);
       if (fault != null && !fault.serves()) {
-        status = failWith(ex, fault);
+        // logged before answering, so a client that got the answer finds it in the log
+        logged = log(at, method, path, rawQuery, keyId, fault.status(), fault);
+        failWith(ex, fault);
         return;
       }
       if (fault != null) {
@@ -403,7 +406,8 @@ public final class OpenAiSimulator implements AutoCloseable {
       } catch (ApiError e) {
         response = SimResponse.error(e);
       }
-      status = response instanceof SimResponse.Body b ? b.status() : 200;
+      int status = response instanceof SimResponse.Body b ? b.status() : 200;
+      logged = log(at, method, path, rawQuery, keyId, status, fault);
       write(ex, response, fault != null && fault.kind() == Fault.Kind.TRUNCATED_BODY);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -416,7 +420,9 @@ public final class OpenAiSimulator implements AutoCloseable {
       ex.close();
     } catch (RuntimeException e) {
       // a bug in the simulator: answer 500 if nothing was sent yet
-      status = 500;
+      if (!logged) {
+        logged = log(at, method, path, rawQuery, keyId, 500, fault);
+      }
       try {
         sendBody(
             ex,
@@ -432,10 +438,22 @@ public final class OpenAiSimulator implements AutoCloseable {
         ex.close();
       }
     } finally {
-      requestLog.add(
-          new RecordedRequest(
-              at, method, path, rawQuery == null ? "" : rawQuery, keyId, status, fault));
+      if (!logged) {
+        log(at, method, path, rawQuery, keyId, 0, fault);
+      }
     }
+  }
+
+  private boolean log(
+      Instant at,
+      String method,
+      String path,
+      String rawQuery,
+      String keyId,
+      int status,
+      Fault fault) {
+    requestLog.add(new RecordedRequest(at, method, path, rawQuery, keyId, status, fault));
+    return true;
   }
 
   private SimResponse route(
@@ -559,20 +577,13 @@ public final class OpenAiSimulator implements AutoCloseable {
     }
   }
 
-  private int failWith(HttpExchange ex, Fault fault) throws IOException {
+  private void failWith(HttpExchange ex, Fault fault) throws IOException {
     switch (fault.kind()) {
-      case CONNECTION_RESET -> {
-        ex.close();
-        return 0;
-      }
-      case RATE_LIMITED -> {
-        sendBody(ex, SimResponse.error(ApiError.rateLimited(fault.retryAfterSeconds())), false);
-        return 429;
-      }
-      case SERVER_ERROR -> {
-        sendBody(ex, SimResponse.error(ApiError.serverError(fault.status())), false);
-        return fault.status();
-      }
+      case CONNECTION_RESET -> ex.close();
+      case RATE_LIMITED ->
+          sendBody(ex, SimResponse.error(ApiError.rateLimited(fault.retryAfterSeconds())), false);
+      case SERVER_ERROR ->
+          sendBody(ex, SimResponse.error(ApiError.serverError(fault.status())), false);
       case HTML_ERROR_PAGE -> {
         String html =
             "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -582,7 +593,6 @@ public final class OpenAiSimulator implements AutoCloseable {
             ex,
             new SimResponse.Body(502, "text/html", html.getBytes(StandardCharsets.UTF_8), Map.of()),
             false);
-        return 502;
       }
       default -> throw new IllegalStateException("not a failing fault: " + fault);
     }
