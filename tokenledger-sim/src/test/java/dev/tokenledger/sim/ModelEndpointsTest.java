@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class ModelEndpointsTest {
   private static final Encoding O200K =
-      Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+      Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
   private static final Instant T0 = Instant.parse("2024-11-03T12:00:10Z");
 
   private OpenAiSimulator sim;
