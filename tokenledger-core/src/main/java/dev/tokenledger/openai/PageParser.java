@@ -49,7 +49,7 @@ public final class PageParser {
   private static BadResponseException standalone(PageFormatException e, byte[] json) {
     String start = BodyExcerpt.of(json, List.of());
     return new BadResponseException(
-        e.getMessage() + "; the page starts with " + start, null, 0, e.kind(), start, e);
+        e.getMessage() + "; the page starts with " + start, null, 0, e.kind(), start, null);
   }
 
   /**
