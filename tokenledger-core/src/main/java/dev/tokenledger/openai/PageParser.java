@@ -169,8 +169,7 @@ public final class PageParser {
       Instant start = null;
       Instant end = null;
       List<R> results = new ArrayList<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        field = p.currentName();
+      while ((field = p.nextFieldName()) != null) {
         t = p.nextToken();
         switch (field) {
           case "start_time" -> start = Instant.ofEpochSecond(count(t));
@@ -212,8 +211,7 @@ public final class PageParser {
       }
       Fields f = fields;
       f.reset();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        field = p.currentName();
+      while ((field = p.nextFieldName()) != null) {
         t = p.nextToken();
         switch (field) {
           case "object" -> f.object = text(t);
