@@ -5,6 +5,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(0);
+    int code = TokenLedgerCli.commandLine(CliEnvironment.system()).execute(args);
+    System.out.flush();
+    System.exit(code);
   }
 }

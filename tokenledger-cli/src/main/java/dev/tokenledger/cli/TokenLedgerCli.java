@@ -1,0 +1,29 @@
+package dev.tokenledger.cli;
+
+import dev.tokenledger.cli.sim.SimCommand;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+
+/** Builds the command line: the root command, its subcommands, the error handling. */
+public final class TokenLedgerCli {
+  private TokenLedgerCli() {}
+
+  /** A ready-to-execute command line over {@code environment}. */
+  public static CommandLine commandLine(CliEnvironment environment) {
+    ErrorHandler errors = new ErrorHandler();
+    CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
+    cli.addSubcommand(SimCommand.class);
+    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    completion.getCommandSpec().usageMessage().hidden(false);
+    completion
+        .getCommandSpec()
+        .usageMessage()
+        .description("Print a bash/zsh completion script:", "  source <(tokenledger completion)");
+    cli.addSubcommand("completion", completion);
+    cli.setExecutionExceptionHandler(errors);
+    cli.setParameterExceptionHandler(errors);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setUsageHelpAutoWidth(true);
+    return cli;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.tokenledger.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Runs tokenledger commands in-process with a chosen environment, capturing stdout and stderr. */
+final class CliHarness {
+  private final Map<String, String> variables = new HashMap<>();
+  private final Path workingDirectory;
+  private Clock clock = Clock.systemUTC();
+
+  CliHarness(Path workingDirectory) {
+    this.workingDirectory = workingDirectory;
+  }
+
+  CliHarness env(String name, String value) {
+    variables.put(name, value);
+    return this;
+  }
+
+  CliHarness clock(Clock newClock) {
+    this.clock = newClock;
+    return this;
+  }
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CliEnvironment environment =
+        new CliEnvironment(
+            variables, workingDirectory, clock, new ByteArrayInputStream(new byte[0]));
+    CommandLine cli = TokenLedgerCli.commandLine(environment);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  /** What a command did: its exit code and everything it printed. */
+  record Result(int exitCode, String out, String err) {}
+}

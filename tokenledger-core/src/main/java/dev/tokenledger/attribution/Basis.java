@@ -1,0 +1,11 @@
+package dev.tokenledger.attribution;
+
+/** How a figure was obtained from minute buckets. */
+public enum Basis {
+  /** Every minute it counts was its alone: the figure is what the Usage API filed for it. */
+  EXACT,
+  /**
+   * At least one minute was shared and split: the figure lies between its lower and upper bound.
+   */
+  APPORTIONED
+}

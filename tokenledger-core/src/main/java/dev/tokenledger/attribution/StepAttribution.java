@@ -1,0 +1,31 @@
+package dev.tokenledger.attribution;
+
+import dev.tokenledger.TokenCounts;
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * What one step of a run received: its rows (per minute and line), their total, whether that is
+ * {@link Basis#EXACT} or {@link Basis#APPORTIONED}, and bounds. The lower bound counts the minutes
+ * the step had alone (no other step, no other run); the upper bound adds the whole bucket of every
+ * minute it shared.
+ */
+public record StepAttribution(
+    String stepId,
+    List<UsageRow> rows,
+    TokenCounts total,
+    Basis basis,
+    TokenCounts lowerBound,
+    TokenCounts upperBound,
+    List<SharedMinute> sharedMinutes) {
+
+  public StepAttribution {
+    rows = List.copyOf(rows);
+    sharedMinutes = List.copyOf(sharedMinutes);
+  }
+
+  /** The step's figures per model, service tier, batch flag and project. */
+  public SortedMap<UsageLine, TokenCounts> byLine() {
+    return Lines.byLine(rows);
+  }
+}

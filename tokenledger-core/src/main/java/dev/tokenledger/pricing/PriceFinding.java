@@ -1,0 +1,46 @@
+package dev.tokenledger.pricing;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One price a {@link PriceCheck} finds missing or suspicious, for {@code prices check}.
+ *
+ * @param model the model name that was checked
+ * @param modelKey the table entry its price comes from, if any
+ * @param field the price field concerned, if one
+ * @param kind what is wrong
+ * @param message one line saying what is wrong and what to do
+ */
+public record PriceFinding(
+    String model,
+    Optional<String> modelKey,
+    Optional<PriceField> field,
+    Kind kind,
+    String message) {
+
+  /** What a finding is about. */
+  public enum Kind {
+    /** The model has no price: its usage is UNPRICED. */
+    UNPRICED,
+    /** A fine-tuned model is priced at its base model's prices. */
+    FINE_TUNED_AS_BASE_MODEL,
+    /** A price of zero (free models and embedding output excepted). */
+    ZERO_PRICE,
+    /** A cache-read price above the input price of the same tier. */
+    CACHE_READ_ABOVE_INPUT,
+    /**
+     * A batch or flex price above the standard one (they are discounts), or a priority price below
+     * it or more than {@link PriceCheck#PRIORITY_MAX_RATIO} times it.
+     */
+    TIER_PRICE_OUT_OF_RANGE
+  }
+
+  public PriceFinding {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(modelKey, "modelKey");
+    Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(message, "message");
+  }
+}

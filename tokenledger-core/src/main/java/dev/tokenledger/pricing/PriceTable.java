@@ -1,0 +1,267 @@
+package dev.tokenledger.pricing;
+
+import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.pricing.PriceFileParser.ParsedFile;
+import dev.tokenledger.pricing.PriceFileParser.RawEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The OpenAI per-token prices of a LiteLLM price table, with the version that every cost figure
+ * records. Immutable and safe to share.
+ *
+ * <p>The default table is the LiteLLM snapshot shipped in the jar ({@link #defaultTable()}); {@link
+ * #load(Path)} reads a user's file instead, and {@link #withOverrides(Path)} lays a small file with
+ * the same field names over a table. Only OpenAI entries are kept: {@code litellm_provider} {@code
+ * openai} or {@code text-completion-openai}, or no provider at all (as in a hand-written override).
+ */
+public final class PriceTable {
+  private static final String RESOURCE = "litellm-model-prices.json";
+  private static final String PROVENANCE = "litellm-model-prices.properties";
+
+  private static final Pattern ISO_DATE_SUFFIX = Pattern.compile("^(.+)-\\d{4}-\\d{2}-\\d{2}$");
+  private static final Pattern MONTH_DAY_SUFFIX =
+      Pattern.compile("^(.+)-(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])$");
+
+  private final String version;
+  private final String source;
+  private final Map<String, RawEntry> entries;
+  private final Map<String, ModelPrice> prices;
+
+  private PriceTable(String version, String source, Map<String, RawEntry> entries) {
+    this.version = version;
+    this.source = source;
+    this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    Map<String, ModelPrice> priced = new LinkedHashMap<>();
+    entries.forEach(
+        (key, raw) -> {
+          if (raw.prices().containsKey(PriceField.INPUT)
+              && raw.prices().containsKey(PriceField.OUTPUT)) {
+            priced.put(key, new ModelPrice(key, raw.mode(), raw.prices()));
+          }
+        });
+    this.prices = Collections.unmodifiableMap(priced);
+  }
+
+  /**
+   * The LiteLLM snapshot packaged in the jar, parsed once on first use. Its version is the source
+   * commit and the SHA-256 of the packaged bytes.
+   */
+  public static PriceTable defaultTable() {
+    return DefaultHolder.TABLE;
+  }
+
+  /**
+   * Reads a price file given by the user. A full LiteLLM table (recognised by its {@code
+   * sample_spec} entry) replaces the default table; any other file is an override laid over the
+   * default table, as {@link #withOverrides(Path)} does.
+   *
+   * @throws ConfigurationException when the file cannot be read or a price in it is malformed
+   */
+  public static PriceTable load(Path file) {
+    byte[] bytes = read(file);
+    ParsedFile parsed = PriceFileParser.parse(bytes, file.toString());
+    String sha = sha256(bytes);
+    if (!parsed.fullTable()) {
+      return defaultTable().withOverrides(parsed, sha, file.toString());
+    }
+    Provenance packaged = Provenance.PACKAGED;
+    String version =
+        sha.equals(packaged.sha256()) ? packaged.version() : "litellm-file+sha256:" + sha;
+    return new PriceTable(version, file.toString(), parsed.entries());
+  }
+
+  /**
+   * This table with the entries of {@code file} laid over it: each field given there replaces this
+   * table's field for that model, a {@code null} removes it, models not named keep their prices,
+   * and new models are added. The version becomes this table's plus the file's SHA-256.
+   *
+   * @throws ConfigurationException when the file cannot be read or a price in it is malformed
+   */
+  public PriceTable withOverrides(Path file) {
+    byte[] bytes = read(file);
+    return withOverrides(
+        PriceFileParser.parse(bytes, file.toString()), sha256(bytes), file.toString());
+  }
+
+  private PriceTable withOverrides(ParsedFile overrides, String sha, String fileName) {
+    Map<String, RawEntry> merged = new LinkedHashMap<>(entries);
+    overrides
+        .entries()
+        .forEach(
+            (key, override) -> merged.merge(key, override, (base, over) -> base.mergedWith(over)));
+    return new PriceTable(
+        version + "+overrides-sha256:" + sha, source + " + overrides " + fileName, merged);
+  }
+
+  /**
+   * The version recorded with every figure priced from this table: {@code
+   * litellm@<commit>+sha256:<hex>} for the packaged snapshot, {@code litellm-file+sha256:<hex>} for
+   * a user's table, with {@code +overrides-sha256:<hex>} appended for an override file.
+   */
+  public String version() {
+    return version;
+  }
+
+  /** Where the prices came from, for messages: the resource or the file names. */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * Finds the price of a model as the Usage API names it: exact name, then without a date suffix,
+   * then without {@code ft:} wrapping (DESIGN.md §6). Empty when no rule finds an entry with input
+   * and output prices: the model is UNPRICED, never free.
+   */
+  public Optional<PriceMatch> lookup(String model) {
+    Objects.requireNonNull(model, "model");
+    Optional<PriceMatch> found =
+        exact(model, LookupRule.EXACT).or(() -> withoutDate(model, LookupRule.WITHOUT_DATE_SUFFIX));
+    if (found.isPresent() || !model.startsWith("ft:")) {
+      return found;
+    }
+    int end = model.indexOf(':', 3);
+    String base = end < 0 ? model.substring(3) : model.substring(3, end);
+    if (base.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<PriceMatch> fineTuned =
+        exact("ft:" + base, LookupRule.FINE_TUNED)
+            .or(() -> withoutDate("ft:" + base, LookupRule.FINE_TUNED))
+            .or(() -> exact(base, LookupRule.FINE_TUNED_AS_BASE_MODEL))
+            .or(() -> withoutDate(base, LookupRule.FINE_TUNED_AS_BASE_MODEL));
+    return fineTuned.map(m -> new PriceMatch(model, m.price(), m.rule()));
+  }
+
+  private Optional<PriceMatch> exact(String name, LookupRule rule) {
+    ModelPrice price = prices.get(name);
+    return price == null ? Optional.empty() : Optional.of(new PriceMatch(name, price, rule));
+  }
+
+  private Optional<PriceMatch> withoutDate(String name, LookupRule rule) {
+    for (Pattern suffix : new Pattern[] {ISO_DATE_SUFFIX, MONTH_DAY_SUFFIX}) {
+      Matcher m = suffix.matcher(name);
+      if (m.matches()) {
+        Optional<PriceMatch> found = exact(m.group(1), rule);
+        if (found.isPresent()) {
+          return Optional.of(new PriceMatch(name, found.get().price(), rule));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The entry listed under exactly {@code key}, if it has input and output prices. */
+  public Optional<ModelPrice> get(String key) {
+    return Optional.ofNullable(prices.get(key));
+  }
+
+  /**
+   * Whether the table lists {@code key} as an OpenAI model at all, with or without per-token prices
+   * (image and audio models are priced per image or second).
+   */
+  public boolean lists(String key) {
+    return entries.containsKey(key);
+  }
+
+  /** The keys of every entry with input and output prices, sorted. */
+  public Set<String> modelKeys() {
+    return Collections.unmodifiableSet(new TreeSet<>(prices.keySet()));
+  }
+
+  @Override
+  public String toString() {
+    return "PriceTable[" + version + ", " + prices.size() + " priced models]";
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigurationException(
+          "price file " + file + " does not exist: check --prices or TOKENLEDGER_PRICES", e);
+    } catch (AccessDeniedException e) {
+      throw new ConfigurationException(
+          "price file " + file + " cannot be read (permission denied): check its permissions", e);
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read price file " + file + ": " + e, e);
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** Where the packaged snapshot came from, as its properties file records it. */
+  record Provenance(String commit, String sha256) {
+    static final Provenance PACKAGED = read();
+
+    String version() {
+      return "litellm@" + commit + "+sha256:" + sha256;
+    }
+
+    private static Provenance read() {
+      Properties props = new Properties();
+      try (InputStream in = resource(PROVENANCE)) {
+        props.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the packaged " + PROVENANCE, e);
+      }
+      return new Provenance(props.getProperty("source.commit"), props.getProperty("sha256"));
+    }
+  }
+
+  private static InputStream resource(String name) {
+    InputStream in = PriceTable.class.getResourceAsStream(name);
+    if (in == null) {
+      throw new IllegalStateException(
+          "resource dev/tokenledger/pricing/" + name + " is missing from the jar");
+    }
+    return in;
+  }
+
+  /** Lazy, thread-safe loading of the packaged table: the JVM initialises this class once. */
+  private static final class DefaultHolder {
+    static final PriceTable TABLE = loadPackaged();
+
+    private static PriceTable loadPackaged() {
+      byte[] bytes;
+      try (InputStream in = resource(RESOURCE)) {
+        bytes = in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the packaged price table " + RESOURCE, e);
+      }
+      // The version is computed from the bytes actually loaded; the commit is only claimed when
+      // they are the bytes it names.
+      String sha = sha256(bytes);
+      String version =
+          sha.equals(Provenance.PACKAGED.sha256())
+              ? Provenance.PACKAGED.version()
+              : "litellm-file+sha256:" + sha;
+      return new PriceTable(
+          version, "packaged " + RESOURCE, PriceFileParser.parse(bytes, RESOURCE).entries());
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.tokenledger.reconcile;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Why a run is in {@link ReconcileStatus#WARNING}: which kind of disagreement, the read that raised
+ * it, and the delta to show beside the figures.
+ *
+ * @param delta for a decrease, the drop from the read before ({@code after − before}); for a
+ *     mismatch, the API's figures minus the local counts
+ */
+public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
+
+  /** The kinds of warning. */
+  public enum Kind {
+    /** A read returned less than the read before it on some counter. */
+    DECREASE,
+    /** After settling, the API's figures differ from the locally recorded counts. */
+    LOCAL_MISMATCH
+  }
+
+  public ReconcileWarning {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(readAt, "readAt");
+    Objects.requireNonNull(delta, "delta");
+  }
+}

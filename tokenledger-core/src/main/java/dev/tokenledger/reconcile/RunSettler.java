@@ -1,0 +1,174 @@
+package dev.tokenledger.reconcile;
+
+import dev.tokenledger.TokenCounts;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The settle-until-stable state machine of DESIGN.md §5, as a pure function of a run's read history
+ * and the current time; explained in docs/attribution.md.
+ *
+ * <ul>
+ *   <li>{@code warning}: a read went down on some counter and no later read came back to the level
+ *       before the drop, unless a person accepted it; or, once the run would be final, its figures
+ *       differ from its local counts and nobody accepted them.
+ *   <li>{@code final}: the latest {@code stableReads} identical reads (failed reads in between
+ *       neither count nor break the run), each at least {@code interval} after the one counted
+ *       before it, and the run ended at least {@code minAge} ago; or a person accepted the current
+ *       figures. A run with all-zero reads becomes final like any other.
+ *   <li>{@code pending}: no read succeeded yet, or the run is open or younger than {@code minAge}.
+ *   <li>{@code settling}: otherwise; a changed read starts the count again.
+ *   <li>{@code error}: the last read failed; the status and figures of the reads before it stand
+ *       (in {@link Assessment#settledStatus()} and {@link Assessment#figures()}).
+ * </ul>
+ */
+public final class RunSettler {
+  private final ReconcileSettings settings;
+
+  /** A settler with the default settings. */
+  public RunSettler() {
+    this(ReconcileSettings.DEFAULTS);
+  }
+
+  public RunSettler(ReconcileSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** The settings in force. */
+  public ReconcileSettings settings() {
+    return settings;
+  }
+
+  /** Where the run stands at {@code now}. */
+  public Assessment assess(RunHistory history, Instant now) {
+    Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(now, "now");
+    List<UsageRead> ok = history.reads().stream().filter(UsageRead::succeeded).toList();
+    Assessment settled = settle(history, ok, now);
+    List<UsageRead> reads = history.reads();
+    UsageRead last = reads.isEmpty() ? null : reads.get(reads.size() - 1);
+    if (last == null || last.succeeded()) {
+      return settled;
+    }
+    return new Assessment(
+        ReconcileStatus.ERROR,
+        settled.settledStatus(),
+        settled.figures(),
+        settled.figuresReadAt(),
+        settled.change(),
+        settled.identicalReads(),
+        settled.warning(),
+        last.error());
+  }
+
+  /**
+   * Whether a reconcile pass at {@code now} should read the run again: always when {@code force};
+   * never when its reads make it final; otherwise when no read has succeeded yet or the interval
+   * has passed since the last one that did (a failed read does not delay the next attempt).
+   */
+  public boolean needsRead(RunHistory history, Instant now, boolean force) {
+    if (force) {
+      return true;
+    }
+    if (assess(history, now).settledStatus() == ReconcileStatus.FINAL) {
+      return false;
+    }
+    List<UsageRead> reads = history.reads();
+    for (int i = reads.size() - 1; i >= 0; i--) {
+      if (reads.get(i).succeeded()) {
+        return !now.isBefore(reads.get(i).at().plus(settings.interval()));
+      }
+    }
+    return true;
+  }
+
+  private Assessment settle(RunHistory history, List<UsageRead> ok, Instant now) {
+    if (ok.isEmpty()) {
+      return new Assessment(
+          ReconcileStatus.PENDING,
+          ReconcileStatus.PENDING,
+          null,
+          null,
+          CountsDelta.ZERO,
+          0,
+          null,
+          null);
+    }
+    UsageRead latest = ok.get(ok.size() - 1);
+    TokenCounts figures = latest.counts();
+    TokenCounts before = ok.size() > 1 ? ok.get(ok.size() - 2).counts() : TokenCounts.ZERO;
+    CountsDelta change = CountsDelta.between(before, figures);
+
+    int tailStart = ok.size() - 1;
+    while (tailStart > 0 && ok.get(tailStart - 1).counts().equals(figures)) {
+      tailStart--;
+    }
+    int identical = spacedCount(ok, tailStart);
+    Instant acceptedAt = history.acceptedAt();
+    boolean accepted = acceptedAt != null && !ok.get(tailStart).at().isAfter(acceptedAt);
+
+    ReconcileWarning warning = openDecrease(ok, acceptedAt);
+    ReconcileStatus status;
+    if (warning != null) {
+      status = ReconcileStatus.WARNING;
+    } else {
+      boolean old =
+          history.runEnd() != null && !now.isBefore(history.runEnd().plus(settings.minAge()));
+      if (accepted || (old && identical >= settings.stableReads())) {
+        TokenCounts local = history.localCounts();
+        if (!accepted && local != null && !local.equals(figures)) {
+          warning =
+              new ReconcileWarning(
+                  ReconcileWarning.Kind.LOCAL_MISMATCH,
+                  latest.at(),
+                  CountsDelta.between(local, figures));
+          status = ReconcileStatus.WARNING;
+        } else {
+          status = ReconcileStatus.FINAL;
+        }
+      } else {
+        status = old ? ReconcileStatus.SETTLING : ReconcileStatus.PENDING;
+      }
+    }
+    return new Assessment(status, status, figures, latest.at(), change, identical, warning, null);
+  }
+
+  /**
+   * Identical reads from {@code from} on, counting only those an interval after the last counted.
+   */
+  private int spacedCount(List<UsageRead> ok, int from) {
+    int count = 1;
+    Instant counted = ok.get(from).at();
+    for (int i = from + 1; i < ok.size(); i++) {
+      if (!ok.get(i).at().isBefore(counted.plus(settings.interval()))) {
+        count++;
+        counted = ok.get(i).at();
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The latest drop that no later read recovered from (back to at least the level before the drop,
+   * on every counter) and that was not accepted; {@code null} if there is none.
+   */
+  private static ReconcileWarning openDecrease(List<UsageRead> ok, Instant acceptedAt) {
+    for (int d = ok.size() - 1; d >= 1; d--) {
+      TokenCounts before = ok.get(d - 1).counts();
+      CountsDelta drop = CountsDelta.between(before, ok.get(d).counts());
+      if (!drop.hasDecrease()) {
+        continue;
+      }
+      boolean acceptedDrop = acceptedAt != null && !ok.get(d).at().isAfter(acceptedAt);
+      boolean recovered = false;
+      for (int j = d + 1; j < ok.size() && !recovered; j++) {
+        recovered = !CountsDelta.between(before, ok.get(j).counts()).hasDecrease();
+      }
+      if (!acceptedDrop && !recovered) {
+        return new ReconcileWarning(ReconcileWarning.Kind.DECREASE, ok.get(d).at(), drop);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,315 @@
+package dev.tokenledger.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenledger.TokenCounts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RunSettlerTest {
+  private static final Instant END = Instant.parse("2025-10-27T10:00:00Z");
+  private final RunSettler settler = new RunSettler(); // 10 min, 3 reads, 5 min
+
+  private static Instant plus(int minutes) {
+    return END.plus(Duration.ofMinutes(minutes));
+  }
+
+  private static TokenCounts counts(long input) {
+    return new TokenCounts(input, input / 2, input / 10, input / 100);
+  }
+
+  private static UsageRead ok(int minute, long input) {
+    return UsageRead.success(plus(minute), counts(input));
+  }
+
+  private static UsageRead failed(int minute) {
+    return UsageRead.failure(plus(minute), "429 Too Many Requests after 5 retries");
+  }
+
+  private static RunHistory history(UsageRead... reads) {
+    return RunHistory.of(END, List.of(reads));
+  }
+
+  @Test
+  void aRunWithNoSuccessfulReadIsPending() {
+    Assessment a = settler.assess(history(), plus(30));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.PENDING);
+    assertThat(a.figures()).isNull();
+  }
+
+  @Test
+  void aRunYoungerThanMinAgeIsPendingWhateverItsReadsSay() {
+    RunHistory h = history(ok(1, 100), ok(6, 100));
+
+    assertThat(settler.assess(h, plus(9)).status()).isEqualTo(ReconcileStatus.PENDING);
+  }
+
+  @Test
+  void anOpenRunIsPending() {
+    RunHistory open = RunHistory.of(null, List.of(ok(1, 100), ok(6, 100), ok(11, 100)));
+
+    assertThat(settler.assess(open, plus(60)).status()).isEqualTo(ReconcileStatus.PENDING);
+  }
+
+  @Test
+  void aRunSettlesUntilStableReadsIdenticalReadsAnIntervalApartThenBecomesFinal() {
+    RunHistory h = history(ok(10, 100), ok(15, 100));
+    assertThat(settler.assess(h, plus(15)).status()).isEqualTo(ReconcileStatus.SETTLING);
+    assertThat(settler.assess(h, plus(15)).identicalReads()).isEqualTo(2);
+
+    Assessment a = settler.assess(h.withRead(ok(20, 100)), plus(20));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(a.figures()).isEqualTo(counts(100));
+    assertThat(a.change()).isEqualTo(CountsDelta.ZERO);
+  }
+
+  @Test
+  void identicalReadsCloserThanTheIntervalDoNotCount() {
+    RunHistory h = history(ok(10, 100), ok(11, 100), ok(12, 100), ok(14, 100));
+
+    assertThat(settler.assess(h, plus(30)).status()).isEqualTo(ReconcileStatus.SETTLING);
+    assertThat(settler.assess(h, plus(30)).identicalReads()).isEqualTo(1);
+    assertThat(settler.assess(h.withRead(ok(15, 100)).withRead(ok(20, 100)), plus(30)).status())
+        .isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  @Test
+  void stableReadsBeforeMinAgeBecomeFinalOnlyOnceTheRunIsOldEnough() {
+    RunSettler fast =
+        new RunSettler(new ReconcileSettings(Duration.ofMinutes(10), 3, Duration.ofMinutes(2)));
+    RunHistory h = history(ok(1, 100), ok(3, 100), ok(5, 100));
+
+    assertThat(fast.assess(h, plus(6)).status()).isEqualTo(ReconcileStatus.PENDING);
+    assertThat(fast.assess(h, plus(10)).status()).isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  @Test
+  void aRunThatUsedNothingBecomesFinalWithZerosAfterTheStableReads() {
+    RunHistory h =
+        history(
+            UsageRead.success(plus(10), TokenCounts.ZERO),
+            UsageRead.success(plus(15), TokenCounts.ZERO));
+    assertThat(settler.assess(h, plus(15)).status()).isEqualTo(ReconcileStatus.SETTLING);
+
+    Assessment a =
+        settler.assess(h.withRead(UsageRead.success(plus(20), TokenCounts.ZERO)), plus(20));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(a.figures()).isEqualTo(TokenCounts.ZERO);
+  }
+
+  @Test
+  void aLateRevisionMovesASettlingRunBackAndIsPickedUp() {
+    RunHistory h = history(ok(10, 100), ok(15, 100), ok(20, 120));
+
+    Assessment a = settler.assess(h, plus(20));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.SETTLING);
+    assertThat(a.identicalReads()).isEqualTo(1);
+    assertThat(a.figures()).isEqualTo(counts(120));
+    assertThat(a.change()).isEqualTo(CountsDelta.between(counts(100), counts(120)));
+    assertThat(settler.assess(h.withRead(ok(25, 120)).withRead(ok(30, 120)), plus(30)).status())
+        .isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  @Test
+  void aForcedReReadOfAFinalRunThatChangedSettlesAgain() {
+    RunHistory fin = history(ok(10, 100), ok(15, 100), ok(20, 100));
+    assertThat(settler.assess(fin, plus(60)).status()).isEqualTo(ReconcileStatus.FINAL);
+
+    assertThat(settler.assess(fin.withRead(ok(60, 130)), plus(60)).status())
+        .isEqualTo(ReconcileStatus.SETTLING);
+  }
+
+  @Test
+  void aReadThatGoesDownGivesAWarningWithTheDropAndIsNeverFinalOnItsOwn() {
+    RunHistory h = history(ok(10, 100), ok(15, 100), ok(20, 90));
+
+    Assessment a = settler.assess(h, plus(20));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.WARNING);
+    assertThat(a.warning().kind()).isEqualTo(ReconcileWarning.Kind.DECREASE);
+    assertThat(a.warning().readAt()).isEqualTo(plus(20));
+    assertThat(a.warning().delta()).isEqualTo(CountsDelta.between(counts(100), counts(90)));
+    assertThat(a.warning().delta().hasDecrease()).isTrue();
+    RunHistory stableAfterDrop = h.withRead(ok(25, 90)).withRead(ok(30, 90)).withRead(ok(35, 90));
+    assertThat(settler.assess(stableAfterDrop, plus(35)).status())
+        .isEqualTo(ReconcileStatus.WARNING);
+  }
+
+  @Test
+  void anAcceptedDecreaseBecomesFinalWithTheAcceptedFigures() {
+    RunHistory h = history(ok(10, 100), ok(15, 100), ok(20, 90)).acceptedAt(plus(22));
+
+    Assessment a = settler.assess(h, plus(22));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(a.figures()).isEqualTo(counts(90));
+  }
+
+  @Test
+  void anAcceptanceCoversOnlyWhatTheReadsShowedWhenItWasGiven() {
+    RunHistory accepted = history(ok(10, 100), ok(15, 100), ok(20, 90)).acceptedAt(plus(22));
+
+    assertThat(settler.assess(accepted.withRead(ok(25, 80)), plus(25)).status())
+        .isEqualTo(ReconcileStatus.WARNING);
+    assertThat(settler.assess(accepted.withRead(ok(25, 95)), plus(25)).status())
+        .isEqualTo(ReconcileStatus.SETTLING);
+  }
+
+  @Test
+  void readsThatRiseBackClearTheWarning() {
+    RunHistory h = history(ok(10, 100), ok(15, 90), ok(20, 100));
+
+    assertThat(settler.assess(h, plus(20)).status()).isEqualTo(ReconcileStatus.SETTLING);
+    assertThat(settler.assess(h, plus(20)).warning()).isNull();
+    assertThat(settler.assess(h.withRead(ok(25, 100)).withRead(ok(30, 100)), plus(30)).status())
+        .isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  @Test
+  void aFailedReadIsAnErrorThatKeepsThePreviousFiguresAndStatus() {
+    RunHistory settling = history(ok(10, 100), ok(15, 100), failed(20));
+
+    Assessment a = settler.assess(settling, plus(20));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.ERROR);
+    assertThat(a.settledStatus()).isEqualTo(ReconcileStatus.SETTLING);
+    assertThat(a.figures()).isEqualTo(counts(100));
+    assertThat(a.figuresReadAt()).isEqualTo(plus(15));
+    assertThat(a.lastError()).isEqualTo("429 Too Many Requests after 5 retries");
+
+    RunHistory fin = history(ok(10, 100), ok(15, 100), ok(20, 100), failed(40));
+    assertThat(settler.assess(fin, plus(40)).settledStatus()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(settler.assess(fin, plus(40)).figures()).isEqualTo(counts(100));
+  }
+
+  @Test
+  void aFailureBeforeAnySuccessIsAnErrorOverPending() {
+    Assessment a = settler.assess(history(failed(10)), plus(10));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.ERROR);
+    assertThat(a.settledStatus()).isEqualTo(ReconcileStatus.PENDING);
+    assertThat(a.figures()).isNull();
+  }
+
+  @Test
+  void theNextSuccessfulReadFinishesTheJobAfterAnError() {
+    RunHistory h = history(ok(10, 100), ok(15, 100), failed(20), ok(21, 100), failed(22));
+
+    assertThat(settler.assess(h.withRead(ok(25, 100)), plus(25)).status())
+        .isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  @Test
+  void localCountsThatDisagreeWithTheApiAfterSettlingGiveAWarning() {
+    List<UsageRead> reads = List.of(ok(10, 100), ok(15, 100), ok(20, 100));
+    RunHistory agreeing = new RunHistory(END, reads, counts(100), null);
+    RunHistory disagreeing = new RunHistory(END, reads, counts(104), null);
+
+    assertThat(settler.assess(agreeing, plus(20)).status()).isEqualTo(ReconcileStatus.FINAL);
+    Assessment a = settler.assess(disagreeing, plus(20));
+    assertThat(a.status()).isEqualTo(ReconcileStatus.WARNING);
+    assertThat(a.warning().kind()).isEqualTo(ReconcileWarning.Kind.LOCAL_MISMATCH);
+    assertThat(a.warning().delta()).isEqualTo(CountsDelta.between(counts(104), counts(100)));
+    assertThat(settler.assess(disagreeing.acceptedAt(plus(21)), plus(21)).status())
+        .isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  @Test
+  void localCountsAreNotComparedWhileTheRunIsStillSettling() {
+    RunHistory h = new RunHistory(END, List.of(ok(10, 50), ok(15, 80)), counts(100), null);
+
+    assertThat(settler.assess(h, plus(15)).status()).isEqualTo(ReconcileStatus.SETTLING);
+  }
+
+  @Test
+  void theChangeSinceTheLastReadIsTheWholeFigureOnTheFirstRead() {
+    assertThat(settler.assess(history(ok(10, 70)), plus(10)).change())
+        .isEqualTo(CountsDelta.between(TokenCounts.ZERO, counts(70)));
+  }
+
+  @Test
+  void aRunIsReadAgainOnlyWhenNotFinalAndTheIntervalHasPassedUnlessForced() {
+    RunHistory settling = history(ok(10, 100), ok(15, 100));
+    RunHistory fin = settling.withRead(ok(20, 100));
+
+    assertThat(settler.needsRead(history(), plus(0), false)).isTrue();
+    assertThat(settler.needsRead(settling, plus(17), false)).isFalse();
+    assertThat(settler.needsRead(settling, plus(20), false)).isTrue();
+    assertThat(settler.needsRead(fin, plus(90), false)).isFalse();
+    assertThat(settler.needsRead(fin, plus(90), true)).isTrue();
+    assertThat(settler.needsRead(fin.withRead(failed(91)), plus(95), false)).isFalse();
+    assertThat(settler.needsRead(settling.withRead(failed(19)), plus(20), false)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+  void everyAssessmentOfARandomHistoryKeepsTheRules(long seed) {
+    Random random = new Random(seed);
+    RunSettler s =
+        new RunSettler(
+            new ReconcileSettings(
+                Duration.ofMinutes(random.nextInt(15)),
+                1 + random.nextInt(4),
+                Duration.ofMinutes(random.nextInt(8))));
+    List<UsageRead> reads = new ArrayList<>();
+    long input = 0;
+    int minute = random.nextInt(5);
+    for (int i = 0; i < 40; i++) {
+      minute += random.nextInt(7);
+      int roll = random.nextInt(10);
+      if (roll == 0) {
+        reads.add(failed(minute));
+      } else {
+        input = roll == 1 ? Math.max(0, input - 10) : roll < 4 ? input + 10 : input;
+        reads.add(ok(minute, input));
+      }
+      RunHistory h = RunHistory.of(END, reads);
+      Assessment a = s.assess(h, plus(minute));
+      UsageRead last = reads.get(reads.size() - 1);
+
+      assertThat(a.status() == ReconcileStatus.ERROR).isEqualTo(!last.succeeded());
+      if (a.settledStatus() == ReconcileStatus.FINAL) {
+        assertThat(a.identicalReads()).isGreaterThanOrEqualTo(s.settings().stableReads());
+        assertThat(plus(minute)).isAfterOrEqualTo(END.plus(s.settings().minAge()));
+      }
+      if (a.settledStatus() == ReconcileStatus.WARNING) {
+        assertThat(a.warning().delta().hasDecrease()).isTrue();
+      }
+      UsageRead lastOk =
+          reads.stream().filter(UsageRead::succeeded).reduce((x, y) -> y).orElse(null);
+      assertThat(a.figures()).isEqualTo(lastOk == null ? null : lastOk.counts());
+      assertThat(s.needsRead(h, plus(minute), false))
+          .isEqualTo(
+              a.settledStatus() != ReconcileStatus.FINAL
+                  && (lastOk == null
+                      || !plus(minute).isBefore(lastOk.at().plus(s.settings().interval()))));
+    }
+  }
+
+  @Test
+  void badSettingsAndHistoriesAreRefused() {
+    assertThatThrownBy(() -> new ReconcileSettings(Duration.ofMinutes(10), 0, Duration.ZERO))
+        .hasMessageContaining("stable-reads cannot be less than 1");
+    assertThatThrownBy(
+            () -> new ReconcileSettings(Duration.ofMinutes(-1), 3, Duration.ofMinutes(5)))
+        .hasMessageContaining("min-age cannot be negative");
+    assertThatThrownBy(() -> history(ok(15, 1), ok(10, 1)))
+        .hasMessageContaining("reads must be oldest first");
+    assertThatThrownBy(() -> new UsageRead(plus(1), null, null))
+        .hasMessageContaining("either counts or an error");
+    assertThat(ReconcileStatus.fromLabel("settling")).isEqualTo(ReconcileStatus.SETTLING);
+    assertThatThrownBy(() -> ReconcileStatus.fromLabel("done"))
+        .hasMessageContaining("unknown reconcile status 'done'");
+  }
+}

@@ -1,0 +1,133 @@
+package dev.tokenledger.sim;
+
+import java.util.Map;
+
+/**
+ * An error answered in OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, with
+ * its HTTP status and any extra headers.
+ */
+final class ApiError extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  static final String INSUFFICIENT_PERMISSIONS =
+      "You have insufficient permissions for this operation. Missing scopes: %s. Check that you"
+          + " have the correct role in your organization, and if you're using a restricted API"
+          + " key, that it has the necessary scopes.";
+
+  static final String NO_KEY =
+      "You didn't provide an API key. You need to provide your API key in an Authorization header"
+          + " using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field"
+          + " (with blank username) if you're accessing the API from your browser and are prompted"
+          + " for a username. You can obtain an API key from"
+          + " https://platform.openai.com/account/api-keys.";
+
+  final int status;
+  final String type;
+  final String param;
+  final String code;
+  final transient Map<String, String> headers;
+
+  ApiError(int status, String message, String type, String param, String code) {
+    this(status, message, type, param, code, Map.of());
+  }
+
+  ApiError(
+      int status,
+      String message,
+      String type,
+      String param,
+      String code,
+      Map<String, String> headers) {
+    super(message, null, false, false);
+    this.status = status;
+    this.type = type;
+    this.param = param;
+    this.code = code;
+    this.headers = headers;
+  }
+
+  static ApiError badRequest(String message, String param) {
+    return new ApiError(400, message, "invalid_request_error", param, null);
+  }
+
+  static ApiError missingScope(String scope) {
+    return new ApiError(
+        401, INSUFFICIENT_PERMISSIONS.formatted(scope), "invalid_request_error", null, null);
+  }
+
+  static ApiError noKey() {
+    return new ApiError(401, NO_KEY, "invalid_request_error", null, null);
+  }
+
+  /** OpenAI's answer to an unknown key: the key is echoed with all but its ends starred out. */
+  static ApiError incorrectKey(String value) {
+    return new ApiError(
+        401,
+        "Incorrect API key provided: "
+            + starred(value)
+            + ". You can find your API key at https://platform.openai.com/account/api-keys.",
+        "invalid_request_error",
+        null,
+        "invalid_api_key");
+  }
+
+  static ApiError adminKeyOnModelEndpoint() {
+    return new ApiError(
+        401,
+        "Admin API keys cannot be used for non-administration endpoints. Use a project API key"
+            + " (sk-proj-...) or a service account key for model requests.",
+        "invalid_request_error",
+        null,
+        null);
+  }
+
+  static ApiError notFound(String method, String path) {
+    return new ApiError(
+        404, "Invalid URL (" + method + " " + path + ")", "invalid_request_error", null, null);
+  }
+
+  static ApiError rateLimited(int retryAfterSeconds) {
+    return new ApiError(
+        429,
+        "Rate limit reached for requests. Please try again in " + retryAfterSeconds + "s.",
+        "requests",
+        null,
+        "rate_limit_exceeded",
+        retryAfterSeconds > 0
+            ? Map.of("Retry-After", Integer.toString(retryAfterSeconds))
+            : Map.of());
+  }
+
+  static ApiError serverError(int status) {
+    String message =
+        switch (status) {
+          case 502 -> "Bad gateway.";
+          case 503 -> "The server is overloaded or not ready yet.";
+          default -> "The server had an error while processing your request. Sorry about that!";
+        };
+    return new ApiError(status, message, "server_error", null, null);
+  }
+
+  /** The prefix (class prefix, or the first three characters) and the last four; stars between. */
+  static String starred(String value) {
+    if (value.length() <= 8) {
+      return "*".repeat(value.length());
+    }
+    String prefix;
+    if (value.startsWith("sk-admin-")) {
+      prefix = "sk-admin-";
+    } else if (value.startsWith("sk-svcacct-")) {
+      prefix = "sk-svcacct-";
+    } else if (value.startsWith("sk-proj-")) {
+      prefix = "sk-proj-";
+    } else {
+      prefix = value.substring(0, 3);
+    }
+    if (value.length() < prefix.length() + 8) {
+      return prefix + "*".repeat(value.length() - prefix.length());
+    }
+    return prefix
+        + "*".repeat(value.length() - prefix.length() - 4)
+        + value.substring(value.length() - 4);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.tokenledger.sim;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenledger.TokenCounts;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Answers {@code GET /organization/costs}: daily buckets of dollars per line item ({@code
+ * "gpt-4o-mini-2024-07-18, input"}, {@code ", cached input"}, {@code ", output"}; batch usage as
+ * {@code ", batch input"} and so on; flex and priority tiers with the tier in brackets), priced
+ * from the visible completions and embeddings usage.
+ */
+final class CostsApi {
+  private static final List<String> GROUPS = List.of("project_id", "line_item", "api_key_id");
+
+  private final UsageStore store;
+  private final SimPricing pricing;
+
+  CostsApi(UsageStore store, SimPricing pricing) {
+    this.store = store;
+    this.pricing = pricing;
+  }
+
+  private record Line(
+      long minute,
+      String item,
+      String projectId,
+      String apiKeyId,
+      long quantity,
+      BigDecimal amount) {}
+
+  private static final class Sum {
+    BigDecimal amount = BigDecimal.ZERO;
+    long quantity;
+  }
+
+  ObjectNode query(QueryParams q, Instant now) {
+    String width = q.get("bucket_width");
+    if (width != null && !width.equals("1d")) {
+      throw ApiError.badRequest(
+          "Invalid value for 'bucket_width': '"
+              + width
+              + "'. The costs endpoint supports only '1d'.",
+          "bucket_width");
+    }
+    int limit = BucketPage.limit(q, 7, 180, "1d");
+    List<String> groupBy = UsageApi.parseGroupBy(q, GROUPS);
+    Set<String> projects = new HashSet<>(q.all("project_ids"));
+    Set<String> keys = new HashSet<>(q.all("api_key_ids"));
+    BucketPage page =
+        BucketPage.plan("/organization/costs", q, BucketWidth.DAY, limit, now.getEpochSecond());
+
+    List<Map<List<String>, Sum>> buckets = new ArrayList<>();
+    for (int i = 0; i < page.size(); i++) {
+      buckets.add(new HashMap<>());
+    }
+    if (page.size() > 0) {
+      List<Line> lines = new ArrayList<>();
+      long from = page.rangeStart();
+      long to = page.rangeEnd();
+      for (UsageStore.Snapshot s : store.visible(UsageEndpoint.COMPLETIONS, from, to, now)) {
+        long[] c = s.counts();
+        addLines(
+            lines,
+            s.minute(),
+            (String) s.dims()[3],
+            (Boolean) s.dims()[4],
+            (String) s.dims()[5],
+            (String) s.dims()[0],
+            (String) s.dims()[2],
+            new TokenCounts(c[0], c[1], c[4], c[14]));
+      }
+      for (UsageStore.Snapshot s : store.visible(UsageEndpoint.EMBEDDINGS, from, to, now)) {
+        long[] c = s.counts();
+        addLines(
+            lines,
+            s.minute(),
+            (String) s.dims()[3],
+            false,
+            "default",
+            (String) s.dims()[0],
+            (String) s.dims()[2],
+            new TokenCounts(c[0], 0, 0, c[1]));
+      }
+      for (Line l : lines) {
+        if ((!projects.isEmpty() && !projects.contains(l.projectId()))
+            || (!keys.isEmpty() && !keys.contains(l.apiKeyId()))) {
+          continue;
+        }
+        List<String> key = new ArrayList<>(3);
+        key.add(groupBy.contains("line_item") ? l.item() : null);
+        key.add(groupBy.contains("project_id") ? l.projectId() : null);
+        key.add(groupBy.contains("api_key_id") ? l.apiKeyId() : null);
+        Sum sum = buckets.get(page.indexOf(l.minute())).computeIfAbsent(key, k -> new Sum());
+        sum.amount = sum.amount.add(l.amount());
+        sum.quantity += l.quantity();
+      }
+    }
+
+    boolean byLineItem = groupBy.contains("line_item");
+    ObjectNode body = Json.object();
+    body.put("object", "page");
+    ArrayNode data = body.putArray("data");
+    for (int i = 0; i < page.size(); i++) {
+      ObjectNode bucket = data.addObject();
+      bucket.put("object", "bucket");
+      bucket.put("start_time", page.starts[i]);
+      bucket.put("end_time", page.ends[i]);
+      ArrayNode results = bucket.putArray("results");
+      List<Map.Entry<List<String>, Sum>> rows = new ArrayList<>(buckets.get(i).entrySet());
+      rows.sort((a, b) -> UsageStore.compareDims(a.getKey().toArray(), b.getKey().toArray()));
+      for (Map.Entry<List<String>, Sum> row : rows) {
+        ObjectNode r = results.addObject();
+        r.put("object", "organization.costs.result");
+        ObjectNode amount = r.putObject("amount");
+        amount.put("value", plain(row.getValue().amount));
+        amount.put("currency", "usd");
+        r.put("line_item", row.getKey().get(0));
+        r.put("project_id", row.getKey().get(1));
+        r.put("api_key_id", row.getKey().get(2));
+        if (byLineItem) {
+          r.put("quantity", row.getValue().quantity);
+          r.put("quantity_unit", "tokens");
+        } else {
+          r.putNull("quantity");
+          r.putNull("quantity_unit");
+        }
+      }
+    }
+    body.put("has_more", page.nextPage != null);
+    body.put("next_page", page.nextPage);
+    return body;
+  }
+
+  private void addLines(
+      List<Line> lines,
+      long minute,
+      String model,
+      boolean batch,
+      String tier,
+      String projectId,
+      String apiKeyId,
+      TokenCounts tokens) {
+    Optional<SimPricing.Amounts> priced = pricing.price(model, batch, tier, tokens);
+    if (priced.isEmpty()) {
+      return;
+    }
+    SimPricing.Amounts a = priced.get();
+    String prefix = model + ", " + (batch ? "batch " : "");
+    String suffix = batch || tier == null || tier.equals("default") ? "" : " (" + tier + ")";
+    if (tokens.uncachedInput() > 0) {
+      lines.add(
+          new Line(
+              minute,
+              prefix + "input" + suffix,
+              projectId,
+              apiKeyId,
+              tokens.uncachedInput(),
+              a.uncachedInput()));
+    }
+    if (tokens.cachedInput() > 0) {
+      lines.add(
+          new Line(
+              minute,
+              prefix + "cached input" + suffix,
+              projectId,
+              apiKeyId,
+              tokens.cachedInput(),
+              a.cachedInput()));
+    }
+    if (tokens.output() > 0) {
+      lines.add(
+          new Line(
+              minute,
+              prefix + "output" + suffix,
+              projectId,
+              apiKeyId,
+              tokens.output(),
+              a.output()));
+    }
+  }
+
+  private static BigDecimal plain(BigDecimal value) {
+    BigDecimal v = value.stripTrailingZeros();
+    return v.scale() < 0 ? v.setScale(0) : v;
+  }
+}

@@ -1,0 +1,652 @@
+package dev.tokenledger.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenledger.TokenCounts;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The model endpoints: chat completions (plain and streamed), responses, embeddings and models.
+ * Every served request is filed as usage in the minute it finished.
+ */
+final class ModelApi {
+  private static final String HEX = "0123456789abcdef";
+  private static final String ALPHANUMERIC =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+  private final Map<String, SimModel> models = new LinkedHashMap<>();
+  private final Clock clock;
+  private final UsageFiler filer;
+  private final PromptCache cache;
+  private final ReplyGenerator replies;
+  private final Random ids;
+
+  ModelApi(List<SimModel> catalogue, Clock clock, UsageFiler filer, PromptCache cache, long seed) {
+    for (SimModel m : catalogue) {
+      models.put(m.alias(), m);
+      models.putIfAbsent(m.snapshot(), m);
+    }
+    this.clock = clock;
+    this.filer = filer;
+    this.cache = cache;
+    this.replies = new ReplyGenerator(seed);
+    this.ids = new Random(seed ^ 0x5DEECE66DL);
+  }
+
+  // ---------------------------------------------------------------- chat completions
+
+  SimResponse chatCompletions(SimKey key, byte[] rawBody) {
+    JsonNode req = parse(rawBody);
+    SimModel model = model(req, "chat/completions");
+    JsonNode messages = req.get("messages");
+    if (messages == null || messages.isNull()) {
+      throw new ApiError(
+          400,
+          "Missing required parameter: 'messages'.",
+          "invalid_request_error",
+          "messages",
+          "missing_required_parameter");
+    }
+    if (!messages.isArray() || messages.isEmpty()) {
+      throw new ApiError(
+          400,
+          "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an"
+              + " empty array instead.",
+          "invalid_request_error",
+          "messages",
+          "empty_array");
+    }
+    boolean reasoning = model.kind() == SimModel.Kind.REASONING;
+    if (reasoning && req.hasNonNull("max_tokens")) {
+      throw new ApiError(
+          400,
+          "Unsupported parameter: 'max_tokens' is not supported with this model. Use"
+              + " 'max_completion_tokens' instead.",
+          "invalid_request_error",
+          "max_tokens",
+          "unsupported_parameter");
+    }
+    Integer max = positiveInt(req, "max_completion_tokens");
+    if (max == null) {
+      max = positiveInt(req, "max_tokens");
+    }
+    int n = req.hasNonNull("n") ? req.get("n").asInt(1) : 1;
+    if (n < 1 || n > 128) {
+      throw ApiError.badRequest(
+          "Invalid value for 'n': " + n + ". It must be between 1 and 128.", "n");
+    }
+    String tier = serviceTier(req);
+    boolean stream = req.path("stream").asBoolean(false);
+    boolean includeUsage =
+        stream && req.path("stream_options").path("include_usage").asBoolean(false);
+
+    Tokens.Sequence prompt =
+        Tokens.chatPrompt(messages, req.get("tools"), req.get("response_format"));
+    Instant now = clock.instant();
+    int cached = cache.lookupAndStore(cacheScope(key), prompt.toArray(), now);
+    long hash = ReplyGenerator.hash(rawBody);
+    String effort = req.path("reasoning_effort").asText(null);
+    List<ReplyGenerator.Reply> choices = new ArrayList<>();
+    int completion = 0;
+    int reasoningTokens = 0;
+    for (int i = 0; i < n; i++) {
+      ReplyGenerator.Reply r = replies.generate(hash, i, reasoning, effort, max);
+      choices.add(r);
+      completion += r.tokens() + r.reasoningTokens();
+      reasoningTokens += r.reasoningTokens();
+    }
+    int promptTokens = prompt.size();
+    Instant finished = clock.instant();
+    filer.fileCompletion(
+        key,
+        model.snapshot(),
+        tier,
+        false,
+        finished,
+        new TokenCounts(promptTokens, cached, completion, 1));
+
+    ObjectNode usage = Json.object();
+    usage.put("prompt_tokens", promptTokens);
+    usage.put("completion_tokens", completion);
+    usage.put("total_tokens", promptTokens + completion);
+    ObjectNode ptd = usage.putObject("prompt_tokens_details");
+    ptd.put("cached_tokens", cached);
+    ptd.put("audio_tokens", 0);
+    ObjectNode ctd = usage.putObject("completion_tokens_details");
+    ctd.put("reasoning_tokens", reasoningTokens);
+    ctd.put("audio_tokens", 0);
+    ctd.put("accepted_prediction_tokens", 0);
+    ctd.put("rejected_prediction_tokens", 0);
+
+    String id = "chatcmpl-" + random(ALPHANUMERIC, 29);
+    long created = finished.getEpochSecond();
+    String fingerprint = fingerprint(model);
+    if (stream) {
+      return chatStream(
+          id, created, model, tier, fingerprint, choices, includeUsage ? usage : null);
+    }
+    ObjectNode body = Json.object();
+    body.put("id", id);
+    body.put("object", "chat.completion");
+    body.put("created", created);
+    body.put("model", model.snapshot());
+    ArrayNode cs = body.putArray("choices");
+    for (int i = 0; i < choices.size(); i++) {
+      ObjectNode c = cs.addObject();
+      c.put("index", i);
+      ObjectNode msg = c.putObject("message");
+      msg.put("role", "assistant");
+      msg.put("content", choices.get(i).text());
+      msg.putNull("refusal");
+      msg.putArray("annotations");
+      c.putNull("logprobs");
+      c.put("finish_reason", choices.get(i).cut() ? "length" : "stop");
+    }
+    body.set("usage", usage);
+    body.put("service_tier", tier);
+    body.put("system_fingerprint", fingerprint);
+    return SimResponse.json(body);
+  }
+
+  private SimResponse chatStream(
+      String id,
+      long created,
+      SimModel model,
+      String tier,
+      String fingerprint,
+      List<ReplyGenerator.Reply> choices,
+      ObjectNode usage) {
+    List<byte[]> events = new ArrayList<>();
+    for (int i = 0; i < choices.size(); i++) {
+      ObjectNode delta = Json.object();
+      delta.put("role", "assistant");
+      delta.put("content", "");
+      delta.putNull("refusal");
+      events.add(chunk(id, created, model, tier, fingerprint, i, delta, null, usage != null));
+      for (String piece : choices.get(i).pieces()) {
+        ObjectNode d = Json.object();
+        d.put("content", piece);
+        events.add(chunk(id, created, model, tier, fingerprint, i, d, null, usage != null));
+      }
+      String finish = choices.get(i).cut() ? "length" : "stop";
+      events.add(
+          chunk(id, created, model, tier, fingerprint, i, Json.object(), finish, usage != null));
+    }
+    if (usage != null) {
+      ObjectNode last = chunkBase(id, created, model, tier, fingerprint);
+      last.putArray("choices");
+      last.set("usage", usage);
+      events.add(SimResponse.dataEvent(Json.string(last)));
+    }
+    events.add(SimResponse.dataEvent("[DONE]"));
+    return new SimResponse.Events(events);
+  }
+
+  private static ObjectNode chunkBase(
+      String id, long created, SimModel model, String tier, String fingerprint) {
+    ObjectNode c = Json.object();
+    c.put("id", id);
+    c.put("object", "chat.completion.chunk");
+    c.put("created", created);
+    c.put("model", model.snapshot());
+    c.put("service_tier", tier);
+    c.put("system_fingerprint", fingerprint);
+    return c;
+  }
+
+  private static byte[] chunk(
+      String id,
+      long created,
+      SimModel model,
+      String tier,
+      String fingerprint,
+      int index,
+      ObjectNode delta,
+      String finishReason,
+      boolean usageField) {
+    ObjectNode c = chunkBase(id, created, model, tier, fingerprint);
+    ObjectNode choice = c.putArray("choices").addObject();
+    choice.put("index", index);
+    choice.set("delta", delta);
+    choice.putNull("logprobs");
+    choice.put("finish_reason", finishReason);
+    if (usageField) {
+      c.putNull("usage");
+    }
+    return SimResponse.dataEvent(Json.string(c));
+  }
+
+  // ---------------------------------------------------------------- responses
+
+  SimResponse responses(SimKey key, byte[] rawBody) {
+    JsonNode req = parse(rawBody);
+    SimModel model = model(req, "responses");
+    JsonNode input = req.get("input");
+    if (input == null
+        || input.isNull()
+        || (!input.isTextual() && !input.isArray())
+        || (input.isArray() && input.isEmpty())) {
+      throw new ApiError(
+          400,
+          "Missing required parameter: 'input'.",
+          "invalid_request_error",
+          "input",
+          "missing_required_parameter");
+    }
+    boolean reasoning = model.kind() == SimModel.Kind.REASONING;
+    Integer max = positiveInt(req, "max_output_tokens");
+    String tier = serviceTier(req);
+    boolean stream = req.path("stream").asBoolean(false);
+    Tokens.Sequence prompt =
+        Tokens.responsesPrompt(input, req.get("instructions"), req.get("tools"));
+    int cached = cache.lookupAndStore(cacheScope(key), prompt.toArray(), clock.instant());
+    String effort = req.path("reasoning").path("effort").asText(null);
+    ReplyGenerator.Reply reply =
+        replies.generate(ReplyGenerator.hash(rawBody), 0, reasoning, effort, max);
+    int output = reply.tokens() + reply.reasoningTokens();
+    Instant finished = clock.instant();
+    filer.fileCompletion(
+        key,
+        model.snapshot(),
+        tier,
+        false,
+        finished,
+        new TokenCounts(prompt.size(), cached, output, 1));
+
+    ObjectNode usage = Json.object();
+    usage.put("input_tokens", prompt.size());
+    usage.putObject("input_tokens_details").put("cached_tokens", cached);
+    usage.put("output_tokens", output);
+    usage.putObject("output_tokens_details").put("reasoning_tokens", reply.reasoningTokens());
+    usage.put("total_tokens", prompt.size() + output);
+
+    String id = "resp_" + random(HEX, 48);
+    String messageId = "msg_" + random(HEX, 48);
+    String reasoningId = reasoning ? "rs_" + random(HEX, 48) : null;
+    ObjectNode done =
+        responseObject(id, finished, model, tier, req, reply, reasoningId, messageId, usage);
+    if (!stream) {
+      return SimResponse.json(done);
+    }
+    List<byte[]> events = new ArrayList<>();
+    int seq = 0;
+    ObjectNode inProgress = done.deepCopy();
+    inProgress.put("status", "in_progress");
+    inProgress.putNull("incomplete_details");
+    inProgress.putArray("output");
+    inProgress.putNull("usage");
+    events.add(responseEvent("response.created", seq++, e -> e.set("response", inProgress)));
+    int outputIndex = reasoning ? 1 : 0;
+    for (String piece : reply.pieces()) {
+      int s = seq++;
+      events.add(
+          responseEvent(
+              "response.output_text.delta",
+              s,
+              e -> {
+                e.put("item_id", messageId);
+                e.put("output_index", outputIndex);
+                e.put("content_index", 0);
+                e.put("delta", piece);
+              }));
+    }
+    events.add(
+        responseEvent(
+            "response.output_text.done",
+            seq++,
+            e -> {
+              e.put("item_id", messageId);
+              e.put("output_index", outputIndex);
+              e.put("content_index", 0);
+              e.put("text", reply.text());
+            }));
+    String finalType = reply.cut() ? "response.incomplete" : "response.completed";
+    events.add(responseEvent(finalType, seq, e -> e.set("response", done)));
+    return new SimResponse.Events(events);
+  }
+
+  private static byte[] responseEvent(
+      String type, int sequence, java.util.function.Consumer<ObjectNode> fill) {
+    ObjectNode e = Json.object();
+    e.put("type", type);
+    e.put("sequence_number", sequence);
+    fill.accept(e);
+    return SimResponse.namedEvent(type, Json.string(e));
+  }
+
+  private static ObjectNode responseObject(
+      String id,
+      Instant created,
+      SimModel model,
+      String tier,
+      JsonNode req,
+      ReplyGenerator.Reply reply,
+      String reasoningId,
+      String messageId,
+      ObjectNode usage) {
+    ObjectNode r = Json.object();
+    r.put("id", id);
+    r.put("object", "response");
+    r.put("created_at", created.getEpochSecond());
+    r.put("status", reply.cut() ? "incomplete" : "completed");
+    r.put("background", false);
+    r.putNull("error");
+    if (reply.cut()) {
+      r.putObject("incomplete_details").put("reason", "max_output_tokens");
+    } else {
+      r.putNull("incomplete_details");
+    }
+    r.set("instructions", req.hasNonNull("instructions") ? req.get("instructions") : null);
+    r.set(
+        "max_output_tokens",
+        req.hasNonNull("max_output_tokens") ? req.get("max_output_tokens") : null);
+    r.put("model", model.snapshot());
+    ArrayNode output = r.putArray("output");
+    if (reasoningId != null) {
+      ObjectNode rs = output.addObject();
+      rs.put("id", reasoningId);
+      rs.put("type", "reasoning");
+      rs.putArray("summary");
+    }
+    if (!reply.text().isEmpty() || !reply.cut()) {
+      ObjectNode msg = output.addObject();
+      msg.put("id", messageId);
+      msg.put("type", "message");
+      msg.put("status", reply.cut() ? "incomplete" : "completed");
+      ObjectNode part = msg.putArray("content").addObject();
+      part.put("type", "output_text");
+      part.putArray("annotations");
+      part.putArray("logprobs");
+      part.put("text", reply.text());
+      msg.put("role", "assistant");
+    }
+    r.put("parallel_tool_calls", true);
+    r.set(
+        "previous_response_id",
+        req.hasNonNull("previous_response_id") ? req.get("previous_response_id") : null);
+    ObjectNode reasoning = r.putObject("reasoning");
+    JsonNode effort = req.path("reasoning").get("effort");
+    reasoning.set("effort", effort);
+    reasoning.putNull("summary");
+    r.put("service_tier", tier);
+    r.put("store", req.path("store").asBoolean(true));
+    r.put("temperature", req.path("temperature").asDouble(1.0));
+    r.putObject("text").putObject("format").put("type", "text");
+    r.put("tool_choice", "auto");
+    r.set("tools", req.has("tools") ? req.get("tools") : Json.MAPPER.createArrayNode());
+    r.put("top_p", req.path("top_p").asDouble(1.0));
+    r.put("truncation", "disabled");
+    r.set("usage", usage);
+    r.putNull("user");
+    r.set("metadata", req.has("metadata") ? req.get("metadata") : Json.object());
+    return r;
+  }
+
+  // ---------------------------------------------------------------- embeddings
+
+  SimResponse embeddings(SimKey key, byte[] rawBody) {
+    JsonNode req = parse(rawBody);
+    SimModel model = modelNamed(req.path("model").asText(null));
+    if (model.kind() != SimModel.Kind.EMBEDDING) {
+      throw new ApiError(
+          400,
+          "This model does not support embeddings: " + model.alias() + ".",
+          "invalid_request_error",
+          "model",
+          null);
+    }
+    List<JsonNode> inputs = embeddingInputs(req.get("input"));
+    int dims = model.embeddingDimensions();
+    if (req.hasNonNull("dimensions")) {
+      dims = req.get("dimensions").asInt();
+      if (dims < 1 || dims > model.embeddingDimensions()) {
+        throw ApiError.badRequest(
+            "Invalid value for 'dimensions': "
+                + dims
+                + ". It must be between 1 and "
+                + model.embeddingDimensions()
+                + ".",
+            "dimensions");
+      }
+    }
+    String format = req.path("encoding_format").asText("float");
+    if (!format.equals("float") && !format.equals("base64")) {
+      throw ApiError.badRequest(
+          "Invalid value for 'encoding_format': '"
+              + format
+              + "'. Supported values are: 'float' and 'base64'.",
+          "encoding_format");
+    }
+    ObjectNode body = Json.object();
+    body.put("object", "list");
+    ArrayNode data = body.putArray("data");
+    long tokens = 0;
+    for (int i = 0; i < inputs.size(); i++) {
+      JsonNode in = inputs.get(i);
+      tokens += in.isTextual() ? Tokens.count(in.asText()) : in.size();
+      float[] vector =
+          vector(ReplyGenerator.hash(in.toString().getBytes(StandardCharsets.UTF_8)), dims);
+      ObjectNode item = data.addObject();
+      item.put("object", "embedding");
+      item.put("index", i);
+      if (format.equals("base64")) {
+        ByteBuffer b = ByteBuffer.allocate(dims * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : vector) {
+          b.putFloat(f);
+        }
+        item.put("embedding", Base64.getEncoder().encodeToString(b.array()));
+      } else {
+        ArrayNode arr = item.putArray("embedding");
+        for (float f : vector) {
+          arr.add(f);
+        }
+      }
+    }
+    body.put("model", model.snapshot());
+    ObjectNode usage = body.putObject("usage");
+    usage.put("prompt_tokens", tokens);
+    usage.put("total_tokens", tokens);
+    Instant finished = clock.instant();
+    filer.fileEmbedding(key, model.snapshot(), finished, tokens);
+    return SimResponse.json(body);
+  }
+
+  private static List<JsonNode> embeddingInputs(JsonNode input) {
+    List<JsonNode> out = new ArrayList<>();
+    if (input != null && input.isTextual()) {
+      out.add(input);
+    } else if (input != null && input.isArray() && !input.isEmpty()) {
+      if (input.get(0).isInt()) {
+        out.add(input);
+      } else {
+        input.forEach(out::add);
+      }
+    }
+    for (JsonNode in : out) {
+      if (!(in.isTextual() && !in.asText().isEmpty()) && !(in.isArray() && !in.isEmpty())) {
+        throw ApiError.badRequest(
+            "'input' must be a non-empty string, an array of non-empty strings, or token arrays.",
+            "input");
+      }
+    }
+    if (out.isEmpty()) {
+      throw new ApiError(
+          400,
+          "Missing required parameter: 'input'.",
+          "invalid_request_error",
+          "input",
+          "missing_required_parameter");
+    }
+    return out;
+  }
+
+  private static float[] vector(long seed, int dims) {
+    Random r = new Random(seed);
+    float[] v = new float[dims];
+    double norm = 0;
+    for (int i = 0; i < dims; i++) {
+      v[i] = (float) r.nextGaussian();
+      norm += v[i] * v[i];
+    }
+    float scale = (float) (1 / Math.sqrt(norm));
+    for (int i = 0; i < dims; i++) {
+      v[i] *= scale;
+    }
+    return v;
+  }
+
+  // ---------------------------------------------------------------- models
+
+  SimResponse listModels() {
+    ObjectNode body = Json.object();
+    body.put("object", "list");
+    ArrayNode data = body.putArray("data");
+    models.forEach((id, m) -> data.add(modelObject(id, m)));
+    return SimResponse.json(body);
+  }
+
+  SimResponse retrieveModel(String id) {
+    SimModel m = models.get(id);
+    if (m == null) {
+      throw modelNotFound(id);
+    }
+    return SimResponse.json(modelObject(id, m));
+  }
+
+  private static ObjectNode modelObject(String id, SimModel m) {
+    ObjectNode o = Json.object();
+    o.put("id", id);
+    o.put("object", "model");
+    o.put("created", m.created().getEpochSecond());
+    o.put("owned_by", "system");
+    return o;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The snapshot a requested model name resolves to, if the model is served. */
+  String snapshotOf(String name) {
+    SimModel m = models.get(name);
+    return m == null ? null : m.snapshot();
+  }
+
+  private SimModel model(JsonNode req, String endpoint) {
+    SimModel m = modelNamed(req.path("model").asText(null));
+    if (m.kind() == SimModel.Kind.EMBEDDING) {
+      throw new ApiError(
+          404,
+          "This is not a chat model and thus not supported in the v1/"
+              + endpoint
+              + " endpoint. Did you mean to use v1/embeddings?",
+          "invalid_request_error",
+          "model",
+          null);
+    }
+    return m;
+  }
+
+  private SimModel modelNamed(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new ApiError(
+          400, "you must provide a model parameter", "invalid_request_error", null, null);
+    }
+    SimModel m = models.get(name);
+    if (m == null) {
+      throw modelNotFound(name);
+    }
+    return m;
+  }
+
+  private static ApiError modelNotFound(String name) {
+    return new ApiError(
+        404,
+        "The model `" + name + "` does not exist or you do not have access to it.",
+        "invalid_request_error",
+        null,
+        "model_not_found");
+  }
+
+  private static String serviceTier(JsonNode req) {
+    JsonNode t = req.get("service_tier");
+    if (t == null || t.isNull()) {
+      return "default";
+    }
+    String tier = t.asText().toLowerCase(Locale.ROOT);
+    return switch (tier) {
+      case "auto", "default" -> "default";
+      case "flex", "priority", "scale" -> tier;
+      default ->
+          throw ApiError.badRequest(
+              "Invalid value for 'service_tier': '"
+                  + t.asText()
+                  + "'. Supported values are: 'auto', 'default', 'flex', 'scale' and 'priority'.",
+              "service_tier");
+    };
+  }
+
+  private static Integer positiveInt(JsonNode req, String field) {
+    JsonNode v = req.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.canConvertToInt() || v.asInt() < 1) {
+      throw ApiError.badRequest(
+          "Invalid '"
+              + field
+              + "': integer below minimum value. Expected a value >= 1, but got "
+              + v
+              + " instead.",
+          field);
+    }
+    return v.asInt();
+  }
+
+  private static JsonNode parse(byte[] body) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(body);
+      if (n == null || !n.isObject()) {
+        throw new IOException("not an object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw ApiError.badRequest(
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't"
+              + " using your HTTP library correctly. The OpenAI API expects a JSON payload, but"
+              + " what was sent was not valid JSON. If you have trouble figuring out how to fix"
+              + " this, please contact us through our help center at help.openai.com.)",
+          null);
+    }
+  }
+
+  private static String cacheScope(SimKey key) {
+    return key.projectId() != null ? key.projectId() : key.id();
+  }
+
+  private static String fingerprint(SimModel model) {
+    long h = ReplyGenerator.mix(model.snapshot().hashCode());
+    return "fp_" + String.format(Locale.ROOT, "%010x", h & 0xFF_FFFF_FFFFL);
+  }
+
+  private String random(String alphabet, int length) {
+    StringBuilder sb = new StringBuilder(length);
+    synchronized (ids) {
+      for (int i = 0; i < length; i++) {
+        sb.append(alphabet.charAt(ids.nextInt(alphabet.length())));
+      }
+    }
+    return sb.toString();
+  }
+}
