@@ -1,6 +1,8 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.cli.demo.DemoCommand;
 import dev.tokenledger.cli.sim.SimCommand;
+import dev.tokenledger.cli.usage.UsageCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -12,6 +14,8 @@ public final class TokenLedgerCli {
   public static CommandLine commandLine(CliEnvironment environment) {
     ErrorHandler errors = new ErrorHandler();
     CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
+    cli.addSubcommand(DemoCommand.class);
+    cli.addSubcommand(UsageCommand.class);
     cli.addSubcommand(SimCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);

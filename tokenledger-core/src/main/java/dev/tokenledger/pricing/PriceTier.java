@@ -7,21 +7,10 @@ import java.util.Locale;
  * priority} service tiers.
  */
 public enum PriceTier {
-  STANDARD(""),
-  BATCH("_batches"),
-  FLEX("_flex"),
-  PRIORITY("_priority");
-
-  private final String fieldSuffix;
-
-  PriceTier(String fieldSuffix) {
-    this.fieldSuffix = fieldSuffix;
-  }
-
-  /** The suffix LiteLLM appends to a price field for this tier, e.g. {@code _flex}. */
-  public String fieldSuffix() {
-    return fieldSuffix;
-  }
+  STANDARD,
+  BATCH,
+  FLEX,
+  PRIORITY;
 
   /**
    * The tier of a Usage API {@code service_tier} value, or {@code null} when the value is not one
