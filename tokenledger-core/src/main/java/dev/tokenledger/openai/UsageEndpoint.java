@@ -122,6 +122,11 @@ public enum UsageEndpoint {
     return filters;
   }
 
+  /** Whether this endpoint's results count tokens (completions, embeddings, moderations). */
+  public boolean countsTokens() {
+    return this == COMPLETIONS || this == EMBEDDINGS || this == MODERATIONS;
+  }
+
   /**
    * The endpoint whose {@link #wireName()} is {@code name} (case-insensitive, {@code -} for {@code
    * _}).
