@@ -9,10 +9,9 @@ import java.util.Objects;
 
 /**
  * What a command may take from the outside world: environment variables, working directory, clock,
- * standard input, and how to wait. Main passes the real ones; tests pass their own, so no command
- * reads {@code System.getenv} or the wall clock directly, nor sleeps on it.
- *
- * @param sleeper waits (a minute fence of {@code run exec}); tests move their clock instead
+ * a way to wait, and standard input. Main passes the real ones; tests and the demo pass their own
+ * (a simulated clock and a sleeper that advances it), so no command reads {@code System.getenv},
+ * the wall clock or {@code Thread.sleep} directly.
  */
 public record CliEnvironment(
     Map<String, String> variables,
@@ -29,7 +28,7 @@ public record CliEnvironment(
     Objects.requireNonNull(sleeper, "sleeper");
   }
 
-  /** An environment that waits in real time. */
+  /** An environment that waits for real. */
   public CliEnvironment(
       Map<String, String> variables, Path workingDirectory, Clock clock, InputStream stdin) {
     this(variables, workingDirectory, clock, stdin, Sleeper.system());
@@ -51,7 +50,7 @@ public record CliEnvironment(
     return new CliEnvironment(newVariables, workingDirectory, clock, stdin, sleeper);
   }
 
-  /** A copy with {@code newSleeper} instead. */
+  /** A copy that waits with {@code newSleeper}. */
   public CliEnvironment withSleeper(Sleeper newSleeper) {
     return new CliEnvironment(variables, workingDirectory, clock, stdin, newSleeper);
   }

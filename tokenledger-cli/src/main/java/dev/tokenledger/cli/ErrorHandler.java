@@ -1,6 +1,10 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.openai.ApiUnavailableException;
+import dev.tokenledger.openai.BadResponseException;
+import dev.tokenledger.openai.KeyRefusedException;
+import dev.tokenledger.openai.OpenAiException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -60,8 +64,43 @@ final class ErrorHandler
       if (ex instanceof CommandLine.ParameterException) {
         return new Failure(ExitCode.USAGE, ex.getMessage(), null);
       }
+      if (ex instanceof KeyRefusedException refused) {
+        return new Failure(ExitCode.KEY_REFUSED, ex.getMessage(), refusedHint(refused));
+      }
+      if (ex instanceof ApiUnavailableException || ex instanceof BadResponseException) {
+        return new Failure(
+            ExitCode.API_FAILURE,
+            ex.getMessage(),
+            "Nothing was changed. Check the network and OPENAI_BASE_URL, then run again;"
+                + " 'tokenledger doctor' checks the connection.");
+      }
+      if (ex instanceof OpenAiException) {
+        return new Failure(ExitCode.API_FAILURE, ex.getMessage(), null);
+      }
       String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
       return new Failure(ExitCode.FAILURE, message, "Run again with -x to see where it happened.");
+    }
+
+    private static String refusedHint(KeyRefusedException refused) {
+      return switch (refused.reason()) {
+        case MISSING_SCOPES ->
+            "Fix it in one of two ways:\n"
+                + "  1. Grant the key the scope"
+                + (refused.missingScopes().size() > 1 ? "s " : " ")
+                + String.join(", ", refused.missingScopes())
+                + " (platform.openai.com → API keys → the key's permissions; Usage: Read),"
+                + " wait 1-2 minutes for it to take effect, and run again; or\n"
+                + "  2. Have an organization owner create an admin key (Settings → Admin keys)"
+                + " with api.usage.read (and api.organization.read for key names), and put it in"
+                + " .env as OPENAI_ADMIN_KEY.\n"
+                + "'tokenledger doctor' checks every key and scope.";
+        case INVALID_KEY ->
+            "The key is wrong, revoked, or from another organization: check its value in .env"
+                + " or the environment ('tokenledger doctor' shows which variable supplied it).";
+        case PERMISSION_DENIED ->
+            "The key's owner lacks the Owner/Admin role for this: ask an organization owner.";
+        case OTHER -> "Run 'tokenledger doctor' to check the keys and scopes.";
+      };
     }
   }
 }

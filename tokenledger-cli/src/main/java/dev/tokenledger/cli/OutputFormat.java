@@ -1,6 +1,6 @@
 package dev.tokenledger.cli;
 
-/** How a command prints its data on stdout ({@code --format}). */
+/** The output formats of data commands ({@code --format}). */
 public enum OutputFormat {
   TABLE,
   JSON,

@@ -1,8 +1,10 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.cli.demo.DemoCommand;
 import dev.tokenledger.cli.imports.ImportCommand;
 import dev.tokenledger.cli.run.RunCommand;
 import dev.tokenledger.cli.sim.SimCommand;
+import dev.tokenledger.cli.usage.UsageCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -14,6 +16,8 @@ public final class TokenLedgerCli {
   public static CommandLine commandLine(CliEnvironment environment) {
     ErrorHandler errors = new ErrorHandler();
     CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
+    cli.addSubcommand(DemoCommand.class);
+    cli.addSubcommand(UsageCommand.class);
     cli.addSubcommand(SimCommand.class);
     cli.addSubcommand(RunCommand.class);
     cli.addSubcommand(ImportCommand.class);

@@ -1,0 +1,61 @@
+package dev.tokenledger.cli;
+
+import dev.tokenledger.config.ConfigWarning;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.config.UsageKey;
+import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.pricing.PriceTable;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * Builds the core services a command needs from its environment and options, so that commands stay
+ * thin and tests reach the same services through the environment they pass.
+ */
+public final class Services {
+  private Services() {}
+
+  /** The configuration: {@code .env} overlaid by the environment's variables. */
+  public static TokenLedgerConfig config(CliEnvironment environment, ConfigMixin options) {
+    return TokenLedgerConfig.load(
+        environment.variables(), environment.workingDirectory(), options.options());
+  }
+
+  /**
+   * Prints the configuration's warnings that matter (not the merely informative ones) on {@code
+   * err}, one line each with its fix.
+   */
+  public static void printWarnings(TokenLedgerConfig config, PrintWriter err) {
+    for (ConfigWarning w : config.warnings()) {
+      if (w.severity() != ConfigWarning.Severity.INFO) {
+        err.println("tokenledger: warning: " + w.message() + "; " + w.fix());
+      }
+    }
+    err.flush();
+  }
+
+  /** A client for the organization endpoints, authenticated with the usage key. */
+  public static OpenAiAdminClient adminClient(
+      CliEnvironment environment, TokenLedgerConfig config, UsageKey usageKey) {
+    return OpenAiAdminClient.builder()
+        .baseUrl(config.baseUrl().toString())
+        .adminKey(usageKey.key())
+        .clock(environment.clock())
+        .sleeper(environment.sleeper())
+        .build();
+  }
+
+  /**
+   * The price table: the packaged snapshot, or the file of {@code --prices} or {@code
+   * TOKENLEDGER_PRICES}: a whole LiteLLM file replaces the snapshot, a small override file is laid
+   * over it.
+   */
+  public static PriceTable prices(TokenLedgerConfig config, Path pricesOption) {
+    Path file = pricesOption != null ? pricesOption : config.pricesFile().orElse(null);
+    return file == null ? PriceTable.defaultTable() : PriceTable.load(resolve(config, file));
+  }
+
+  private static Path resolve(TokenLedgerConfig config, Path file) {
+    return file.isAbsolute() ? file : config.workingDirectory().resolve(file);
+  }
+}

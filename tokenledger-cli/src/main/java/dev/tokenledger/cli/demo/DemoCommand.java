@@ -1,0 +1,223 @@
+package dev.tokenledger.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.TokenLedgerCli;
+import dev.tokenledger.sim.OpenAiSimulator;
+import dev.tokenledger.sim.ReportingDelay;
+import dev.tokenledger.sim.SimClock;
+import dev.tokenledger.sim.SimKey;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The whole loop with no key and no network: starts the simulator in-process on a simulated clock,
+ * runs a small experiment through three framework keys, then drives the real commands against it
+ * and checks their figures against what the simulator served.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole loop on the built-in simulator: no key, no network, a temporary folder.",
+      "3 frameworks x 2 runs x 3 steps, then the real commands against the simulator."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  static final Instant START = Instant.parse("2025-10-27T10:00:00Z");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--seed", description = "Seed for replies and reporting delays. Default: 7.")
+  long seed = 7;
+
+  public DemoCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path workDir = Files.createTempDirectory("tokenledger-demo-");
+    SimClock clock = SimClock.stepped(START);
+    try (OpenAiSimulator sim =
+        OpenAiSimulator.builder()
+            .clock(clock)
+            .seed(seed)
+            .reportingDelay(ReportingDelay.typical())
+            .build()
+            .start()) {
+      SimKey admin = sim.register(SimKey.admin("experiment usage reader"));
+      List<DemoExperiment.Framework> frameworks = new ArrayList<>();
+      String[][] setup = {
+        {"chatdev", "gpt-4o-mini"}, {"baes", "gpt-5-mini"}, {"ghspec", "gpt-4.1-mini"}
+      };
+      for (String[] fw : setup) {
+        sim.addProject("proj_" + fw[0], fw[0] + " experiments");
+        SimKey key = sim.register(SimKey.project(fw[0] + " runner", "proj_" + fw[0]));
+        frameworks.add(new DemoExperiment.Framework(fw[0], key, fw[1], fw[0].equals("ghspec")));
+      }
+      heading(out, "1. A simulated OpenAI organization");
+      out.println("  Simulator: " + sim.baseUrl() + " (simulated clock from " + START + ")");
+      out.println("  Usage key: OPENAI_ADMIN_KEY = " + admin.apiKey().redacted());
+      for (DemoExperiment.Framework fw : frameworks) {
+        out.printf(
+            "  Framework %-8s OPENAI_API_KEY_%s = %s (%s), model %s%n",
+            fw.name(),
+            fw.name().toUpperCase(Locale.ROOT),
+            fw.key().apiKey().redacted(),
+            fw.key().id(),
+            fw.model());
+      }
+      out.println(
+          "  Reporting delay: usage shows up in the Usage API 5 to 60 minutes after a request.");
+
+      heading(out, "2. The experiment: 3 frameworks x 2 runs x 3 steps, side by side");
+      List<DemoExperiment.StepWindow> steps = new DemoExperiment(sim).run(frameworks, START);
+      for (DemoExperiment.StepWindow s : steps) {
+        out.printf(
+            "  %-8s run %d step %d %-10s %s .. %s%n",
+            s.framework(), s.run(), s.step(), s.name(), time(s.start()), time(s.end()));
+      }
+      out.println(
+          "  ghspec's steps are 25 s long and back to back: they share minutes on purpose.");
+      Instant end =
+          steps.stream().map(DemoExperiment.StepWindow::end).max(Instant::compareTo).get();
+
+      Map<String, String> vars = new LinkedHashMap<>();
+      vars.put("OPENAI_BASE_URL", sim.baseUrl().toString());
+      vars.put("OPENAI_ADMIN_KEY", admin.apiKey().revealForChildProcess());
+      for (DemoExperiment.Framework fw : frameworks) {
+        String var = "OPENAI_API_KEY_" + fw.name().toUpperCase(Locale.ROOT);
+        vars.put(var, fw.key().apiKey().revealForChildProcess());
+        if (!fw.name().equals("ghspec")) {
+          vars.put(var + "_ID", fw.key().id());
+        }
+      }
+      CliEnvironment demoEnv =
+          new CliEnvironment(
+              vars, workDir, clock, new ByteArrayInputStream(new byte[0]), d -> clock.advance(d));
+      String window = "usage --from " + START + " --to " + end.plusSeconds(60);
+
+      heading(out, "3. Right after the experiment, the Usage API has not seen everything yet");
+      clock.set(end.plusSeconds(60));
+      out.println("$ tokenledger " + window);
+      TokenCounts early = totals(run(demoEnv, (window + " --format json").split(" ")));
+      out.println(
+          "  The Usage API shows "
+              + early.total()
+              + " tokens so far (reporting delay): never take a figure that is still arriving.");
+
+      heading(out, "4. Two hours later: the Usage API, by key");
+      clock.set(end.plus(Duration.ofHours(2)));
+      String grouped = window + " --group-by api_key_id";
+      out.println("$ tokenledger " + grouped);
+      out.print(run(demoEnv, grouped.split(" ")));
+
+      heading(out, "5. Per framework (ghspec's key id resolved from the organization's key list)");
+      boolean allMatch = true;
+      TokenCounts sum = TokenCounts.ZERO;
+      for (DemoExperiment.Framework fw : frameworks) {
+        String args = window + " --framework " + fw.name() + " --format json";
+        TokenCounts reported = totals(run(demoEnv, args.split(" ")));
+        TokenCounts served = sim.servedCompletions(fw.key().id(), START, end.plusSeconds(60));
+        boolean match = reported.equals(served);
+        allMatch &= match;
+        sum = sum.plus(reported);
+        out.printf(
+            "  $ tokenledger usage --framework %-7s -> input %,d (cached %,d), output %,d,"
+                + " requests %d %s simulator served the same%n",
+            fw.name(),
+            reported.input(),
+            reported.cachedInput(),
+            reported.output(),
+            reported.requests(),
+            match ? "✔" : "✖ NOT what the");
+      }
+      out.printf(
+          "  Sum over frameworks: %,d tokens in %d requests.%n", sum.total(), sum.requests());
+
+      heading(out, "What to look at");
+      out.println("  - Step 3: figures read too early are incomplete; tokenledger never zeroes or");
+      out.println("    guesses them.");
+      out.println(
+          "  - Step 5: each framework's own key isolates its tokens; the totals equal what");
+      out.println("    the simulator served, request for request.");
+      out.println("  Next: point a harness at 'tokenledger sim', or set OPENAI_ADMIN_KEY and run");
+      out.println("  'tokenledger usage' against your organization.");
+      out.flush();
+      if (!allMatch) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "tokenledger: error: the demo's figures differ from what the simulator served");
+        return 1;
+      }
+      return 0;
+    } finally {
+      deleteTree(workDir);
+    }
+  }
+
+  private String run(CliEnvironment env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = TokenLedgerCli.commandLine(env);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    if (code != 0) {
+      throw new IllegalStateException(
+          "demo step 'tokenledger " + String.join(" ", args) + "' failed: " + err);
+    }
+    spec.commandLine().getErr().print(err);
+    return out.toString();
+  }
+
+  private static TokenCounts totals(String json) throws IOException {
+    JsonNode t = JSON.readTree(json).path("totals");
+    return new TokenCounts(
+        t.path("input_tokens").asLong(),
+        t.path("cached_input_tokens").asLong(),
+        t.path("output_tokens").asLong(),
+        t.path("requests").asLong());
+  }
+
+  private static void heading(PrintWriter out, String text) {
+    out.println();
+    out.println("== " + text);
+  }
+
+  private static String time(Instant t) {
+    return t.toString().substring(11, 19);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.tokenledger.cli.usage;
+
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.config.FrameworkKey;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.config.UsageKey;
+import dev.tokenledger.keys.KeyIdResolver;
+import dev.tokenledger.openai.BucketWidth;
+import dev.tokenledger.openai.Dimension;
+import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.openai.OpenAiException;
+import dev.tokenledger.openai.UsageEndpoint;
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.probe.ProbeRequest;
+import dev.tokenledger.probe.ProbeResult;
+import dev.tokenledger.probe.UsageProbe;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The probe: what the Usage API recorded for a window, and what it cost. */
+@Command(
+    name = "usage",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Show what OpenAI's Usage API recorded for a window, and what it cost.",
+      "Usage shows up in the API 5 to 60 minutes after the requests."
+    })
+public final class UsageCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+  @Mixin ConfigMixin config;
+
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      converter = TimeConverters.DurationConverter.class,
+      description = "The window ending now: 30m, 1h, 2d. Default: 1h.")
+  Duration since;
+
+  @Option(
+      names = "--from",
+      paramLabel = "INSTANT",
+      converter = TimeConverters.InstantConverter.class,
+      description = "Window start: ISO-8601 (2025-10-27T10:00:00Z) or epoch seconds.")
+  Instant from;
+
+  @Option(
+      names = "--to",
+      paramLabel = "INSTANT",
+      converter = TimeConverters.InstantConverter.class,
+      description = "Window end (exclusive). Default: now.")
+  Instant to;
+
+  @Option(names = "--model", split = ",", description = "Only these models.")
+  List<String> models = new ArrayList<>();
+
+  @Option(
+      names = "--framework",
+      description = "Only this framework's key (its id from OPENAI_API_KEY_<FW>_ID or resolved).")
+  String framework;
+
+  @Option(names = "--api-key-id", split = ",", description = "Only these key ids (key_…).")
+  List<String> apiKeyIds = new ArrayList<>();
+
+  @Option(names = "--project", split = ",", description = "Only these project ids (proj_…).")
+  List<String> projects = new ArrayList<>();
+
+  @Option(
+      names = "--group-by",
+      split = ",",
+      paramLabel = "DIM",
+      description =
+          "Show groups by: model, api_key_id, project_id, user_id, batch, service_tier, …")
+  List<String> groupBy = new ArrayList<>();
+
+  @Option(
+      names = "--bucket",
+      paramLabel = "WIDTH",
+      description = "Bucket width 1m, 1h or 1d. Default: 1m up to a day, 1h up to a week, else 1d.")
+  String bucket;
+
+  @Option(
+      names = "--endpoint",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "completions (default), embeddings, moderations, images, audio_speeches,"
+              + " audio_transcriptions, vector_stores, code_interpreter_sessions,"
+              + " file_search_calls, web_search_calls, or all.")
+  List<String> endpoints = new ArrayList<>(List.of("completions"));
+
+  @Option(
+      names = "--prices",
+      paramLabel = "FILE",
+      description =
+          "A LiteLLM price file or override file (default: TOKENLEDGER_PRICES, else the"
+              + " built-in snapshot).")
+  Path prices;
+
+  @Option(names = "--format", description = "table (default), json or csv.")
+  OutputFormat format = OutputFormat.TABLE;
+
+  public UsageCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    TokenLedgerConfig cfg = Services.config(environment, config);
+    Services.printWarnings(cfg, spec.commandLine().getErr());
+    UsageKey usageKey = cfg.usageKey();
+    OpenAiAdminClient client = Services.adminClient(environment, cfg, usageKey);
+    List<String> keyIds = new ArrayList<>(apiKeyIds);
+    if (framework != null) {
+      FrameworkKey fw = cfg.frameworkKey(framework);
+      keyIds.add(new KeyIdResolver(client).keyId(fw));
+    }
+    ProbeRequest request = request(keyIds);
+    ProbeLabels labels =
+        new ProbeLabels(
+            windowPhrase(),
+            usageKey.variable(),
+            usageKey.key().redacted(),
+            Optional.ofNullable(framework));
+    UsageProbe probe = new UsageProbe(client, new CostCalculator(Services.prices(cfg, prices)));
+    PrintWriter out = spec.commandLine().getOut();
+    ProbeResult result;
+    try {
+      result = probe.probe(request);
+    } catch (OpenAiException e) {
+      if (format == OutputFormat.JSON) {
+        UsageJsonRenderer.renderError(request, labels, e, out);
+        out.flush();
+      }
+      throw e;
+    }
+    switch (format) {
+      case JSON -> UsageJsonRenderer.render(result, labels, out);
+      case CSV -> UsageCsvRenderer.render(result, out);
+      case TABLE -> UsageTableRenderer.render(result, labels, out);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private ProbeRequest request(List<String> keyIds) {
+    Instant now = environment.clock().instant();
+    if (since != null && (from != null || to != null)) {
+      throw usageError("--since cannot be combined with --from/--to: give one or the other");
+    }
+    Instant end = to != null ? to : now;
+    Instant start = from != null ? from : end.minus(since != null ? since : Duration.ofHours(1));
+    if (!end.isAfter(start)) {
+      throw usageError("the window must end after it starts: --from " + start + ", --to " + end);
+    }
+    BucketWidth width;
+    try {
+      width =
+          bucket == null
+              ? ProbeRequest.widthFor(Duration.between(start, end))
+              : BucketWidth.fromWire(bucket);
+      return new ProbeRequest(
+          start,
+          end,
+          width,
+          endpoints(),
+          groupBy.stream().map(Dimension::fromWire).distinct().toList(),
+          models,
+          keyIds,
+          projects);
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
+  }
+
+  private List<UsageEndpoint> endpoints() {
+    if (endpoints.stream().anyMatch(e -> e.equalsIgnoreCase("all"))) {
+      return Arrays.asList(UsageEndpoint.values());
+    }
+    return endpoints.stream().map(UsageEndpoint::fromWireName).distinct().toList();
+  }
+
+  private String windowPhrase() {
+    if (from != null || to != null) {
+      return (from == null ? "the hour before " + to : from + " to " + (to == null ? "now" : to));
+    }
+    Duration d = since == null ? Duration.ofHours(1) : since;
+    return "the last " + describe(d);
+  }
+
+  static String describe(Duration d) {
+    long s = d.getSeconds();
+    if (s % 86400 == 0) {
+      return plural(s / 86400, "day");
+    }
+    if (s % 3600 == 0) {
+      return plural(s / 3600, "hour");
+    }
+    if (s % 60 == 0) {
+      return plural(s / 60, "minute");
+    }
+    return plural(s, "second");
+  }
+
+  private static String plural(long n, String unit) {
+    return n == 1 ? unit : n + " " + unit + "s";
+  }
+
+  private CommandLine.ParameterException usageError(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}
