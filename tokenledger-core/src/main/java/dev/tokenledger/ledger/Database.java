@@ -31,6 +31,9 @@ final class Database implements AutoCloseable {
 
   static final String MIGRATIONS = "db/ledger";
 
+  /** The ledger's own Flyway history: a shared database may hold another application's. */
+  static final String HISTORY_TABLE = "tokenledger_schema_history";
+
   /** What differs between the two databases; everything else is the same SQL. */
   enum Dialect {
     SQLITE("INTEGER PRIMARY KEY", ""),
@@ -220,6 +223,10 @@ final class Database implements AutoCloseable {
           .dataSource(dataSource)
           .locations("classpath:" + MIGRATIONS)
           .placeholders(Map.of("id_column", dialect.idColumn))
+          .table(HISTORY_TABLE)
+          // A database that already holds other tables gets the ledger beside them, from V1.
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
           .failOnMissingLocations(true)
           .loggers("slf4j")
           .load()
@@ -239,7 +246,7 @@ final class Database implements AutoCloseable {
         return 0;
       }
       int max = 0;
-      try (ResultSet rs = s.executeQuery("SELECT version, success FROM flyway_schema_history")) {
+      try (ResultSet rs = s.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
         while (rs.next()) {
           String version = rs.getString(1);
           if (version != null && rs.getBoolean(2)) {
@@ -254,7 +261,7 @@ final class Database implements AutoCloseable {
   }
 
   private static boolean hasHistoryTable(Connection c) throws SQLException {
-    try (ResultSet rs = c.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+    try (ResultSet rs = c.getMetaData().getTables(null, null, HISTORY_TABLE, null)) {
       return rs.next();
     }
   }
