@@ -6,43 +6,59 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
 /** Runs tokenledger commands in-process with a chosen environment, capturing stdout and stderr. */
-final class CliHarness {
+public final class CliHarness {
   private final Map<String, String> variables = new HashMap<>();
   private final Path workingDirectory;
   private Clock clock = Clock.systemUTC();
-  private Sleeper sleeper = Sleeper.system();
+  private final List<Duration> waits = new ArrayList<>();
+  private Sleeper onWait = wait -> {};
 
-  CliHarness(Path workingDirectory) {
+  public CliHarness(Path workingDirectory) {
     this.workingDirectory = workingDirectory;
   }
 
-  CliHarness env(String name, String value) {
+  public CliHarness env(String name, String value) {
     variables.put(name, value);
     return this;
   }
 
-  CliHarness clock(Clock newClock) {
+  public CliHarness clock(Clock newClock) {
     this.clock = newClock;
     return this;
   }
 
-  /** Waits by {@code newSleeper} instead of in real time (tests move their clock). */
-  CliHarness sleeper(Sleeper newSleeper) {
-    this.sleeper = newSleeper;
+  /** Also hands every wait to {@code sleeper} (a test that moves its clock by it). */
+  public CliHarness sleeper(Sleeper sleeper) {
+    this.onWait = sleeper;
     return this;
   }
 
-  Result run(String... args) {
+  /** Every wait a command asked for; the harness never sleeps for real. */
+  public List<Duration> waits() {
+    return waits;
+  }
+
+  public Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CliEnvironment environment =
         new CliEnvironment(
-            variables, workingDirectory, clock, new ByteArrayInputStream(new byte[0]), sleeper);
+            variables,
+            workingDirectory,
+            clock,
+            new ByteArrayInputStream(new byte[0]),
+            wait -> {
+              waits.add(wait);
+              onWait.sleep(wait);
+            });
     CommandLine cli = TokenLedgerCli.commandLine(environment);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
@@ -51,5 +67,5 @@ final class CliHarness {
   }
 
   /** What a command did: its exit code and everything it printed. */
-  record Result(int exitCode, String out, String err) {}
+  public record Result(int exitCode, String out, String err) {}
 }

@@ -96,6 +96,19 @@ class RunCommandsTest {
   }
 
   @Test
+  void jsonOutputFollowsThePublishedSchemas() {
+    String runId = cli().run("run", "start", "--framework", "chatdev").out().strip();
+    cli().env("TOKENLEDGER_RUN_ID", runId).run("run", "step", "start", "--name", "s");
+    cli().run("run", "start", "--framework", "chatdev", "--experiment", "e", "--label", "l");
+
+    String list = cli().run("run", "list", "--format", "json").out();
+    String show = cli().run("run", "show", runId, "--format", "json").out();
+
+    assertThat(JsonSchemas.validate("run-list.schema.json", list)).as(list).isEmpty();
+    assertThat(JsonSchemas.validate("run-show.schema.json", show)).as(show).isEmpty();
+  }
+
+  @Test
   void badInputIsAUsageErrorAndAnUnknownRunIsNamed() {
     assertThat(cli().run("run", "list", "--since", "yesterday").exitCode())
         .isEqualTo(ExitCode.USAGE);

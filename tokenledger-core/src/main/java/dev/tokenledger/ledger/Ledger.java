@@ -194,7 +194,7 @@ public final class Ledger implements AutoCloseable {
             throw e;
           }
           touchRun(c, runId, start);
-          return readSteps(c, runId).stream().filter(s -> s.index() == idx).findFirst().get();
+          return readStep(c, runId, idx).orElseThrow();
         });
   }
 
@@ -206,9 +206,7 @@ public final class Ledger implements AutoCloseable {
         c -> {
           lockRunStatus(c, runId);
           StepRecord step =
-              readSteps(c, runId).stream()
-                  .filter(s -> s.index() == index)
-                  .findFirst()
+              readStep(c, runId, index)
                   .orElseThrow(
                       () ->
                           new LedgerException(
@@ -239,7 +237,7 @@ public final class Ledger implements AutoCloseable {
               runId,
               index);
           touchRun(c, runId, end);
-          return readSteps(c, runId).stream().filter(s -> s.index() == index).findFirst().get();
+          return readStep(c, runId, index).orElseThrow();
         });
   }
 
@@ -711,6 +709,19 @@ public final class Ledger implements AutoCloseable {
       out.add(toRecord(r, openSteps.getOrDefault(r.id, List.of()), now));
     }
     return out;
+  }
+
+  private Optional<StepRecord> readStep(Connection c, String runId, int index) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT " + STEP_COLUMNS + " FROM steps WHERE run_id = ? AND step_index = ?")) {
+      bind(ps, runId, index);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(toRecord(StepRow.of(rs), clock.instant()))
+            : Optional.empty();
+      }
+    }
   }
 
   private List<StepRecord> readSteps(Connection c, String runId) throws SQLException {

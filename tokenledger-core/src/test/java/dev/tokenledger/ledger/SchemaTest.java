@@ -45,6 +45,25 @@ class SchemaTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void aDatabaseHoldingAnotherApplicationsTablesGetsTheLedgerBesideThem(Backend backend)
+      throws Exception {
+    LedgerLocation location = backend.newLocation(dir);
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE flyway_schema_history (version TEXT, success INTEGER)");
+      s.execute("INSERT INTO flyway_schema_history VALUES ('57', 1)");
+      s.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)");
+    }
+
+    try (Ledger ledger = Ledger.open(location)) {
+      String id =
+          ledger.beginRun(RunSpec.builder("chatdev").build(), ProcessIdentity.current()).id();
+      assertThat(ledger.run(id).framework()).isEqualTo("chatdev");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void everyTableTakesARowOfWhatLaterFiguresNeed(Backend backend)
       throws URISyntaxException, Exception {
     LedgerLocation location = backend.newLocation(dir);

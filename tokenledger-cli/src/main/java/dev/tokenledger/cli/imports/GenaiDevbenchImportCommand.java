@@ -1,7 +1,9 @@
 package dev.tokenledger.cli.imports;
 
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
@@ -42,7 +44,9 @@ public final class GenaiDevbenchImportCommand implements Callable<Integer> {
       description = "The experiment's name in the ledger. Default: the folder's name.")
   String experiment;
 
-  @Mixin LedgerOptions ledgerOptions;
+  @Mixin ConfigMixin configOptions;
+
+  @Mixin LedgerMixin ledgerOptions;
 
   public GenaiDevbenchImportCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -50,7 +54,7 @@ public final class GenaiDevbenchImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TokenLedgerConfig config = ledgerOptions.config(environment);
+    TokenLedgerConfig config = Services.config(environment, configOptions);
     Map<String, String> keyIds = new HashMap<>();
     for (FrameworkKey key : config.frameworkKeys()) {
       key.keyId().ifPresent(id -> keyIds.put(key.name(), id));

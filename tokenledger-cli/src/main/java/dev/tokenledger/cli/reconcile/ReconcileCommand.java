@@ -4,13 +4,13 @@ import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.OutputFormat;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.Setting;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
@@ -55,14 +55,7 @@ public final class ReconcileCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConfigMixin config;
-
-  @Option(
-      names = "--db",
-      paramLabel = "PATH|URL",
-      description =
-          "The ledger: a SQLite file, jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB."
-              + " Default: TOKENLEDGER_DB, else .tokenledger/ledger.db.")
-  String db;
+  @Mixin LedgerMixin ledgerOptions;
 
   @Option(
       names = "--run",
@@ -156,17 +149,7 @@ public final class ReconcileCommand implements Callable<Integer> {
     PassRequest request = request();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    LedgerLocation location =
-        LedgerLocation.resolve(db != null ? db : cfg.database(), environment.workingDirectory());
-    try (Ledger ledger =
-        Ledger.builder(location)
-            .clock(environment.clock())
-            .warnings(
-                line -> {
-                  err.println(line);
-                  err.flush();
-                })
-            .open()) {
+    try (Ledger ledger = ledgerOptions.open(environment, cfg, err)) {
       Reconciler reconciler =
           Reconciler.builder(ledger, Services.adminClient(environment, cfg, cfg.usageKey()))
               .settings(settings)

@@ -1,7 +1,9 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
@@ -44,7 +46,9 @@ public final class RunEndCommand implements Callable<Integer> {
       description = "When the run ended (ISO-8601 or epoch seconds). Default: now.")
   Instant at;
 
-  @Mixin LedgerOptions ledgerOptions;
+  @Mixin ConfigMixin configOptions;
+
+  @Mixin LedgerMixin ledgerOptions;
 
   public RunEndCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -53,7 +57,7 @@ public final class RunEndCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String runId = RunStepCommand.runId(run, environment, spec);
-    TokenLedgerConfig config = ledgerOptions.config(environment);
+    TokenLedgerConfig config = Services.config(environment, configOptions);
     PrintWriter err = spec.commandLine().getErr();
     try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
       RunRecord ended = ledger.endRun(runId, exitCode, at);

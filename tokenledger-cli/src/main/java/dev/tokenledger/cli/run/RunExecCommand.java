@@ -1,7 +1,9 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.recording.ExecRequest;
@@ -82,7 +84,9 @@ public final class RunExecCommand implements Callable<Integer> {
               + " ended, so the step's figures are exact (waits up to a minute).")
   boolean fence;
 
-  @Mixin LedgerOptions ledgerOptions;
+  @Mixin ConfigMixin configOptions;
+
+  @Mixin LedgerMixin ledgerOptions;
 
   @Parameters(
       paramLabel = "CMD",
@@ -100,7 +104,7 @@ public final class RunExecCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--step must be 1 or more, was " + step);
     }
-    TokenLedgerConfig config = ledgerOptions.config(environment);
+    TokenLedgerConfig config = Services.config(environment, configOptions);
     // A missing key stops here, before the command starts (exit 3).
     FrameworkKey key = config.frameworkKey(framework);
     PrintWriter err = spec.commandLine().getErr();

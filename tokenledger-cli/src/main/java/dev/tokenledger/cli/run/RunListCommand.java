@@ -1,8 +1,10 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
@@ -66,7 +68,9 @@ public final class RunListCommand implements Callable<Integer> {
       description = "table, json or csv. Default: table.")
   OutputFormat format = OutputFormat.TABLE;
 
-  @Mixin LedgerOptions ledgerOptions;
+  @Mixin ConfigMixin configOptions;
+
+  @Mixin LedgerMixin ledgerOptions;
 
   public RunListCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -82,7 +86,7 @@ public final class RunListCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    TokenLedgerConfig config = ledgerOptions.config(environment);
+    TokenLedgerConfig config = Services.config(environment, configOptions);
     PrintWriter out = spec.commandLine().getOut();
     try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
       List<RunRecord> runs = ledger.runs(query);

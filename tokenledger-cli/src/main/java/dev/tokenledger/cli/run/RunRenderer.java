@@ -25,6 +25,8 @@ import org.apache.commons.csv.CSVPrinter;
  * time it was seen.
  */
 final class RunRenderer {
+  static final String LIST_SCHEMA = "https://tokenledger.dev/schemas/run-list.schema.json";
+  static final String SHOW_SCHEMA = "https://tokenledger.dev/schemas/run-show.schema.json";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> RUN_COLUMNS =
@@ -81,7 +83,10 @@ final class RunRenderer {
       m.put("steps", stepCounts.getOrDefault(r.id(), 0));
       items.add(m);
     }
-    print(Map.of("runs", items), out);
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("$schema", LIST_SCHEMA);
+    root.put("runs", items);
+    print(root, out);
   }
 
   static void csv(List<RunRecord> runs, Map<String, Integer> stepCounts, PrintWriter out) {
@@ -137,7 +142,9 @@ final class RunRenderer {
   }
 
   static void showJson(RunRecord r, List<StepRecord> steps, PrintWriter out) {
-    Map<String, Object> m = run(r);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("$schema", SHOW_SCHEMA);
+    m.putAll(run(r));
     List<Map<String, Object>> items = new ArrayList<>();
     for (StepRecord s : steps) {
       Map<String, Object> step = new LinkedHashMap<>();

@@ -1,8 +1,10 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RunRecord;
@@ -33,7 +35,9 @@ public final class RunShowCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "FORMAT", description = "table or json. Default: table.")
   OutputFormat format = OutputFormat.TABLE;
 
-  @Mixin LedgerOptions ledgerOptions;
+  @Mixin ConfigMixin configOptions;
+
+  @Mixin LedgerMixin ledgerOptions;
 
   public RunShowCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -45,7 +49,7 @@ public final class RunShowCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "run show prints table or json; for CSV use 'run list --format csv'");
     }
-    TokenLedgerConfig config = ledgerOptions.config(environment);
+    TokenLedgerConfig config = Services.config(environment, configOptions);
     PrintWriter out = spec.commandLine().getOut();
     try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
       RunRecord run = ledger.run(runId);

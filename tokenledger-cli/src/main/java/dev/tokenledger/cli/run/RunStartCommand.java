@@ -1,7 +1,9 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
@@ -46,7 +48,9 @@ public final class RunStartCommand implements Callable<Integer> {
   @Option(names = "--model", description = "The model the run is expected to use (a hint).")
   String model;
 
-  @Mixin LedgerOptions ledgerOptions;
+  @Mixin ConfigMixin configOptions;
+
+  @Mixin LedgerMixin ledgerOptions;
 
   public RunStartCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -54,7 +58,7 @@ public final class RunStartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TokenLedgerConfig config = ledgerOptions.config(environment);
+    TokenLedgerConfig config = Services.config(environment, configOptions);
     FrameworkKey key = config.frameworkKey(framework);
     RunSpec spec =
         RunSpec.builder(key.name())

@@ -1,7 +1,9 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.LedgerOptions;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.StepRecord;
@@ -66,7 +68,9 @@ public final class RunStepCommand implements Runnable {
     @Option(names = "--name", paramLabel = "S", description = "The step's name.")
     String name;
 
-    @Mixin LedgerOptions ledgerOptions;
+    @Mixin ConfigMixin configOptions;
+
+    @Mixin LedgerMixin ledgerOptions;
 
     public Start(CliEnvironment environment) {
       this.environment = environment;
@@ -79,7 +83,7 @@ public final class RunStepCommand implements Runnable {
             spec.commandLine(), "--step must be 1 or more, was " + step);
       }
       String runId = runId(run, environment, spec);
-      TokenLedgerConfig config = ledgerOptions.config(environment);
+      TokenLedgerConfig config = Services.config(environment, configOptions);
       try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
         StepRecord s = ledger.beginStep(runId, step, name, RunOwner.harness(), null);
         spec.commandLine().getOut().println(s.index());
@@ -108,7 +112,9 @@ public final class RunStepCommand implements Runnable {
     @Option(names = "--exit-code", paramLabel = "CODE", description = "The step's exit code.")
     Integer exitCode;
 
-    @Mixin LedgerOptions ledgerOptions;
+    @Mixin ConfigMixin configOptions;
+
+    @Mixin LedgerMixin ledgerOptions;
 
     public End(CliEnvironment environment) {
       this.environment = environment;
@@ -117,7 +123,7 @@ public final class RunStepCommand implements Runnable {
     @Override
     public Integer call() {
       String runId = runId(run, environment, spec);
-      TokenLedgerConfig config = ledgerOptions.config(environment);
+      TokenLedgerConfig config = Services.config(environment, configOptions);
       try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
         int index = step != null ? step : latestOpenStep(ledger, runId);
         StepRecord s = ledger.endStep(runId, index, exitCode, null);

@@ -1,18 +1,13 @@
 package dev.tokenledger.cli;
 
-import dev.tokenledger.config.ConfigOptions;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/**
- * The options of every command that reads or writes the ledger ({@code --db}, {@code --env-file}),
- * as a picocli mixin, and how they turn into a configuration and an open ledger.
- */
-public final class LedgerOptions {
+/** The option of every command that reads or writes the ledger ({@code --db}), and opening it. */
+public final class LedgerMixin {
   @Option(
       names = "--db",
       paramLabel = "PATH|URL",
@@ -20,19 +15,6 @@ public final class LedgerOptions {
           "The ledger: a SQLite file, jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB."
               + " Default: TOKENLEDGER_DB, else .tokenledger/ledger.db.")
   String db;
-
-  @Option(
-      names = "--env-file",
-      paramLabel = "FILE",
-      description = "Read variables from FILE instead of ./.env.")
-  Path envFile;
-
-  /** The configuration of {@code environment}, with this command's {@code --env-file}. */
-  public TokenLedgerConfig config(CliEnvironment environment) {
-    ConfigOptions options =
-        envFile == null ? ConfigOptions.DEFAULTS : ConfigOptions.DEFAULTS.withEnvFile(envFile);
-    return TokenLedgerConfig.load(environment.variables(), environment.workingDirectory(), options);
-  }
 
   /** The ledger named by {@code --db}, else by the configuration. */
   public LedgerLocation location(CliEnvironment environment, TokenLedgerConfig config) {
