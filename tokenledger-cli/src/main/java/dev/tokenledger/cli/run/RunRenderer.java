@@ -141,7 +141,8 @@ final class RunRenderer {
     table.render("").forEach(out::println);
   }
 
-  static void showJson(RunRecord r, List<StepRecord> steps, PrintWriter out) {
+  static void showJson(
+      RunRecord r, List<StepRecord> steps, Map<String, Object> reconciliation, PrintWriter out) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("$schema", SHOW_SCHEMA);
     m.putAll(run(r));
@@ -157,6 +158,7 @@ final class RunRenderer {
       items.add(step);
     }
     m.put("steps", items);
+    m.put("reconciliation", reconciliation);
     print(m, out);
   }
 

@@ -5,8 +5,10 @@ import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.OutputFormat;
 import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.reconcile.ReconciliationView;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tokenledger run show ID}: one run and its steps. */
+/** {@code tokenledger run show ID}: one run, its steps, and their reconciled figures. */
 @Command(
     name = "show",
     description = "Show a run and its steps.",
@@ -53,10 +55,12 @@ public final class RunShowCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
       RunRecord run = ledger.run(runId);
+      Reconciliation reconciled = ledger.reconcileStore().reconciliation(runId).orElseThrow();
       if (format == OutputFormat.JSON) {
-        RunRenderer.showJson(run, ledger.steps(runId), out);
+        RunRenderer.showJson(run, ledger.steps(runId), ReconciliationView.json(reconciled), out);
       } else {
         RunRenderer.showTable(run, ledger.steps(runId), out);
+        ReconciliationView.table(reconciled, out);
       }
     }
     out.flush();

@@ -299,6 +299,59 @@ class ReconcileCommandTest {
     }
   }
 
+  @Test
+  void runShowGivesTheReconciledFiguresPerRunAndStepWithTheirProvenance() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      lab.chat("ghspec", T0.plusSeconds(10 + 15L * i));
+    }
+    lab.chat("ghspec", T0.plusSeconds(100));
+    String a =
+        lab.runWithSteps(
+            "ghspec",
+            T0.plusSeconds(5),
+            T0.plusSeconds(95),
+            List.of(
+                new StepSpec(1, "plan", T0.plusSeconds(5), T0.plusSeconds(50), 0),
+                new StepSpec(2, "build", T0.plusSeconds(50), T0.plusSeconds(95), 0)));
+    String b = lab.run("ghspec", T0.plusSeconds(98), T0.plusSeconds(110));
+    lab.clock.set(T0.plus(Duration.ofMinutes(3)));
+    assertThat(run("run", "show", a).out()).contains("Reconciliation: not read yet");
+    assertThat(run("reconcile", "--watch", "--timeout", "2h").exitCode()).isZero();
+
+    Result table = run("run", "show", a);
+    Result json = run("run", "show", a, "--format", "json");
+
+    assertThat(table.exitCode()).as(table.err()).isZero();
+    assertThat(table.out())
+        .contains("Reconciliation: final", "step 1", "step 2", "apportioned", "Reads:")
+        .contains("Shared minutes:", "with runs " + b);
+    Schema schema =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(Files.readString(Path.of("..", "docs", "json", "run-show.schema.json")));
+    JsonNode tree = JSON.readTree(json.out());
+    assertThat(schema.validate(tree)).as(json.out()).isEmpty();
+    JsonNode rec = tree.path("reconciliation");
+    assertThat(rec.path("status").asText()).isEqualTo("final");
+    assertThat(rec.path("run").path("basis").asText()).isEqualTo("apportioned");
+    assertThat(rec.path("run").path("requests").asLong()).isEqualTo(lab.figures(a).requests());
+    assertThat(rec.path("steps").size()).isEqualTo(2);
+    long stepInput = 0;
+    for (JsonNode step : rec.path("steps")) {
+      stepInput += step.path("input_tokens").asLong();
+    }
+    assertThat(stepInput + rec.path("unstepped").path("input_tokens").asLong(0))
+        .isEqualTo(rec.path("run").path("input_tokens").asLong());
+    assertThat(rec.path("reads").get(0).path("endpoint").asText()).isEqualTo("completions");
+    assertThat(rec.path("shared_minutes").get(0).path("other_runs").get(0).asText()).isEqualTo(b);
+    assertThat(
+            JSON.readTree(run("run", "show", b, "--format", "json").out())
+                .path("reconciliation")
+                .path("run")
+                .path("basis")
+                .asText())
+        .isEqualTo("apportioned");
+  }
+
   private static List<String> lines(String text, String containing) {
     return text.lines().filter(l -> l.contains(containing) && !l.startsWith("  ")).toList();
   }
