@@ -126,6 +126,8 @@ final class Database implements AutoCloseable {
     config.setMaximumPoolSize(4);
     config.setMinimumIdle(0);
     config.setConnectionTimeout(15_000);
+    // batches of INSERTs go as multi-row statements: a reconcile pass stores thousands of rows
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
     try {
       HikariDataSource ds = new HikariDataSource(config);
       return new Database(location, Dialect.POSTGRESQL, ds, ds);

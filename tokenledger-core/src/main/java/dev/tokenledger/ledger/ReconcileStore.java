@@ -12,9 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -499,11 +501,15 @@ public final class ReconcileStore {
       db.inTransaction(
           "cannot prepare the claims on runs",
           c -> {
-            for (String id : chunk) {
-              Ledger.update(
-                  c,
-                  "INSERT INTO reconcile_leases (run_id) VALUES (?) ON CONFLICT (run_id) DO NOTHING",
-                  id);
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO reconcile_leases (run_id) VALUES (?)"
+                        + " ON CONFLICT (run_id) DO NOTHING")) {
+              for (String id : chunk) {
+                Ledger.bind(ps, id);
+                ps.addBatch();
+              }
+              ps.executeBatch();
             }
             return null;
           });
@@ -667,18 +673,25 @@ public final class ReconcileStore {
               "SELECT run_id FROM reconcile_leases WHERE holder = ?",
               List.of(claim.holder()),
               rs -> held.add(rs.getString(1)));
+          Set<String> attempted = new HashSet<>();
           for (AttemptRecord a : settlement.attempts()) {
             requireHeld(held, a.runId());
+            if (!attempted.add(a.runId())) {
+              throw new IllegalArgumentException(
+                  "a settlement holds one attempt per run, but run " + a.runId() + " has two");
+            }
           }
           for (String runId : settlement.statuses().keySet()) {
             requireHeld(held, runId);
           }
-          for (AttemptRecord a : settlement.attempts()) {
-            insertAttempt(c, a);
-          }
-          for (Map.Entry<String, String> e : settlement.statuses().entrySet()) {
-            Ledger.update(
-                c, "UPDATE runs SET reconcile_status = ? WHERE id = ?", e.getValue(), e.getKey());
+          insertAttempts(c, settlement.attempts());
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE runs SET reconcile_status = ? WHERE id = ?")) {
+            for (Map.Entry<String, String> e : settlement.statuses().entrySet()) {
+              Ledger.bind(ps, e.getValue(), e.getKey());
+              ps.addBatch();
+            }
+            ps.executeBatch();
           }
           insertUnattributed(c, settlement.unattributed());
           releaseAll(c, claim.holder());
@@ -696,110 +709,169 @@ public final class ReconcileStore {
     }
   }
 
-  private void insertAttempt(Connection c, AttemptRecord a) throws SQLException {
-    TokenCounts n = a.counts();
-    Change d = a.change();
-    long id =
-        insertReturningId(
-            c,
-            "INSERT INTO reconcile_attempts (run_id, attempted_at, read_id, input_tokens,"
-                + " input_cached_tokens, output_tokens, num_model_requests, status, error,"
-                + " delta_input_tokens, delta_input_cached_tokens, delta_output_tokens,"
-                + " delta_num_model_requests, stable_reads)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            a.runId(),
-            Timestamps.format(a.attemptedAt()),
-            a.readIds().isEmpty() ? null : a.readIds().get(0),
-            n == null ? null : n.input(),
-            n == null ? null : n.cachedInput(),
-            n == null ? null : n.output(),
-            n == null ? null : n.requests(),
-            a.status(),
-            a.error(),
-            d == null ? null : d.input(),
-            d == null ? null : d.cachedInput(),
-            d == null ? null : d.output(),
-            d == null ? null : d.requests(),
-            a.stableReads());
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO reconcile_attempt_reads (attempt_id, read_id) VALUES (?, ?)")) {
-      for (long readId : new LinkedHashSet<>(a.readIds())) {
-        Ledger.bind(ps, id, readId);
-        ps.addBatch();
+  /**
+   * Inserts the attempts and everything that hangs off them: each statement is prepared once and
+   * its rows sent in one batch, so a pass over many runs costs few round trips.
+   */
+  private void insertAttempts(Connection c, List<AttemptRecord> attempts) throws SQLException {
+    // one multi-row INSERT per chunk; a settlement holds one attempt per run, so the returned
+    // run ids tell which id is whose
+    Map<String, Long> idByRun = new HashMap<>();
+    String columns =
+        "INSERT INTO reconcile_attempts (run_id, attempted_at, read_id, input_tokens,"
+            + " input_cached_tokens, output_tokens, num_model_requests, status, error,"
+            + " delta_input_tokens, delta_input_cached_tokens, delta_output_tokens,"
+            + " delta_num_model_requests, stable_reads) VALUES ";
+    for (int from = 0; from < attempts.size(); from += CHUNK) {
+      List<AttemptRecord> chunk = attempts.subList(from, Math.min(attempts.size(), from + CHUNK));
+      List<Object> args = new ArrayList<>();
+      for (AttemptRecord a : chunk) {
+        TokenCounts n = a.counts();
+        Change d = a.change();
+        args.addAll(
+            Arrays.asList(
+                a.runId(),
+                Timestamps.format(a.attemptedAt()),
+                a.readIds().isEmpty() ? null : a.readIds().get(0),
+                n == null ? null : n.input(),
+                n == null ? null : n.cachedInput(),
+                n == null ? null : n.output(),
+                n == null ? null : n.requests(),
+                a.status(),
+                a.error(),
+                d == null ? null : d.input(),
+                d == null ? null : d.cachedInput(),
+                d == null ? null : d.output(),
+                d == null ? null : d.requests(),
+                a.stableReads()));
       }
-      ps.executeBatch();
+      String values =
+          String.join(", ", Collections.nCopies(chunk.size(), "(" + placeholders(14) + ")"));
+      query(
+          c,
+          columns + values + " RETURNING id, run_id",
+          args,
+          rs -> idByRun.put(rs.getString(2), rs.getLong(1)));
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO reconcile_figures (attempt_id, run_id, step_index, input_tokens,"
-                + " input_cached_tokens, output_tokens, num_model_requests, exactness,"
-                + " lower_input_tokens, lower_input_cached_tokens, lower_output_tokens,"
-                + " lower_num_model_requests, upper_input_tokens, upper_input_cached_tokens,"
-                + " upper_output_tokens, upper_num_model_requests, shared_minutes)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (Figure f : a.figures()) {
-        List<Object> args = new ArrayList<>(List.of(id, a.runId()));
-        args.add(f.stepIndex());
-        addCounts(args, f.total());
-        args.add(exactness(f.apportioned()));
-        addCounts(args, f.lowerBound());
-        addCounts(args, f.upperBound());
-        args.add(f.sharedMinutes());
-        Ledger.bind(ps, args.toArray());
-        ps.addBatch();
+    List<Long> ids = new ArrayList<>(attempts.size());
+    for (AttemptRecord a : attempts) {
+      Long id = idByRun.get(a.runId());
+      if (id == null) {
+        throw new SQLException("the insert of an attempt of run " + a.runId() + " gave no id");
       }
-      ps.executeBatch();
+      ids.add(id);
     }
+    batch(
+        c,
+        "INSERT INTO reconcile_attempt_reads (attempt_id, read_id) VALUES (?, ?)",
+        attempts,
+        ids,
+        (a, id, rows) -> {
+          for (long readId : new LinkedHashSet<>(a.readIds())) {
+            rows.add(new Object[] {id, readId});
+          }
+        });
+    batch(
+        c,
+        "INSERT INTO reconcile_figures (attempt_id, run_id, step_index, input_tokens,"
+            + " input_cached_tokens, output_tokens, num_model_requests, exactness,"
+            + " lower_input_tokens, lower_input_cached_tokens, lower_output_tokens,"
+            + " lower_num_model_requests, upper_input_tokens, upper_input_cached_tokens,"
+            + " upper_output_tokens, upper_num_model_requests, shared_minutes)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        attempts,
+        ids,
+        (a, id, rows) -> {
+          for (Figure f : a.figures()) {
+            List<Object> args = new ArrayList<>(List.of(id, a.runId()));
+            args.add(f.stepIndex());
+            addCounts(args, f.total());
+            args.add(exactness(f.apportioned()));
+            addCounts(args, f.lowerBound());
+            addCounts(args, f.upperBound());
+            args.add(f.sharedMinutes());
+            rows.add(args.toArray());
+          }
+        });
     String now = Timestamps.format(clock.instant());
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO attributions (read_id, reconcile_attempt_id, run_id, step_index, model,"
-                + " service_tier, batch, input_tokens, input_cached_tokens, output_tokens,"
-                + " num_model_requests, exactness, shared_minutes, shared_tokens, computed_at,"
-                + " endpoint, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?)")) {
-      for (Line l : a.lines()) {
-        List<Object> args = new ArrayList<>(List.of(l.readId(), id, a.runId()));
-        args.add(l.stepIndex());
-        args.add(l.line().model());
-        args.add(l.line().serviceTier());
-        args.add(bool(l.line().batch()));
-        addCounts(args, l.counts());
-        args.add(exactness(l.apportioned()));
-        args.add(l.sharedMinutes());
-        args.add(l.sharedTokens());
-        args.add(now);
-        args.add(l.endpoint());
-        args.add(l.line().projectId());
-        Ledger.bind(ps, args.toArray());
+    batch(
+        c,
+        "INSERT INTO attributions (read_id, reconcile_attempt_id, run_id, step_index, model,"
+            + " service_tier, batch, input_tokens, input_cached_tokens, output_tokens,"
+            + " num_model_requests, exactness, shared_minutes, shared_tokens, computed_at,"
+            + " endpoint, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        attempts,
+        ids,
+        (a, id, rows) -> {
+          for (Line l : a.lines()) {
+            List<Object> args = new ArrayList<>(List.of(l.readId(), id, a.runId()));
+            args.add(l.stepIndex());
+            args.add(l.line().model());
+            args.add(l.line().serviceTier());
+            args.add(bool(l.line().batch()));
+            addCounts(args, l.counts());
+            args.add(exactness(l.apportioned()));
+            args.add(l.sharedMinutes());
+            args.add(l.sharedTokens());
+            args.add(now);
+            args.add(l.endpoint());
+            args.add(l.line().projectId());
+            rows.add(args.toArray());
+          }
+        });
+    batch(
+        c,
+        "INSERT INTO shared_minutes (attempt_id, run_id, step_index, endpoint, minute,"
+            + " other_run_ids, other_step_indexes, bucket_input_tokens,"
+            + " bucket_input_cached_tokens, bucket_output_tokens, bucket_num_model_requests,"
+            + " share_input_tokens, share_input_cached_tokens, share_output_tokens,"
+            + " share_num_model_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        attempts,
+        ids,
+        (a, id, rows) -> {
+          for (SharedMinute m : a.sharedMinutes()) {
+            List<Object> args = new ArrayList<>(List.of(id, a.runId()));
+            args.add(m.stepIndex());
+            args.add(m.endpoint());
+            args.add(Timestamps.format(m.minute()));
+            args.add(String.join(",", m.otherRunIds()));
+            args.add(String.join(",", m.otherStepIndexes()));
+            addCounts(args, m.bucket());
+            addCounts(args, m.share());
+            rows.add(args.toArray());
+          }
+        });
+    batch(
+        c,
+        "UPDATE runs SET reconcile_status = ? WHERE id = ?",
+        attempts,
+        ids,
+        (a, id, rows) -> rows.add(new Object[] {a.status(), a.runId()}));
+  }
+
+  /** The rows one attempt (with its new id) contributes to a batch. */
+  @FunctionalInterface
+  private interface BatchRows {
+    void add(AttemptRecord attempt, long attemptId, List<Object[]> rows);
+  }
+
+  private static void batch(
+      Connection c, String sql, List<AttemptRecord> attempts, List<Long> ids, BatchRows rowsOf)
+      throws SQLException {
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < attempts.size(); i++) {
+      rowsOf.add(attempts.get(i), ids.get(i), rows);
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (Object[] row : rows) {
+        Ledger.bind(ps, row);
         ps.addBatch();
       }
       ps.executeBatch();
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO shared_minutes (attempt_id, run_id, step_index, endpoint, minute,"
-                + " other_run_ids, other_step_indexes, bucket_input_tokens,"
-                + " bucket_input_cached_tokens, bucket_output_tokens, bucket_num_model_requests,"
-                + " share_input_tokens, share_input_cached_tokens, share_output_tokens,"
-                + " share_num_model_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?)")) {
-      for (SharedMinute m : a.sharedMinutes()) {
-        List<Object> args = new ArrayList<>(List.of(id, a.runId()));
-        args.add(m.stepIndex());
-        args.add(m.endpoint());
-        args.add(Timestamps.format(m.minute()));
-        args.add(String.join(",", m.otherRunIds()));
-        args.add(String.join(",", m.otherStepIndexes()));
-        addCounts(args, m.bucket());
-        addCounts(args, m.share());
-        Ledger.bind(ps, args.toArray());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-    Ledger.update(c, "UPDATE runs SET reconcile_status = ? WHERE id = ?", a.status(), a.runId());
   }
 
   private static void insertUnattributed(Connection c, List<Unattributed> rows)
