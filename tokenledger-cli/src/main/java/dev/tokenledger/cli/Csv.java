@@ -43,7 +43,7 @@ public final class Csv {
     if (c == null) {
       return "";
     }
-    return c instanceof BigDecimal amount ? amount.toPlainString() : c;
+    return c instanceof BigDecimal amount ? amount.stripTrailingZeros().toPlainString() : c;
   }
 
   /** Flushes what was written. */

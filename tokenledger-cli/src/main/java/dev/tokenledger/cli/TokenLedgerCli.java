@@ -1,5 +1,6 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.cli.costs.CostsCommand;
 import dev.tokenledger.cli.demo.DemoCommand;
 import dev.tokenledger.cli.prices.PricesCommand;
 import dev.tokenledger.cli.sim.SimCommand;
@@ -19,6 +20,7 @@ public final class TokenLedgerCli {
     cli.addSubcommand(UsageCommand.class);
     cli.addSubcommand(SimCommand.class);
     cli.addSubcommand(PricesCommand.class);
+    cli.addSubcommand(CostsCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     completion
