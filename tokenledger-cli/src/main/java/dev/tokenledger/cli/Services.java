@@ -28,7 +28,7 @@ public final class Services {
   public static void printWarnings(TokenLedgerConfig config, PrintWriter err) {
     for (ConfigWarning w : config.warnings()) {
       if (w.severity() != ConfigWarning.Severity.INFO) {
-        err.println("tokenledger: warning: " + w.message() + " " + w.fix());
+        err.println("tokenledger: warning: " + w.message() + "; " + w.fix());
       }
     }
     err.flush();

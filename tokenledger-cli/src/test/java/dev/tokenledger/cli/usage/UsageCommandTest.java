@@ -236,7 +236,8 @@ class UsageCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.KEY_REFUSED);
     assertThat(r.out()).doesNotContain("Input tokens").doesNotContain("0");
     assertThat(r.err())
-        .startsWith("tokenledger: error: ")
+        .contains("tokenledger: warning: the usage key in OPEN_AI_KEY_ADM")
+        .contains("tokenledger: error: ")
         .contains("api.usage.read")
         .contains("Grant the key the scope api.usage.read")
         .contains("admin key");
@@ -288,6 +289,7 @@ class UsageCommandTest {
         Fault.serverError(502),
         Fault.serverError(503),
         Fault.connectionReset(),
+        Fault.truncatedBody(),
         Fault.htmlErrorPage());
   }
 
