@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.ExitCode;
 import dev.tokenledger.cli.JsonSchemas;
-import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
 import dev.tokenledger.sim.SimKey;
-import dev.tokenledger.sim.SimPricing;
 import dev.tokenledger.sim.UsageEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,16 +38,7 @@ class CostsCommandTest {
   SimKey baes;
   final List<CliHarness.Result> outputs = new ArrayList<>();
 
-  /** The simulator bills with tokenledger's own calculator and the packaged price table. */
-  static SimPricing billedLikeTokenledger() {
-    CostCalculator calculator = new CostCalculator(PriceTable.defaultTable());
-    return (model, batch, tier, tokens) ->
-        calculator
-            .cost(model, tokens, batch, tier)
-            .parts()
-            .map(p -> new SimPricing.Amounts(p.uncachedInput(), p.cachedInput(), p.output()));
-  }
-
+  /** The simulator bills with tokenledger's own calculator and price table by default. */
   @BeforeEach
   void startSimulator() {
     clock = SimClock.stepped(T0);
@@ -58,7 +47,6 @@ class CostsCommandTest {
             .clock(clock)
             .seed(5)
             .reportingDelay(ReportingDelay.none())
-            .pricing(billedLikeTokenledger())
             .build()
             .start();
     admin = sim.register(SimKey.admin("usage reader"));
