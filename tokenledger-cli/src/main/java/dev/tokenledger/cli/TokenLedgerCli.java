@@ -1,6 +1,7 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.cli.demo.DemoCommand;
+import dev.tokenledger.cli.doctor.DoctorCommand;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
 import picocli.AutoComplete;
@@ -17,6 +18,7 @@ public final class TokenLedgerCli {
     cli.addSubcommand(DemoCommand.class);
     cli.addSubcommand(UsageCommand.class);
     cli.addSubcommand(SimCommand.class);
+    cli.addSubcommand(DoctorCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     completion
