@@ -2,9 +2,11 @@ package dev.tokenledger.doctor;
 
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.VariableOrigin;
+import dev.tokenledger.openai.ApiError;
 import dev.tokenledger.openai.ApiRequestException;
 import dev.tokenledger.openai.ApiUnavailableException;
 import dev.tokenledger.openai.BadResponseException;
+import dev.tokenledger.openai.KeyRefusedException;
 import dev.tokenledger.openai.OpenAiException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -95,6 +97,17 @@ final class ApiFailures {
           baseUrlFix());
     }
     return new Explanation("the request to " + host + " failed", details, baseUrlFix());
+  }
+
+  /** OpenAI's own message, or the exception's when the body had none. */
+  static String openAiSaid(OpenAiException e) {
+    return "OpenAI said: "
+        + e.apiError().map(ApiError::message).filter(m -> !m.isBlank()).orElse(e.getMessage());
+  }
+
+  /** The scopes a refusal names as missing, or {@code fallback} when it names none. */
+  static String missingScopes(KeyRefusedException e, String fallback) {
+    return e.missingScopes().isEmpty() ? fallback : String.join(", ", e.missingScopes());
   }
 
   private Explanation network(OpenAiException e, String host, String attempts, List<String> d) {

@@ -11,12 +11,7 @@ import dev.tokenledger.config.Placeholders;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.config.VariableOrigin;
-import dev.tokenledger.doctor.FrameworkFindings.KeyIdStatus;
-import dev.tokenledger.doctor.FrameworkFindings.ModelAccess;
-import dev.tokenledger.keys.KeyIdResolver;
 import dev.tokenledger.keys.KeyIdentity;
-import dev.tokenledger.keys.KeyResolution;
-import dev.tokenledger.openai.ApiError;
 import dev.tokenledger.openai.ApiUnavailableException;
 import dev.tokenledger.openai.BucketWidth;
 import dev.tokenledger.openai.KeyRefusedException;
@@ -35,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,10 +47,6 @@ final class Examination {
   private static final String ORGANIZATION_READ_TITLE = "Organization read";
   private static final String ADMIN_KEYS_PAGE =
       "platform.openai.com: Settings > Organization > Admin keys";
-
-  /** One thing wrong: what, more about it, what to do, and what kind of problem it is. */
-  private record Problem(
-      String message, List<String> details, List<String> fix, ExitCategory category) {}
 
   private final Map<String, String> environment;
   private final Path workingDirectory;
@@ -131,7 +121,24 @@ final class Examination {
       checks.add(selectionFailure);
     }
     for (FrameworkKey fw : selected) {
-      checks.add(frameworkCheck(fw));
+      FrameworkCheck.Outcome outcome =
+          FrameworkCheck.run(
+              new FrameworkCheck.Context(
+                  config,
+                  options,
+                  clock,
+                  client,
+                  failures,
+                  listing,
+                  listingMissing,
+                  listingRefused,
+                  remoteUnavailable),
+              fw);
+      checks.add(outcome.check());
+      frameworks.add(outcome.findings());
+      if (outcome.apiUnreachable()) {
+        remoteUnavailable = "the API could not be reached (see " + outcome.check().title() + ")";
+      }
     }
     if (options.writeIds()) {
       checks.add(writeIdsCheck());
@@ -191,21 +198,21 @@ final class Examination {
     facts.add(
         all.isEmpty()
             ? "no framework keys"
-            : plural(all.size(), "framework key")
+            : Phrases.plural(all.size(), "framework key")
                 + ": "
                 + all.stream().map(FrameworkKey::name).collect(Collectors.joining(", ")));
     if (found.isEmpty()) {
       try {
         config.usageKey();
       } catch (ConfigurationException e) {
-        errors.add(problem(e.getMessage(), null, ExitCategory.CONFIGURATION));
+        errors.add(Problem.of(e.getMessage(), null, ExitCategory.CONFIGURATION));
       }
     }
     try {
       baseUrl = config.baseUrl();
       baseUrlOrigin().ifPresent(o -> facts.add("OPENAI_BASE_URL " + baseUrl));
     } catch (ConfigurationException e) {
-      errors.add(problem(e.getMessage(), null, ExitCategory.CONFIGURATION));
+      errors.add(Problem.of(e.getMessage(), null, ExitCategory.CONFIGURATION));
     }
     for (ConfigWarning w : config.warnings()) {
       // The usage key's class and shared keys have checks of their own.
@@ -213,12 +220,12 @@ final class Examination {
           || w.kind() == ConfigWarning.Kind.SHARED_KEY) {
         continue;
       }
-      Problem p = problem(w.message(), configFix(w), ExitCategory.CONFIGURATION);
+      Problem p = Problem.of(w.message(), configFix(w), ExitCategory.CONFIGURATION);
       (w.severity() == ConfigWarning.Severity.ERROR ? errors : warnings).add(p);
     }
     if (all.isEmpty() && options.framework().isEmpty()) {
       warnings.add(
-          problem(
+          Problem.of(
               "no framework keys are configured: per-framework accounting needs one key per"
                   + " framework",
               "set OPENAI_API_KEY_<NAME> to each framework's own project key, e.g."
@@ -230,7 +237,7 @@ final class Examination {
     if (!errors.isEmpty()) {
       List<Problem> rest = new ArrayList<>(errors.subList(1, errors.size()));
       rest.addAll(warnings);
-      List<String> details = messages(rest);
+      List<String> details = Problem.messages(rest);
       details.add(summary);
       return DoctorCheck.fail(
           DoctorCheck.CONFIGURATION,
@@ -238,15 +245,15 @@ final class Examination {
           ExitCategory.CONFIGURATION,
           errors.get(0).message(),
           details,
-          fixes(errors, warnings));
+          Problem.fixes(errors, warnings));
     }
     if (!warnings.isEmpty()) {
       return DoctorCheck.warn(
           DoctorCheck.CONFIGURATION,
           CONFIGURATION_TITLE,
           summary,
-          messages(warnings),
-          fixes(warnings));
+          Problem.messages(warnings),
+          Problem.fixes(warnings));
     }
     return DoctorCheck.ok(DoctorCheck.CONFIGURATION, CONFIGURATION_TITLE, summary);
   }
@@ -407,9 +414,14 @@ final class Examination {
   }
 
   private void unreachable(OpenAiException e, String title) {
-    if (e instanceof ApiUnavailableException) {
+    if (isUnreachable(e)) {
       remoteUnavailable = "the API could not be reached (see " + title + ")";
     }
+  }
+
+  /** Whether a failure means the API is not answering, so later requests would only wait. */
+  static boolean isUnreachable(OpenAiException e) {
+    return e instanceof ApiUnavailableException;
   }
 
   private Problem usageKeyRefused(KeyRefusedException e, UsageKey k) {
@@ -423,10 +435,10 @@ final class Examination {
                 + " (from "
                 + k.origin().describe()
                 + ")",
-            openAiSaid(e));
+            ApiFailures.openAiSaid(e));
     return switch (e.reason()) {
       case MISSING_SCOPES -> {
-        String scopes = scopes(e, "api.usage.read");
+        String scopes = ApiFailures.missingScopes(e, "api.usage.read");
         yield new Problem(
             "OpenAI refused the usage key (" + status + "): it lacks the scope " + scopes,
             details,
@@ -482,15 +494,6 @@ final class Examination {
     };
   }
 
-  private static String scopes(KeyRefusedException e, String fallback) {
-    return e.missingScopes().isEmpty() ? fallback : String.join(", ", e.missingScopes());
-  }
-
-  private static String openAiSaid(OpenAiException e) {
-    return "OpenAI said: "
-        + e.apiError().map(ApiError::message).filter(m -> !m.isBlank()).orElse(e.getMessage());
-  }
-
   // ------------------------------------------------------------------ 4. organization read
 
   private DoctorCheck organizationReadCheck() {
@@ -532,9 +535,9 @@ final class Examination {
     return DoctorCheck.ok(
         id,
         ORGANIZATION_READ_TITLE,
-        plural(projects.size(), "project")
+        Phrases.plural(projects.size(), "project")
             + " and "
-            + plural(all.size(), "project API key")
+            + Phrases.plural(all.size(), "project API key")
             + " listed");
   }
 
@@ -551,7 +554,7 @@ final class Examination {
               "the usage key cannot list projects ("
                   + status
                   + "): it lacks the scope "
-                  + scopes(e, "api.organization.read");
+                  + ApiFailures.missingScopes(e, "api.organization.read");
           case PERMISSION_DENIED ->
               "OpenAI refused to list projects ("
                   + status
@@ -562,7 +565,7 @@ final class Examination {
         List.of(
             "Without the listing, framework key ids cannot be resolved from the keys, and keys"
                 + " have no names.",
-            openAiSaid(e));
+            ApiFailures.openAiSaid(e));
     String byHand =
         "set the key ids by hand"
             + (withoutId.isEmpty() ? "" : " (" + String.join(", ", withoutId) + ")")
@@ -571,7 +574,7 @@ final class Examination {
         e.reason() == KeyRefusedException.Reason.MISSING_SCOPES
             ? List.of(
                 "Either grant the usage key "
-                    + scopes(e, "api.organization.read")
+                    + ApiFailures.missingScopes(e, "api.organization.read")
                     + " (the key's permissions, "
                     + ADMIN_KEYS_PAGE
                     + "), wait 1-2 minutes for the change to propagate, and run tokenledger"
@@ -592,391 +595,6 @@ final class Examination {
         summary,
         details,
         fix);
-  }
-
-  // ------------------------------------------------------------------ 5. framework keys
-
-  private DoctorCheck frameworkCheck(FrameworkKey fw) {
-    String id = DoctorCheck.FRAMEWORK_PREFIX + fw.name();
-    String title = "Framework " + fw.name();
-    List<Problem> fails = new ArrayList<>();
-    List<Problem> warns = new ArrayList<>();
-    String origin = fw.origin().describe();
-
-    if (Placeholders.isPlaceholder(fw.key().revealForChildProcess())) {
-      // The Configuration check reports it with the reason and the fix.
-      frameworks.add(
-          new FrameworkFindings(
-              fw,
-              KeyIdStatus.UNKNOWN,
-              Optional.empty(),
-              List.of(),
-              Optional.empty(),
-              ModelAccess.NOT_CHECKED,
-              Optional.empty(),
-              false,
-              CheckStatus.SKIPPED));
-      return DoctorCheck.skipped(
-          id, title, fw.variable() + " holds a placeholder, not a key (see Configuration)");
-    }
-
-    KeyClass keyClass = fw.key().keyClass();
-    switch (keyClass) {
-      case ADMIN ->
-          fails.add(
-              problem(
-                  fw.variable() + " holds an admin key, and admin keys cannot call models",
-                  "Give the framework its own project key (sk-proj-…) in "
-                      + fw.variable()
-                      + "; an admin key belongs in OPENAI_ADMIN_KEY.",
-                  ExitCategory.CONFIGURATION));
-      case LEGACY_USER ->
-          warns.add(
-              problem(
-                  fw.variable()
-                      + " holds a legacy user key: OpenAI lists project keys (sk-proj-…) with"
-                      + " their ids, which is what accounting filters by",
-                  "Create a project key for the framework and put it in " + fw.variable() + ".",
-                  ExitCategory.CONFIGURATION));
-      case UNKNOWN ->
-          warns.add(
-              problem(
-                  fw.variable() + " does not look like an OpenAI key (sk-proj-…)",
-                  "Check the value of " + fw.variable() + " (from " + origin + ").",
-                  ExitCategory.CONFIGURATION));
-      default -> {
-        // Project and service-account keys are what a framework should have.
-      }
-    }
-
-    boolean shared = sharedKeyProblems(fw, fails);
-
-    // Key id: configured, resolved, both compared.
-    KeyIdStatus idStatus;
-    Optional<String> resolvedId = Optional.empty();
-    List<String> candidates = List.of();
-    Optional<KeyIdentity> identity = Optional.empty();
-    Optional<String> configured = fw.keyId();
-    String incomplete = null;
-    if (listing != null) {
-      KeyResolution resolution = KeyIdResolver.match(fw, listing);
-      candidates = resolution.matches().stream().map(KeyIdentity::id).toList();
-      switch (resolution.outcome()) {
-        case UNIQUE -> {
-          KeyIdentity found = resolution.identity().orElseThrow();
-          identity = Optional.of(found);
-          resolvedId = Optional.of(found.id());
-          if (configured.isEmpty()) {
-            idStatus = KeyIdStatus.RESOLVED;
-          } else if (configured.get().equals(found.id())) {
-            idStatus = KeyIdStatus.CONFIRMED;
-          } else {
-            idStatus = KeyIdStatus.CONFLICT;
-            fails.add(
-                problem(
-                    fw.keyIdVariable()
-                        + " (from "
-                        + fw.origin().describe()
-                        + ") says "
-                        + configured.get()
-                        + ", but this key is "
-                        + found.id()
-                        + ", "
-                        + found.describe(),
-                    "Set "
-                        + fw.keyIdVariable()
-                        + "="
-                        + found.id()
-                        + " (tokenledger doctor --write-ids does it), or put the right key in "
-                        + fw.variable()
-                        + ".",
-                    ExitCategory.CONFIGURATION));
-          }
-        }
-        case AMBIGUOUS -> {
-          Optional<KeyIdentity> chosen =
-              resolution.matches().stream()
-                  .filter(m -> configured.isPresent() && m.id().equals(configured.get()))
-                  .findFirst();
-          if (chosen.isPresent()) {
-            idStatus = KeyIdStatus.CONFIRMED;
-            identity = chosen;
-          } else {
-            idStatus = configured.isEmpty() ? KeyIdStatus.AMBIGUOUS : KeyIdStatus.CONFLICT;
-            fails.add(
-                new Problem(
-                    resolution.matches().size()
-                        + " keys in the organization's list look like "
-                        + fw.key().redacted()
-                        + (configured.isEmpty()
-                            ? ", so its key id cannot be told"
-                            : ", and "
-                                + fw.keyIdVariable()
-                                + "="
-                                + configured.get()
-                                + " is none of them"),
-                    resolution.matches().stream().map(m -> m.id() + ": " + m.describe()).toList(),
-                    List.of(
-                        "Set "
-                            + fw.keyIdVariable()
-                            + " to the right one of "
-                            + String.join(", ", candidates)
-                            + " (each key's id is on its project's API keys page)."),
-                    ExitCategory.CONFIGURATION));
-          }
-        }
-        default -> {
-          Optional<KeyIdentity> byId =
-              configured.flatMap(c -> listing.stream().filter(i -> i.id().equals(c)).findFirst());
-          String notListed =
-              "this key ("
-                  + fw.key().redacted()
-                  + ") is in none of the organization's projects: it is revoked, in an archived"
-                  + " project, or from another organization";
-          String checkKey =
-              "Check "
-                  + fw.variable()
-                  + " (from "
-                  + origin
-                  + ") against the API keys page on platform.openai.com";
-          if (byId.isPresent()) {
-            idStatus = KeyIdStatus.CONFLICT;
-            fails.add(
-                problem(
-                    fw.keyIdVariable()
-                        + " says "
-                        + configured.get()
-                        + ", "
-                        + byId.get().describe()
-                        + ", whose value "
-                        + byId.get().key().redactedValue()
-                        + " is not this key ("
-                        + fw.key().redacted()
-                        + ")",
-                    checkKey + ", and " + fw.keyIdVariable() + " against the key's id.",
-                    ExitCategory.CONFIGURATION));
-          } else {
-            idStatus = KeyIdStatus.NOT_FOUND;
-            fails.add(
-                problem(
-                    configured.isEmpty()
-                        ? notListed
-                        : notListed
-                            + "; "
-                            + fw.keyIdVariable()
-                            + "="
-                            + configured.get()
-                            + " is not listed either",
-                    checkKey
-                        + "; if the key is right, set "
-                        + fw.keyIdVariable()
-                        + "=key_… by hand.",
-                    ExitCategory.CONFIGURATION));
-          }
-        }
-      }
-    } else if (configured.isPresent()) {
-      idStatus = KeyIdStatus.CONFIGURED;
-    } else {
-      idStatus = KeyIdStatus.UNKNOWN;
-      if (listingRefused) {
-        fails.add(
-            problem(
-                "no key id: "
-                    + fw.keyIdVariable()
-                    + " is not set, and the organization's keys could not be listed",
-                "Set "
-                    + fw.keyIdVariable()
-                    + "=key_… by hand, or grant the usage key api.organization.read.",
-                ExitCategory.KEY_REFUSED));
-      } else if (!options.offline()) {
-        incomplete = "key id not resolved: " + listingMissing;
-      }
-    }
-
-    // Model access, checked without spending tokens.
-    ModelAccess models = ModelAccess.NOT_CHECKED;
-    Optional<Integer> modelCount = Optional.empty();
-    if (remoteUnavailable != null) {
-      if (!options.offline()) {
-        incomplete = "online checks skipped: " + remoteUnavailable;
-      }
-    } else if (keyClass != KeyClass.ADMIN) {
-      try {
-        modelCount = Optional.of(client.listModels(fw.key()).size());
-        models = ModelAccess.OK;
-      } catch (KeyRefusedException e) {
-        models = ModelAccess.REFUSED;
-        fails.add(modelsRefused(fw, e));
-      } catch (OpenAiException e) {
-        models = ModelAccess.UNREACHABLE;
-        unreachable(e, title);
-        ApiFailures.Explanation x = failures.explain(e);
-        fails.add(
-            new Problem(
-                "GET /models with this key failed: " + x.summary(),
-                x.details(),
-                x.fix(),
-                ExitCategory.API_UNAVAILABLE));
-      }
-    }
-
-    String facts =
-        facts(fw, keyClass, idStatus, identity, models, modelCount, configured, resolvedId);
-    CheckStatus status;
-    DoctorCheck check;
-    if (!fails.isEmpty()) {
-      status = CheckStatus.FAIL;
-      Problem first = fails.get(0);
-      List<String> details = new ArrayList<>(first.details());
-      List<Problem> rest = new ArrayList<>(fails.subList(1, fails.size()));
-      rest.addAll(warns);
-      for (Problem p : rest) {
-        details.add(p.message());
-        details.addAll(p.details());
-      }
-      details.add(facts);
-      check =
-          DoctorCheck.fail(
-              id, title, first.category(), first.message(), details, fixes(fails, warns));
-    } else if (!warns.isEmpty()) {
-      status = CheckStatus.WARN;
-      check = DoctorCheck.warn(id, title, facts, messages(warns), fixes(warns));
-    } else if (incomplete != null) {
-      status = CheckStatus.SKIPPED;
-      check = DoctorCheck.skipped(id, title, facts + "; " + incomplete);
-    } else {
-      status = CheckStatus.OK;
-      check = DoctorCheck.ok(id, title, facts);
-    }
-    frameworks.add(
-        new FrameworkFindings(
-            fw, idStatus, resolvedId, candidates, identity, models, modelCount, shared, status));
-    return check;
-  }
-
-  /** Adds a problem for every other holder of {@code fw}'s key; true when there is one. */
-  private boolean sharedKeyProblems(FrameworkKey fw, List<Problem> fails) {
-    List<String> others =
-        config.frameworkKeys().stream()
-            .filter(o -> !o.variable().equals(fw.variable()) && o.key().equals(fw.key()))
-            .map(FrameworkKey::variable)
-            .toList();
-    boolean shared = false;
-    if (!others.isEmpty()) {
-      shared = true;
-      fails.add(
-          problem(
-              fw.variable()
-                  + " holds the same key as "
-                  + String.join(", ", others)
-                  + " ("
-                  + fw.key().redacted()
-                  + "): the Usage API cannot tell their usage apart",
-              "Create a separate project key for each framework.",
-              ExitCategory.CONFIGURATION));
-    }
-    Optional<UsageKey> usage = config.findUsageKey();
-    if (usage.isPresent() && usage.get().key().equals(fw.key())) {
-      shared = true;
-      fails.add(
-          problem(
-              fw.variable()
-                  + " holds the usage key (also in "
-                  + usage.get().variable()
-                  + ", "
-                  + fw.key().redacted()
-                  + ")",
-              "Give the framework its own project key: the usage key never makes model calls.",
-              ExitCategory.CONFIGURATION));
-    }
-    return shared;
-  }
-
-  private Problem modelsRefused(FrameworkKey fw, KeyRefusedException e) {
-    String status = "HTTP " + e.httpStatus().orElse(401);
-    List<String> details = List.of(openAiSaid(e));
-    String where = fw.variable() + " (from " + fw.origin().describe() + ")";
-    return switch (e.reason()) {
-      case MISSING_SCOPES -> {
-        String scopes = scopes(e, "api.model.request");
-        yield new Problem(
-            "the key cannot call models (GET /models: " + status + "): it lacks " + scopes,
-            details,
-            List.of(
-                "Grant the key "
-                    + scopes
-                    + " (its permissions on platform.openai.com: the project's API keys page),"
-                    + " wait 1-2 minutes for the change to propagate, and run tokenledger doctor"
-                    + " again."),
-            ExitCategory.KEY_REFUSED);
-      }
-      case INVALID_KEY ->
-          new Problem(
-              "OpenAI does not accept the key ("
-                  + status
-                  + "): it is wrong, revoked, or from another organization",
-              details,
-              List.of("Check the value of " + where + "."),
-              ExitCategory.KEY_REFUSED);
-      default ->
-          new Problem(
-              "OpenAI refused the key on GET /models (" + status + ")",
-              details,
-              List.of("Read what OpenAI said above and fix " + where + "."),
-              ExitCategory.KEY_REFUSED);
-    };
-  }
-
-  private String facts(
-      FrameworkKey fw,
-      KeyClass keyClass,
-      KeyIdStatus idStatus,
-      Optional<KeyIdentity> identity,
-      ModelAccess models,
-      Optional<Integer> modelCount,
-      Optional<String> configured,
-      Optional<String> resolvedId) {
-    List<String> parts = new ArrayList<>();
-    parts.add(fw.key().redacted() + " (" + keyClass.description() + ")");
-    switch (idStatus) {
-      case CONFIRMED ->
-          parts.add(
-              "key id "
-                  + identity.map(KeyIdentity::id).orElseThrow()
-                  + " ("
-                  + fw.keyIdVariable()
-                  + " agrees)");
-      case RESOLVED -> parts.add("key id " + resolvedId.orElseThrow() + " (resolved)");
-      case CONFIGURED ->
-          parts.add(
-              "key id "
-                  + configured.orElseThrow()
-                  + " (from "
-                  + fw.keyIdVariable()
-                  + ", not verified"
-                  + (options.offline() ? " offline" : "")
-                  + ")");
-      default -> {
-        if (options.offline() && configured.isEmpty()) {
-          parts.add("key id not configured (resolved online)");
-        }
-      }
-    }
-    identity.ifPresent(
-        i -> {
-          parts.add(i.describe());
-          Instant used = i.key().lastUsedAt();
-          parts.add(
-              used == null ? "never used" : "last used " + Ago.describe(used, clock.instant()));
-        });
-    if (models == ModelAccess.OK) {
-      parts.add("can call models (" + plural(modelCount.orElse(0), "model") + " listed)");
-    }
-    if (options.offline()) {
-      parts.add("not checked against the API (offline)");
-    }
-    return String.join("; ", parts);
   }
 
   // ------------------------------------------------------------------ --write-ids
@@ -1045,7 +663,7 @@ final class Examination {
           DoctorCheck.SUMMARY,
           "Summary",
           blocking.get(0).category(),
-          plural(blocking.size(), "problem")
+          Phrases.plural(blocking.size(), "problem")
               + (blocking.size() == 1 ? " blocks" : " block")
               + " accounting",
           blocking.stream().map(c -> c.title() + ": " + c.summary()).toList(),
@@ -1060,44 +678,16 @@ final class Examination {
     if (options.offline()) {
       summary =
           "no problems found offline with "
-              + plural(selected.size(), "framework key")
+              + Phrases.plural(selected.size(), "framework key")
               + "; run without --offline to check the keys against the API";
     } else if (selected.isEmpty()) {
       summary = "the usage key works; no framework keys to account for yet";
     } else {
-      summary = "ready to account for " + plural(ready, "framework");
+      summary = "ready to account for " + Phrases.plural(ready, "framework");
     }
     if (warnings > 0) {
-      summary += " (" + plural(warnings, "warning") + " above)";
+      summary += " (" + Phrases.plural(warnings, "warning") + " above)";
     }
     return DoctorCheck.ok(DoctorCheck.SUMMARY, "Summary", summary);
-  }
-
-  // ------------------------------------------------------------------ helpers
-
-  private static Problem problem(String message, String fix, ExitCategory category) {
-    return new Problem(message, List.of(), fix == null ? List.of() : List.of(fix), category);
-  }
-
-  private static List<String> messages(List<Problem> problems) {
-    List<String> out = new ArrayList<>();
-    for (Problem p : problems) {
-      out.add(p.message());
-      out.addAll(p.details());
-    }
-    return out;
-  }
-
-  @SafeVarargs
-  private static List<String> fixes(List<Problem>... groups) {
-    LinkedHashSet<String> out = new LinkedHashSet<>();
-    for (List<Problem> group : groups) {
-      group.forEach(p -> out.addAll(p.fix()));
-    }
-    return List.copyOf(out);
-  }
-
-  private static String plural(long n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

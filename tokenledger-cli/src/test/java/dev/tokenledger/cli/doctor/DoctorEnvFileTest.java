@@ -141,6 +141,12 @@ class DoctorEnvFileTest {
             "✔ Key ids written: appended OPENAI_API_KEY_BAES_ID; replaced"
                 + " OPENAI_API_KEY_CHATDEV_ID in "
                 + env);
+    assertThat(result.out())
+        .contains(
+            "✖ Framework chatdev: OPENAI_API_KEY_CHATDEV_ID (from "
+                + env
+                + ":5) says key_stale0000, but this key is "
+                + chatdev.id());
     // The stale id was a problem of this run; the next run finds none and writes nothing.
     assertThat(result.exitCode()).isEqualTo(ExitCode.CONFIG);
     DoctorFixture.Result again = f.run("doctor", "--write-ids");

@@ -137,10 +137,8 @@ class DoctorOutputTest {
 
     DoctorFixture.Result table = f.run(scenario.args());
     DoctorFixture.Result json = f.run(scenario.args("--format", "json"));
-    DoctorFixture.Result trace = f.run(scenario.args("-x"));
 
-    String printed =
-        table.out() + table.err() + json.out() + json.err() + trace.out() + trace.err();
+    String printed = table.out() + table.err() + json.out() + json.err();
     assertThat(table.exitCode()).isEqualTo(scenario.exitCode);
     assertThat(printed).doesNotContain("canary");
     for (String key : CANARIES) {

@@ -3,11 +3,12 @@ package dev.tokenledger.doctor;
 import java.time.Duration;
 import java.time.Instant;
 
-/** "3 minutes ago": how long before now an instant was, for people. */
-final class Ago {
-  private Ago() {}
+/** Small phrases for people: "3 minutes ago", "2 projects". */
+final class Phrases {
+  private Phrases() {}
 
-  static String describe(Instant then, Instant now) {
+  /** How long before {@code now} {@code then} was, e.g. "3 minutes ago". */
+  static String ago(Instant then, Instant now) {
     Duration d = Duration.between(then, now);
     if (d.isNegative() || d.getSeconds() < 60) {
       return "less than a minute ago";
@@ -23,7 +24,8 @@ final class Ago {
     return plural(d.toDays(), "day") + " ago";
   }
 
-  private static String plural(long n, String unit) {
-    return n + " " + unit + (n == 1 ? "" : "s");
+  /** {@code 1 project}, {@code 2 projects}. */
+  static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }
