@@ -343,7 +343,7 @@ final class Examination {
     return k.origin()
         .file()
         .map(f -> "in " + f + " as " + k.variable())
-        .orElse("in the environment as " + k.variable() + ", where doctor found this one,");
+        .orElse("in the environment as " + k.variable() + " (where doctor found this one)");
   }
 
   // ------------------------------------------------------------------ 3. usage key works
@@ -381,6 +381,7 @@ final class Examination {
     Instant started = clock.instant();
     PagedBuckets<UsageBucket> buckets = client.usage(query);
     try {
+      // Asking for the first bucket sends the one request; its answer is all that matters.
       buckets.iterator().hasNext();
     } catch (KeyRefusedException e) {
       if (e.reason() != KeyRefusedException.Reason.MISSING_SCOPES) {

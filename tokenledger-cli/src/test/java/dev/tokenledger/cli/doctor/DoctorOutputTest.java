@@ -213,6 +213,12 @@ class DoctorOutputTest {
           fx.env("OPENAI_API_KEY_BAES_ID", BAES);
         },
         ExitCode.CONFIG),
+    PLACEHOLDER_USAGE_KEY(
+        fx -> {
+          healthy(fx);
+          fx.env("OPENAI_ADMIN_KEY", "<your admin key>");
+        },
+        ExitCode.CONFIG),
     AMBIGUOUS_AND_UNLISTED(
         fx -> {
           healthy(fx);
