@@ -1,9 +1,11 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.config.ConfigWarning;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.PriceTable;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /**
@@ -19,6 +21,19 @@ public final class Services {
         environment.variables(), environment.workingDirectory(), options.options());
   }
 
+  /**
+   * Prints the configuration's warnings that matter (not the merely informative ones) on {@code
+   * err}, one line each with its fix.
+   */
+  public static void printWarnings(TokenLedgerConfig config, PrintWriter err) {
+    for (ConfigWarning w : config.warnings()) {
+      if (w.severity() != ConfigWarning.Severity.INFO) {
+        err.println("tokenledger: warning: " + w.message() + "; " + w.fix());
+      }
+    }
+    err.flush();
+  }
+
   /** A client for the organization endpoints, authenticated with the usage key. */
   public static OpenAiAdminClient adminClient(
       CliEnvironment environment, TokenLedgerConfig config, UsageKey usageKey) {
@@ -31,13 +46,13 @@ public final class Services {
   }
 
   /**
-   * The price table: the packaged snapshot, with the file of {@code --prices} or {@code
-   * TOKENLEDGER_PRICES} merged over it when one is given.
+   * The price table: the packaged snapshot, or the file of {@code --prices} or {@code
+   * TOKENLEDGER_PRICES}: a whole LiteLLM file replaces the snapshot, a small override file is laid
+   * over it.
    */
   public static PriceTable prices(TokenLedgerConfig config, Path pricesOption) {
     Path file = pricesOption != null ? pricesOption : config.pricesFile().orElse(null);
-    PriceTable table = PriceTable.defaultTable();
-    return file == null ? table : table.withOverrides(resolve(config, file));
+    return file == null ? PriceTable.defaultTable() : PriceTable.load(resolve(config, file));
   }
 
   private static Path resolve(TokenLedgerConfig config, Path file) {

@@ -5,36 +5,45 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
 /** Runs tokenledger commands in-process with a chosen environment, capturing stdout and stderr. */
-final class CliHarness {
+public final class CliHarness {
   private final Map<String, String> variables = new HashMap<>();
   private final Path workingDirectory;
   private Clock clock = Clock.systemUTC();
+  private final List<Duration> waits = new ArrayList<>();
 
-  CliHarness(Path workingDirectory) {
+  public CliHarness(Path workingDirectory) {
     this.workingDirectory = workingDirectory;
   }
 
-  CliHarness env(String name, String value) {
+  public CliHarness env(String name, String value) {
     variables.put(name, value);
     return this;
   }
 
-  CliHarness clock(Clock newClock) {
+  public CliHarness clock(Clock newClock) {
     this.clock = newClock;
     return this;
   }
 
-  Result run(String... args) {
+  /** Every wait a command asked for; the harness never sleeps for real. */
+  public List<Duration> waits() {
+    return waits;
+  }
+
+  public Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CliEnvironment environment =
         new CliEnvironment(
-            variables, workingDirectory, clock, new ByteArrayInputStream(new byte[0]));
+            variables, workingDirectory, clock, new ByteArrayInputStream(new byte[0]), waits::add);
     CommandLine cli = TokenLedgerCli.commandLine(environment);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
@@ -43,5 +52,5 @@ final class CliHarness {
   }
 
   /** What a command did: its exit code and everything it printed. */
-  record Result(int exitCode, String out, String err) {}
+  public record Result(int exitCode, String out, String err) {}
 }

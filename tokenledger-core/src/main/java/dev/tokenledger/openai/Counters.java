@@ -4,7 +4,8 @@ package dev.tokenledger.openai;
 final class Counters {
   private Counters() {}
 
-  static void requireNonNegative(String what, long... counters) {
+  /** Called once a bitwise OR of the counters turned out negative: names the culprit. */
+  static void rejectNegative(String what, long... counters) {
     for (long c : counters) {
       if (c < 0) {
         throw new IllegalArgumentException(what + " counters cannot be negative, found " + c);

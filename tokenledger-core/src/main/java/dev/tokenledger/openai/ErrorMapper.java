@@ -187,7 +187,8 @@ final class ErrorMapper {
             + e.getMessage()
             + "; the body starts with "
             + excerpt;
-    return new BadResponseException(scrub(text, key), call, status, e.kind(), excerpt, e);
+    // No cause: the parser's exceptions may quote body text that was not scrubbed.
+    return new BadResponseException(scrub(text, key), call, status, e.kind(), excerpt, null);
   }
 
   /** {@code HTTP 503: <OpenAI's error, or the start of the body>}. */

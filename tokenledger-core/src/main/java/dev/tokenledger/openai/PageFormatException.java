@@ -33,19 +33,14 @@ final class PageFormatException extends Exception {
           "the JSON ends early, at byte " + at + " of " + body.length,
           e);
     }
-    String detail =
-        e instanceof StreamReadException s
-            ? s.getOriginalMessage()
-            : String.valueOf(e.getMessage());
+    // Jackson's own message can quote the offending text, which might be a secret: say where only.
     if (PageParser.startsWith(body, '<')) {
       return new PageFormatException(
-          BadResponseException.Kind.HTML,
-          "got an HTML page (at byte " + at + ": " + detail + ")",
-          e);
+          BadResponseException.Kind.HTML, "got an HTML page instead of JSON", e);
     }
     return new PageFormatException(
         BadResponseException.Kind.NOT_JSON,
-        "the body is not JSON (at byte " + at + ": " + detail + ")",
+        "the body is not JSON (unexpected content at byte " + at + ")",
         e);
   }
 

@@ -3,6 +3,7 @@ package dev.tokenledger.openai;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.List;
  */
 public final class PageParser {
   private static final JsonFactory JSON = new JsonFactory();
+  private static final int MAX_CACHED_LENGTH = 96;
 
   private PageParser() {}
 
@@ -49,7 +51,7 @@ public final class PageParser {
   private static BadResponseException standalone(PageFormatException e, byte[] json) {
     String start = BodyExcerpt.of(json, List.of());
     return new BadResponseException(
-        e.getMessage() + "; the page starts with " + start, null, 0, e.kind(), start, e);
+        e.getMessage() + "; the page starts with " + start, null, 0, e.kind(), start, null);
   }
 
   /**
@@ -90,6 +92,7 @@ public final class PageParser {
     private final byte[] json;
     private final String defaultObject;
     private final Fields fields = new Fields();
+    private final String[] strings = new String[512];
     private JsonParser p;
     private int bucketIndex = -1;
     private int resultIndex = -1;
@@ -166,8 +169,7 @@ public final class PageParser {
       Instant start = null;
       Instant end = null;
       List<R> results = new ArrayList<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        field = p.currentName();
+      while ((field = p.nextFieldName()) != null) {
         t = p.nextToken();
         switch (field) {
           case "start_time" -> start = Instant.ofEpochSecond(count(t));
@@ -209,8 +211,7 @@ public final class PageParser {
       }
       Fields f = fields;
       f.reset();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        field = p.currentName();
+      while ((field = p.nextFieldName()) != null) {
         t = p.nextToken();
         switch (field) {
           case "object" -> f.object = text(t);
@@ -289,10 +290,11 @@ public final class PageParser {
     private long count(JsonToken t) throws IOException, PageFormatException {
       switch (t) {
         case VALUE_NUMBER_INT:
-          if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          try {
+            return p.getLongValue();
+          } catch (InputCoercionException e) {
             throw shape("expected a count at " + path() + " but " + p.getText() + " is too large");
           }
-          return p.getLongValue();
         case VALUE_NULL:
           return 0;
         case VALUE_NUMBER_FLOAT:
@@ -327,6 +329,9 @@ public final class PageParser {
     }
 
     private String text(JsonToken t) throws IOException, PageFormatException {
+      if (t == JsonToken.VALUE_STRING) {
+        return cachedString();
+      }
       if (t == JsonToken.VALUE_NULL) {
         return null;
       }
@@ -334,6 +339,44 @@ public final class PageParser {
         return p.getText();
       }
       throw shape("expected a string at " + path() + " but found " + describe(t));
+    }
+
+    /**
+     * The current string value, reusing an equal string seen before on this page: the same model
+     * names and ids repeat on every row, so this saves allocating them again and lets later hash
+     * lookups use their cached hash codes.
+     */
+    private String cachedString() throws IOException {
+      char[] buf = p.getTextCharacters();
+      int off = p.getTextOffset();
+      int len = p.getTextLength();
+      if (len > MAX_CACHED_LENGTH) {
+        return new String(buf, off, len);
+      }
+      int h = 0;
+      for (int i = 0; i < len; i++) {
+        h = 31 * h + buf[off + i];
+      }
+      int slot = (h ^ (h >>> 16)) & (strings.length - 1);
+      String s = strings[slot];
+      if (s != null && s.hashCode() == h && sameChars(s, buf, off, len)) {
+        return s;
+      }
+      s = new String(buf, off, len);
+      strings[slot] = s;
+      return s;
+    }
+
+    private static boolean sameChars(String s, char[] buf, int off, int len) {
+      if (s.length() != len) {
+        return false;
+      }
+      for (int i = 0; i < len; i++) {
+        if (s.charAt(i) != buf[off + i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private Boolean bool(JsonToken t) throws IOException, PageFormatException {

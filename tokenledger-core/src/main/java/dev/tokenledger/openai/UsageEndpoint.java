@@ -20,7 +20,9 @@ import static dev.tokenledger.openai.UsageFilter.VECTOR_STORE_IDS;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -146,11 +148,14 @@ public enum UsageEndpoint {
 
   /** The endpoint whose results carry {@code object}, or {@code null} for another type. */
   static UsageEndpoint forResultObject(String object) {
+    return BY_RESULT_OBJECT.get(object);
+  }
+
+  private static final Map<String, UsageEndpoint> BY_RESULT_OBJECT = new HashMap<>();
+
+  static {
     for (UsageEndpoint e : values()) {
-      if (e.resultObject.equals(object)) {
-        return e;
-      }
+      BY_RESULT_OBJECT.put(e.resultObject, e);
     }
-    return null;
   }
 }

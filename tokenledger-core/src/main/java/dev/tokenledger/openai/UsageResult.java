@@ -68,23 +68,40 @@ public sealed interface UsageResult
       implements UsageResult {
 
     public Completions {
-      Counters.requireNonNegative(
-          "completions result",
-          inputTokens,
-          inputCachedTokens,
-          inputCacheWriteTokens,
-          inputUncachedTokens,
-          outputTokens,
-          inputTextTokens,
-          outputTextTokens,
-          inputCachedTextTokens,
-          inputAudioTokens,
-          inputCachedAudioTokens,
-          outputAudioTokens,
-          inputImageTokens,
-          inputCachedImageTokens,
-          outputImageTokens,
-          numModelRequests);
+      if ((inputTokens
+              | inputCachedTokens
+              | inputCacheWriteTokens
+              | inputUncachedTokens
+              | outputTokens
+              | inputTextTokens
+              | outputTextTokens
+              | inputCachedTextTokens
+              | inputAudioTokens
+              | inputCachedAudioTokens
+              | outputAudioTokens
+              | inputImageTokens
+              | inputCachedImageTokens
+              | outputImageTokens
+              | numModelRequests)
+          < 0) {
+        Counters.rejectNegative(
+            "completions result",
+            inputTokens,
+            inputCachedTokens,
+            inputCacheWriteTokens,
+            inputUncachedTokens,
+            outputTokens,
+            inputTextTokens,
+            outputTextTokens,
+            inputCachedTextTokens,
+            inputAudioTokens,
+            inputCachedAudioTokens,
+            outputAudioTokens,
+            inputImageTokens,
+            inputCachedImageTokens,
+            outputImageTokens,
+            numModelRequests);
+      }
       if (inputCachedTokens > inputTokens) {
         throw new IllegalArgumentException(
             "input_cached_tokens ("
@@ -140,7 +157,9 @@ public sealed interface UsageResult
       implements UsageResult {
 
     public Embeddings {
-      Counters.requireNonNegative("embeddings result", inputTokens, numModelRequests);
+      if ((inputTokens | numModelRequests) < 0) {
+        Counters.rejectNegative("embeddings result", inputTokens, numModelRequests);
+      }
     }
 
     @Override
@@ -175,7 +194,9 @@ public sealed interface UsageResult
       implements UsageResult {
 
     public Moderations {
-      Counters.requireNonNegative("moderations result", inputTokens, numModelRequests);
+      if ((inputTokens | numModelRequests) < 0) {
+        Counters.rejectNegative("moderations result", inputTokens, numModelRequests);
+      }
     }
 
     @Override
@@ -212,7 +233,9 @@ public sealed interface UsageResult
       implements UsageResult {
 
     public Images {
-      Counters.requireNonNegative("images result", images, numModelRequests);
+      if ((images | numModelRequests) < 0) {
+        Counters.rejectNegative("images result", images, numModelRequests);
+      }
     }
 
     @Override
@@ -251,7 +274,9 @@ public sealed interface UsageResult
       implements UsageResult {
 
     public AudioSpeeches {
-      Counters.requireNonNegative("audio_speeches result", characters, numModelRequests);
+      if ((characters | numModelRequests) < 0) {
+        Counters.rejectNegative("audio_speeches result", characters, numModelRequests);
+      }
     }
 
     @Override
@@ -286,7 +311,9 @@ public sealed interface UsageResult
       implements UsageResult {
 
     public AudioTranscriptions {
-      Counters.requireNonNegative("audio_transcriptions result", seconds, numModelRequests);
+      if ((seconds | numModelRequests) < 0) {
+        Counters.rejectNegative("audio_transcriptions result", seconds, numModelRequests);
+      }
     }
 
     @Override
@@ -314,7 +341,9 @@ public sealed interface UsageResult
   record VectorStores(long usageBytes, String projectId) implements UsageResult {
 
     public VectorStores {
-      Counters.requireNonNegative("vector_stores result", usageBytes);
+      if ((usageBytes) < 0) {
+        Counters.rejectNegative("vector_stores result", usageBytes);
+      }
     }
 
     @Override
@@ -345,7 +374,9 @@ public sealed interface UsageResult
   record CodeInterpreterSessions(long numSessions, String projectId) implements UsageResult {
 
     public CodeInterpreterSessions {
-      Counters.requireNonNegative("code_interpreter_sessions result", numSessions);
+      if ((numSessions) < 0) {
+        Counters.rejectNegative("code_interpreter_sessions result", numSessions);
+      }
     }
 
     @Override
@@ -375,7 +406,9 @@ public sealed interface UsageResult
       implements UsageResult {
 
     public FileSearches {
-      Counters.requireNonNegative("file_searches result", numRequests);
+      if ((numRequests) < 0) {
+        Counters.rejectNegative("file_searches result", numRequests);
+      }
     }
 
     @Override
@@ -413,7 +446,9 @@ public sealed interface UsageResult
       implements UsageResult {
 
     public WebSearches {
-      Counters.requireNonNegative("web_searches result", numModelRequests, numRequests);
+      if ((numModelRequests | numRequests) < 0) {
+        Counters.rejectNegative("web_searches result", numModelRequests, numRequests);
+      }
     }
 
     @Override

@@ -241,6 +241,34 @@ class PageParserTest {
   }
 
   @Test
+  void equalHashesOfDifferentNamesStayDifferent() {
+    // "Aa" and "BB" share a String hash code; repeated values may be reused, never confused.
+    Page<UsageBucket> p =
+        usage(
+            page(
+                "{\"object\":\"organization.usage.embeddings.result\",\"model\":\"Aa\"},"
+                    + "{\"object\":\"organization.usage.embeddings.result\",\"model\":\"BB\"},"
+                    + "{\"object\":\"organization.usage.embeddings.result\",\"model\":\"Aa\"}"));
+    assertThat(p.buckets().get(0).results())
+        .extracting(r -> r.dimension(Dimension.MODEL))
+        .containsExactly("Aa", "BB", "Aa");
+  }
+
+  @Test
+  void aCounterTooLargeForALongIsRejected() {
+    assertThatThrownBy(
+            () ->
+                usage(
+                    page(
+                        "{\"object\":\"organization.usage.embeddings.result\",\"input_tokens\":"
+                            + "99999999999999999999}")))
+        .isInstanceOfSatisfying(
+            BadResponseException.class,
+            e -> assertThat(e.kind()).isEqualTo(BadResponseException.Kind.UNEXPECTED_JSON))
+        .hasMessageContaining("99999999999999999999 is too large");
+  }
+
+  @Test
   void hasMoreWithoutACursorIsRejectedRatherThanEndingEarly() {
     assertThatThrownBy(() -> usage("{\"data\":[],\"has_more\":true,\"next_page\":null}"))
         .isInstanceOfSatisfying(

@@ -90,6 +90,11 @@ final class ModelApi {
     }
     String tier = serviceTier(req);
     boolean stream = req.path("stream").asBoolean(false);
+    if (!stream && req.hasNonNull("stream_options")) {
+      throw ApiError.badRequest(
+          "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+          "stream_options");
+    }
     boolean includeUsage =
         stream && req.path("stream_options").path("include_usage").asBoolean(false);
 

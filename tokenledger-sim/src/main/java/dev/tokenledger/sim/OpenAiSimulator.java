@@ -31,6 +31,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #builder()}, register keys, {@link #start()} it, and point a client at {@link #baseUrl()}.
  */
 public final class OpenAiSimulator implements AutoCloseable {
+  static {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK, and every response takes 40 ms. Read once, when the first server is created.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final SimClock clock;
   private final int requestedPort;
   private final KeyRegistry registry;
@@ -367,14 +375,15 @@ public final class OpenAiSimulator implements AutoCloseable {
     ORGANIZATION
   }
 
-  private void handle(HttpExchange ex) {
+  private void handle(HttpExchange ex) throws IOException {
     Instant at = clock.instant();
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getRawPath();
-    String rawQuery = ex.getRequestURI().getRawQuery();
+    String rawQuery =
+        ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
     String keyId = null;
     Fault fault = null;
-    int status = 0;
+    boolean logged = false;
     try {
       byte[] body = ex.getRequestBody().readAllBytes();
       String rel = path.startsWith("/v1/") ? path.substring(3) : null;
@@ -383,7 +392,9 @@ public final class OpenAiSimulator implements AutoCloseable {
       keyId = key == null ? null : key.id();
       fault = rel == null ? null : faults.take(rel, keyId);
       if (fault != null && !fault.serves()) {
-        status = failWith(ex, fault);
+        // logged before answering, so a client that got the answer finds it in the log
+        logged = log(at, method, path, rawQuery, keyId, fault.status(), fault);
+        failWith(ex, fault);
         return;
       }
       if (fault != null) {
@@ -395,17 +406,23 @@ public final class OpenAiSimulator implements AutoCloseable {
       } catch (ApiError e) {
         response = SimResponse.error(e);
       }
-      status = response instanceof SimResponse.Body b ? b.status() : 200;
+      int status = response instanceof SimResponse.Body b ? b.status() : 200;
+      logged = log(at, method, path, rawQuery, keyId, status, fault);
       write(ex, response, fault != null && fault.kind() == Fault.Kind.TRUNCATED_BODY);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ex.close();
+    } catch (TruncatedOnPurpose e) {
+      // thrown out of the handler, so the JDK server drops the connection mid-body
+      throw e;
     } catch (IOException e) {
       // the client went away mid-response
       ex.close();
     } catch (RuntimeException e) {
       // a bug in the simulator: answer 500 if nothing was sent yet
-      status = 500;
+      if (!logged) {
+        logged = log(at, method, path, rawQuery, keyId, 500, fault);
+      }
       try {
         sendBody(
             ex,
@@ -421,10 +438,22 @@ public final class OpenAiSimulator implements AutoCloseable {
         ex.close();
       }
     } finally {
-      requestLog.add(
-          new RecordedRequest(
-              at, method, path, rawQuery == null ? "" : rawQuery, keyId, status, fault));
+      if (!logged) {
+        log(at, method, path, rawQuery, keyId, 0, fault);
+      }
     }
+  }
+
+  private boolean log(
+      Instant at,
+      String method,
+      String path,
+      String rawQuery,
+      String keyId,
+      int status,
+      Fault fault) {
+    requestLog.add(new RecordedRequest(at, method, path, rawQuery, keyId, status, fault));
+    return true;
   }
 
   private SimResponse route(
@@ -548,20 +577,13 @@ public final class OpenAiSimulator implements AutoCloseable {
     }
   }
 
-  private int failWith(HttpExchange ex, Fault fault) throws IOException {
+  private void failWith(HttpExchange ex, Fault fault) throws IOException {
     switch (fault.kind()) {
-      case CONNECTION_RESET -> {
-        ex.close();
-        return 0;
-      }
-      case RATE_LIMITED -> {
-        sendBody(ex, SimResponse.error(ApiError.rateLimited(fault.retryAfterSeconds())), false);
-        return 429;
-      }
-      case SERVER_ERROR -> {
-        sendBody(ex, SimResponse.error(ApiError.serverError(fault.status())), false);
-        return fault.status();
-      }
+      case CONNECTION_RESET -> ex.close();
+      case RATE_LIMITED ->
+          sendBody(ex, SimResponse.error(ApiError.rateLimited(fault.retryAfterSeconds())), false);
+      case SERVER_ERROR ->
+          sendBody(ex, SimResponse.error(ApiError.serverError(fault.status())), false);
       case HTML_ERROR_PAGE -> {
         String html =
             "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -571,7 +593,6 @@ public final class OpenAiSimulator implements AutoCloseable {
             ex,
             new SimResponse.Body(502, "text/html", html.getBytes(StandardCharsets.UTF_8), Map.of()),
             false);
-        return 502;
       }
       default -> throw new IllegalStateException("not a failing fault: " + fault);
     }
@@ -627,14 +648,21 @@ public final class OpenAiSimulator implements AutoCloseable {
     }
   }
 
-  /** Closes an exchange whose body is shorter than announced: the connection drops mid-body. */
-  private static void closeShort(HttpExchange ex) {
-    try {
-      ex.getResponseBody().close();
-    } catch (IOException expected) {
-      // "insufficient bytes written to stream": the JDK server closes the connection
+  /**
+   * Ends an exchange whose body is shorter than announced. The JDK server only drops the connection
+   * when the handler fails, so this throws.
+   */
+  private static void closeShort(HttpExchange ex) throws TruncatedOnPurpose {
+    throw new TruncatedOnPurpose();
+  }
+
+  /** Signals the JDK server to drop a connection whose body was cut short on purpose. */
+  private static final class TruncatedOnPurpose extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TruncatedOnPurpose() {
+      super("response body truncated on purpose (fault injection)");
     }
-    ex.close();
   }
 
   private String requestId() {
@@ -667,7 +695,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private Duration lateRevisionMin = Duration.ofMinutes(30);
     private Duration lateRevisionMax = Duration.ofMinutes(120);
     private List<SimModel> models = SimModel.defaults();
-    private SimPricing pricing = SimPricing.builtIn();
+    private SimPricing pricing = SimPricing.litellm();
     private Duration promptCacheTtl = Duration.ofMinutes(10);
 
     private Builder() {}
@@ -726,7 +754,7 @@ public final class OpenAiSimulator implements AutoCloseable {
       return this;
     }
 
-    /** How the Costs API prices usage. Default {@link SimPricing#builtIn()}. */
+    /** How the Costs API prices usage. Default {@link SimPricing#litellm()}. */
     public Builder pricing(SimPricing pricing) {
       this.pricing = Objects.requireNonNull(pricing, "pricing");
       return this;

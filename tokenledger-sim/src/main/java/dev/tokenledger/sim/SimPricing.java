@@ -1,8 +1,9 @@
 package dev.tokenledger.sim;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.PriceTable;
 import java.math.BigDecimal;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -45,46 +46,22 @@ public interface SimPricing {
   }
 
   /**
-   * A small built-in table (USD per million tokens, standard tier, from LiteLLM's price table) for
-   * the default models; batch and flex usage is billed at half price, as OpenAI bills them;
-   * priority at the standard price. Dated names fall back to their alias.
+   * Prices from tokenledger's own cost calculator (uncached, cached and output prices, batch, flex
+   * and priority lists), so billed dollars equal tokenledger's estimate unless a test injects other
+   * prices.
    */
-  static SimPricing builtIn() {
-    Map<String, double[]> perMillion =
-        Map.ofEntries(
-            Map.entry("gpt-4o-mini", new double[] {0.15, 0.075, 0.6}),
-            Map.entry("gpt-4o", new double[] {2.5, 1.25, 10}),
-            Map.entry("gpt-4.1", new double[] {2, 0.5, 8}),
-            Map.entry("gpt-4.1-mini", new double[] {0.4, 0.1, 1.6}),
-            Map.entry("gpt-4.1-nano", new double[] {0.1, 0.025, 0.4}),
-            Map.entry("o3-mini", new double[] {1.1, 0.55, 4.4}),
-            Map.entry("o3", new double[] {2, 0.5, 8}),
-            Map.entry("o4-mini", new double[] {1.1, 0.275, 4.4}),
-            Map.entry("gpt-5", new double[] {1.25, 0.125, 10}),
-            Map.entry("gpt-5-mini", new double[] {0.25, 0.025, 2}),
-            Map.entry("gpt-5-nano", new double[] {0.05, 0.005, 0.4}),
-            Map.entry("text-embedding-3-small", new double[] {0.02, 0.02, 0}),
-            Map.entry("text-embedding-3-large", new double[] {0.13, 0.13, 0}),
-            Map.entry("text-embedding-ada-002", new double[] {0.1, 0.1, 0}));
-    BigDecimal million = BigDecimal.valueOf(1_000_000);
-    return (model, batch, tier, t) -> {
-      double[] p = perMillion.get(model);
-      if (p == null) {
-        p = perMillion.get(model.replaceFirst("-\\d{4}-\\d{2}-\\d{2}$", ""));
-      }
-      if (p == null) {
-        return Optional.empty();
-      }
-      BigDecimal factor = batch || "flex".equals(tier) ? new BigDecimal("0.5") : BigDecimal.ONE;
-      BigDecimal[] perToken = new BigDecimal[3];
-      for (int i = 0; i < 3; i++) {
-        perToken[i] = BigDecimal.valueOf(p[i]).multiply(factor).divide(million);
-      }
-      return Optional.of(
-          new Amounts(
-              perToken[0].multiply(BigDecimal.valueOf(t.uncachedInput())),
-              perToken[1].multiply(BigDecimal.valueOf(t.cachedInput())),
-              perToken[2].multiply(BigDecimal.valueOf(t.output()))));
-    };
+  static SimPricing from(CostCalculator calculator) {
+    Objects.requireNonNull(calculator, "calculator");
+    return (model, batch, tier, t) ->
+        calculator
+            .cost(model, t, batch, tier)
+            .parts()
+            .map(p -> new Amounts(p.uncachedInput(), p.cachedInput(), p.output()));
+  }
+
+  /** Prices from the LiteLLM price table packaged with tokenledger, loaded on first use. */
+  static SimPricing litellm() {
+    return (model, batch, tier, t) ->
+        from(new CostCalculator(PriceTable.defaultTable())).price(model, batch, tier, t);
   }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class ModelEndpointsTest {
   private static final Encoding O200K =
-      Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+      Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
   private static final Instant T0 = Instant.parse("2024-11-03T12:00:10Z");
 
   private OpenAiSimulator sim;
@@ -196,6 +196,12 @@ class ModelEndpointsTest {
     plain.put("stream", true);
     String without = http.post(key, "/chat/completions", plain).body();
     assertThat(without).doesNotContain("\"usage\"").endsWith("data: [DONE]\n\n");
+
+    Map<String, Object> notStreamed = chat("gpt-4o-mini", "Stream this.");
+    notStreamed.put("stream_options", Map.of("include_usage", true));
+    SimHttp.Reply refused = http.post(key, "/chat/completions", notStreamed);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().at("/error/param").asText()).isEqualTo("stream_options");
   }
 
   @Test

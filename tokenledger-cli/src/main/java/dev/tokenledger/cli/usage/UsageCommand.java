@@ -126,6 +126,7 @@ public final class UsageCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TokenLedgerConfig cfg = Services.config(environment, config);
+    Services.printWarnings(cfg, spec.commandLine().getErr());
     UsageKey usageKey = cfg.usageKey();
     OpenAiAdminClient client = Services.adminClient(environment, cfg, usageKey);
     List<String> keyIds = new ArrayList<>(apiKeyIds);
