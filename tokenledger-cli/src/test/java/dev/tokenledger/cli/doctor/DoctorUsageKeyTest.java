@@ -11,8 +11,11 @@ import dev.tokenledger.doctor.ExitCategory;
 import dev.tokenledger.doctor.FrameworkFindings;
 import dev.tokenledger.sim.Fault;
 import dev.tokenledger.sim.SimKey;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import mockwebserver3.MockResponse;
@@ -274,6 +277,43 @@ class DoctorUsageKeyTest {
     assertThat(chatdev.summary())
         .endsWith("online checks skipped: the API could not be reached (see Usage key works)");
     assertThat(report.exitCategory()).isEqualTo(ExitCategory.API_UNAVAILABLE);
+  }
+
+  @Test
+  void aTlsFailureNamesTheHostAndTheSchemeToCheck() throws Exception {
+    f.usageKey();
+    // A server that answers every connection in plain HTTP: an https client fails its handshake.
+    try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread server =
+          new Thread(
+              () -> {
+                while (!plain.isClosed()) {
+                  try (Socket s = plain.accept()) {
+                    s.getOutputStream()
+                        .write(
+                            "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              });
+      server.setDaemon(true);
+      server.start();
+      String url = "https://127.0.0.1:" + plain.getLocalPort() + "/v1";
+      f.env("OPENAI_BASE_URL", url);
+
+      DoctorReport report = f.examine();
+
+      DoctorCheck works = check(report, DoctorCheck.USAGE_KEY_WORKS);
+      assertThat(works.category()).isEqualTo(ExitCategory.API_UNAVAILABLE);
+      assertThat(works.summary())
+          .isEqualTo("the TLS handshake with 127.0.0.1:" + plain.getLocalPort() + " failed");
+      assertThat(works.fix())
+          .singleElement()
+          .asString()
+          .contains("https for OpenAI")
+          .endsWith("OPENAI_BASE_URL is set to " + url + " (from environment).");
+    }
   }
 
   @Test
