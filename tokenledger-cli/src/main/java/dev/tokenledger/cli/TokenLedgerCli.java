@@ -2,6 +2,7 @@ package dev.tokenledger.cli;
 
 import dev.tokenledger.cli.costs.CostsCommand;
 import dev.tokenledger.cli.demo.DemoCommand;
+import dev.tokenledger.cli.doctor.DoctorCommand;
 import dev.tokenledger.cli.prices.PricesCommand;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
@@ -19,6 +20,7 @@ public final class TokenLedgerCli {
     cli.addSubcommand(DemoCommand.class);
     cli.addSubcommand(UsageCommand.class);
     cli.addSubcommand(SimCommand.class);
+    cli.addSubcommand(DoctorCommand.class);
     cli.addSubcommand(PricesCommand.class);
     cli.addSubcommand(CostsCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
