@@ -1,7 +1,10 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.cli.costs.CostsCommand;
 import dev.tokenledger.cli.demo.DemoCommand;
+import dev.tokenledger.cli.doctor.DoctorCommand;
 import dev.tokenledger.cli.imports.ImportCommand;
+import dev.tokenledger.cli.prices.PricesCommand;
 import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.cli.run.RunCommand;
 import dev.tokenledger.cli.sim.SimCommand;
@@ -21,6 +24,9 @@ public final class TokenLedgerCli {
     cli.addSubcommand(UsageCommand.class);
     cli.addSubcommand(SimCommand.class);
     cli.addSubcommand(RunCommand.class);
+    cli.addSubcommand(DoctorCommand.class);
+    cli.addSubcommand(PricesCommand.class);
+    cli.addSubcommand(CostsCommand.class);
     cli.addSubcommand(ImportCommand.class);
     cli.addSubcommand(ReconcileCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());

@@ -24,8 +24,13 @@ public final class KeyIdResolver {
 
   /** What the listing says about {@code framework}. */
   public KeyResolution resolve(FrameworkKey framework) {
+    return match(framework, listing());
+  }
+
+  /** What {@code listing}, read beforehand, says about {@code framework}. */
+  public static KeyResolution match(FrameworkKey framework, List<KeyIdentity> listing) {
     List<KeyIdentity> matches = new ArrayList<>();
-    for (KeyIdentity identity : listing()) {
+    for (KeyIdentity identity : listing) {
       if (framework.key().matchesRedacted(identity.key().redactedValue())) {
         matches.add(identity);
       }

@@ -173,10 +173,12 @@ class RunExecutorTest {
 
   @Test
   void aLedgerFailingWhileTheChildRunsIsAWarningAndTheChildsCodeWins() {
-    Path ledgerFolder = dir.resolve("ledger");
-    onStart = p -> deleteTree(ledgerFolder);
+    Ledger[] opened = new Ledger[1];
+    onStart = p -> opened[0].close(); // the database goes away while the child runs
 
-    int code = executor().execute(request(null, false, "sh", "-c", "exit 5"));
+    int code =
+        executor(() -> opened[0] = openLedger())
+            .execute(request(null, false, "sh", "-c", "exit 5"));
 
     assertThat(code).isEqualTo(5);
     assertThat(err.toString()).contains("tokenledger: warning: could not record the end of this");
@@ -213,15 +215,5 @@ class RunExecutorTest {
         .contains("tokenledger: fencing: waiting 27 s until 2025-10-27T10:01:02Z")
         .contains("fresh minute of key sk-proj-…c0de")
         .doesNotContain(KEY.revealForChildProcess());
-  }
-
-  private static void deleteTree(Path folder) {
-    try (var files = Files.walk(folder)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

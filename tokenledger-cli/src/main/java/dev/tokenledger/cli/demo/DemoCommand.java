@@ -93,18 +93,6 @@ public final class DemoCommand implements Callable<Integer> {
       out.println(
           "  Reporting delay: usage shows up in the Usage API 5 to 60 minutes after a request.");
 
-      heading(out, "2. The experiment: 3 frameworks x 2 runs x 3 steps, side by side");
-      List<DemoExperiment.StepWindow> steps = new DemoExperiment(sim).run(frameworks, START);
-      for (DemoExperiment.StepWindow s : steps) {
-        out.printf(
-            "  %-8s run %d step %d %-10s %s .. %s%n",
-            s.framework(), s.run(), s.step(), s.name(), time(s.start()), time(s.end()));
-      }
-      out.println(
-          "  ghspec's steps are 25 s long and back to back: they share minutes on purpose.");
-      Instant end =
-          steps.stream().map(DemoExperiment.StepWindow::end).max(Instant::compareTo).get();
-
       Map<String, String> vars = new LinkedHashMap<>();
       vars.put("OPENAI_BASE_URL", sim.baseUrl().toString());
       vars.put("OPENAI_ADMIN_KEY", admin.apiKey().revealForChildProcess());
@@ -118,6 +106,22 @@ public final class DemoCommand implements Callable<Integer> {
       CliEnvironment demoEnv =
           new CliEnvironment(
               vars, workDir, clock, new ByteArrayInputStream(new byte[0]), d -> clock.advance(d));
+      heading(out, "Before the experiment: tokenledger doctor checks keys, scopes and key ids");
+      out.println("$ tokenledger doctor");
+      out.print(run(demoEnv, "doctor"));
+
+      heading(out, "2. The experiment: 3 frameworks x 2 runs x 3 steps, side by side");
+      List<DemoExperiment.StepWindow> steps = new DemoExperiment(sim).run(frameworks, START);
+      for (DemoExperiment.StepWindow s : steps) {
+        out.printf(
+            "  %-8s run %d step %d %-10s %s .. %s%n",
+            s.framework(), s.run(), s.step(), s.name(), time(s.start()), time(s.end()));
+      }
+      out.println(
+          "  ghspec's steps are 25 s long and back to back: they share minutes on purpose.");
+      Instant end =
+          steps.stream().map(DemoExperiment.StepWindow::end).max(Instant::compareTo).get();
+
       String window = "usage --from " + START + " --to " + end.plusSeconds(60);
 
       heading(out, "3. Right after the experiment, the Usage API has not seen everything yet");

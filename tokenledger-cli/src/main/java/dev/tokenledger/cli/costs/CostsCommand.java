@@ -1,0 +1,213 @@
+package dev.tokenledger.cli.costs;
+
+import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.config.FrameworkKey;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.costs.CostComparer;
+import dev.tokenledger.costs.CostsComparison;
+import dev.tokenledger.costs.CostsRequest;
+import dev.tokenledger.keys.KeyIdResolver;
+import dev.tokenledger.openai.KeyRefusedException;
+import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.pricing.CostCalculator;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tokenledger costs}: billed dollars from the Costs API beside the estimate. */
+@Command(
+    name = "costs",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Show, per key and day, the dollars the Costs API billed beside the dollars estimated from",
+      "the Usage API's tokens and the price table, their difference and its ratio. A difference",
+      "above --tolerance is flagged with the likely causes that can be seen (unpriced models,",
+      "batch/flex/priority usage, a billed rate per token that is not the table's)."
+    })
+public final class CostsCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+  @Mixin ConfigMixin config;
+
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      converter = TimeConverters.DurationConverter.class,
+      description = "The days up to now: 7d, 30d. Default: 7d. Days are whole UTC days.")
+  Duration since;
+
+  @Option(
+      names = "--from",
+      paramLabel = "INSTANT",
+      converter = TimeConverters.InstantConverter.class,
+      description = "Start (floored to its UTC day): ISO-8601 or epoch seconds.")
+  Instant from;
+
+  @Option(
+      names = "--to",
+      paramLabel = "INSTANT",
+      converter = TimeConverters.InstantConverter.class,
+      description = "End, exclusive (ceiled to a UTC day). Default: now.")
+  Instant to;
+
+  @Option(
+      names = "--framework",
+      split = ",",
+      description = "Only these frameworks' keys (OPENAI_API_KEY_<FW>, id set or resolved).")
+  List<String> frameworks = new ArrayList<>();
+
+  @Option(names = "--api-key-id", split = ",", description = "Only these key ids (key_…).")
+  List<String> apiKeyIds = new ArrayList<>();
+
+  @Option(names = "--project", split = ",", description = "Only these project ids (proj_…).")
+  List<String> projects = new ArrayList<>();
+
+  @Option(
+      names = "--tolerance",
+      paramLabel = "PERCENT",
+      description = "Flag a key's day whose estimate differs from the bill by more: 2%% (default).")
+  String tolerance = "2%";
+
+  @Option(
+      names = "--prices",
+      paramLabel = "FILE",
+      description =
+          "A LiteLLM price file or override file (default: TOKENLEDGER_PRICES, else the"
+              + " built-in snapshot).")
+  Path prices;
+
+  @Option(names = "--format", description = "table (default), json or csv.")
+  OutputFormat format = OutputFormat.TABLE;
+
+  public CostsCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    CostsRequest request = request();
+    TokenLedgerConfig cfg = Services.config(environment, config);
+    PrintWriter err = spec.commandLine().getErr();
+    Services.printWarnings(cfg, err);
+    OpenAiAdminClient client = Services.adminClient(environment, cfg, cfg.usageKey());
+    Map<String, String> names = frameworkNames(cfg, client, err);
+    if (!frameworks.isEmpty()) {
+      List<String> ids = new ArrayList<>(request.apiKeyIds());
+      KeyIdResolver resolver = new KeyIdResolver(client);
+      for (String f : frameworks) {
+        ids.add(resolver.keyId(cfg.frameworkKey(f)));
+      }
+      request =
+          new CostsRequest(
+              request.start(), request.end(), ids, request.projectIds(), request.tolerance());
+    }
+    CostComparer comparer =
+        new CostComparer(client, new CostCalculator(Services.prices(cfg, prices)));
+    CostsComparison comparison = comparer.compare(request);
+    PrintWriter out = spec.commandLine().getOut();
+    switch (format) {
+      case TABLE -> CostsTableRenderer.render(comparison, names, out);
+      case JSON -> CostsJsonRenderer.render(comparison, names, out);
+      case CSV -> CostsCsvRenderer.render(comparison, names, out);
+    }
+    out.flush();
+    long flagged = comparison.rows().stream().filter(r -> r.flagged()).count();
+    if (flagged > 0 && format != OutputFormat.TABLE) {
+      err.println(
+          "tokenledger: warning: "
+              + flagged
+              + (flagged == 1 ? " key-day differs" : " key-days differ")
+              + " from the bill by more than "
+              + CostsTableRenderer.percent(request.tolerance())
+              + "; see the causes in the output");
+    }
+    err.flush();
+    return 0;
+  }
+
+  /**
+   * Framework names by key id: configured ids, and those the key listing resolves. A key that
+   * cannot be resolved keeps its id in the output, with a warning.
+   */
+  private static Map<String, String> frameworkNames(
+      TokenLedgerConfig cfg, OpenAiAdminClient client, PrintWriter err) {
+    Map<String, String> names = new LinkedHashMap<>();
+    KeyIdResolver resolver = new KeyIdResolver(client);
+    boolean listingRefused = false;
+    for (FrameworkKey fw : cfg.frameworkKeys()) {
+      if (fw.keyId().isPresent()) {
+        names.put(fw.keyId().get(), fw.name());
+        continue;
+      }
+      if (listingRefused) {
+        continue;
+      }
+      try {
+        names.put(resolver.keyId(fw), fw.name());
+      } catch (ConfigurationException e) {
+        err.println("tokenledger: warning: " + e.getMessage());
+      } catch (KeyRefusedException e) {
+        listingRefused = true;
+        err.println(
+            "tokenledger: warning: cannot list the organization's keys to name frameworks ("
+                + e.getMessage()
+                + "); set OPENAI_API_KEY_<FW>_ID to show framework names");
+      }
+    }
+    return names;
+  }
+
+  private CostsRequest request() {
+    if (since != null && (from != null || to != null)) {
+      throw usageError("--since cannot be combined with --from/--to: give one or the other");
+    }
+    Instant now = environment.clock().instant();
+    Instant end = to != null ? to : now;
+    Instant start = from != null ? from : end.minus(since != null ? since : Duration.ofDays(7));
+    try {
+      return new CostsRequest(start, end, apiKeyIds, projects, parseTolerance(tolerance));
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
+  }
+
+  private BigDecimal parseTolerance(String text) {
+    String t = text.strip();
+    if (t.endsWith("%")) {
+      t = t.substring(0, t.length() - 1).strip();
+    }
+    try {
+      BigDecimal percent = new BigDecimal(t);
+      if (percent.signum() < 0) {
+        throw new NumberFormatException();
+      }
+      return percent.movePointLeft(2);
+    } catch (NumberFormatException e) {
+      throw usageError("--tolerance '" + text + "' is not a percentage: write it as 2% or 0.5%");
+    }
+  }
+
+  private CommandLine.ParameterException usageError(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.tokenledger.cli.prices;
+
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.Services;
+import dev.tokenledger.pricing.PriceTable;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options the {@code prices} subcommands share: configuration, price file, format. */
+public final class PriceTableOptions {
+  @Mixin ConfigMixin config;
+
+  @Option(
+      names = "--prices",
+      paramLabel = "FILE",
+      description =
+          "A LiteLLM price file or override file (default: TOKENLEDGER_PRICES, else the"
+              + " built-in snapshot).")
+  Path prices;
+
+  @Option(names = "--format", description = "table (default), json or csv.")
+  OutputFormat format = OutputFormat.TABLE;
+
+  /** The price table these options name. */
+  PriceTable table(CliEnvironment environment) {
+    return Services.prices(Services.config(environment, config), prices);
+  }
+}

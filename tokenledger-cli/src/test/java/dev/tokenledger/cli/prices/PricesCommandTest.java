@@ -1,0 +1,201 @@
+package dev.tokenledger.cli.prices;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenledger.cli.CliHarness;
+import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.JsonSchemas;
+import dev.tokenledger.pricing.PriceTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PricesCommandTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  CliHarness.Result run(String... args) {
+    return new CliHarness(dir).run(args);
+  }
+
+  Path overrides() throws IOException {
+    return Files.writeString(
+        dir.resolve("prices.json"),
+        """
+        {"gpt-4o-mini": {"input_cost_per_token": 2e-07, "output_cost_per_token": 8e-07}}
+        """);
+  }
+
+  @Test
+  void showNamesTheEntryTheRuleEveryTierAndTheTableVersion() {
+    CliHarness.Result r = run("prices", "show", "gpt-4o-mini-2030-01-01");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out())
+        .startsWith("gpt-4o-mini-2030-01-01\n")
+        .contains("  Priced as: gpt-4o-mini (the name without its date suffix)")
+        .contains("    TIER      INPUT  CACHED INPUT  OUTPUT")
+        .containsPattern("    standard +0\\.15 +0\\.075 +0\\.6\n")
+        .containsPattern("    batch +0\\.075 +- +0\\.3\n")
+        .contains("    flex")
+        .contains("    priority")
+        .contains("Price table: " + PriceTable.defaultTable().version());
+  }
+
+  @Test
+  void anUnknownModelIsUnpricedInEveryFormatAndTheCommandFails() throws IOException {
+    CliHarness.Result table = run("prices", "show", "gpt-17-ultra");
+    CliHarness.Result json = run("prices", "show", "gpt-17-ultra", "--format", "json");
+    CliHarness.Result csv = run("prices", "show", "gpt-17-ultra", "--format", "csv");
+
+    assertThat(table.exitCode()).isEqualTo(ExitCode.FAILURE);
+    assertThat(table.out()).contains("gpt-17-ultra\n  UNPRICED: no entry with per-token prices");
+    assertThat(table.err())
+        .contains("tokenledger: warning: gpt-17-ultra is not in the price table")
+        .contains("--prices");
+    JsonNode model = JSON.readTree(json.out()).get("models").get(0);
+    assertThat(model.get("status").asText()).isEqualTo("unpriced");
+    assertThat(model.get("per_million_tokens").isNull()).isTrue();
+    assertThat(csv.out().lines().skip(1))
+        .singleElement()
+        .asString()
+        .startsWith("gpt-17-ultra,unpriced,");
+  }
+
+  @Test
+  void anOverrideFileChangesThatModelsPricesAndTheVersion() throws IOException {
+    Path file = overrides();
+
+    CliHarness.Result r =
+        run("prices", "show", "gpt-4o-mini", "gpt-4o", "--prices", file.toString());
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .containsPattern("gpt-4o-mini\n(.*\n)*? +standard +0\\.2 +0\\.075 +0\\.8\n")
+        .containsPattern("gpt-4o\n(.*\n)*? +standard +2\\.5 +1\\.25 +10\n")
+        .contains(PriceTable.defaultTable().version() + "+overrides-sha256:");
+  }
+
+  @Test
+  void thePricesVariableNamesTheFileWhenNoOptionDoes() throws IOException {
+    overrides();
+
+    CliHarness.Result r =
+        new CliHarness(dir)
+            .env("TOKENLEDGER_PRICES", "prices.json")
+            .run("prices", "show", "gpt-4o-mini", "--format", "csv");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("gpt-4o-mini,priced,gpt-4o-mini,exact,standard,0.2,0.075,0.8,");
+  }
+
+  @Test
+  void aMissingPriceFileIsAConfigurationError() {
+    CliHarness.Result r = run("prices", "show", "gpt-4o", "--prices", "nope.json");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.CONFIG);
+    assertThat(r.err()).contains("price file").contains("does not exist");
+  }
+
+  @Test
+  void showJsonFollowsItsSchemaAndCarriesEveryPerTokenPrice() throws IOException {
+    CliHarness.Result r =
+        run(
+            "prices",
+            "show",
+            "gpt-4o-mini-2030-01-01",
+            "ft:gpt-4o-mini:org::x",
+            "nope",
+            "--format",
+            "json");
+
+    assertThat(JsonSchemas.validate("prices-show.schema.json", r.out())).as(r.out()).isEmpty();
+    JsonNode models = JSON.readTree(r.out()).get("models");
+    assertThat(models.get(0).get("rule").asText()).isEqualTo("without_date_suffix");
+    assertThat(
+            models
+                .get(0)
+                .get("per_million_tokens")
+                .get("standard")
+                .get("cached_input")
+                .decimalValue())
+        .isEqualByComparingTo("0.075");
+    assertThat(models.get(0).get("per_token").get("input_cost_per_token").decimalValue())
+        .isEqualByComparingTo("1.5e-07");
+    assertThat(models.get(1).get("rule").asText()).isIn("fine_tuned", "fine_tuned_as_base_model");
+    assertThat(models.get(2).get("status").asText()).isEqualTo("unpriced");
+  }
+
+  @Test
+  void checkFlagsAPriorityPriceFiftyTimesStandard() {
+    CliHarness.Result r = run("prices", "check", "gpt-5-nano", "gpt-4o-mini");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURE);
+    assertThat(r.out())
+        .contains("Checked 2 models against the price table " + PriceTable.defaultTable().version())
+        .contains("  tier out of range  gpt-5-nano: input_cost_per_token_priority")
+        .contains("1 problem found.");
+  }
+
+  @Test
+  void checkOfSoundPricesFindsNothingAndSucceeds() {
+    CliHarness.Result r = run("prices", "check", "gpt-4o-mini", "gpt-4o", "o3");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("  No problems found.");
+  }
+
+  @Test
+  void checkFlagsZeroAndCacheAboveInputFromAnOverrideAndUnknownModels() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("bad.json"),
+            """
+            {"gpt-4o-mini": {"output_cost_per_token": 0},
+             "gpt-4o": {"cache_read_input_token_cost": 3e-06}}
+            """);
+
+    CliHarness.Result r =
+        run(
+            "prices",
+            "check",
+            "gpt-4o-mini",
+            "gpt-4o",
+            "gpt-17-ultra",
+            "--prices",
+            file.toString(),
+            "--format",
+            "csv");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURE);
+    assertThat(r.out().lines()).first().isEqualTo("model,model_key,field,kind,message");
+    assertThat(r.out())
+        .contains("gpt-4o-mini,gpt-4o-mini,output_cost_per_token,zero_price,")
+        .contains("gpt-4o,gpt-4o,cache_read_input_token_cost,cache_read_above_input,")
+        .contains("gpt-17-ultra,,,unpriced,");
+  }
+
+  @Test
+  void checkWithoutModelsChecksTheWholeTableAndItsJsonFollowsTheSchema() throws IOException {
+    CliHarness.Result r = run("prices", "check", "--format", "json");
+
+    assertThat(JsonSchemas.validate("prices-check.schema.json", r.out())).as(r.out()).isEmpty();
+    JsonNode root = JSON.readTree(r.out());
+    assertThat(root.get("models_checked").size())
+        .isEqualTo(PriceTable.defaultTable().modelKeys().size());
+    assertThat(root.get("findings").findValuesAsText("model")).contains("gpt-5-nano");
+  }
+
+  @Test
+  void pricesWithoutASubcommandIsAUsageError() {
+    CliHarness.Result r = run("prices");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("a subcommand is required: show or check");
+  }
+}

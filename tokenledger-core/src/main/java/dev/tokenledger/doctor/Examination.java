@@ -1,0 +1,694 @@
+package dev.tokenledger.doctor;
+
+import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.config.ConfigOptions;
+import dev.tokenledger.config.ConfigWarning;
+import dev.tokenledger.config.DotEnvFile;
+import dev.tokenledger.config.DotEnvWriter;
+import dev.tokenledger.config.FrameworkKey;
+import dev.tokenledger.config.KeyClass;
+import dev.tokenledger.config.Placeholders;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.config.UsageKey;
+import dev.tokenledger.config.VariableOrigin;
+import dev.tokenledger.keys.KeyIdentity;
+import dev.tokenledger.openai.ApiUnavailableException;
+import dev.tokenledger.openai.BucketWidth;
+import dev.tokenledger.openai.KeyRefusedException;
+import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.openai.OpenAiException;
+import dev.tokenledger.openai.PagedBuckets;
+import dev.tokenledger.openai.Project;
+import dev.tokenledger.openai.ProjectApiKey;
+import dev.tokenledger.openai.UsageBucket;
+import dev.tokenledger.openai.UsageEndpoint;
+import dev.tokenledger.openai.UsageQuery;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** One run of the doctor's checks, in the order of issue 4; holds what earlier checks learned. */
+final class Examination {
+  private static final Pattern LEADING_VARIABLE = Pattern.compile("([A-Z][A-Z0-9_]+)\\b");
+  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+  private static final String CONFIGURATION_TITLE = "Configuration";
+  private static final String USAGE_KEY_CLASS_TITLE = "Usage key class";
+  private static final String USAGE_KEY_WORKS_TITLE = "Usage key works";
+  private static final String ORGANIZATION_READ_TITLE = "Organization read";
+  private static final String ADMIN_KEYS_PAGE =
+      "platform.openai.com: Settings > Organization > Admin keys";
+
+  private final Map<String, String> environment;
+  private final Path workingDirectory;
+  private final ConfigOptions configOptions;
+  private final Doctor.ClientFactory clients;
+  private final Clock clock;
+  private final DoctorOptions options;
+
+  private final List<DoctorCheck> checks = new ArrayList<>();
+  private final List<FrameworkFindings> frameworks = new ArrayList<>();
+  private TokenLedgerConfig config;
+  private Optional<UsageKey> usageKey = Optional.empty();
+  private boolean usageKeyForApi;
+  private URI baseUrl;
+  private OpenAiAdminClient client;
+  private ApiFailures failures;
+  private List<FrameworkKey> selected = List.of();
+  private DoctorCheck selectionFailure;
+
+  /** Why nothing more is sent to the API; null while it answers. */
+  private String remoteUnavailable;
+
+  /** Why the usage key cannot be used for the organization listing; null when it can. */
+  private String usageKeyUnusable;
+
+  private List<KeyIdentity> listing;
+  private String listingMissing;
+  private boolean listingRefused;
+
+  Examination(
+      Map<String, String> environment,
+      Path workingDirectory,
+      ConfigOptions configOptions,
+      Doctor.ClientFactory clients,
+      Clock clock,
+      DoctorOptions options) {
+    this.environment = environment;
+    this.workingDirectory = workingDirectory;
+    this.configOptions = configOptions;
+    this.clients = clients;
+    this.clock = clock;
+    this.options = options;
+  }
+
+  DoctorReport run() {
+    try {
+      config = TokenLedgerConfig.load(environment, workingDirectory, configOptions);
+    } catch (ConfigurationException e) {
+      checks.add(
+          DoctorCheck.fail(
+              DoctorCheck.CONFIGURATION,
+              CONFIGURATION_TITLE,
+              ExitCategory.CONFIGURATION,
+              e.getMessage(),
+              List.of(),
+              List.of()));
+      String why = "the configuration could not be read";
+      checks.add(DoctorCheck.skipped(DoctorCheck.USAGE_KEY_CLASS, USAGE_KEY_CLASS_TITLE, why));
+      checks.add(DoctorCheck.skipped(DoctorCheck.USAGE_KEY_WORKS, USAGE_KEY_WORKS_TITLE, why));
+      checks.add(DoctorCheck.skipped(DoctorCheck.ORGANIZATION_READ, ORGANIZATION_READ_TITLE, why));
+      checks.add(summary());
+      return new DoctorReport(
+          options, Optional.empty(), Optional.empty(), Optional.empty(), checks, frameworks);
+    }
+    selectFrameworks();
+    checks.add(configurationCheck());
+    checks.add(usageKeyClassCheck());
+    connect();
+    checks.add(usageKeyWorksCheck());
+    checks.add(organizationReadCheck());
+    if (selectionFailure != null) {
+      checks.add(selectionFailure);
+    }
+    for (FrameworkKey fw : selected) {
+      FrameworkCheck.Outcome outcome =
+          FrameworkCheck.run(
+              new FrameworkCheck.Context(
+                  config,
+                  options,
+                  clock,
+                  client,
+                  failures,
+                  listing,
+                  listingMissing,
+                  listingRefused,
+                  remoteUnavailable),
+              fw);
+      checks.add(outcome.check());
+      frameworks.add(outcome.findings());
+      if (outcome.apiUnreachable()) {
+        remoteUnavailable = "the API could not be reached (see " + outcome.check().title() + ")";
+      }
+    }
+    if (options.writeIds()) {
+      checks.add(writeIdsCheck());
+    }
+    checks.add(summary());
+    return new DoctorReport(
+        options,
+        config.dotEnvFile().map(DotEnvFile::path),
+        config.findUsageKey(),
+        Optional.ofNullable(baseUrl).map(URI::toString),
+        checks,
+        frameworks);
+  }
+
+  // ------------------------------------------------------------------ 1. configuration
+
+  private void selectFrameworks() {
+    if (options.framework().isEmpty()) {
+      selected = config.frameworkKeys();
+      return;
+    }
+    String name = options.framework().get();
+    try {
+      selected = List.of(config.frameworkKey(name));
+    } catch (ConfigurationException e) {
+      // The name is echoed only when it cannot be a key pasted in the wrong place.
+      String shown =
+          SAFE_NAME.matcher(name.strip()).matches() && KeyClass.of(name) == KeyClass.UNKNOWN
+              ? name.strip()
+              : "?";
+      selectionFailure =
+          DoctorCheck.fail(
+              DoctorCheck.FRAMEWORK_PREFIX + shown,
+              "Framework " + shown,
+              ExitCategory.CONFIGURATION,
+              e.getMessage(),
+              List.of(),
+              List.of());
+    }
+  }
+
+  private DoctorCheck configurationCheck() {
+    List<Problem> errors = new ArrayList<>();
+    List<Problem> warnings = new ArrayList<>();
+    List<String> facts = new ArrayList<>();
+    facts.add(
+        config
+            .dotEnvFile()
+            .map(f -> "read " + f.path())
+            .orElse("no .env file in " + config.workingDirectory() + ", the environment only"));
+    Optional<UsageKey> found = config.findUsageKey();
+    facts.add(
+        found
+            .map(k -> "usage key in " + k.variable() + " (" + k.key().redacted() + ")")
+            .orElse("no usage key"));
+    List<FrameworkKey> all = config.frameworkKeys();
+    facts.add(
+        all.isEmpty()
+            ? "no framework keys"
+            : Phrases.plural(all.size(), "framework key")
+                + ": "
+                + all.stream().map(FrameworkKey::name).collect(Collectors.joining(", ")));
+    if (found.isEmpty()) {
+      try {
+        config.usageKey();
+      } catch (ConfigurationException e) {
+        errors.add(Problem.of(e.getMessage(), null, ExitCategory.CONFIGURATION));
+      }
+    }
+    try {
+      baseUrl = config.baseUrl();
+      baseUrlOrigin().ifPresent(o -> facts.add("OPENAI_BASE_URL " + baseUrl));
+    } catch (ConfigurationException e) {
+      errors.add(Problem.of(e.getMessage(), null, ExitCategory.CONFIGURATION));
+    }
+    for (ConfigWarning w : config.warnings()) {
+      // The usage key's class and shared keys have checks of their own.
+      if (w.kind() == ConfigWarning.Kind.USAGE_KEY_NOT_ADMIN
+          || w.kind() == ConfigWarning.Kind.SHARED_KEY) {
+        continue;
+      }
+      Problem p = Problem.of(w.message(), configFix(w), ExitCategory.CONFIGURATION);
+      (w.severity() == ConfigWarning.Severity.ERROR ? errors : warnings).add(p);
+    }
+    if (all.isEmpty() && options.framework().isEmpty()) {
+      warnings.add(
+          Problem.of(
+              "no framework keys are configured: per-framework accounting needs one key per"
+                  + " framework",
+              "set OPENAI_API_KEY_<NAME> to each framework's own project key, e.g."
+                  + " OPENAI_API_KEY_CHATDEV",
+              ExitCategory.CONFIGURATION));
+    }
+    usageKey = found.filter(k -> !Placeholders.isPlaceholder(k.key().revealForChildProcess()));
+    String summary = String.join("; ", facts);
+    if (!errors.isEmpty()) {
+      List<Problem> rest = new ArrayList<>(errors.subList(1, errors.size()));
+      rest.addAll(warnings);
+      List<String> details = Problem.messages(rest);
+      details.add(summary);
+      return DoctorCheck.fail(
+          DoctorCheck.CONFIGURATION,
+          CONFIGURATION_TITLE,
+          ExitCategory.CONFIGURATION,
+          errors.get(0).message(),
+          details,
+          Problem.fixes(errors, warnings));
+    }
+    if (!warnings.isEmpty()) {
+      return DoctorCheck.warn(
+          DoctorCheck.CONFIGURATION,
+          CONFIGURATION_TITLE,
+          summary,
+          Problem.messages(warnings),
+          Problem.fixes(warnings));
+    }
+    return DoctorCheck.ok(DoctorCheck.CONFIGURATION, CONFIGURATION_TITLE, summary);
+  }
+
+  /** A warning's fix as a sentence that names the variable it is about. */
+  private static String configFix(ConfigWarning w) {
+    if (w.fix().isBlank()) {
+      return null;
+    }
+    Matcher variable = LEADING_VARIABLE.matcher(w.message());
+    return variable.lookingAt()
+        ? variable.group(1) + ": " + w.fix()
+        : Character.toUpperCase(w.fix().charAt(0)) + w.fix().substring(1);
+  }
+
+  private Optional<VariableOrigin> baseUrlOrigin() {
+    return baseUrl == null || baseUrl.toString().equals(TokenLedgerConfig.DEFAULT_BASE_URL)
+        ? Optional.empty()
+        : config.origin("OPENAI_BASE_URL");
+  }
+
+  // ------------------------------------------------------------------ 2. usage key class
+
+  private DoctorCheck usageKeyClassCheck() {
+    String id = DoctorCheck.USAGE_KEY_CLASS;
+    Optional<UsageKey> found = config.findUsageKey();
+    if (found.isEmpty()) {
+      usageKeyUnusable = "there is no usage key (see Configuration)";
+      return DoctorCheck.skipped(id, USAGE_KEY_CLASS_TITLE, usageKeyUnusable);
+    }
+    if (usageKey.isEmpty()) {
+      usageKeyUnusable =
+          "the usage key in " + found.get().variable() + " is a placeholder (see Configuration)";
+      return DoctorCheck.skipped(id, USAGE_KEY_CLASS_TITLE, usageKeyUnusable);
+    }
+    UsageKey k = usageKey.get();
+    KeyClass keyClass = k.key().keyClass();
+    String where = "found in " + k.variable() + " (from " + k.origin().describe() + ")";
+    if (keyClass == KeyClass.ADMIN) {
+      usageKeyForApi = true;
+      return DoctorCheck.ok(
+          id, USAGE_KEY_CLASS_TITLE, "admin key " + k.key().redacted() + " in " + k.variable());
+    }
+    if (keyClass == KeyClass.UNKNOWN) {
+      usageKeyForApi = true;
+      return DoctorCheck.warn(
+          id,
+          USAGE_KEY_CLASS_TITLE,
+          k.variable()
+              + " holds "
+              + k.key().redacted()
+              + ", which does not look like an OpenAI admin key (sk-admin-…)",
+          List.of(where),
+          createAdminKey(k));
+    }
+    usageKeyUnusable = "the usage key is not an admin key (see Usage key class)";
+    return DoctorCheck.fail(
+        id,
+        USAGE_KEY_CLASS_TITLE,
+        ExitCategory.CONFIGURATION,
+        k.variable()
+            + " holds a "
+            + keyClass.description()
+            + " ("
+            + k.key().redacted()
+            + "): only admin keys (sk-admin-…) can read the organization's usage",
+        List.of(
+            "A " + keyClass.description() + " calls models; it cannot be given api.usage.read.",
+            where),
+        createAdminKey(k));
+  }
+
+  private List<String> createAdminKey(UsageKey k) {
+    return List.of(
+        "As an organization owner, create an admin key with the scopes api.usage.read and"
+            + " api.organization.read ("
+            + ADMIN_KEYS_PAGE
+            + ").",
+        "Put it "
+            + placement(k)
+            + " in place of this key; if this key belongs to a framework, move it to"
+            + " OPENAI_API_KEY_<NAME>.");
+  }
+
+  /** Where a replacement usage key goes: the file and name doctor found the current one under. */
+  private static String placement(UsageKey k) {
+    return k.origin()
+        .file()
+        .map(f -> "in " + f + " as " + k.variable())
+        .orElse("in the environment as " + k.variable() + " (where doctor found this one)");
+  }
+
+  // ------------------------------------------------------------------ 3. usage key works
+
+  private void connect() {
+    if (options.offline()) {
+      remoteUnavailable = "offline";
+      return;
+    }
+    if (baseUrl == null) {
+      remoteUnavailable = "OPENAI_BASE_URL is not a valid URL (see Configuration)";
+      return;
+    }
+    failures = new ApiFailures(baseUrl, baseUrlOrigin());
+    client =
+        clients.create(baseUrl, usageKeyForApi ? usageKey.map(UsageKey::key) : Optional.empty());
+  }
+
+  private DoctorCheck usageKeyWorksCheck() {
+    String id = DoctorCheck.USAGE_KEY_WORKS;
+    if (remoteUnavailable != null) {
+      return DoctorCheck.skipped(id, USAGE_KEY_WORKS_TITLE, remoteUnavailable);
+    }
+    if (!usageKeyForApi) {
+      return DoctorCheck.skipped(id, USAGE_KEY_WORKS_TITLE, usageKeyUnusable);
+    }
+    UsageKey k = usageKey.orElseThrow();
+    Instant end = BucketWidth.MINUTE.floor(clock.instant());
+    UsageQuery query =
+        UsageQuery.builder(UsageEndpoint.COMPLETIONS)
+            .window(end.minus(Duration.ofMinutes(1)), end)
+            .width(BucketWidth.MINUTE)
+            .limit(1)
+            .build();
+    Instant started = clock.instant();
+    PagedBuckets<UsageBucket> buckets = client.usage(query);
+    try {
+      // Asking for the first bucket sends the one request; its answer is all that matters.
+      buckets.iterator().hasNext();
+    } catch (KeyRefusedException e) {
+      if (e.reason() != KeyRefusedException.Reason.MISSING_SCOPES) {
+        usageKeyUnusable = "OpenAI refused the usage key (see Usage key works)";
+      }
+      Problem p = usageKeyRefused(e, k);
+      return DoctorCheck.fail(
+          id, USAGE_KEY_WORKS_TITLE, p.category(), p.message(), p.details(), p.fix());
+    } catch (OpenAiException e) {
+      unreachable(e, USAGE_KEY_WORKS_TITLE);
+      ApiFailures.Explanation x = failures.explain(e);
+      return DoctorCheck.fail(
+          id,
+          USAGE_KEY_WORKS_TITLE,
+          ExitCategory.API_UNAVAILABLE,
+          x.summary(),
+          x.details(),
+          x.fix());
+    }
+    long millis = Duration.between(started, clock.instant()).toMillis();
+    int requests = buckets.stats().httpRequests();
+    return DoctorCheck.ok(
+        id,
+        USAGE_KEY_WORKS_TITLE,
+        "GET "
+            + query.endpoint().path()
+            + " (last minute, limit=1) answered in "
+            + millis
+            + " ms"
+            + (requests > 1 ? " after " + requests + " attempts" : ""));
+  }
+
+  private void unreachable(OpenAiException e, String title) {
+    if (isUnreachable(e)) {
+      remoteUnavailable = "the API could not be reached (see " + title + ")";
+    }
+  }
+
+  /** Whether a failure means the API is not answering, so later requests would only wait. */
+  static boolean isUnreachable(OpenAiException e) {
+    return e instanceof ApiUnavailableException;
+  }
+
+  private Problem usageKeyRefused(KeyRefusedException e, UsageKey k) {
+    String status = "HTTP " + e.httpStatus().orElse(401);
+    List<String> details =
+        List.of(
+            "the key: "
+                + k.key().redacted()
+                + " in "
+                + k.variable()
+                + " (from "
+                + k.origin().describe()
+                + ")",
+            ApiFailures.openAiSaid(e));
+    return switch (e.reason()) {
+      case MISSING_SCOPES -> {
+        String scopes = ApiFailures.missingScopes(e, "api.usage.read");
+        yield new Problem(
+            "OpenAI refused the usage key (" + status + "): it lacks the scope " + scopes,
+            details,
+            List.of(
+                "Either grant this key "
+                    + scopes
+                    + " (the key's permissions, "
+                    + ADMIN_KEYS_PAGE
+                    + "), wait 1-2 minutes for the change to propagate, and run tokenledger"
+                    + " doctor again;",
+                "or create a new admin key with api.usage.read (and api.organization.read, for"
+                    + " key ids and names) and put it "
+                    + placement(k)
+                    + "."),
+            ExitCategory.KEY_REFUSED);
+      }
+      case INVALID_KEY ->
+          new Problem(
+              "OpenAI does not accept the usage key ("
+                  + status
+                  + "): it is wrong, revoked, or from another organization",
+              details,
+              List.of(
+                  "Check the value of "
+                      + k.variable()
+                      + " in "
+                      + k.origin().describe()
+                      + ": copy the admin key again, or create a new one ("
+                      + ADMIN_KEYS_PAGE
+                      + ")."),
+              ExitCategory.KEY_REFUSED);
+      case PERMISSION_DENIED ->
+          new Problem(
+              "OpenAI refused the usage key ("
+                  + status
+                  + "): its owner lacks the Owner or Admin role in the organization",
+              details,
+              List.of(
+                  "Ask an organization owner for the role, or for an admin key with"
+                      + " api.usage.read to put "
+                      + placement(k)
+                      + "."),
+              ExitCategory.KEY_REFUSED);
+      case OTHER ->
+          new Problem(
+              "OpenAI refused the usage key (" + status + ")",
+              details,
+              List.of(
+                  "Read what OpenAI said above, fix the key "
+                      + placement(k)
+                      + ", and run tokenledger doctor again."),
+              ExitCategory.KEY_REFUSED);
+    };
+  }
+
+  // ------------------------------------------------------------------ 4. organization read
+
+  private DoctorCheck organizationReadCheck() {
+    String id = DoctorCheck.ORGANIZATION_READ;
+    if (remoteUnavailable != null) {
+      listingMissing = remoteUnavailable;
+      return DoctorCheck.skipped(id, ORGANIZATION_READ_TITLE, remoteUnavailable);
+    }
+    if (!usageKeyForApi || usageKeyUnusable != null) {
+      listingMissing = usageKeyUnusable;
+      return DoctorCheck.skipped(id, ORGANIZATION_READ_TITLE, usageKeyUnusable);
+    }
+    List<KeyIdentity> all = new ArrayList<>();
+    List<Project> projects;
+    try {
+      projects = client.projects();
+      for (Project project : projects) {
+        for (ProjectApiKey key : client.projectApiKeys(project.id())) {
+          all.add(new KeyIdentity(key, project));
+        }
+      }
+    } catch (KeyRefusedException e) {
+      listingRefused = true;
+      listingMissing = "the usage key cannot list the organization's keys (see Organization read)";
+      return organizationRefused(e);
+    } catch (OpenAiException e) {
+      unreachable(e, ORGANIZATION_READ_TITLE);
+      listingMissing = "the organization's keys could not be listed (see Organization read)";
+      ApiFailures.Explanation x = failures.explain(e);
+      return DoctorCheck.fail(
+          id,
+          ORGANIZATION_READ_TITLE,
+          ExitCategory.API_UNAVAILABLE,
+          x.summary(),
+          x.details(),
+          x.fix());
+    }
+    listing = List.copyOf(all);
+    return DoctorCheck.ok(
+        id,
+        ORGANIZATION_READ_TITLE,
+        Phrases.plural(projects.size(), "project")
+            + " and "
+            + Phrases.plural(all.size(), "project API key")
+            + " listed");
+  }
+
+  private DoctorCheck organizationRefused(KeyRefusedException e) {
+    String status = "HTTP " + e.httpStatus().orElse(401);
+    List<String> withoutId =
+        selected.stream()
+            .filter(f -> f.keyId().isEmpty())
+            .map(FrameworkKey::keyIdVariable)
+            .toList();
+    String summary =
+        switch (e.reason()) {
+          case MISSING_SCOPES ->
+              "the usage key cannot list projects ("
+                  + status
+                  + "): it lacks the scope "
+                  + ApiFailures.missingScopes(e, "api.organization.read");
+          case PERMISSION_DENIED ->
+              "OpenAI refused to list projects ("
+                  + status
+                  + "): the usage key's owner lacks the Owner role";
+          default -> "OpenAI refused to list projects (" + status + ")";
+        };
+    List<String> details =
+        List.of(
+            "Without the listing, framework key ids cannot be resolved from the keys, and keys"
+                + " have no names.",
+            ApiFailures.openAiSaid(e));
+    String byHand =
+        "set the key ids by hand"
+            + (withoutId.isEmpty() ? "" : " (" + String.join(", ", withoutId) + ")")
+            + "; each key's id is on its project's API keys page.";
+    List<String> fix =
+        e.reason() == KeyRefusedException.Reason.MISSING_SCOPES
+            ? List.of(
+                "Either grant the usage key "
+                    + ApiFailures.missingScopes(e, "api.organization.read")
+                    + " (the key's permissions, "
+                    + ADMIN_KEYS_PAGE
+                    + "), wait 1-2 minutes for the change to propagate, and run tokenledger"
+                    + " doctor again;",
+                "or " + byHand)
+            : List.of(
+                "Ask an organization owner for an admin key with api.organization.read, or "
+                    + byHand);
+    if (withoutId.isEmpty()) {
+      // Every framework has its id configured: accounting works without the listing.
+      return DoctorCheck.warn(
+          DoctorCheck.ORGANIZATION_READ, ORGANIZATION_READ_TITLE, summary, details, fix);
+    }
+    return DoctorCheck.fail(
+        DoctorCheck.ORGANIZATION_READ,
+        ORGANIZATION_READ_TITLE,
+        ExitCategory.KEY_REFUSED,
+        summary,
+        details,
+        fix);
+  }
+
+  // ------------------------------------------------------------------ --write-ids
+
+  private DoctorCheck writeIdsCheck() {
+    String id = DoctorCheck.WRITE_IDS;
+    String title = "Key ids written";
+    Path file =
+        config.dotEnvFile().map(DotEnvFile::path).orElse(config.workingDirectory().resolve(".env"));
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (FrameworkFindings f : frameworks) {
+      if (f.resolvedKeyId().isPresent() && !f.shared()) {
+        ids.put(f.key().keyIdVariable(), f.resolvedKeyId().get());
+      }
+    }
+    if (ids.isEmpty()) {
+      return DoctorCheck.warn(
+          id,
+          title,
+          "nothing written to " + file + ": no key id was resolved",
+          listingMissing == null ? List.of() : List.of("key ids: " + listingMissing),
+          List.of("Fix the problems above and run tokenledger doctor --write-ids again."));
+    }
+    DotEnvWriter.Result result;
+    try {
+      result = DotEnvWriter.setVariables(file, ids);
+    } catch (ConfigurationException | IllegalArgumentException e) {
+      return DoctorCheck.fail(
+          id, title, ExitCategory.CONFIGURATION, e.getMessage(), List.of(), List.of());
+    }
+    List<String> done = new ArrayList<>();
+    if (!result.appended().isEmpty()) {
+      done.add("appended " + String.join(", ", result.appended()));
+    }
+    if (!result.replaced().isEmpty()) {
+      done.add("replaced " + String.join(", ", result.replaced()));
+    }
+    String summary =
+        result.changed()
+            ? String.join("; ", done) + " in " + file
+            : file + " already holds every resolved key id; nothing written";
+    List<String> shadowed =
+        ids.keySet().stream()
+            .filter(v -> config.origin(v).map(VariableOrigin::isEnvironment).orElse(false))
+            .toList();
+    if (!shadowed.isEmpty()) {
+      return DoctorCheck.warn(
+          id,
+          title,
+          summary,
+          List.of(
+              String.join(", ", shadowed)
+                  + " also set in the environment, which wins over "
+                  + file),
+          List.of("Unset " + String.join(", ", shadowed) + " in the environment."));
+    }
+    return DoctorCheck.ok(id, title, summary);
+  }
+
+  // ------------------------------------------------------------------ 6. summary
+
+  private DoctorCheck summary() {
+    List<DoctorCheck> blocking = checks.stream().filter(DoctorCheck::blocks).toList();
+    if (!blocking.isEmpty()) {
+      return DoctorCheck.fail(
+          DoctorCheck.SUMMARY,
+          "Summary",
+          blocking.get(0).category(),
+          Phrases.plural(blocking.size(), "problem")
+              + (blocking.size() == 1 ? " blocks" : " block")
+              + " accounting",
+          blocking.stream().map(c -> c.title() + ": " + c.summary()).toList(),
+          List.of());
+    }
+    long warnings = checks.stream().filter(c -> c.status() == CheckStatus.WARN).count();
+    long ready =
+        frameworks.stream()
+            .filter(f -> f.status() == CheckStatus.OK || f.status() == CheckStatus.WARN)
+            .count();
+    String summary;
+    if (options.offline()) {
+      summary =
+          "no problems found offline with "
+              + Phrases.plural(selected.size(), "framework key")
+              + "; run without --offline to check the keys against the API";
+    } else if (selected.isEmpty()) {
+      summary = "the usage key works; no framework keys to account for yet";
+    } else {
+      summary = "ready to account for " + Phrases.plural(ready, "framework");
+    }
+    if (warnings > 0) {
+      summary += " (" + Phrases.plural(warnings, "warning") + " above)";
+    }
+    return DoctorCheck.ok(DoctorCheck.SUMMARY, "Summary", summary);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.tokenledger.report;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The figures a paper cites for one group of runs (a framework's cost or tokens per run): n, mean,
+ * sample standard deviation, median, min, max, and a 95 % percentile-bootstrap confidence interval
+ * of the mean. The bootstrap is seeded, so the same values always give the same interval.
+ *
+ * @param n how many runs
+ * @param mean the arithmetic mean
+ * @param standardDeviation the sample standard deviation (n − 1); empty for a single run
+ * @param median the middle value (the mean of the two middle ones for an even n)
+ * @param min the smallest value
+ * @param max the largest value
+ * @param ciLow the 2.5th percentile of the bootstrap means
+ * @param ciHigh the 97.5th percentile of the bootstrap means
+ * @param resamples how many bootstrap resamples were drawn
+ * @param seed the seed of the resampling
+ */
+public record RunStatistics(
+    int n,
+    BigDecimal mean,
+    Optional<BigDecimal> standardDeviation,
+    BigDecimal median,
+    BigDecimal min,
+    BigDecimal max,
+    BigDecimal ciLow,
+    BigDecimal ciHigh,
+    int resamples,
+    long seed) {
+
+  /** The resamples drawn unless told otherwise. */
+  public static final int DEFAULT_RESAMPLES = 10_000;
+
+  /** The seed used unless told otherwise: the same ledger gives the same interval. */
+  public static final long DEFAULT_SEED = 20251027L;
+
+  private static final MathContext MC = MathContext.DECIMAL64;
+
+  public RunStatistics {
+    Objects.requireNonNull(mean, "mean");
+    Objects.requireNonNull(standardDeviation, "standardDeviation");
+    Objects.requireNonNull(median, "median");
+    Objects.requireNonNull(min, "min");
+    Objects.requireNonNull(max, "max");
+    Objects.requireNonNull(ciLow, "ciLow");
+    Objects.requireNonNull(ciHigh, "ciHigh");
+    if (n < 1) {
+      throw new IllegalArgumentException("statistics need at least one value, got n=" + n);
+    }
+  }
+
+  /** The statistics of {@code values} with the default seed and resamples. */
+  public static RunStatistics of(List<BigDecimal> values) {
+    return of(values, DEFAULT_SEED, DEFAULT_RESAMPLES);
+  }
+
+  /** The statistics of token counts (or any whole numbers). */
+  public static RunStatistics ofCounts(List<Long> values) {
+    return of(values.stream().map(BigDecimal::valueOf).toList());
+  }
+
+  /**
+   * The statistics of {@code values}, bootstrapping the mean with {@code resamples} resamples drawn
+   * from a generator seeded with {@code seed}.
+   *
+   * @throws IllegalArgumentException when there are no values or fewer than 100 resamples
+   */
+  public static RunStatistics of(List<BigDecimal> values, long seed, int resamples) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("statistics need at least one value, got none");
+    }
+    if (resamples < 100) {
+      throw new IllegalArgumentException("resamples must be at least 100, was " + resamples);
+    }
+    BigDecimal[] sorted = values.stream().map(Objects::requireNonNull).toArray(BigDecimal[]::new);
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    BigDecimal count = BigDecimal.valueOf(n);
+    BigDecimal sum = BigDecimal.ZERO;
+    for (BigDecimal v : sorted) {
+      sum = sum.add(v);
+    }
+    BigDecimal mean = sum.divide(count, MC);
+    Optional<BigDecimal> sd = Optional.empty();
+    if (n > 1) {
+      BigDecimal squares = BigDecimal.ZERO;
+      for (BigDecimal v : sorted) {
+        BigDecimal d = v.subtract(mean);
+        squares = squares.add(d.multiply(d));
+      }
+      sd = Optional.of(squares.divide(BigDecimal.valueOf(n - 1L), MC).sqrt(MC));
+    }
+    BigDecimal median =
+        n % 2 == 1
+            ? sorted[n / 2]
+            : sorted[n / 2 - 1].add(sorted[n / 2]).divide(BigDecimal.valueOf(2), MC);
+
+    // Percentile bootstrap of the mean: resample n values with replacement, keep each mean.
+    SplittableRandom random = new SplittableRandom(seed);
+    List<BigDecimal> means = new ArrayList<>(resamples);
+    for (int b = 0; b < resamples; b++) {
+      BigDecimal s = BigDecimal.ZERO;
+      for (int i = 0; i < n; i++) {
+        s = s.add(sorted[random.nextInt(n)]);
+      }
+      means.add(s.divide(count, MC));
+    }
+    means.sort(null);
+    return new RunStatistics(
+        n,
+        mean,
+        sd,
+        median,
+        sorted[0],
+        sorted[n - 1],
+        percentile(means, 0.025),
+        percentile(means, 0.975),
+        resamples,
+        seed);
+  }
+
+  /** The q-quantile of sorted values, interpolated linearly between neighbours. */
+  private static BigDecimal percentile(List<BigDecimal> sorted, double q) {
+    double position = q * (sorted.size() - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(below + 1, sorted.size() - 1);
+    BigDecimal fraction = BigDecimal.valueOf(position - below).setScale(6, RoundingMode.HALF_UP);
+    BigDecimal low = sorted.get(below);
+    return low.add(sorted.get(above).subtract(low).multiply(fraction), MC);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.tokenledger.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class RunStatisticsTest {
+  /** Cost per run of ten runs, USD: 1.00 … 10.00 (mean 5.5, sample SD √(55/6) = 3.0277). */
+  static final List<BigDecimal> ONE_TO_TEN =
+      LongStream.rangeClosed(1, 10).mapToObj(BigDecimal::valueOf).toList();
+
+  @Test
+  void describesAKnownSample() {
+    RunStatistics s = RunStatistics.of(ONE_TO_TEN);
+
+    assertThat(s.n()).isEqualTo(10);
+    assertThat(s.mean()).isEqualByComparingTo("5.5");
+    assertThat(s.standardDeviation())
+        .hasValueSatisfying(
+            sd -> assertThat(sd.doubleValue()).isCloseTo(3.0276503540974917, within(1e-12)));
+    assertThat(s.median()).isEqualByComparingTo("5.5");
+    assertThat(s.min()).isEqualByComparingTo("1");
+    assertThat(s.max()).isEqualByComparingTo("10");
+  }
+
+  @Test
+  void theBootstrapIntervalBracketsTheMeanWithTheWidthTheStandardErrorPredicts() {
+    RunStatistics s = RunStatistics.of(ONE_TO_TEN);
+
+    assertThat(s.ciLow()).isLessThan(s.mean());
+    assertThat(s.ciHigh()).isGreaterThan(s.mean());
+    // Normal theory: 5.5 ± 1.96 × 3.03/√10 = [3.62, 7.38]; the percentile bootstrap of a mean is
+    // a little narrower (it divides by n, not n − 1).
+    assertThat(s.ciLow().doubleValue()).isBetween(3.5, 4.0);
+    assertThat(s.ciHigh().doubleValue()).isBetween(7.0, 7.5);
+  }
+
+  @Test
+  void theSameValuesAndSeedGiveTheSameIntervalAndAnotherSeedAnother() {
+    RunStatistics a = RunStatistics.of(ONE_TO_TEN);
+    RunStatistics b =
+        RunStatistics.of(
+            LongStream.iterate(10, i -> i >= 1, i -> i - 1).mapToObj(BigDecimal::valueOf).toList());
+    RunStatistics other = RunStatistics.of(ONE_TO_TEN, 7, RunStatistics.DEFAULT_RESAMPLES);
+
+    assertThat(b.ciLow()).isEqualByComparingTo(a.ciLow());
+    assertThat(b.ciHigh()).isEqualByComparingTo(a.ciHigh());
+    assertThat(other.ciLow()).isNotEqualByComparingTo(a.ciLow());
+    assertThat(a.seed()).isEqualTo(RunStatistics.DEFAULT_SEED);
+  }
+
+  @Test
+  void moneyStaysExactAndASingleRunHasNoSpread() {
+    RunStatistics s = RunStatistics.of(List.of(new BigDecimal("0.0435")));
+
+    assertThat(s.mean()).isEqualByComparingTo("0.0435");
+    assertThat(s.standardDeviation()).isEmpty();
+    assertThat(s.ciLow()).isEqualByComparingTo("0.0435");
+    assertThat(s.ciHigh()).isEqualByComparingTo("0.0435");
+  }
+
+  @Test
+  void tokenCountsHaveAnEvenMedianBetweenTheMiddleValues() {
+    RunStatistics s = RunStatistics.ofCounts(List.of(300L, 100L, 400L, 200L));
+
+    assertThat(s.median()).isEqualByComparingTo("250");
+    assertThat(s.mean()).isEqualByComparingTo("250");
+  }
+
+  @Test
+  void noValuesIsAnError() {
+    assertThatThrownBy(() -> RunStatistics.of(List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("statistics need at least one value, got none");
+  }
+
+  private static org.assertj.core.data.Offset<Double> within(double offset) {
+    return org.assertj.core.data.Offset.offset(offset);
+  }
+}
