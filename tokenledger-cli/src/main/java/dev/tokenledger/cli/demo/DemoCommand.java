@@ -162,6 +162,9 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf(
           "  Sum over frameworks: %,d tokens in %d requests.%n", sum.total(), sum.requests());
 
+      heading(out, "6. Reconcile: every run settles to exact, final figures");
+      allMatch &= new DemoReconcile(sim, demoEnv).show(frameworks, steps, out);
+
       heading(out, "What to look at");
       out.println("  - Step 3: figures read too early are incomplete; tokenledger never zeroes or");
       out.println("    guesses them.");
