@@ -17,7 +17,7 @@ final class ProgressLine implements PassListener {
   private int reads;
   private boolean active;
 
-  private ProgressLine(PrintWriter err) {
+  ProgressLine(PrintWriter err) {
     this.err = err;
   }
 
