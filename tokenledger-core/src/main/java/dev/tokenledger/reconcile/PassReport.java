@@ -1,6 +1,5 @@
 package dev.tokenledger.reconcile;
 
-import dev.tokenledger.openai.KeyRefusedException;
 import dev.tokenledger.openai.OpenAiException;
 import java.time.Instant;
 import java.util.List;
@@ -32,16 +31,6 @@ public record PassReport(
   /** How many runs have {@code status}. */
   public long count(ReconcileStatus status) {
     return runs.stream().filter(r -> r.status() == status).count();
-  }
-
-  /** Whether some run is in warning. */
-  public boolean hasWarnings() {
-    return count(ReconcileStatus.WARNING) > 0;
-  }
-
-  /** Whether the API refused the key (401/403) in this pass. */
-  public boolean keyRefused() {
-    return apiError instanceof KeyRefusedException;
   }
 
   /**

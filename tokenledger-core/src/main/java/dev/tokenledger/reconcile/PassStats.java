@@ -40,9 +40,4 @@ public record PassStats(
   public int requests() {
     return requestsByEndpoint.values().stream().mapToInt(Integer::intValue).sum();
   }
-
-  /** The most HTTP requests any one endpoint took. */
-  public int maxRequestsPerEndpoint() {
-    return requestsByEndpoint.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-  }
 }
