@@ -21,20 +21,20 @@ public final class TokenLedgerCli {
     ErrorHandler errors = new ErrorHandler();
     CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
     cli.addSubcommand(DemoCommand.class);
-    cli.addSubcommand(UsageCommand.class);
-    cli.addSubcommand(SimCommand.class);
-    cli.addSubcommand(RunCommand.class);
     cli.addSubcommand(DoctorCommand.class);
-    cli.addSubcommand(PricesCommand.class);
-    cli.addSubcommand(CostsCommand.class);
-    cli.addSubcommand(ImportCommand.class);
+    cli.addSubcommand(UsageCommand.class);
+    cli.addSubcommand(RunCommand.class);
     cli.addSubcommand(ReconcileCommand.class);
+    cli.addSubcommand(CostsCommand.class);
+    cli.addSubcommand(PricesCommand.class);
+    cli.addSubcommand(ImportCommand.class);
+    cli.addSubcommand(SimCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     completion
         .getCommandSpec()
         .usageMessage()
-        .description("Print a bash/zsh completion script:", "  source <(tokenledger completion)");
+        .description("Print a bash/zsh completion script (source <(tokenledger completion)).");
     cli.addSubcommand("completion", completion);
     cli.setExecutionExceptionHandler(errors);
     cli.setParameterExceptionHandler(errors);

@@ -38,8 +38,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Show, per key and day, the dollars the Costs API billed beside the dollars estimated from",
-      "the Usage API's tokens and the price table, their difference and its ratio. A difference",
+      "Compare the dollars the Costs API billed with the estimate from usage and prices.",
+      "Per key and day: billed dollars, dollars estimated from the Usage API's tokens and the",
+      "price table, their difference and its ratio. A difference",
       "above --tolerance is flagged with the likely causes that can be seen (unpriced models,",
       "batch/flex/priority usage, a billed rate per token that is not the table's)."
     })

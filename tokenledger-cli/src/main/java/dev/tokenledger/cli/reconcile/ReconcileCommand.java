@@ -37,11 +37,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Settle runs against OpenAI's Usage API: read minute buckets for every run not yet final,",
-      "attribute them to runs and steps, and mark a run final once its figures stop changing.",
-      "Statuses: pending (too young or nothing read yet), settling, final, warning (a read went",
-      "down or local counts disagree: --accept it), error (the last read failed; the previous",
-      "figures stand)."
+      "Settle runs against the Usage API until their figures are exact and final.",
+      "Reads minute buckets for every run not yet final, attributes them to runs and steps, and",
+      "marks a run final once its figures stop changing. Statuses: pending (too young or nothing",
+      "read yet), settling, final, warning (a read went down or local counts disagree: --accept",
+      "it), error (the last read failed; the previous figures stand)."
     },
     footerHeading = "%nExit codes:%n",
     footer = {
