@@ -89,7 +89,10 @@ final class DemoReconcile {
     out.println(
         "  The harness recorded the window of each of its "
             + runs.size()
-            + " runs and their steps in the ledger.");
+            + " runs and their steps in the ledger");
+    out.println("  (through the Java API; 'tokenledger run exec' records the same):");
+    out.println("$ tokenledger run list");
+    out.print(run("run", "list").out());
     out.println("  Reconcile reads every framework key's minute buckets once per pass, attributes");
     out.println("  them to runs and steps, and marks a run final once three reads, five minutes");
     out.println("  apart, agree:");
