@@ -5,7 +5,7 @@ import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.OutputFormat;
 import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.cli.WindowOptions;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.costs.CostComparer;
@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Compare the dollars the Costs API billed with the estimate from usage and prices.",
+      "The window: --since (default 7d) or --from/--to, widened to whole UTC days.",
       "Per key and day: billed dollars, dollars estimated from the Usage API's tokens and the",
       "price table, their difference and its ratio. A difference",
       "above --tolerance is flagged with the likely causes that can be seen (unpriced models,",
@@ -50,26 +51,7 @@ public final class CostsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigMixin config;
 
-  @Option(
-      names = "--since",
-      paramLabel = "DURATION",
-      converter = TimeConverters.DurationConverter.class,
-      description = "The days up to now: 7d, 30d. Default: 7d. Days are whole UTC days.")
-  Duration since;
-
-  @Option(
-      names = "--from",
-      paramLabel = "INSTANT",
-      converter = TimeConverters.InstantConverter.class,
-      description = "Start (floored to its UTC day): ISO-8601 or epoch seconds.")
-  Instant from;
-
-  @Option(
-      names = "--to",
-      paramLabel = "INSTANT",
-      converter = TimeConverters.InstantConverter.class,
-      description = "End, exclusive (ceiled to a UTC day). Default: now.")
-  Instant to;
+  @Mixin WindowOptions window;
 
   @Option(
       names = "--framework",
@@ -179,12 +161,9 @@ public final class CostsCommand implements Callable<Integer> {
   }
 
   private CostsRequest request() {
-    if (since != null && (from != null || to != null)) {
-      throw usageError("--since cannot be combined with --from/--to: give one or the other");
-    }
-    Instant now = environment.clock().instant();
-    Instant end = to != null ? to : now;
-    Instant start = from != null ? from : end.minus(since != null ? since : Duration.ofDays(7));
+    WindowOptions.Window w = window.window(environment.clock().instant(), Duration.ofDays(7));
+    Instant start = w.start();
+    Instant end = w.end();
     try {
       return new CostsRequest(start, end, apiKeyIds, projects, parseTolerance(tolerance));
     } catch (IllegalArgumentException e) {

@@ -4,7 +4,7 @@ import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.OutputFormat;
 import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.cli.WindowOptions;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
@@ -41,34 +41,17 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Show what OpenAI's Usage API recorded for a window, and what it cost.",
+      "The window: --since (default 1h) or --from/--to.",
       "Usage shows up in the API 5 to 60 minutes after the requests."
     })
 public final class UsageCommand implements Callable<Integer> {
+  private static final Duration DEFAULT_SINCE = Duration.ofHours(1);
   private final CliEnvironment environment;
 
   @Spec CommandSpec spec;
   @Mixin ConfigMixin config;
 
-  @Option(
-      names = "--since",
-      paramLabel = "DURATION",
-      converter = TimeConverters.DurationConverter.class,
-      description = "The window ending now: 30m, 1h, 2d. Default: 1h.")
-  Duration since;
-
-  @Option(
-      names = "--from",
-      paramLabel = "INSTANT",
-      converter = TimeConverters.InstantConverter.class,
-      description = "Window start: ISO-8601 (2025-10-27T10:00:00Z) or epoch seconds.")
-  Instant from;
-
-  @Option(
-      names = "--to",
-      paramLabel = "INSTANT",
-      converter = TimeConverters.InstantConverter.class,
-      description = "Window end (exclusive). Default: now.")
-  Instant to;
+  @Mixin WindowOptions window;
 
   @Option(names = "--model", split = ",", description = "Only these models.")
   List<String> models = new ArrayList<>();
@@ -137,7 +120,7 @@ public final class UsageCommand implements Callable<Integer> {
     ProbeRequest request = request(keyIds);
     ProbeLabels labels =
         new ProbeLabels(
-            windowPhrase(),
+            window.phrase(DEFAULT_SINCE),
             usageKey.variable(),
             usageKey.key().redacted(),
             Optional.ofNullable(framework));
@@ -163,15 +146,9 @@ public final class UsageCommand implements Callable<Integer> {
   }
 
   private ProbeRequest request(List<String> keyIds) {
-    Instant now = environment.clock().instant();
-    if (since != null && (from != null || to != null)) {
-      throw usageError("--since cannot be combined with --from/--to: give one or the other");
-    }
-    Instant end = to != null ? to : now;
-    Instant start = from != null ? from : end.minus(since != null ? since : Duration.ofHours(1));
-    if (!end.isAfter(start)) {
-      throw usageError("the window must end after it starts: --from " + start + ", --to " + end);
-    }
+    WindowOptions.Window w = window.window(environment.clock().instant(), DEFAULT_SINCE);
+    Instant start = w.start();
+    Instant end = w.end();
     BucketWidth width;
     try {
       width =
@@ -197,32 +174,6 @@ public final class UsageCommand implements Callable<Integer> {
       return Arrays.asList(UsageEndpoint.values());
     }
     return endpoints.stream().map(UsageEndpoint::fromWireName).distinct().toList();
-  }
-
-  private String windowPhrase() {
-    if (from != null || to != null) {
-      return (from == null ? "the hour before " + to : from + " to " + (to == null ? "now" : to));
-    }
-    Duration d = since == null ? Duration.ofHours(1) : since;
-    return "the last " + describe(d);
-  }
-
-  static String describe(Duration d) {
-    long s = d.getSeconds();
-    if (s % 86400 == 0) {
-      return plural(s / 86400, "day");
-    }
-    if (s % 3600 == 0) {
-      return plural(s / 3600, "hour");
-    }
-    if (s % 60 == 0) {
-      return plural(s / 60, "minute");
-    }
-    return plural(s, "second");
-  }
-
-  private static String plural(long n, String unit) {
-    return n == 1 ? unit : n + " " + unit + "s";
   }
 
   private CommandLine.ParameterException usageError(String message) {
