@@ -108,6 +108,8 @@ public final class UsageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The command line is checked before the configuration: a bad window is a usage error.
+    WindowOptions.Window w = window.window(environment.clock().instant(), DEFAULT_SINCE);
     TokenLedgerConfig cfg = Services.config(environment, config);
     Services.printWarnings(cfg, spec.commandLine().getErr());
     UsageKey usageKey = cfg.usageKey();
@@ -117,7 +119,7 @@ public final class UsageCommand implements Callable<Integer> {
       FrameworkKey fw = cfg.frameworkKey(framework);
       keyIds.add(new KeyIdResolver(client).keyId(fw));
     }
-    ProbeRequest request = request(keyIds);
+    ProbeRequest request = request(w, keyIds);
     ProbeLabels labels =
         new ProbeLabels(
             window.phrase(DEFAULT_SINCE),
@@ -145,8 +147,7 @@ public final class UsageCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ProbeRequest request(List<String> keyIds) {
-    WindowOptions.Window w = window.window(environment.clock().instant(), DEFAULT_SINCE);
+  private ProbeRequest request(WindowOptions.Window w, List<String> keyIds) {
     Instant start = w.start();
     Instant end = w.end();
     BucketWidth width;
