@@ -997,6 +997,43 @@ public final class ReconcileStore {
         });
   }
 
+  /**
+   * The lines (model, tier, batch, project) of attempt {@code attemptId}: the run's (step null) and
+   * each step's, as reports price them.
+   */
+  public List<Line> lines(long attemptId) {
+    return db.read(
+        "cannot read the lines of reconcile attempt " + attemptId,
+        c -> {
+          List<Line> out = new ArrayList<>();
+          query(
+              c,
+              "SELECT read_id, step_index, endpoint, model, service_tier, batch, project_id,"
+                  + " input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
+                  + " exactness, shared_minutes, shared_tokens FROM attributions"
+                  + " WHERE reconcile_attempt_id = ? ORDER BY COALESCE(step_index, -1), id",
+              List.of(attemptId),
+              rs -> {
+                Integer batch = intOrNull(rs, 6);
+                out.add(
+                    new Line(
+                        rs.getLong(1),
+                        intOrNull(rs, 2),
+                        rs.getString(3),
+                        new UsageLine(
+                            rs.getString(4),
+                            rs.getString(5),
+                            batch == null ? null : batch != 0,
+                            rs.getString(7)),
+                        counts(rs, 8),
+                        "apportioned".equals(rs.getString(12)),
+                        rs.getInt(13),
+                        rs.getLong(14)));
+              });
+          return out;
+        });
+  }
+
   // ---------------------------------------------------------------- SQL helpers
 
   private List<Attempt> selectAttempts(Connection c, String whereAndOrder, List<Object> args)

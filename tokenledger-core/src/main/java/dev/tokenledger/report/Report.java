@@ -1,0 +1,38 @@
+package dev.tokenledger.report;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A report over reconciled runs: its rows, their total, and with a framework grouping the
+ * statistics per run.
+ *
+ * @param total the sum of every row (its key is empty)
+ * @param priceTableVersion the price table the costs were recomputed with
+ * @param runsWithoutFigures runs that matched the filters but have no reconciled figures yet
+ * @param statistics one entry per framework when grouped by framework, else empty
+ * @param generatedAt when the report was computed
+ */
+public record Report(
+    ReportQuery query,
+    List<ReportRow> rows,
+    ReportRow total,
+    String priceTableVersion,
+    int runsWithoutFigures,
+    List<FrameworkStatistics> statistics,
+    Instant generatedAt) {
+
+  public Report {
+    Objects.requireNonNull(query, "query");
+    rows = List.copyOf(rows);
+    Objects.requireNonNull(total, "total");
+    Objects.requireNonNull(priceTableVersion, "priceTableVersion");
+    statistics = List.copyOf(statistics);
+  }
+
+  /** Whether some figures are not final yet, which the report's header must say. */
+  public boolean includesNotFinal() {
+    return total.notFinalRuns() > 0;
+  }
+}

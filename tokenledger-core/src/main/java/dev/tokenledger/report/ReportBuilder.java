@@ -1,0 +1,336 @@
+package dev.tokenledger.report;
+
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.UsageLine;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.ReconcileStore.Figure;
+import dev.tokenledger.ledger.ReconcileStore.Line;
+import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.RunQuery;
+import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.ledger.StepRecord;
+import dev.tokenledger.pricing.Cost;
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.CostStatus;
+import dev.tokenledger.pricing.CostTotal;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Builds reports from the ledger's reconciled figures (DESIGN.md §6): each run's latest successful
+ * reconcile attempt, its run and step figures and their lines per model, priced now with one price
+ * table, so that a changed table changes every figure it concerns.
+ */
+public final class ReportBuilder {
+  /** The label of a model a line did not name (it cannot be priced). */
+  public static final String NO_MODEL = "(no model)";
+
+  /** The step label of a run's usage outside every step (or of a run without steps). */
+  public static final String OUTSIDE_STEPS = "0 (outside steps)";
+
+  private final Ledger ledger;
+  private final CostCalculator calculator;
+  private final Clock clock;
+
+  public ReportBuilder(Ledger ledger, CostCalculator calculator) {
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.calculator = Objects.requireNonNull(calculator, "calculator");
+    this.clock = ledger.clock();
+  }
+
+  /** The report {@code query} asks for. */
+  public Report build(ReportQuery query) {
+    RunQuery runs =
+        RunQuery.all()
+            .withExperiment(query.experiment())
+            .withFramework(query.framework())
+            .withSince(query.from())
+            .withUntil(query.to());
+    ReconcileStore store = ledger.reconcileStore();
+    List<Piece> pieces = new ArrayList<>();
+    Map<String, List<RunFigure>> perFramework = new TreeMap<>();
+    int withoutFigures = 0;
+    for (RunRecord run : ledger.runs(runs)) {
+      if (query.status() != null && !query.status().equals(run.reconcileStatus())) {
+        continue;
+      }
+      Optional<Reconciliation> found = store.reconciliation(run.id());
+      if (found.isEmpty() || found.get().figuresFrom() == null) {
+        withoutFigures++;
+        continue;
+      }
+      Reconciliation r = found.get();
+      List<Line> lines = store.lines(r.figuresFrom().id());
+      List<Piece> ofRun = pieces(query, run, r.figures(), lines);
+      pieces.addAll(ofRun);
+      TokenCounts runTokens = runFigure(r.figures()).total();
+      perFramework
+          .computeIfAbsent(run.framework(), f -> new ArrayList<>())
+          .add(new RunFigure(runTokens.total(), price(linesOf(lines, null))));
+    }
+    Map<List<String>, Group> groups = new LinkedHashMap<>();
+    Group total = new Group(List.of());
+    for (Piece p : pieces) {
+      groups.computeIfAbsent(p.key, Group::new).add(p);
+      total.add(p);
+    }
+    List<FrameworkStatistics> statistics = new ArrayList<>();
+    if (query.groups(ReportDimension.FRAMEWORK)) {
+      perFramework.forEach((framework, figures) -> statistics.add(statistics(framework, figures)));
+    }
+    return new Report(
+        query,
+        groups.values().stream().map(Group::row).toList(),
+        total.row(),
+        calculator.priceTable().version(),
+        withoutFigures,
+        statistics,
+        clock.instant());
+  }
+
+  /** A run's total tokens and cost, for the statistics per framework. */
+  private record RunFigure(long tokens, CostTotal cost) {}
+
+  private static FrameworkStatistics statistics(String framework, List<RunFigure> runs) {
+    List<Long> tokens = runs.stream().map(RunFigure::tokens).toList();
+    List<BigDecimal> costs = new ArrayList<>();
+    for (RunFigure f : runs) {
+      if (f.cost().status() == CostStatus.PRICED) {
+        costs.add(f.cost().total().orElseThrow());
+      }
+    }
+    return new FrameworkStatistics(
+        framework,
+        RunStatistics.ofCounts(tokens),
+        costs.isEmpty() ? Optional.empty() : Optional.of(RunStatistics.of(costs)),
+        runs.size() - costs.size());
+  }
+
+  /** The smallest part of a report: a run, a step of it or a model's line of either. */
+  private record Piece(
+      List<String> key,
+      String runId,
+      boolean isFinal,
+      TokenCounts tokens,
+      CostTotal cost,
+      boolean apportioned,
+      TokenCounts lower,
+      TokenCounts upper) {}
+
+  /** A figure (run or step) with the lines it is priced from. */
+  private record Unit(
+      Integer stepIndex, String stepLabel, Instant start, Figure figure, List<Line> lines) {}
+
+  private List<Piece> pieces(
+      ReportQuery query, RunRecord run, List<Figure> figures, List<Line> lines) {
+    Figure runFigure = runFigure(figures);
+    List<Line> runLines = linesOf(lines, null);
+    List<Unit> units = new ArrayList<>();
+    if (query.groups(ReportDimension.STEP)) {
+      Map<Integer, StepRecord> steps = new LinkedHashMap<>();
+      for (StepRecord s : ledger.steps(run.id())) {
+        steps.put(s.index(), s);
+      }
+      List<Line> inSteps = new ArrayList<>();
+      Figure outside = null;
+      for (Figure f : figures) {
+        if (f.stepIndex() == null) {
+          continue;
+        }
+        if (f.stepIndex() == 0) {
+          outside = f;
+          continue;
+        }
+        List<Line> own = linesOf(lines, f.stepIndex());
+        inSteps.addAll(own);
+        StepRecord step = steps.get(f.stepIndex());
+        String label = f.stepIndex() + (step == null ? "" : " " + step.name());
+        units.add(
+            new Unit(
+                f.stepIndex(), label, step == null ? run.startedAt() : step.startedAt(), f, own));
+      }
+      if (units.isEmpty()) {
+        units.add(new Unit(0, OUTSIDE_STEPS, run.startedAt(), runFigure, runLines));
+      } else if (outside != null) {
+        units.add(
+            new Unit(0, OUTSIDE_STEPS, run.startedAt(), outside, remainder(runLines, inSteps)));
+      }
+    } else {
+      units.add(new Unit(null, null, run.startedAt(), runFigure, runLines));
+    }
+    boolean isFinal = "final".equals(run.reconcileStatus());
+    List<Piece> out = new ArrayList<>();
+    for (Unit u : units) {
+      if (query.groups(ReportDimension.MODEL)) {
+        Map<String, List<Line>> byModel = new TreeMap<>();
+        for (Line l : u.lines()) {
+          byModel.computeIfAbsent(model(l), m -> new ArrayList<>()).add(l);
+        }
+        byModel.forEach(
+            (model, ls) -> {
+              TokenCounts tokens =
+                  ls.stream().map(Line::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
+              boolean apportioned = ls.stream().anyMatch(Line::apportioned);
+              out.add(
+                  new Piece(
+                      key(query, run, u, model),
+                      run.id(),
+                      isFinal,
+                      tokens,
+                      price(ls),
+                      apportioned,
+                      null,
+                      null));
+            });
+      } else {
+        Figure f = u.figure();
+        out.add(
+            new Piece(
+                key(query, run, u, null),
+                run.id(),
+                isFinal,
+                f.total(),
+                price(u.lines()),
+                f.apportioned(),
+                f.lowerBound(),
+                f.upperBound()));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> key(ReportQuery query, RunRecord run, Unit unit, String model) {
+    List<String> key = new ArrayList<>();
+    for (ReportDimension d : query.by()) {
+      key.add(
+          switch (d) {
+            case RUN -> run.id();
+            case STEP -> unit.stepLabel();
+            case FRAMEWORK -> run.framework();
+            case MODEL -> model;
+            case DAY -> unit.start().atZone(ZoneOffset.UTC).toLocalDate().toString();
+          });
+    }
+    return key;
+  }
+
+  private static Figure runFigure(List<Figure> figures) {
+    return figures.stream()
+        .filter(f -> f.stepIndex() == null)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("a reconciled run has no run figure"));
+  }
+
+  private static List<Line> linesOf(List<Line> lines, Integer stepIndex) {
+    return lines.stream().filter(l -> Objects.equals(l.stepIndex(), stepIndex)).toList();
+  }
+
+  private static String model(Line l) {
+    return l.line().model() == null ? NO_MODEL : l.line().model();
+  }
+
+  /**
+   * The run's lines less what its steps' lines hold, per line: the usage outside every step, priced
+   * with the model it was reported under.
+   */
+  private static List<Line> remainder(List<Line> runLines, List<Line> stepLines) {
+    Map<UsageLine, TokenCounts> left = new LinkedHashMap<>();
+    Map<UsageLine, Line> sample = new LinkedHashMap<>();
+    for (Line l : runLines) {
+      left.merge(l.line(), l.counts(), TokenCounts::plus);
+      sample.putIfAbsent(l.line(), l);
+    }
+    for (Line l : stepLines) {
+      TokenCounts had = left.get(l.line());
+      if (had != null) {
+        left.put(l.line(), minus(had, l.counts()));
+      }
+    }
+    List<Line> out = new ArrayList<>();
+    left.forEach(
+        (line, counts) -> {
+          if (!counts.isZero()) {
+            Line s = sample.get(line);
+            out.add(new Line(s.readId(), 0, s.endpoint(), line, counts, s.apportioned(), 0, 0));
+          }
+        });
+    return out;
+  }
+
+  private static TokenCounts minus(TokenCounts a, TokenCounts b) {
+    long input = Math.max(0, a.input() - b.input());
+    return new TokenCounts(
+        input,
+        Math.min(input, Math.max(0, a.cachedInput() - b.cachedInput())),
+        Math.max(0, a.output() - b.output()),
+        Math.max(0, a.requests() - b.requests()));
+  }
+
+  private CostTotal price(List<Line> lines) {
+    CostTotal total = CostTotal.EMPTY;
+    for (Line l : lines) {
+      UsageLine u = l.line();
+      Cost c =
+          calculator.cost(model(l), l.counts(), Boolean.TRUE.equals(u.batch()), u.serviceTier());
+      total = total.plus(c);
+    }
+    return total;
+  }
+
+  /** The rows of one key as they are summed. */
+  private static final class Group {
+    private final List<String> key;
+    private TokenCounts tokens = TokenCounts.ZERO;
+    private CostTotal cost = CostTotal.EMPTY;
+    private final Set<String> runs = new HashSet<>();
+    private final Set<String> notFinal = new HashSet<>();
+    private boolean apportioned;
+    private TokenCounts lower = TokenCounts.ZERO;
+    private TokenCounts upper = TokenCounts.ZERO;
+    private boolean bounded = true;
+
+    Group(List<String> key) {
+      this.key = key;
+    }
+
+    void add(Piece p) {
+      tokens = tokens.plus(p.tokens());
+      cost = cost.plus(p.cost());
+      runs.add(p.runId());
+      if (!p.isFinal()) {
+        notFinal.add(p.runId());
+      }
+      apportioned |= p.apportioned();
+      if (p.lower() == null) {
+        bounded = false;
+      } else {
+        lower = lower.plus(p.lower());
+        upper = upper.plus(p.upper());
+      }
+    }
+
+    ReportRow row() {
+      return new ReportRow(
+          key,
+          tokens,
+          cost,
+          runs.size(),
+          notFinal.size(),
+          apportioned,
+          bounded ? Optional.of(lower) : Optional.empty(),
+          bounded ? Optional.of(upper) : Optional.empty());
+    }
+  }
+}
