@@ -6,6 +6,7 @@ import dev.tokenledger.cli.doctor.DoctorCommand;
 import dev.tokenledger.cli.imports.ImportCommand;
 import dev.tokenledger.cli.prices.PricesCommand;
 import dev.tokenledger.cli.reconcile.ReconcileCommand;
+import dev.tokenledger.cli.report.ReportCommand;
 import dev.tokenledger.cli.run.RunCommand;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
@@ -26,6 +27,7 @@ public final class TokenLedgerCli {
     cli.addSubcommand(RunCommand.class);
     cli.addSubcommand(ReconcileCommand.class);
     cli.addSubcommand(CostsCommand.class);
+    cli.addSubcommand(ReportCommand.class);
     cli.addSubcommand(PricesCommand.class);
     cli.addSubcommand(ImportCommand.class);
     cli.addSubcommand(SimCommand.class);

@@ -1,0 +1,221 @@
+package dev.tokenledger.cli.report;
+
+import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
+import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.report.Report;
+import dev.tokenledger.report.ReportBuilder;
+import dev.tokenledger.report.ReportDimension;
+import dev.tokenledger.report.ReportQuery;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tokenledger report}: reconciled tokens and their cost, grouped, as a table, JSON or CSV.
+ */
+@Command(
+    name = "report",
+    description =
+        "Report reconciled tokens and their cost (recomputed now from the price table), grouped"
+            + " by run, step, framework, model or day, with per-run statistics per framework.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false)
+public final class ReportCommand implements Callable<Integer> {
+  private final CliEnvironment environment;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--by",
+      paramLabel = "DIMS",
+      description = "run, step, framework, model or day; combine with commas. Default: run.")
+  String by = "run";
+
+  @Option(names = "--experiment", description = "Only runs of this experiment.")
+  String experiment;
+
+  @Option(names = "--framework", paramLabel = "FW", description = "Only runs of this framework.")
+  String framework;
+
+  @Option(
+      names = "--since",
+      paramLabel = "WHEN",
+      description = "Only runs started at or after WHEN: an instant, or a duration ago (2h, 1d).")
+  String since;
+
+  @Option(
+      names = "--from",
+      paramLabel = "INSTANT",
+      description = "Only runs started at or after INSTANT (same as --since).")
+  String from;
+
+  @Option(names = "--to", paramLabel = "INSTANT", description = "Only runs started before INSTANT.")
+  String to;
+
+  @Option(
+      names = "--status",
+      paramLabel = "STATUS",
+      description = "Only runs whose reconcile status is STATUS, e.g. final.")
+  String status;
+
+  @Option(
+      names = "--prices",
+      paramLabel = "FILE",
+      description =
+          "A LiteLLM price file or override file (default: TOKENLEDGER_PRICES, else the"
+              + " built-in snapshot).")
+  Path prices;
+
+  @Option(names = "--format", description = "table (default), json or csv.")
+  OutputFormat format = OutputFormat.TABLE;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description = "Write the report to FILE (replaced atomically) instead of standard output.")
+  Path output;
+
+  @Option(
+      names = "--chart",
+      paramLabel = "FILE",
+      description =
+          "Also draw a chart, PNG or SVG by extension: cost per framework with its 95%% CI"
+              + " (--by framework), cost per step (--by step), else tokens over time.")
+  Path chart;
+
+  @Mixin ConfigMixin configOptions;
+
+  @Mixin LedgerMixin ledgerOptions;
+
+  public ReportCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    ReportQuery query = query();
+    TokenLedgerConfig config = Services.config(environment, configOptions);
+    PrintWriter err = spec.commandLine().getErr();
+    Services.printWarnings(config, err);
+    CostCalculator calculator = new CostCalculator(Services.prices(config, prices));
+    Report report;
+    try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+      ReportBuilder builder = new ReportBuilder(ledger, calculator);
+      report = builder.build(query);
+      if (chart != null) {
+        ReportCharts.chart(report, builder).write(resolve(config, chart));
+      }
+    }
+    StringWriter text = new StringWriter();
+    PrintWriter to = new PrintWriter(text);
+    switch (format) {
+      case TABLE -> ReportRenderer.table(report, to);
+      case JSON -> ReportRenderer.json(report, to);
+      case CSV -> ReportRenderer.csv(report, to);
+    }
+    to.flush();
+    if (output == null) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(text);
+      out.flush();
+    } else {
+      writeAtomically(resolve(config, output), text.toString());
+    }
+    if (format != OutputFormat.TABLE && report.includesNotFinal()) {
+      err.println(
+          "tokenledger: warning: the report includes "
+              + report.total().notFinalRuns()
+              + " run(s) not final yet; their figures may still change");
+    }
+    err.flush();
+    return 0;
+  }
+
+  private ReportQuery query() {
+    List<ReportDimension> dims;
+    try {
+      dims = ReportDimension.parse(by);
+    } catch (ConfigurationException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (since != null && from != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--since and --from both set the start: give one of them");
+    }
+    Instant start = since != null ? when(since, "--since") : when(from, "--from");
+    Instant end = when(to, "--to");
+    try {
+      return new ReportQuery(experiment, framework, start, end, status, dims);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private Instant when(String text, String option) {
+    if (text == null) {
+      return null;
+    }
+    String t = text.strip();
+    if (t.matches("\\d+[smhd]")) {
+      Duration ago = TimeConverters.parseDuration(t);
+      return environment.clock().instant().minus(ago);
+    }
+    try {
+      return TimeConverters.parseInstant(t);
+    } catch (CommandLine.TypeConversionException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          option + " '" + text + "' is neither an instant nor a duration ago (2h, 1d)");
+    }
+  }
+
+  private static Path resolve(TokenLedgerConfig config, Path file) {
+    return file.isAbsolute() ? file : config.workingDirectory().resolve(file);
+  }
+
+  /** Writes {@code text} to a temporary file beside {@code file}, then moves it into place. */
+  private static void writeAtomically(Path file, String text) {
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+      Path temp = Files.createTempFile(dir, ".report-", ".tmp");
+      try {
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        try {
+          Files.move(
+              temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new ConfigurationException(
+          "cannot write the report to " + file + ": " + e.getMessage() + "; check the path", e);
+    }
+  }
+}
