@@ -1,0 +1,157 @@
+package dev.tokenledger.cli.report;
+
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerLocation;
+import dev.tokenledger.ledger.RunSpec;
+import dev.tokenledger.ledger.StepSpec;
+import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.reconcile.PassReport;
+import dev.tokenledger.reconcile.PassRequest;
+import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.Reconciler;
+import dev.tokenledger.sim.OpenAiSimulator;
+import dev.tokenledger.sim.ReportingDelay;
+import dev.tokenledger.sim.SimClock;
+import dev.tokenledger.sim.SimKey;
+import dev.tokenledger.sim.SimModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A simulated organization and a SQLite ledger on one stepped clock, for report tests: framework
+ * keys make chat requests to the simulator, runs are recorded, and a reconciler settles them so the
+ * ledger holds reconciled figures, as {@code tokenledger reconcile} leaves it.
+ */
+final class ReportLab implements AutoCloseable {
+  static final Instant T0 = Instant.parse("2025-10-27T10:00:00Z");
+
+  /** A chat model the price table does not know. */
+  static final String UNKNOWN_MODEL = "acme-internal-chat";
+
+  final SimClock clock = SimClock.stepped(T0);
+  final OpenAiSimulator sim;
+  final SimKey admin;
+  final Ledger ledger;
+  final Path db;
+  private final Map<String, SimKey> keys = new LinkedHashMap<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  ReportLab(Path db) {
+    this.db = db;
+    List<SimModel> models = new ArrayList<>(SimModel.defaults());
+    models.add(SimModel.chat(UNKNOWN_MODEL, UNKNOWN_MODEL + "-2025-01-01"));
+    this.sim =
+        OpenAiSimulator.builder()
+            .clock(clock)
+            .seed(11)
+            .models(models)
+            .reportingDelay(ReportingDelay.uniform(Duration.ofMinutes(1), Duration.ofMinutes(6)))
+            .start();
+    this.admin = sim.register(SimKey.admin("report test reader"));
+    this.ledger =
+        Ledger.builder(LedgerLocation.sqlite(db))
+            .clock(clock)
+            .heartbeatInterval(Duration.ZERO)
+            .warnings(w -> {})
+            .open();
+  }
+
+  private SimKey key(String framework) {
+    return keys.computeIfAbsent(
+        framework,
+        n -> {
+          sim.addProject("proj_" + n, n + " experiments");
+          return sim.register(SimKey.project(n + " runner", "proj_" + n));
+        });
+  }
+
+  /** A chat completion by {@code framework} with {@code model} finishing at {@code at}. */
+  void chat(String framework, Instant at, String model) {
+    if (at.isBefore(clock.instant())) {
+      throw new IllegalStateException("requests must come in time order: " + at);
+    }
+    clock.set(at);
+    String body =
+        "{\"model\":\""
+            + model
+            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Report test request at "
+            + at
+            + " by "
+            + framework
+            + ": plan a small library application.\"}]}";
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/chat/completions"))
+            .header("Authorization", key(framework).apiKey().bearerHeaderValue())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("the simulator answered " + response.statusCode());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void chat(String framework, Instant at) {
+    chat(framework, at, "gpt-4o-mini");
+  }
+
+  /** Records a finished run of experiment {@code lab} with these steps. */
+  String run(String framework, Instant start, Instant end, List<StepSpec> steps) {
+    return ledger
+        .recordFinishedRun(
+            RunSpec.builder(framework)
+                .experiment("lab")
+                .apiKeyId(key(framework).id())
+                .startedAt(start)
+                .endedAt(end)
+                .build(),
+            steps)
+        .runId();
+  }
+
+  String run(String framework, Instant start, Instant end) {
+    return run(framework, start, end, List.of());
+  }
+
+  /** Reconciles until every run is final. */
+  PassReport settle() {
+    OpenAiAdminClient client =
+        OpenAiAdminClient.builder()
+            .baseUrl(sim.baseUrl().toString())
+            .adminKey(admin.apiKey())
+            .clock(clock)
+            .sleeper(clock::advance)
+            .build();
+    Reconciler reconciler =
+        Reconciler.builder(ledger, client)
+            .settings(ReconcileSettings.DEFAULTS)
+            .clock(clock)
+            .build();
+    return reconciler.watch(PassRequest.notFinal(), Duration.ofHours(6), clock::advance, r -> {});
+  }
+
+  @Override
+  public void close() {
+    ledger.close();
+    sim.close();
+  }
+}
