@@ -8,7 +8,7 @@ import java.util.Objects;
  * A report over reconciled runs: its rows, their total, and with a framework grouping the
  * statistics per run.
  *
- * @param total the sum of every row (its key is empty)
+ * @param total the sum of every run (its key is empty), with the bounds of the runs' figures
  * @param priceTableVersion the price table the costs were recomputed with
  * @param runsWithoutFigures runs that matched the filters but have no reconciled figures yet
  * @param statistics one entry per framework when grouped by framework, else empty

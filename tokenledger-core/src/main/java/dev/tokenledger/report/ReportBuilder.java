@@ -60,6 +60,7 @@ public final class ReportBuilder {
             .withUntil(query.to());
     ReconcileStore store = ledger.reconcileStore();
     List<Piece> pieces = new ArrayList<>();
+    Group total = new Group(List.of());
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
     int withoutFigures = 0;
     for (RunRecord run : ledger.runs(runs)) {
@@ -73,18 +74,27 @@ public final class ReportBuilder {
       }
       Reconciliation r = found.get();
       List<Line> lines = store.lines(r.figuresFrom().id());
-      List<Piece> ofRun = pieces(query, run, r.figures(), lines);
-      pieces.addAll(ofRun);
-      TokenCounts runTokens = runFigure(r.figures()).total();
+      pieces.addAll(pieces(query, run, r.figures(), lines));
+      // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
+      Figure runFigure = runFigure(r.figures());
+      CostTotal runCost = price(linesOf(lines, null));
+      total.add(
+          new Piece(
+              List.of(),
+              run.id(),
+              "final".equals(run.reconcileStatus()),
+              runFigure.total(),
+              runCost,
+              runFigure.apportioned(),
+              runFigure.lowerBound(),
+              runFigure.upperBound()));
       perFramework
           .computeIfAbsent(run.framework(), f -> new ArrayList<>())
-          .add(new RunFigure(runTokens.total(), price(linesOf(lines, null))));
+          .add(new RunFigure(runFigure.total().total(), runCost));
     }
     Map<List<String>, Group> groups = new LinkedHashMap<>();
-    Group total = new Group(List.of());
     for (Piece p : pieces) {
       groups.computeIfAbsent(p.key, Group::new).add(p);
-      total.add(p);
     }
     List<FrameworkStatistics> statistics = new ArrayList<>();
     if (query.groups(ReportDimension.FRAMEWORK)) {

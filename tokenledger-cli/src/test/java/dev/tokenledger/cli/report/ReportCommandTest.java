@@ -304,6 +304,41 @@ class ReportCommandTest {
   }
 
   @Test
+  void runsNotFinalYetAreMarkedAndTheHeaderSaysSo() throws Exception {
+    try (ReportLab lab = lab()) {
+      lab.chat("chatdev", T0.plusSeconds(20));
+      lab.chat("chatdev", T0.plusSeconds(40));
+      String run = lab.run("chatdev", T0.plusSeconds(5), T0.plusSeconds(55));
+      lab.clock.set(T0.plusSeconds(600));
+      lab.passOnce();
+      String status = lab.ledger.run(run).reconcileStatus();
+
+      CliHarness.Result table = cli(lab).run("report", "--db", lab.db.toString());
+      JsonNode report = json(cli(lab).run("report", "--db", lab.db.toString(), "--format", "json"));
+
+      assertThat(status).isNotEqualTo("final");
+      assertThat(report.path("rows")).hasSize(1);
+      assertThat(report.path("includes_not_final").asBoolean()).isTrue();
+      assertThat(report.path("rows").get(0).path("status").asText()).isEqualTo("not_final");
+      assertThat(table.out().lines().skip(1).findFirst().orElseThrow())
+          .startsWith("Not final: 1 run(s)");
+      assertThat(table.out()).contains("not final *");
+      JsonNode onlyFinal =
+          json(
+              cli(lab)
+                  .run(
+                      "report",
+                      "--db",
+                      lab.db.toString(),
+                      "--status",
+                      "final",
+                      "--format",
+                      "json"));
+      assertThat(onlyFinal.path("rows")).isEmpty();
+    }
+  }
+
+  @Test
   void anUnknownGroupingIsRefusedWithTheOnesThatExist() {
     try (ReportLab lab = lab()) {
       CliHarness.Result r = cli(lab).run("report", "--db", lab.db.toString(), "--by", "week");

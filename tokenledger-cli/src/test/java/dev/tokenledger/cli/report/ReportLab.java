@@ -132,8 +132,17 @@ final class ReportLab implements AutoCloseable {
     return run(framework, start, end, List.of());
   }
 
+  /** One reconcile pass over the runs not final, at the clock's time. */
+  PassReport passOnce() {
+    return reconciler().pass(PassRequest.notFinal());
+  }
+
   /** Reconciles until every run is final. */
   PassReport settle() {
+    return reconciler().watch(PassRequest.notFinal(), Duration.ofHours(6), clock::advance, r -> {});
+  }
+
+  private Reconciler reconciler() {
     OpenAiAdminClient client =
         OpenAiAdminClient.builder()
             .baseUrl(sim.baseUrl().toString())
@@ -141,12 +150,10 @@ final class ReportLab implements AutoCloseable {
             .clock(clock)
             .sleeper(clock::advance)
             .build();
-    Reconciler reconciler =
-        Reconciler.builder(ledger, client)
-            .settings(ReconcileSettings.DEFAULTS)
-            .clock(clock)
-            .build();
-    return reconciler.watch(PassRequest.notFinal(), Duration.ofHours(6), clock::advance, r -> {});
+    return Reconciler.builder(ledger, client)
+        .settings(ReconcileSettings.DEFAULTS)
+        .clock(clock)
+        .build();
   }
 
   @Override
