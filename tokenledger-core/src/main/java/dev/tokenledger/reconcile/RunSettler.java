@@ -15,8 +15,9 @@ import java.util.Objects;
  *       differ from its local counts and nobody accepted them.
  *   <li>{@code final}: the latest {@code stableReads} identical reads (failed reads in between
  *       neither count nor break the run), each at least {@code interval} after the one counted
- *       before it, and the run ended at least {@code minAge} ago; or a person accepted the current
- *       figures. A run with all-zero reads becomes final like any other.
+ *       before it and all taken at least {@code minAge} after the run ended; or a person accepted
+ *       the current figures. A run with all-zero reads becomes final like any other. Reads taken
+ *       earlier do not count: usage still on its way would make them agree on too little.
  *   <li>{@code pending}: no read succeeded yet, or the run is open or younger than {@code minAge}.
  *   <li>{@code settling}: otherwise; a changed read starts the count again.
  *   <li>{@code error}: the last read failed; the status and figures of the reads before it stand
@@ -104,7 +105,7 @@ public final class RunSettler {
     while (tailStart > 0 && ok.get(tailStart - 1).counts().equals(figures)) {
       tailStart--;
     }
-    int identical = spacedCount(ok, tailStart);
+    int identical = spacedCount(ok, tailStart, settledFrom(history));
     Instant acceptedAt = history.acceptedAt();
     boolean accepted = acceptedAt != null && !ok.get(tailStart).at().isAfter(acceptedAt);
 
@@ -135,18 +136,28 @@ public final class RunSettler {
   }
 
   /**
-   * Identical reads from {@code from} on, counting only those an interval after the last counted.
+   * Identical reads from {@code from} on, counting only those taken at or after {@code settledFrom}
+   * and an interval after the last counted.
    */
-  private int spacedCount(List<UsageRead> ok, int from) {
-    int count = 1;
-    Instant counted = ok.get(from).at();
-    for (int i = from + 1; i < ok.size(); i++) {
-      if (!ok.get(i).at().isBefore(counted.plus(settings.interval()))) {
+  private int spacedCount(List<UsageRead> ok, int from, Instant settledFrom) {
+    int count = 0;
+    Instant counted = null;
+    for (int i = from; i < ok.size(); i++) {
+      Instant at = ok.get(i).at();
+      if (settledFrom != null && at.isBefore(settledFrom)) {
+        continue;
+      }
+      if (counted == null || !at.isBefore(counted.plus(settings.interval()))) {
         count++;
-        counted = ok.get(i).at();
+        counted = at;
       }
     }
     return count;
+  }
+
+  /** When reads start to count toward stability: {@code minAge} after the run ended. */
+  private Instant settledFrom(RunHistory history) {
+    return history.runEnd() == null ? null : history.runEnd().plus(settings.minAge());
   }
 
   /**

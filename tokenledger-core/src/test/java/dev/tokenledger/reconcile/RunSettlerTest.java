@@ -83,13 +83,35 @@ class RunSettlerTest {
   }
 
   @Test
-  void stableReadsBeforeMinAgeBecomeFinalOnlyOnceTheRunIsOldEnough() {
+  void readsTakenBeforeMinAgeDoNotCountTowardStability() {
     RunSettler fast =
         new RunSettler(new ReconcileSettings(Duration.ofMinutes(10), 3, Duration.ofMinutes(2)));
+    // Three agreeing reads while the usage may still be on its way: they prove nothing.
     RunHistory h = history(ok(1, 100), ok(3, 100), ok(5, 100));
 
     assertThat(fast.assess(h, plus(6)).status()).isEqualTo(ReconcileStatus.PENDING);
-    assertThat(fast.assess(h, plus(10)).status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(fast.assess(h, plus(10)).status()).isEqualTo(ReconcileStatus.SETTLING);
+    assertThat(fast.assess(h, plus(10)).identicalReads()).isZero();
+
+    RunHistory later = h.withRead(ok(10, 100)).withRead(ok(12, 100)).withRead(ok(14, 100));
+    assertThat(fast.assess(later, plus(14)).status()).isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  @Test
+  void aZeroReadBeforeTheUsageArrivedCannotMakeARunFinal() {
+    RunSettler fast =
+        new RunSettler(new ReconcileSettings(Duration.ofMinutes(10), 3, Duration.ofMinutes(2)));
+    RunHistory early =
+        history(
+            UsageRead.success(plus(2), TokenCounts.ZERO),
+            UsageRead.success(plus(4), TokenCounts.ZERO),
+            UsageRead.success(plus(6), TokenCounts.ZERO),
+            UsageRead.success(plus(10), TokenCounts.ZERO),
+            UsageRead.success(plus(12), TokenCounts.ZERO));
+
+    assertThat(fast.assess(early, plus(12)).status()).isEqualTo(ReconcileStatus.SETTLING);
+    assertThat(fast.assess(early.withRead(ok(14, 100)), plus(14)).status())
+        .isEqualTo(ReconcileStatus.SETTLING);
   }
 
   @Test

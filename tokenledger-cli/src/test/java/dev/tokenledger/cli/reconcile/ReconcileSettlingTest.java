@@ -78,14 +78,17 @@ class ReconcileSettlingTest {
               ReconcileStatus.PENDING,
               ReconcileStatus.PENDING, // 10:22
               ReconcileStatus.PENDING, // 10:27 everything visible, the run younger than 30 min
-              ReconcileStatus.SETTLING, // 10:32 two identical reads
-              ReconcileStatus.FINAL); // 10:37 three
+              // Only reads taken 30 min after the run ended count toward stability:
+              ReconcileStatus.SETTLING, // 10:32 the first that counts
+              ReconcileStatus.SETTLING, // 10:37 two
+              ReconcileStatus.FINAL); // 10:42 three
       assertThat(seen.get(4).figures()).isEqualTo(TokenCounts.ZERO);
       assertThat(seen.get(5).figures()).isEqualTo(truth);
       assertThat(seen.get(5).assessment().change().input()).isEqualTo(truth.input());
-      assertThat(seen.get(6).assessment().identicalReads()).isEqualTo(2);
+      assertThat(seen.get(6).assessment().identicalReads()).isEqualTo(1);
+      assertThat(seen.get(7).assessment().identicalReads()).isEqualTo(2);
       assertThat(lab.figures(run)).isEqualTo(truth);
-      assertThat(lab.reconciliation(run).attempts()).hasSize(8);
+      assertThat(lab.reconciliation(run).attempts()).hasSize(9);
     }
   }
 
