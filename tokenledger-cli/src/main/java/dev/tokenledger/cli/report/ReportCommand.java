@@ -130,13 +130,13 @@ public final class ReportCommand implements Callable<Integer> {
       }
     }
     StringWriter text = new StringWriter();
-    PrintWriter to = new PrintWriter(text);
+    PrintWriter writer = new PrintWriter(text);
     switch (format) {
-      case TABLE -> ReportRenderer.table(report, to);
-      case JSON -> ReportRenderer.json(report, to);
-      case CSV -> ReportRenderer.csv(report, to);
+      case TABLE -> ReportRenderer.table(report, writer);
+      case JSON -> ReportRenderer.json(report, writer);
+      case CSV -> ReportRenderer.csv(report, writer);
     }
-    to.flush();
+    writer.flush();
     if (output == null) {
       PrintWriter out = spec.commandLine().getOut();
       out.print(text);
