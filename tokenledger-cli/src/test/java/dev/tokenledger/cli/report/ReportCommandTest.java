@@ -339,6 +339,46 @@ class ReportCommandTest {
   }
 
   @Test
+  void filtersOnFrameworkAndRunStartSelectTheRunsReported() throws Exception {
+    try (ReportLab lab = lab()) {
+      List<String> ids = fiveRuns(lab);
+      String db = lab.db.toString();
+
+      JsonNode fromFourth =
+          json(
+              cli(lab)
+                  .run(
+                      "report",
+                      "--db",
+                      db,
+                      "--from",
+                      T0.plusSeconds(540).toString(),
+                      "--format",
+                      "json"));
+      JsonNode chatdevBefore =
+          json(
+              cli(lab)
+                  .run(
+                      "report",
+                      "--db",
+                      db,
+                      "--framework",
+                      "chatdev",
+                      "--to",
+                      T0.plusSeconds(360).toString(),
+                      "--format",
+                      "json"));
+
+      List<String> later = new ArrayList<>();
+      fromFourth.path("rows").forEach(r -> later.add(r.path("key").path("run").asText()));
+      assertThat(later).containsExactly(ids.get(3), ids.get(4));
+      List<String> early = new ArrayList<>();
+      chatdevBefore.path("rows").forEach(r -> early.add(r.path("key").path("run").asText()));
+      assertThat(early).containsExactly(ids.get(0), ids.get(1));
+    }
+  }
+
+  @Test
   void anUnknownGroupingIsRefusedWithTheOnesThatExist() {
     try (ReportLab lab = lab()) {
       CliHarness.Result r = cli(lab).run("report", "--db", lab.db.toString(), "--by", "week");
