@@ -12,11 +12,13 @@ import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.CostParts;
 import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.pricing.CostTotal;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Builds reports from the ledger's reconciled figures (DESIGN.md §6): each run's latest successful
@@ -36,6 +39,12 @@ import java.util.TreeMap;
 public final class ReportBuilder {
   /** The label of a model a line did not name (it cannot be priced). */
   public static final String NO_MODEL = "(no model)";
+
+  /** The label of a run without an API key id. */
+  public static final String NO_KEY = "(no key)";
+
+  /** The label of a run whose project is unknown and whose usage rows name none. */
+  public static final String NO_PROJECT = "(no project)";
 
   /** The step label of a run's usage outside every step (or of a run without steps). */
   public static final String OUTSIDE_STEPS = "0 (outside steps)";
@@ -52,12 +61,7 @@ public final class ReportBuilder {
 
   /** The report {@code query} asks for. */
   public Report build(ReportQuery query) {
-    RunQuery runs =
-        RunQuery.all()
-            .withExperiment(query.experiment())
-            .withFramework(query.framework())
-            .withSince(query.from())
-            .withUntil(query.to());
+    RunQuery runs = runQuery(query);
     ReconcileStore store = ledger.reconcileStore();
     List<Piece> pieces = new ArrayList<>();
     Group total = new Group(List.of());
@@ -108,6 +112,50 @@ public final class ReportBuilder {
         withoutFigures,
         statistics,
         clock.instant());
+  }
+
+  /** A run's reconciled figures priced now; empty when no reconcile attempt of it succeeded. */
+  public Optional<PricedRun> priced(RunRecord run) {
+    ReconcileStore store = ledger.reconcileStore();
+    Optional<Reconciliation> found = store.reconciliation(run.id());
+    if (found.isEmpty() || found.get().figuresFrom() == null) {
+      return Optional.empty();
+    }
+    Reconciliation r = found.get();
+    List<Line> runLines = linesOf(store.lines(r.figuresFrom().id()), null);
+    BigDecimal savings = BigDecimal.ZERO;
+    Set<String> models = new TreeSet<>();
+    for (Line l : runLines) {
+      if (l.line().model() != null) {
+        models.add(l.line().model());
+      }
+      TokenCounts c = l.counts();
+      if (c.cachedInput() > 0) {
+        Optional<CostParts> actual = cost(l, c).parts();
+        Optional<CostParts> uncached =
+            cost(l, new TokenCounts(c.input(), 0, c.output(), c.requests())).parts();
+        if (actual.isPresent() && uncached.isPresent()) {
+          savings = savings.add(uncached.get().input().subtract(actual.get().input()));
+        }
+      }
+    }
+    return Optional.of(
+        new PricedRun(
+            run,
+            runFigure(r.figures()).total(),
+            price(runLines),
+            savings,
+            List.copyOf(models),
+            r.figuresFrom().attemptedAt()));
+  }
+
+  /** The ledger query of a report's filters but its status. */
+  static RunQuery runQuery(ReportQuery query) {
+    return RunQuery.all()
+        .withExperiment(query.experiment())
+        .withFramework(query.framework())
+        .withSince(query.from())
+        .withUntil(query.to());
   }
 
   /** A run's total tokens and cost, for the statistics per framework. */
@@ -181,6 +229,7 @@ public final class ReportBuilder {
       units.add(new Unit(null, null, run.startedAt(), runFigure, runLines));
     }
     boolean isFinal = "final".equals(run.reconcileStatus());
+    String project = project(run, lines);
     List<Piece> out = new ArrayList<>();
     for (Unit u : units) {
       if (query.groups(ReportDimension.MODEL)) {
@@ -195,7 +244,7 @@ public final class ReportBuilder {
               boolean apportioned = ls.stream().anyMatch(Line::apportioned);
               out.add(
                   new Piece(
-                      key(query, run, u, model),
+                      key(query, run, project, u, model),
                       run.id(),
                       isFinal,
                       tokens,
@@ -208,7 +257,7 @@ public final class ReportBuilder {
         Figure f = u.figure();
         out.add(
             new Piece(
-                key(query, run, u, null),
+                key(query, run, project, u, null),
                 run.id(),
                 isFinal,
                 f.total(),
@@ -221,7 +270,8 @@ public final class ReportBuilder {
     return out;
   }
 
-  private static List<String> key(ReportQuery query, RunRecord run, Unit unit, String model) {
+  private static List<String> key(
+      ReportQuery query, RunRecord run, String project, Unit unit, String model) {
     List<String> key = new ArrayList<>();
     for (ReportDimension d : query.by()) {
       key.add(
@@ -231,9 +281,26 @@ public final class ReportBuilder {
             case FRAMEWORK -> run.framework();
             case MODEL -> model;
             case DAY -> unit.start().atZone(ZoneOffset.UTC).toLocalDate().toString();
+            case KEY -> run.apiKeyId() == null ? NO_KEY : run.apiKeyId();
+            case PROJECT -> project;
+            case MONTH -> YearMonth.from(run.startedAt().atZone(ZoneOffset.UTC)).toString();
           });
     }
     return key;
+  }
+
+  /** The run's project, else the projects its usage rows name (sorted, comma-separated). */
+  private static String project(RunRecord run, List<Line> lines) {
+    if (run.projectId() != null) {
+      return run.projectId();
+    }
+    Set<String> projects = new TreeSet<>();
+    for (Line l : lines) {
+      if (l.line().projectId() != null) {
+        projects.add(l.line().projectId());
+      }
+    }
+    return projects.isEmpty() ? NO_PROJECT : String.join(",", projects);
   }
 
   private static Figure runFigure(List<Figure> figures) {
@@ -291,12 +358,14 @@ public final class ReportBuilder {
   private CostTotal price(List<Line> lines) {
     CostTotal total = CostTotal.EMPTY;
     for (Line l : lines) {
-      UsageLine u = l.line();
-      Cost c =
-          calculator.cost(model(l), l.counts(), Boolean.TRUE.equals(u.batch()), u.serviceTier());
-      total = total.plus(c);
+      total = total.plus(cost(l, l.counts()));
     }
     return total;
+  }
+
+  private Cost cost(Line l, TokenCounts counts) {
+    UsageLine u = l.line();
+    return calculator.cost(model(l), counts, Boolean.TRUE.equals(u.batch()), u.serviceTier());
   }
 
   /** The rows of one key as they are summed. */

@@ -11,7 +11,13 @@ public enum ReportDimension {
   STEP,
   FRAMEWORK,
   MODEL,
-  DAY;
+  DAY,
+  /** The run's API key id. */
+  KEY,
+  /** The run's project, else the projects its usage rows name. */
+  PROJECT,
+  /** The UTC month ({@code yyyy-MM}) the run started in. */
+  MONTH;
 
   /** The name as the command line and JSON write it, e.g. {@code framework}. */
   public String label() {
@@ -34,7 +40,7 @@ public enum ReportDimension {
         throw new ConfigurationException(
             "--by '"
                 + part.strip()
-                + "' is not a grouping: use run, step, framework, model or day");
+                + "' is not a grouping: use run, step, framework, model, day, key, project or month");
       }
       if (out.contains(d)) {
         throw new ConfigurationException("--by names " + d.label() + " twice: name it once");

@@ -10,6 +10,7 @@ import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.report.GenaiDevbenchExport;
 import dev.tokenledger.report.Report;
 import dev.tokenledger.report.ReportBuilder;
 import dev.tokenledger.report.ReportDimension;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
     name = "report",
     description =
         "Report reconciled tokens and their cost (recomputed now from the price table), grouped"
-            + " by run, step, framework, model or day, with per-run statistics per framework.",
+            + " by run, step, framework, model, day, key, project or month, with per-run statistics per framework.",
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class ReportCommand implements Callable<Integer> {
@@ -51,7 +52,9 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--by",
       paramLabel = "DIMS",
-      description = "run, step, framework, model or day; combine with commas. Default: run.")
+      description =
+          "run, step, framework, model, day, key, project or month; combine with commas."
+              + " Default: run.")
   String by = "run";
 
   @Option(names = "--experiment", description = "Only runs of this experiment.")
@@ -106,6 +109,15 @@ public final class ReportCommand implements Callable<Integer> {
               + " (--by framework), cost per step (--by step), else tokens over time.")
   Path chart;
 
+  @Option(
+      names = "--export",
+      arity = "2",
+      paramLabel = "FORMAT DIR",
+      description =
+          "Instead of the report, write the selected runs' reconciled figures back into their"
+              + " source files: genai-devbench DIR (the experiment folder holding runs/).")
+  List<String> export;
+
   @Mixin ConfigMixin configOptions;
 
   @Mixin LedgerMixin ledgerOptions;
@@ -121,9 +133,30 @@ public final class ReportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Services.printWarnings(config, err);
     CostCalculator calculator = new CostCalculator(Services.prices(config, prices));
+    if (export != null && !"genai-devbench".equals(export.get(0))) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--export '"
+              + export.get(0)
+              + "' is not an export format: use --export genai-devbench DIR");
+    }
     Report report;
     try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
       ReportBuilder builder = new ReportBuilder(ledger, calculator);
+      if (export != null) {
+        GenaiDevbenchExport.Result result =
+            new GenaiDevbenchExport(ledger, builder)
+                .export(resolve(config, Path.of(export.get(1))), query);
+        result.problems().forEach(p -> err.println("tokenledger: warning: " + p));
+        err.println(
+            "tokenledger: exported "
+                + result.written()
+                + " run(s) to genai-devbench, skipped "
+                + result.skipped()
+                + " (no reconciled figures yet, or no metrics.json)");
+        err.flush();
+        return 0;
+      }
       report = builder.build(query);
       if (chart != null) {
         ReportCharts.chart(report, builder).write(resolve(config, chart));

@@ -384,7 +384,9 @@ class ReportCommandTest {
       CliHarness.Result r = cli(lab).run("report", "--db", lab.db.toString(), "--by", "week");
 
       assertThat(r.exitCode()).isEqualTo(2);
-      assertThat(r.err()).contains("--by 'week'").contains("run, step, framework, model or day");
+      assertThat(r.err())
+          .contains("--by 'week'")
+          .contains("run, step, framework, model, day, key, project or month");
     }
   }
 }

@@ -68,7 +68,8 @@ final class ReportLab implements AutoCloseable {
             .open();
   }
 
-  private SimKey key(String framework) {
+  /** The simulated project key of {@code framework}, registered on first use. */
+  SimKey key(String framework) {
     return keys.computeIfAbsent(
         framework,
         n -> {
