@@ -52,6 +52,14 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed for replies and reporting delays. Default: 7.")
   long seed = 7;
 
+  @Option(
+      names = "--chart",
+      paramLabel = "FILE",
+      description =
+          "Where to write the cost-per-framework chart (.png or .svg)."
+              + " Default: tokenledger-demo-cost.png in the temporary directory.")
+  Path chart;
+
   public DemoCommand(CliEnvironment environment) {
     this.environment = environment;
   }
@@ -165,12 +173,25 @@ public final class DemoCommand implements Callable<Integer> {
       heading(out, "6. Reconcile: every run settles to exact, final figures");
       allMatch &= new DemoReconcile(sim, demoEnv).show(frameworks, steps, out);
 
+      heading(out, "7. The framework comparison a paper cites");
+      Path chartFile =
+          chart != null
+              ? environment.workingDirectory().resolve(chart)
+              : Path.of(System.getProperty("java.io.tmpdir"), "tokenledger-demo-cost.png");
+      out.println("$ tokenledger report --by framework --chart " + chartFile);
+      out.print(run(demoEnv, "report", "--by", "framework", "--chart", chartFile.toString()));
+      out.println("  Chart written to " + chartFile + " (cost per run, with its 95 % interval).");
+
       heading(out, "What to look at");
       out.println("  - Step 3: figures read too early are incomplete; tokenledger never zeroes or");
       out.println("    guesses them.");
       out.println(
           "  - Step 5: each framework's own key isolates its tokens; the totals equal what");
       out.println("    the simulator served, request for request.");
+      out.println("  - Step 6: runs settle to final figures; steps that share minutes are");
+      out.println("    apportioned between bounds, and say so.");
+      out.println(
+          "  - Step 7: per-framework means with seeded bootstrap intervals, priced per model.");
       out.println("  Next: point a harness at 'tokenledger sim', or set OPENAI_ADMIN_KEY and run");
       out.println("  'tokenledger usage' against your organization.");
       out.flush();
