@@ -54,6 +54,29 @@ public final class TimeConverters {
     }
   }
 
+  /**
+   * An instant, or a duration ago from {@code now} ({@code 2h}, {@code 1d}); {@code null} stays
+   * {@code null}. For options such as {@code --since WHEN} that take either.
+   *
+   * @throws CommandLine.ParameterException on {@code cli}, naming {@code option}, when it is
+   *     neither
+   */
+  public static Instant instantOrAgo(String text, Instant now, String option, CommandLine cli) {
+    if (text == null) {
+      return null;
+    }
+    String t = text.strip();
+    if (t.matches("\\d+[smhd]")) {
+      return now.minus(parseDuration(t));
+    }
+    try {
+      return parseInstant(t);
+    } catch (CommandLine.TypeConversionException e) {
+      throw new CommandLine.ParameterException(
+          cli, option + " '" + text + "' is neither an instant nor a duration ago (2h, 1d)");
+    }
+  }
+
   /** picocli converter for durations. */
   public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override

@@ -23,7 +23,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -208,21 +207,8 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   private Instant when(String text, String option) {
-    if (text == null) {
-      return null;
-    }
-    String t = text.strip();
-    if (t.matches("\\d+[smhd]")) {
-      Duration ago = TimeConverters.parseDuration(t);
-      return environment.clock().instant().minus(ago);
-    }
-    try {
-      return TimeConverters.parseInstant(t);
-    } catch (CommandLine.TypeConversionException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          option + " '" + text + "' is neither an instant nor a duration ago (2h, 1d)");
-    }
+    return TimeConverters.instantOrAgo(
+        text, environment.clock().instant(), option, spec.commandLine());
   }
 
   private static Path resolve(TokenLedgerConfig config, Path file) {

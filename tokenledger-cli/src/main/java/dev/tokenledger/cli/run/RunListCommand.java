@@ -12,7 +12,6 @@ import dev.tokenledger.ledger.RecordingStatus;
 import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.RunRecord;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -105,20 +104,7 @@ public final class RunListCommand implements Callable<Integer> {
   }
 
   private Instant when(String text, String option) {
-    if (text == null) {
-      return null;
-    }
-    String t = text.strip();
-    if (t.matches("\\d+[smhd]")) {
-      Duration ago = TimeConverters.parseDuration(t);
-      return environment.clock().instant().minus(ago);
-    }
-    try {
-      return TimeConverters.parseInstant(t);
-    } catch (CommandLine.TypeConversionException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          option + " '" + text + "' is neither an instant nor a duration ago (2h, 1d)");
-    }
+    return TimeConverters.instantOrAgo(
+        text, environment.clock().instant(), option, spec.commandLine());
   }
 }
