@@ -93,26 +93,23 @@ final class ReportRenderer {
       for (int i = 2; i < 9; i++) {
         stats.align(i, TextTable.Align.RIGHT);
       }
+      List<String> leftOut = new ArrayList<>();
       for (FrameworkStatistics s : report.statistics()) {
         stats.row(statsCells(s.framework(), "tokens", s.tokensPerRun(), ReportRenderer::tokens));
         if (s.costPerRun().isPresent()) {
           stats.row(statsCells(s.framework(), "cost", s.costPerRun().get(), ReportRenderer::usd));
         }
         if (s.runsNotPriced() > 0) {
-          stats.row(
-              List.of(
-                  s.framework(),
-                  "cost",
-                  "",
-                  s.runsNotPriced() + " run(s) UNPRICED, left out",
-                  "",
-                  "",
-                  "",
-                  "",
-                  ""));
+          leftOut.add(s.framework() + " " + s.runsNotPriced() + " of " + s.tokensPerRun().n());
         }
       }
       stats.render("").forEach(out::println);
+      if (!leftOut.isEmpty()) {
+        out.println(
+            "Cost per run counts only fully priced runs; left out (UNPRICED or partial): "
+                + String.join(", ", leftOut)
+                + ".");
+      }
     }
   }
 
