@@ -10,6 +10,7 @@ import dev.tokenledger.pricing.CostTotal;
 import dev.tokenledger.pricing.Money;
 import dev.tokenledger.report.FrameworkStatistics;
 import dev.tokenledger.report.Report;
+import dev.tokenledger.report.ReportBuilder;
 import dev.tokenledger.report.ReportDimension;
 import dev.tokenledger.report.ReportRow;
 import dev.tokenledger.report.RunStatistics;
@@ -38,7 +39,9 @@ final class ReportRenderer {
             + by(report)
             + " — prices: "
             + report.priceTableVersion()
-            + "; costs recomputed from reconciled tokens");
+            + "; costs recomputed from reconciled tokens ("
+            + ReportBuilder.COST_SOURCE
+            + ")");
     if (report.includesNotFinal()) {
       out.println(
           "Not final: "
@@ -221,6 +224,7 @@ final class ReportRenderer {
     } else {
       r.putNull("cost_usd");
     }
+    r.put("cost_source", ReportBuilder.COST_SOURCE);
     ArrayNode unpriced = r.putArray("unpriced_models");
     c.unpricedModels().forEach(unpriced::add);
     if (row.cacheHitRate().isPresent()) {
@@ -280,6 +284,7 @@ final class ReportRenderer {
           "requests",
           "cost_usd",
           "cost_status",
+          "cost_source",
           "unpriced_models",
           "cache_hit_rate",
           "status",
@@ -315,6 +320,7 @@ final class ReportRenderer {
     cells.add(t.requests());
     cells.add(row.cost().total().orElse(null));
     cells.add(row.cost().status().name());
+    cells.add(ReportBuilder.COST_SOURCE);
     cells.add(String.join(";", row.cost().unpricedModels()));
     cells.add(row.cacheHitRate().orElse(null));
     cells.add(row.isFinal() ? "final" : "not_final");

@@ -257,7 +257,7 @@ class ReportCommandTest {
       assertThat(csv.out().lines().findFirst().orElseThrow())
           .isEqualTo(
               "framework,model,input_tokens,input_cached_tokens,output_tokens,total_tokens,"
-                  + "requests,cost_usd,cost_status,unpriced_models,cache_hit_rate,status,"
+                  + "requests,cost_usd,cost_status,cost_source,unpriced_models,cache_hit_rate,status,"
                   + "exactness,lower_total_tokens,upper_total_tokens,price_table_version");
       assertThat(csv.out().lines().count()).isEqualTo(4);
     }
