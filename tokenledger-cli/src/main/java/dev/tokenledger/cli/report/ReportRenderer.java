@@ -42,6 +42,11 @@ final class ReportRenderer {
             + "; costs recomputed from reconciled tokens ("
             + ReportBuilder.COST_SOURCE
             + ")");
+    Optional<String> nothing = nothingToReport(report);
+    if (nothing.isPresent()) {
+      out.println("Nothing to report: " + nothing.get() + ".");
+      return;
+    }
     if (report.includesNotFinal()) {
       out.println(
           "Not final: "
@@ -114,6 +119,28 @@ final class ReportRenderer {
                 + ".");
       }
     }
+  }
+
+  /**
+   * Why {@code report} has no figures, e.g. {@code 2 run(s) recorded, none reconciled yet: run
+   * tokenledger reconcile}; empty when it has some.
+   */
+  static Optional<String> nothingToReport(Report report) {
+    if (report.hasFigures()) {
+      return Optional.empty();
+    }
+    boolean filtered = report.query().isFiltered();
+    if (report.runsWithoutFigures() > 0) {
+      return Optional.of(
+          report.runsWithoutFigures()
+              + " run(s) "
+              + (filtered ? "match the filters" : "recorded")
+              + ", none reconciled yet: run tokenledger reconcile");
+    }
+    return Optional.of(
+        filtered
+            ? "no runs match the filters"
+            : "no runs recorded yet: record them with tokenledger run exec, or tokenledger import");
   }
 
   private static List<String> cells(ReportRow row, List<String> key, boolean bounds) {
@@ -199,7 +226,11 @@ final class ReportRenderer {
       }
       fill(r, row);
     }
-    fill(root.putObject("total"), report.total());
+    if (report.hasFigures()) {
+      fill(root.putObject("total"), report.total());
+    } else {
+      root.putNull("total");
+    }
     ArrayNode stats = root.putArray("statistics");
     for (FrameworkStatistics s : report.statistics()) {
       ObjectNode n = stats.addObject();
@@ -301,12 +332,14 @@ final class ReportRenderer {
     for (ReportRow row : report.rows()) {
       csv.row(csvRow(report, row, row.key()));
     }
-    List<String> totalKey = new ArrayList<>();
-    totalKey.add("TOTAL");
-    while (totalKey.size() < report.query().by().size()) {
-      totalKey.add("");
+    if (report.hasFigures()) {
+      List<String> totalKey = new ArrayList<>();
+      totalKey.add("TOTAL");
+      while (totalKey.size() < report.query().by().size()) {
+        totalKey.add("");
+      }
+      csv.row(csvRow(report, report.total(), totalKey));
     }
-    csv.row(csvRow(report, report.total(), totalKey));
     csv.flush();
   }
 
