@@ -8,6 +8,10 @@ import java.util.Objects;
  * Minute fencing (DESIGN.md §4.4, {@code run exec --fence}): a fenced step or run starts only in a
  * fresh UTC minute in which no earlier window of the same key ended, plus a margin for clock skew.
  * Then it owns all its minutes, and figures from the Usage API alone are exact.
+ *
+ * <p>The margin counts on both sides: OpenAI files a request in the minute it finished by its own
+ * clock, so a request that ended just before the previous window's end may be filed up to the
+ * margin later. The fresh minute is therefore the one after the previous end plus the margin.
  */
 public final class MinuteFence {
   /** How far into the fresh minute a fenced window starts: 2 seconds. */
@@ -24,7 +28,8 @@ public final class MinuteFence {
     if (lastWindowEnd == null) {
       return now;
     }
-    Instant fence = Instant.ofEpochMilli(Minutes.ceil(lastWindowEnd.toEpochMilli())).plus(MARGIN);
+    Instant fence =
+        Instant.ofEpochMilli(Minutes.ceil(lastWindowEnd.plus(MARGIN).toEpochMilli())).plus(MARGIN);
     return now.isAfter(fence) ? now : fence;
   }
 

@@ -21,8 +21,13 @@ class MinuteFenceTest {
   }
 
   @Test
-  void aWindowEndingOnAMinuteBoundaryLeavesThatMinuteFresh() {
-    assertThat(MinuteFence.earliestStart(at("10:01:00"), at("10:01:00"))).isEqualTo(at("10:01:02"));
+  void aWindowEndingWithinTheMarginOfAMinuteBoundaryTakesTheMinuteAfter() {
+    // a request that ended at 10:00:59.5 by our clock may be filed at 10:01:01 by OpenAI's
+    assertThat(MinuteFence.earliestStart(at("10:00:59.500"), at("10:00:59.500")))
+        .isEqualTo(at("10:02:02"));
+    assertThat(MinuteFence.earliestStart(at("10:01:00"), at("10:01:00"))).isEqualTo(at("10:02:02"));
+    assertThat(MinuteFence.earliestStart(at("10:00:57.999"), at("10:00:58")))
+        .isEqualTo(at("10:01:02"));
   }
 
   @Test

@@ -80,8 +80,8 @@ public final class RunExecCommand implements Callable<Integer> {
   @Option(
       names = "--fence",
       description =
-          "Start only in a fresh UTC minute (plus 2 s) in which no earlier window of this key"
-              + " ended, so the step's figures are exact (waits up to a minute).")
+          "Start only 2 s into a fresh UTC minute that began at least 2 s after every earlier"
+              + " window of this key ended, so the step's figures are exact (waits up to 62 s).")
   boolean fence;
 
   @Mixin ConfigMixin configOptions;
