@@ -107,6 +107,11 @@ public final class Ledger implements AutoCloseable {
     return SeenModels.read(db);
   }
 
+  /** The price tables this ledger's figures were priced with. */
+  public PriceTableStore priceTables() {
+    return new PriceTableStore(db, clock);
+  }
+
   // ---------------------------------------------------------------- Java API for harnesses
 
   /**
