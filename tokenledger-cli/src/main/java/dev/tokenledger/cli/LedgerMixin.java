@@ -4,6 +4,7 @@ import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import picocli.CommandLine.Option;
 
 /** The option of every command that reads or writes the ledger ({@code --db}), and opening it. */
@@ -20,6 +21,15 @@ public final class LedgerMixin {
   public LedgerLocation location(CliEnvironment environment, TokenLedgerConfig config) {
     return LedgerLocation.resolve(
         db != null ? db : config.database(), environment.workingDirectory());
+  }
+
+  /**
+   * Whether the ledger is a SQLite file that does not exist yet: opening it would create it, which
+   * a command that only reads must not do.
+   */
+  public boolean missing(CliEnvironment environment, TokenLedgerConfig config) {
+    LedgerLocation location = location(environment, config);
+    return location.kind() == LedgerLocation.Kind.SQLITE && !Files.exists(location.sqliteFile());
   }
 
   /** Opens the ledger on the environment's clock; background warnings go to {@code err}. */

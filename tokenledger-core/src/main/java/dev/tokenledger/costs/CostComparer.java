@@ -4,14 +4,9 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.openai.BucketWidth;
 import dev.tokenledger.openai.CostBucket;
 import dev.tokenledger.openai.CostResult;
-import dev.tokenledger.openai.CostsQuery;
 import dev.tokenledger.openai.Dimension;
-import dev.tokenledger.openai.OpenAiAdminClient;
-import dev.tokenledger.openai.PagedBuckets;
 import dev.tokenledger.openai.RequestStats;
 import dev.tokenledger.openai.UsageBucket;
-import dev.tokenledger.openai.UsageEndpoint;
-import dev.tokenledger.openai.UsageQuery;
 import dev.tokenledger.openai.UsageResult;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.CostCalculator;
@@ -48,68 +43,61 @@ public final class CostComparer {
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
   private static final BucketWidth DAY = BucketWidth.DAY;
 
-  private final OpenAiAdminClient client;
   private final CostCalculator calculator;
 
-  public CostComparer(OpenAiAdminClient client, CostCalculator calculator) {
-    this.client = Objects.requireNonNull(client, "client");
+  public CostComparer(CostCalculator calculator) {
     this.calculator = Objects.requireNonNull(calculator, "calculator");
   }
 
   /**
-   * Fetches {@code /organization/costs} (grouped by key, line item and project) and the completions
-   * and embeddings usage of the same days (grouped by key, project, model, batch and tier), every
-   * page of both, and compares them.
+   * Compares the reads of {@link CostsFetcher#plan} (fetched now, or kept in the ledger): one read
+   * of the Costs API and the usage reads, none failed. Only the days, keys and projects of {@code
+   * request} count, so reads that cover more may be used.
+   *
+   * @throws IllegalArgumentException when a read failed or there is not exactly one costs read
    */
-  public CostsComparison compare(CostsRequest request) {
-    Instant start = DAY.floor(request.start());
-    Instant end = DAY.ceil(request.end());
-    CostsQuery costsQuery =
-        CostsQuery.builder()
-            .window(start, end)
-            .groupBy(Dimension.API_KEY_ID, Dimension.LINE_ITEM, Dimension.PROJECT_ID)
-            .apiKeyIds(request.apiKeyIds())
-            .projectIds(request.projectIds())
-            .build();
-    PagedBuckets<CostBucket> costs = client.costs(costsQuery);
-    List<CostBucket> costBuckets = costs.stream().toList();
+  public CostsComparison compare(CostsRequest request, List<CostsRead> reads) {
+    List<CostBucket> costBuckets = new ArrayList<>();
     List<UsageBucket> usageBuckets = new ArrayList<>();
-    int pages = 0;
-    int httpRequests = 0;
-    long ignored = 0;
-    for (UsageEndpoint endpoint : List.of(UsageEndpoint.COMPLETIONS, UsageEndpoint.EMBEDDINGS)) {
-      UsageQuery.Builder query =
-          UsageQuery.builder(endpoint)
-              .window(start, end)
-              .width(DAY)
-              .limit(DAY.maxLimit())
-              .groupBy(Dimension.API_KEY_ID, Dimension.PROJECT_ID, Dimension.MODEL);
-      if (endpoint == UsageEndpoint.COMPLETIONS) {
-        query.groupBy(Dimension.BATCH, Dimension.SERVICE_TIER);
+    RequestStats costsStats = null;
+    RequestStats usageStats = new RequestStats(0, 0, 0);
+    for (CostsRead read : reads) {
+      if (read.failed()) {
+        throw new IllegalArgumentException(
+            "the read of " + read.spec().endpoint() + " failed and cannot be compared");
       }
-      if (!request.apiKeyIds().isEmpty()) {
-        query.apiKeyIds(request.apiKeyIds());
+      if (read.spec().isCosts()) {
+        if (costsStats != null) {
+          throw new IllegalArgumentException("a comparison takes one read of the Costs API");
+        }
+        costsStats = read.requests();
+        costBuckets.addAll(read.costBuckets());
+      } else {
+        usageStats = plus(usageStats, read.requests());
+        usageBuckets.addAll(read.usageBuckets());
       }
-      if (!request.projectIds().isEmpty()) {
-        query.projectIds(request.projectIds());
-      }
-      PagedBuckets<UsageBucket> usage = client.usage(query.build());
-      usage.forEach(usageBuckets::add);
-      pages += usage.stats().pages();
-      httpRequests += usage.stats().httpRequests();
-      ignored += usage.stats().ignoredResults();
+    }
+    if (costsStats == null) {
+      throw new IllegalArgumentException("a comparison needs a read of the Costs API");
     }
     return compare(
         request,
-        start,
-        end,
+        DAY.floor(request.start()),
+        DAY.ceil(request.end()),
         costBuckets,
         usageBuckets,
-        costs.stats(),
-        new RequestStats(pages, httpRequests, ignored));
+        costsStats,
+        usageStats);
   }
 
-  /** Compares buckets already fetched; {@link #compare(CostsRequest)} without the fetching. */
+  private static RequestStats plus(RequestStats a, RequestStats b) {
+    return new RequestStats(
+        a.pages() + b.pages(),
+        a.httpRequests() + b.httpRequests(),
+        a.ignoredResults() + b.ignoredResults());
+  }
+
+  /** Compares buckets of {@code [start, end)}; rows outside the request's filters are left out. */
   CostsComparison compare(
       CostsRequest request,
       Instant start,
@@ -121,8 +109,11 @@ public final class CostComparer {
     Map<KeyDay, Account> accounts = new TreeMap<>(KeyDay.ORDER);
     for (CostBucket bucket : costBuckets) {
       Instant day = DAY.floor(bucket.start());
+      if (outside(day, start, end)) {
+        continue;
+      }
       for (CostResult r : bucket.results()) {
-        if (r.amount() == null) {
+        if (r.amount() == null || !wanted(request, r.apiKeyId(), r.projectId())) {
           continue;
         }
         accounts
@@ -132,12 +123,16 @@ public final class CostComparer {
     }
     for (UsageBucket bucket : usageBuckets) {
       Instant day = DAY.floor(bucket.start());
+      if (outside(day, start, end)) {
+        continue;
+      }
       for (UsageResult r : bucket.results()) {
         if (!(r instanceof UsageResult.Completions) && !(r instanceof UsageResult.Embeddings)) {
           continue;
         }
         TokenCounts tokens = r.tokens();
-        if (tokens.isZero()) {
+        String key = (String) r.dimension(Dimension.API_KEY_ID);
+        if (tokens.isZero() || !wanted(request, key, r.projectId())) {
           continue;
         }
         Object model = r.dimension(Dimension.MODEL);
@@ -145,7 +140,6 @@ public final class CostComparer {
         String tier = (String) r.dimension(Dimension.SERVICE_TIER);
         Cost cost =
             calculator.cost(model == null ? "(no model)" : model.toString(), tokens, batch, tier);
-        String key = (String) r.dimension(Dimension.API_KEY_ID);
         accounts
             .computeIfAbsent(new KeyDay(day, r.projectId(), key), k -> new Account())
             .use(new Used(cost, tokens, batch, tier));
@@ -166,6 +160,16 @@ public final class CostComparer {
         calculator.priceTable().version(),
         costsStats,
         usageStats);
+  }
+
+  private static boolean outside(Instant day, Instant start, Instant end) {
+    return day.isBefore(start) || !day.isBefore(end);
+  }
+
+  /** Whether a row of {@code apiKeyId} and {@code projectId} is among what was asked for. */
+  private static boolean wanted(CostsRequest request, String apiKeyId, String projectId) {
+    return (request.apiKeyIds().isEmpty() || request.apiKeyIds().contains(apiKeyId))
+        && (request.projectIds().isEmpty() || request.projectIds().contains(projectId));
   }
 
   private static boolean flagged(BigDecimal billed, CostTotal estimated, BigDecimal tolerance) {

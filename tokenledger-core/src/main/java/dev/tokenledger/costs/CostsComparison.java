@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param rows one per key (and project) and day that was billed or used, by day then key
  * @param total the sum of every row; its {@code day} is {@code start}, its key and project null
  * @param priceTableVersion the version of the prices the estimate used
- * @param costsRequests what fetching the Costs API took
- * @param usageRequests what fetching the Usage API took
+ * @param costsRequests what fetching the Costs API took (zero for a read loaded from the ledger)
+ * @param usageRequests what fetching the Usage API took (zero for reads loaded from the ledger)
  */
 public record CostsComparison(
     CostsRequest request,

@@ -97,6 +97,16 @@ public final class Ledger implements AutoCloseable {
     return new ReconcileStore(this, db, clock, liveness, localHost);
   }
 
+  /** What {@code tokenledger costs} stores in this ledger: its reads and their rows. */
+  public CostsStore costsStore() {
+    return new CostsStore(db);
+  }
+
+  /** Every model name this ledger has seen, by name, with how much of it it holds. */
+  public List<SeenModel> modelsSeen() {
+    return SeenModels.read(db);
+  }
+
   /** The price tables this ledger's figures were priced with. */
   public PriceTableStore priceTables() {
     return new PriceTableStore(db, clock);

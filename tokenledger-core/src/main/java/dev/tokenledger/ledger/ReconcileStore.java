@@ -1062,11 +1062,11 @@ public final class ReconcileStore {
   }
 
   @FunctionalInterface
-  private interface RowReader {
+  interface RowReader {
     void read(ResultSet rs) throws SQLException;
   }
 
-  private static void query(Connection c, String sql, List<Object> args, RowReader reader)
+  static void query(Connection c, String sql, List<Object> args, RowReader reader)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       Ledger.bind(ps, args.toArray());
@@ -1079,8 +1079,7 @@ public final class ReconcileStore {
   }
 
   /** Runs an INSERT and returns the generated {@code id} (both databases know RETURNING). */
-  private static long insertReturningId(Connection c, String insert, Object... args)
-      throws SQLException {
+  static long insertReturningId(Connection c, String insert, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(insert + " RETURNING id")) {
       Ledger.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {

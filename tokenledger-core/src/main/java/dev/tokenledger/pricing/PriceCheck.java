@@ -54,6 +54,20 @@ public final class PriceCheck {
     return findings;
   }
 
+  /**
+   * The findings about how names seen in use are priced: those without a price, and fine-tuned
+   * models priced as their base model. The prices behind priced names are not judged here: {@link
+   * #check} of the table's own entries does that once per entry.
+   */
+  public static List<PriceFinding> lookups(PriceTable table, Collection<String> models) {
+    return check(table, models).stream()
+        .filter(
+            f ->
+                f.kind() == PriceFinding.Kind.UNPRICED
+                    || f.kind() == PriceFinding.Kind.FINE_TUNED_AS_BASE_MODEL)
+        .toList();
+  }
+
   private static void checkPrice(String model, PriceMatch match, List<PriceFinding> out) {
     ModelPrice price = match.price();
     String key = price.key();

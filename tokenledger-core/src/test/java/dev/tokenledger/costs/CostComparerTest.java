@@ -1,10 +1,10 @@
 package dev.tokenledger.costs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.openai.CostBucket;
 import dev.tokenledger.openai.CostResult;
-import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.RequestStats;
 import dev.tokenledger.openai.UsageBucket;
 import dev.tokenledger.openai.UsageResult;
@@ -28,10 +28,7 @@ class CostComparerTest {
   static final String PROJECT = "proj_exp";
   static final RequestStats NO_REQUESTS = new RequestStats(0, 0, 0);
 
-  final CostComparer comparer =
-      new CostComparer(
-          OpenAiAdminClient.builder().baseUrl("http://127.0.0.1:9/v1").build(),
-          new CostCalculator(PriceTable.defaultTable()));
+  final CostComparer comparer = new CostComparer(new CostCalculator(PriceTable.defaultTable()));
 
   static UsageResult completions(
       String model, long in, long cached, long out, boolean batch, String tier) {
@@ -206,10 +203,7 @@ class CostComparerTest {
     Path file =
         Files.writeString(
             dir.resolve("prices.json"), "{\"gpt-4o\": {\"output_cost_per_token\": 2e-05}}");
-    CostComparer overridden =
-        new CostComparer(
-            OpenAiAdminClient.builder().baseUrl("http://127.0.0.1:9/v1").build(),
-            new CostCalculator(PriceTable.load(file)));
+    CostComparer overridden = new CostComparer(new CostCalculator(PriceTable.load(file)));
     List<CostResult> billed =
         List.of(
             line("gpt-4o, output", "1.0", 100_000), line("gpt-4o-mini, output", "0.06", 100_000));
@@ -226,6 +220,64 @@ class CostComparerTest {
         .extracting(CostCause::kind, CostCause::subject)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(CostCause.Kind.RATE_DIFFERS, "gpt-4o"));
+  }
+
+  static ReadSpec spec(String endpoint, Instant start, Instant end) {
+    return new ReadSpec(endpoint, start, end, List.of(), List.of(), List.of(), "");
+  }
+
+  @Test
+  void readsThatCoverMoreThanTheRequestCountOnlyItsDaysAndKeys() {
+    Instant before = DAY.minus(Duration.ofDays(1));
+    Instant end = DAY.plus(Duration.ofDays(1));
+    CostResult otherKey =
+        new CostResult(
+            new BigDecimal("5"), "usd", "gpt-4o, output", PROJECT, "key_other", null, null);
+    CostsRead billed =
+        CostsRead.billed(
+            spec(ReadSpec.COSTS, before, end),
+            end,
+            new RequestStats(1, 1, 0),
+            List.of(
+                new CostBucket(before, DAY, List.of(line("gpt-4o-mini, output", "9", 1))),
+                new CostBucket(
+                    DAY, end, List.of(line("gpt-4o-mini, output", "0.06", 100_000), otherKey))));
+    CostsRead used =
+        CostsRead.usage(
+            spec("completions", before, end),
+            end,
+            new RequestStats(2, 3, 0),
+            List.of(
+                new UsageBucket(
+                    DAY, end, List.of(completions("gpt-4o-mini", 0, 0, 100_000, false, null)))));
+
+    CostsComparison c =
+        comparer.compare(
+            new CostsRequest(DAY, end, List.of(KEY), List.of(), CostsRequest.DEFAULT_TOLERANCE),
+            List.of(billed, used));
+
+    assertThat(c.rows()).singleElement().satisfies(r -> assertThat(r.apiKeyId()).isEqualTo(KEY));
+    assertThat(c.total().billed()).isEqualByComparingTo("0.06");
+    assertThat(c.anyFlagged()).isFalse();
+    assertThat(c.costsRequests()).isEqualTo(new RequestStats(1, 1, 0));
+    assertThat(c.usageRequests()).isEqualTo(new RequestStats(2, 3, 0));
+  }
+
+  @Test
+  void aFailedReadOrAMissingCostsReadCannotBeCompared() {
+    Instant end = DAY.plus(Duration.ofDays(1));
+    CostsRequest request =
+        new CostsRequest(DAY, end, List.of(), List.of(), CostsRequest.DEFAULT_TOLERANCE);
+    CostsRead failed =
+        CostsRead.failed(spec(ReadSpec.COSTS, DAY, end), end, NO_REQUESTS, "HTTP 500");
+    CostsRead used = CostsRead.usage(spec("completions", DAY, end), end, NO_REQUESTS, List.of());
+
+    assertThatThrownBy(() -> comparer.compare(request, List.of(failed, used)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the read of costs failed");
+    assertThatThrownBy(() -> comparer.compare(request, List.of(used)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs a read of the Costs API");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.tokenledger.cli.costs;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.OutputFormat;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.WindowOptions;
@@ -10,8 +11,14 @@ import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.costs.CostComparer;
 import dev.tokenledger.costs.CostsComparison;
+import dev.tokenledger.costs.CostsFetcher;
+import dev.tokenledger.costs.CostsRead;
 import dev.tokenledger.costs.CostsRequest;
 import dev.tokenledger.keys.KeyIdResolver;
+import dev.tokenledger.ledger.CostsStore;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerException;
+import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.openai.KeyRefusedException;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.CostCalculator;
@@ -43,7 +50,9 @@ import picocli.CommandLine.Spec;
       "Per key and day: billed dollars, dollars estimated from the Usage API's tokens and the",
       "price table, their difference and its ratio. A difference",
       "above --tolerance is flagged with the likely causes that can be seen (unpriced models,",
-      "batch/flex/priority usage, a billed rate per token that is not the table's)."
+      "batch/flex/priority usage, a billed rate per token that is not the table's).",
+      "Every read is stored in the ledger (--db), so each figure can be traced to the reads",
+      "behind it; --offline shows a comparison again from them."
     })
 public final class CostsCommand implements Callable<Integer> {
   private final CliEnvironment environment;
@@ -51,7 +60,16 @@ public final class CostsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigMixin config;
 
+  @Mixin LedgerMixin ledgerOptions;
+
   @Mixin WindowOptions window;
+
+  @Option(
+      names = "--offline",
+      description =
+          "Show the comparison from the newest reads in the ledger that cover the window,"
+              + " without asking the API.")
+  boolean offline;
 
   @Option(
       names = "--framework",
@@ -92,25 +110,46 @@ public final class CostsCommand implements Callable<Integer> {
     TokenLedgerConfig cfg = Services.config(environment, config);
     PrintWriter err = spec.commandLine().getErr();
     Services.printWarnings(cfg, err);
-    OpenAiAdminClient client = Services.adminClient(environment, cfg, cfg.usageKey());
-    Map<String, String> names = frameworkNames(cfg, client, err);
-    if (!frameworks.isEmpty()) {
-      List<String> ids = new ArrayList<>(request.apiKeyIds());
-      KeyIdResolver resolver = new KeyIdResolver(client);
-      for (String f : frameworks) {
-        ids.add(resolver.keyId(cfg.frameworkKey(f)));
+    CostComparer comparer = new CostComparer(new CostCalculator(Services.prices(cfg, prices)));
+    CostsComparison comparison;
+    Provenance provenance;
+    Map<String, String> names;
+    if (offline) {
+      names = frameworkNames(cfg, null, err);
+      request = withFrameworkKeys(request, cfg, null);
+      if (ledgerOptions.missing(environment, cfg)) {
+        throw new LedgerException(
+            "there is no ledger at "
+                + ledgerOptions.location(environment, cfg).displayName()
+                + " to show costs from; run 'tokenledger costs' without --offline first, or name"
+                + " the ledger with --db");
       }
-      request =
-          new CostsRequest(
-              request.start(), request.end(), ids, request.projectIds(), request.tolerance());
+      try (Ledger ledger = ledgerOptions.open(environment, cfg, err)) {
+        List<Provenance.Read> reads = new ArrayList<>();
+        for (CostsStore.Kept k : ledger.costsStore().newestCovering(CostsFetcher.plan(request))) {
+          reads.add(new Provenance.Read(k.id(), k.read()));
+        }
+        comparison = comparer.compare(request, reads.stream().map(Provenance.Read::read).toList());
+        provenance = new Provenance(ledger.location().displayName(), true, reads);
+      }
+    } else {
+      LedgerLocation location = ledgerOptions.location(environment, cfg);
+      OpenAiAdminClient client = Services.adminClient(environment, cfg, cfg.usageKey());
+      names = frameworkNames(cfg, client, err);
+      request = withFrameworkKeys(request, cfg, client);
+      try (ReadKeeper keeper =
+          new ReadKeeper(
+              () -> ledgerOptions.open(environment, cfg, err), location.displayName(), err)) {
+        List<CostsRead> reads =
+            new CostsFetcher(client, environment.clock()).fetch(request, keeper::keep);
+        comparison = comparer.compare(request, reads);
+        provenance = keeper.provenance();
+      }
     }
-    CostComparer comparer =
-        new CostComparer(client, new CostCalculator(Services.prices(cfg, prices)));
-    CostsComparison comparison = comparer.compare(request);
     PrintWriter out = spec.commandLine().getOut();
     switch (format) {
-      case TABLE -> CostsTableRenderer.render(comparison, names, out);
-      case JSON -> CostsJsonRenderer.render(comparison, names, out);
+      case TABLE -> CostsTableRenderer.render(comparison, names, provenance, out);
+      case JSON -> CostsJsonRenderer.render(comparison, names, provenance, out);
       case CSV -> CostsCsvRenderer.render(comparison, names, out);
     }
     out.flush();
@@ -129,20 +168,52 @@ public final class CostsCommand implements Callable<Integer> {
   }
 
   /**
-   * Framework names by key id: configured ids, and those the key listing resolves. A key that
-   * cannot be resolved keeps its id in the output, with a warning.
+   * The request with the key ids of {@code --framework} added: configured ids, else resolved
+   * through the API; without a client (offline) only configured ids can be used.
+   */
+  private CostsRequest withFrameworkKeys(
+      CostsRequest request, TokenLedgerConfig cfg, OpenAiAdminClient client) {
+    if (frameworks.isEmpty()) {
+      return request;
+    }
+    List<String> ids = new ArrayList<>(request.apiKeyIds());
+    KeyIdResolver resolver = client == null ? null : new KeyIdResolver(client);
+    for (String f : frameworks) {
+      FrameworkKey key = cfg.frameworkKey(f);
+      if (resolver != null) {
+        ids.add(resolver.keyId(key));
+      } else {
+        ids.add(
+            key.keyId()
+                .orElseThrow(
+                    () ->
+                        new ConfigurationException(
+                            "--offline cannot look up the key id of framework "
+                                + f
+                                + " (that asks the API): set "
+                                + key.keyIdVariable()
+                                + ", or give --api-key-id")));
+      }
+    }
+    return new CostsRequest(
+        request.start(), request.end(), ids, request.projectIds(), request.tolerance());
+  }
+
+  /**
+   * Framework names by key id: configured ids, and those the key listing resolves (none without a
+   * client). A key that cannot be resolved keeps its id in the output, with a warning.
    */
   private static Map<String, String> frameworkNames(
       TokenLedgerConfig cfg, OpenAiAdminClient client, PrintWriter err) {
     Map<String, String> names = new LinkedHashMap<>();
-    KeyIdResolver resolver = new KeyIdResolver(client);
+    KeyIdResolver resolver = client == null ? null : new KeyIdResolver(client);
     boolean listingRefused = false;
     for (FrameworkKey fw : cfg.frameworkKeys()) {
       if (fw.keyId().isPresent()) {
         names.put(fw.keyId().get(), fw.name());
         continue;
       }
-      if (listingRefused) {
+      if (listingRefused || client == null) {
         continue;
       }
       try {

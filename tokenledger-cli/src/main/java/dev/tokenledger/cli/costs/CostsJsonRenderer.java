@@ -18,7 +18,8 @@ final class CostsJsonRenderer {
 
   private CostsJsonRenderer() {}
 
-  static void render(CostsComparison c, Map<String, String> names, PrintWriter out) {
+  static void render(
+      CostsComparison c, Map<String, String> names, Provenance provenance, PrintWriter out) {
     ObjectNode root = JsonOutput.document(SCHEMA);
     ObjectNode window = root.putObject("window");
     window.put("start", c.start().toString());
@@ -40,6 +41,17 @@ final class CostsJsonRenderer {
     ObjectNode requests = root.putObject("requests");
     stats(requests.putObject("costs"), c.costsRequests());
     stats(requests.putObject("usage"), c.usageRequests());
+    root.put("offline", provenance.offline());
+    root.put("ledger", provenance.ledger());
+    ArrayNode reads = root.putArray("reads");
+    for (Provenance.Read r : provenance.reads()) {
+      ObjectNode n = reads.addObject();
+      n.put("id", r.id());
+      n.put("endpoint", r.read().spec().endpoint());
+      n.put("figures", r.read().spec().isCosts() ? "billed" : "estimated");
+      n.put("fetched_at", r.read().fetchedAt().toString());
+      n.put("query", r.read().spec().query());
+    }
     JsonOutput.print(root, out);
   }
 

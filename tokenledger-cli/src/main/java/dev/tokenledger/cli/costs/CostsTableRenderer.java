@@ -21,7 +21,8 @@ import java.util.Map;
 final class CostsTableRenderer {
   private CostsTableRenderer() {}
 
-  static void render(CostsComparison c, Map<String, String> names, PrintWriter out) {
+  static void render(
+      CostsComparison c, Map<String, String> names, Provenance provenance, PrintWriter out) {
     long days = Duration.between(c.start(), c.end()).toDays();
     out.println(
         "Billed (Costs API) and estimated (Usage API tokens × price table) USD, "
@@ -34,7 +35,7 @@ final class CostsTableRenderer {
             + ", UTC):");
     if (c.rows().isEmpty()) {
       out.println("  Nothing billed and no token usage in these days.");
-      footer(c, out);
+      footer(c, provenance, out);
       return;
     }
     TextTable t =
@@ -47,7 +48,7 @@ final class CostsTableRenderer {
     }
     t.row(cells("TOTAL", "", c.total()));
     t.render("  ").forEach(out::println);
-    footer(c, out);
+    footer(c, provenance, out);
     for (KeyDayCost r : c.rows()) {
       if (!r.flagged()) {
         continue;
@@ -67,12 +68,30 @@ final class CostsTableRenderer {
     }
   }
 
-  private static void footer(CostsComparison c, PrintWriter out) {
+  private static void footer(CostsComparison c, Provenance provenance, PrintWriter out) {
     out.println(
         "Flagged (⚠) when the estimate and the bill differ by more than "
             + percent(c.request().tolerance())
             + ". Prices: "
             + c.priceTableVersion());
+    if (provenance.ledger() == null) {
+      return;
+    }
+    List<String> reads = new ArrayList<>();
+    for (Provenance.Read r : provenance.reads()) {
+      reads.add(
+          r.id()
+              + " ("
+              + r.read().spec().endpoint()
+              + (provenance.offline() ? ", fetched " + r.read().fetchedAt() : "")
+              + ")");
+    }
+    out.println(
+        (provenance.offline() ? "Shown from the reads " : "Reads stored as ")
+            + String.join(", ", reads)
+            + " in the ledger "
+            + provenance.ledger()
+            + (provenance.offline() ? "; nothing was fetched." : "."));
   }
 
   private static List<String> cells(String day, String key, KeyDayCost r) {

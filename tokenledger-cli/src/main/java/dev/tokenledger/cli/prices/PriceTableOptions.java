@@ -4,6 +4,7 @@ import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.OutputFormat;
 import dev.tokenledger.cli.Services;
+import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.pricing.PriceTable;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
@@ -26,6 +27,16 @@ public final class PriceTableOptions {
 
   /** The price table these options name. */
   PriceTable table(CliEnvironment environment) {
-    return Services.prices(Services.config(environment, config), prices);
+    return table(config(environment));
+  }
+
+  /** The configuration these options load. */
+  TokenLedgerConfig config(CliEnvironment environment) {
+    return Services.config(environment, config);
+  }
+
+  /** The price table these options name, in {@code configuration}. */
+  PriceTable table(TokenLedgerConfig configuration) {
+    return Services.prices(configuration, prices);
   }
 }

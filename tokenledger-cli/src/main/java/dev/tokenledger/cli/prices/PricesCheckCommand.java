@@ -2,13 +2,19 @@ package dev.tokenledger.cli.prices;
 
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.LedgerMixin;
+import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.SeenModel;
 import dev.tokenledger.pricing.PriceCheck;
 import dev.tokenledger.pricing.PriceFinding;
 import dev.tokenledger.pricing.PriceTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,14 +30,17 @@ import picocli.CommandLine.Spec;
     description = {
       "List models without a price and prices that look wrong: a zero price, a cache-read price",
       "above the input price, a batch or flex price above standard, a priority price below",
-      "standard or more than 3 times it. Without MODEL, every model of the table is checked.",
-      "Exits 0 when nothing is found, 1 when something is."
+      "standard or more than 3 times it. Without MODEL, every model of the table is checked,",
+      "and every model the ledger (--db) has seen is looked up: those without a price are",
+      "listed with the usage the ledger holds of them. Exits 0 when nothing is found, 1 when",
+      "something is."
     })
 public final class PricesCheckCommand implements Callable<Integer> {
   private final CliEnvironment environment;
 
   @Spec CommandSpec spec;
   @Mixin PriceTableOptions options;
+  @Mixin LedgerMixin ledgerOptions;
 
   @Parameters(
       arity = "0..*",
@@ -45,17 +54,45 @@ public final class PricesCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PriceTable table = options.table(environment);
+    TokenLedgerConfig config = options.config(environment);
+    PriceTable table = options.table(config);
     List<String> checked =
         List.copyOf(models.isEmpty() ? table.modelKeys() : new LinkedHashSet<>(models));
     List<PriceFinding> findings = PriceCheck.check(table, checked);
+    LedgerModels ledger = models.isEmpty() ? ledgerModels(config, table) : null;
     PrintWriter out = spec.commandLine().getOut();
     switch (options.format) {
-      case TABLE -> PricesCheckRenderer.table(table, checked, findings, out);
-      case JSON -> PricesCheckRenderer.json(table, checked, findings, out);
-      case CSV -> PricesCheckRenderer.csv(findings, out);
+      case TABLE -> PricesCheckRenderer.table(table, checked, findings, ledger, out);
+      case JSON -> PricesCheckRenderer.json(table, checked, findings, ledger, out);
+      case CSV -> PricesCheckRenderer.csv(findings, ledger, out);
     }
     out.flush();
-    return findings.isEmpty() ? ExitCode.OK : ExitCode.FAILURE;
+    boolean found = !findings.isEmpty() || (ledger != null && !ledger.problems().isEmpty());
+    return found ? ExitCode.FAILURE : ExitCode.OK;
+  }
+
+  /**
+   * The ledger's model names the table does not price; null, with a note, when there is no ledger
+   * file (checking never creates one).
+   */
+  private LedgerModels ledgerModels(TokenLedgerConfig config, PriceTable table) {
+    PrintWriter err = spec.commandLine().getErr();
+    if (ledgerOptions.missing(environment, config)) {
+      err.println(
+          "tokenledger: note: no ledger at "
+              + ledgerOptions.location(environment, config).displayName()
+              + ", so only the price table was checked; name one with --db to check its models");
+      err.flush();
+      return null;
+    }
+    try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+      Map<String, SeenModel> seen = new LinkedHashMap<>();
+      ledger.modelsSeen().forEach(m -> seen.put(m.model(), m));
+      List<LedgerModels.Problem> problems = new ArrayList<>();
+      for (PriceFinding f : PriceCheck.lookups(table, seen.keySet())) {
+        problems.add(new LedgerModels.Problem(f, seen.get(f.model())));
+      }
+      return new LedgerModels(ledger.location().displayName(), seen.size(), problems);
+    }
   }
 }

@@ -4,18 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.ExitCode;
 import dev.tokenledger.cli.JsonSchemas;
 import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.sim.Fault;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
 import dev.tokenledger.sim.SimKey;
 import dev.tokenledger.sim.UsageEndpoint;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -175,6 +183,200 @@ class CostsCommandTest {
         .hasSize(2)
         .allSatisfy(l -> assertThat(l).contains("," + chatdev.id() + ",chatdev,"));
     assertThat(lines.get(1)).contains(",0.0435,0.0435,priced,0,0,false,100000,20000,50000,4,");
+  }
+
+  Path ledgerFile() {
+    return dir.resolve(".tokenledger").resolve("ledger.db");
+  }
+
+  /** {@code sql} on the default ledger file; one row per result, columns as text. */
+  List<List<String>> query(String sql) throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + ledgerFile());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.add(rs.getString(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void theReadsAreStoredWithRowsWhoseAmountsAddUpToTheBilledTotal() throws Exception {
+    CliHarness.Result r = run("costs", "--since", "2d", "--format", "json");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(JsonSchemas.validate("costs.schema.json", r.out())).as(r.out()).isEmpty();
+    JsonNode root = JSON.readTree(r.out());
+    assertThat(root.get("offline").asBoolean()).isFalse();
+    assertThat(root.get("ledger").asText()).isEqualTo(ledgerFile().toString());
+    JsonNode reads = root.get("reads");
+    assertThat(reads)
+        .extracting(n -> n.get("endpoint").asText())
+        .containsExactly("costs", "completions", "embeddings");
+    long costsRead = reads.get(0).get("id").asLong();
+    long completionsRead = reads.get(1).get("id").asLong();
+    assertThat(
+            query("SELECT id, endpoint, bucket_width, status, query FROM usage_reads ORDER BY id"))
+        .containsExactly(
+            List.of(
+                String.valueOf(costsRead), "costs", "1d", "ok", reads.get(0).get("query").asText()),
+            List.of(
+                String.valueOf(completionsRead),
+                "completions",
+                "1d",
+                "ok",
+                reads.get(1).get("query").asText()),
+            List.of(
+                reads.get(2).get("id").asText(),
+                "embeddings",
+                "1d",
+                "ok",
+                reads.get(2).get("query").asText()));
+    BigDecimal stored = BigDecimal.ZERO;
+    for (List<String> row : query("SELECT amount FROM cost_rows WHERE read_id = " + costsRead)) {
+      stored = stored.add(new BigDecimal(row.get(0)));
+    }
+    assertThat(stored).isEqualByComparingTo(root.get("total").get("billed").decimalValue());
+    assertThat(stored).isEqualByComparingTo("0.2256");
+    assertThat(
+            query(
+                "SELECT SUM(input_tokens), SUM(input_cached_tokens), SUM(output_tokens)"
+                    + " FROM usage_buckets WHERE read_id = "
+                    + completionsRead))
+        .containsExactly(List.of("150000", "20000", "59000"));
+  }
+
+  @Test
+  void theTableSaysWhereTheReadsWereStored() throws Exception {
+    CliHarness.Result r = run("costs", "--since", "2d");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> ids =
+        query("SELECT id FROM usage_reads ORDER BY id").stream().map(l -> l.get(0)).toList();
+    assertThat(r.out())
+        .contains(
+            "Reads stored as "
+                + ids.get(0)
+                + " (costs), "
+                + ids.get(1)
+                + " (completions), "
+                + ids.get(2)
+                + " (embeddings) in the ledger "
+                + ledgerFile()
+                + ".\n");
+  }
+
+  @Test
+  void aFailedFetchIsStoredAsAnErrorReadAndTheCommandFailsAsUsual() throws Exception {
+    sim.faults().onPath("/organization/usage/completions").next(50, Fault.serverError(503));
+
+    CliHarness.Result r = run("costs", "--since", "2d");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.API_FAILURE);
+    assertThat(r.out()).isEmpty();
+    List<List<String>> stored =
+        query("SELECT endpoint, status, error FROM usage_reads ORDER BY id");
+    assertThat(stored).hasSize(2);
+    assertThat(stored.get(0)).containsExactly("costs", "ok", null);
+    assertThat(stored.get(1).subList(0, 2)).containsExactly("completions", "error");
+    assertThat(stored.get(1).get(2)).contains("503").contains("/organization/usage/completions");
+    assertThat(r.err()).contains("tokenledger: error: ").contains("503");
+  }
+
+  @Test
+  void aLedgerThatCannotBeOpenedLeavesTheComparisonShownWithOneWarning() throws IOException {
+    Path notAFolder = Files.writeString(dir.resolve("occupied"), "a file, not a folder");
+
+    CliHarness.Result r =
+        run("costs", "--since", "2d", "--db", notAFolder.resolve("ledger.db").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsPattern("TOTAL +\\$0\\.2256 +\\$0\\.2256")
+        .doesNotContain("Reads stored");
+    assertThat(r.err().lines().filter(l -> l.startsWith("tokenledger: warning:")))
+        .singleElement()
+        .asString()
+        .contains("not stored in the ledger")
+        .contains("occupied");
+  }
+
+  @Test
+  void aDbThatIsNoLedgerIsAConfigurationError() {
+    CliHarness.Result r = run("costs", "--since", "2d", "--db", "jdbc:mysql://localhost/ledger");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.CONFIG);
+    assertThat(r.err()).contains("unsupported ledger database");
+  }
+
+  @Test
+  void offlineShowsTheSameComparisonFromTheStoredReadsWithoutTheApi() throws Exception {
+    CliHarness.Result online = run("costs", "--since", "2d", "--format", "json");
+    sim.faults().onAnyRequest().next(100, Fault.serverError(500));
+
+    CliHarness.Result offline = run("costs", "--since", "2d", "--format", "json", "--offline");
+
+    assertThat(offline.exitCode()).as(offline.err()).isZero();
+    assertThat(JsonSchemas.validate("costs.schema.json", offline.out()))
+        .as(offline.out())
+        .isEmpty();
+    JsonNode before = JSON.readTree(online.out());
+    JsonNode after = JSON.readTree(offline.out());
+    assertThat(after.get("offline").asBoolean()).isTrue();
+    // offline, only configured key ids name a framework (chatdev's id was resolved by the API)
+    for (JsonNode row : before.get("rows")) {
+      ((ObjectNode) row).remove("framework");
+    }
+    for (JsonNode row : after.get("rows")) {
+      ((ObjectNode) row).remove("framework");
+    }
+    assertThat(after.get("rows")).isEqualTo(before.get("rows"));
+    assertThat(after.get("total")).isEqualTo(before.get("total"));
+    assertThat(after.get("reads")).isEqualTo(before.get("reads"));
+    assertThat(after.get("requests").get("costs").get("http_requests").asInt()).isZero();
+    CliHarness.Result table = run("costs", "--since", "2d", "--offline");
+    assertThat(table.out())
+        .containsPattern("TOTAL +\\$0\\.2256 +\\$0\\.2256")
+        .contains("; nothing was fetched.");
+    assertThat(sim.faults().pending()).as("no request reached the API").isEqualTo(100);
+  }
+
+  @Test
+  void offlineOverOneFrameworkOfAWiderStoredReadCountsOnlyThatKey() {
+    run("costs", "--since", "2d");
+    sim.faults().onAnyRequest().next(100, Fault.serverError(500));
+
+    CliHarness.Result r =
+        run("costs", "--since", "2d", "--offline", "--format", "csv", "--framework", "baes");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out().lines().skip(1))
+        .singleElement()
+        .asString()
+        .contains("," + baes.id() + ",baes,0.18,0.18,");
+  }
+
+  @Test
+  void offlineWithoutAStoredReadIsAClearErrorAndCreatesNoLedger() throws Exception {
+    CliHarness.Result none = run("costs", "--since", "2d", "--offline");
+
+    assertThat(none.exitCode()).isEqualTo(ExitCode.FAILURE);
+    assertThat(none.err()).contains("there is no ledger at").contains("without --offline");
+    assertThat(ledgerFile()).doesNotExist();
+
+    run("costs", "--since", "1d");
+    CliHarness.Result older = run("costs", "--since", "5d", "--offline");
+
+    assertThat(older.exitCode()).isEqualTo(ExitCode.FAILURE);
+    assertThat(older.err())
+        .contains("holds no successful costs read covering 2025-10-22T00:00:00Z")
+        .contains("run 'tokenledger costs' without --offline");
   }
 
   @Test

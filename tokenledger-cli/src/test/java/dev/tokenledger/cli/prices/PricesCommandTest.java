@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.ExitCode;
 import dev.tokenledger.cli.JsonSchemas;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerLocation;
+import dev.tokenledger.ledger.ReconcileStore;
 import dev.tokenledger.pricing.PriceTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -173,11 +180,16 @@ class PricesCommandTest {
             "csv");
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURE);
-    assertThat(r.out().lines()).first().isEqualTo("model,model_key,field,kind,message");
+    assertThat(r.out().lines())
+        .first()
+        .isEqualTo(
+            "source,model,model_key,field,kind,message,usage_rows,usage_tokens,reconciled_runs,"
+                + "reconciled_tokens,unattributed_rows,unattributed_tokens,local_requests,"
+                + "local_tokens,hinted_runs");
     assertThat(r.out())
-        .contains("gpt-4o-mini,gpt-4o-mini,output_cost_per_token,zero_price,")
-        .contains("gpt-4o,gpt-4o,cache_read_input_token_cost,cache_read_above_input,")
-        .contains("gpt-17-ultra,,,unpriced,");
+        .contains("price_table,gpt-4o-mini,gpt-4o-mini,output_cost_per_token,zero_price,")
+        .contains("price_table,gpt-4o,gpt-4o,cache_read_input_token_cost,cache_read_above_input,")
+        .contains("price_table,gpt-17-ultra,,,unpriced,");
   }
 
   @Test
@@ -189,6 +201,118 @@ class PricesCommandTest {
     assertThat(root.get("models_checked").size())
         .isEqualTo(PriceTable.defaultTable().modelKeys().size());
     assertThat(root.get("findings").findValuesAsText("model")).contains("gpt-5-nano");
+  }
+
+  Path ledgerFile() {
+    return dir.resolve(".tokenledger").resolve("ledger.db");
+  }
+
+  /** A ledger that has read usage of an unknown model and of a priced dated one. */
+  void ledgerWithAnUnknownModel() {
+    Instant t0 = Instant.parse("2025-10-27T10:00:00Z");
+    try (Ledger ledger = Ledger.open(LedgerLocation.sqlite(ledgerFile()))) {
+      ReconcileStore store = ledger.reconcileStore();
+      store.storeRead(
+          new ReconcileStore.ReadRecord(
+              "completions",
+              "1m",
+              t0,
+              t0.plusSeconds(600),
+              "api_key_id,model",
+              List.of("key_chatdev"),
+              "start_time=" + t0.getEpochSecond(),
+              t0.plusSeconds(900),
+              1,
+              null,
+              "pass-1"),
+          List.of(
+              new UsageRow(
+                  t0,
+                  "key_chatdev",
+                  "gpt-17-ultra",
+                  "default",
+                  false,
+                  "proj_1",
+                  new TokenCounts(1_200_000, 0, 34_567, 40)),
+              new UsageRow(
+                  t0.plusSeconds(60),
+                  "key_chatdev",
+                  "gpt-4o-mini-2024-07-18",
+                  "default",
+                  false,
+                  "proj_1",
+                  new TokenCounts(5_000, 0, 500, 2))));
+    }
+  }
+
+  @Test
+  void checkListsTheLedgersModelsWithoutAPriceAndWhatItHoldsOfThem() {
+    ledgerWithAnUnknownModel();
+
+    CliHarness.Result r = run("prices", "check");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURE);
+    assertThat(r.out())
+        .contains(
+            "The ledger "
+                + ledgerFile()
+                + " has seen 2 models; 1 is not priced as used:\n"
+                + "  gpt-17-ultra  unpriced: usage 1 row (1,234,567 tokens)\n"
+                + "    gpt-17-ultra is not in the price table")
+        .contains("Fix: put their per-token prices")
+        .contains("--prices FILE");
+    String ledgerPart = r.out().substring(r.out().indexOf("The ledger "));
+    assertThat(ledgerPart).doesNotContain("gpt-4o-mini-2024-07-18");
+  }
+
+  @Test
+  void checkOfTheLedgerInJsonAndCsvNamesTheModelAndItsUsage() throws IOException {
+    ledgerWithAnUnknownModel();
+
+    CliHarness.Result json = run("prices", "check", "--format", "json");
+    CliHarness.Result csv = run("prices", "check", "--format", "csv");
+
+    assertThat(JsonSchemas.validate("prices-check.schema.json", json.out())).isEmpty();
+    JsonNode ledger = JSON.readTree(json.out()).get("ledger");
+    assertThat(ledger.get("location").asText()).isEqualTo(ledgerFile().toString());
+    assertThat(ledger.get("models_seen").asInt()).isEqualTo(2);
+    JsonNode finding = ledger.get("findings").get(0);
+    assertThat(ledger.get("findings")).hasSize(1);
+    assertThat(finding.get("model").asText()).isEqualTo("gpt-17-ultra");
+    assertThat(finding.get("kind").asText()).isEqualTo("unpriced");
+    assertThat(finding.get("seen").get("usage_rows").asLong()).isEqualTo(1);
+    assertThat(finding.get("seen").get("usage_tokens").asLong()).isEqualTo(1_234_567);
+    assertThat(csv.out().lines().filter(l -> l.startsWith("ledger,")))
+        .singleElement()
+        .asString()
+        .startsWith("ledger,gpt-17-ultra,,,unpriced,")
+        .endsWith(",1,1234567,0,0,0,0,0,0,0");
+  }
+
+  @Test
+  void checkWithoutALedgerChecksTheTableNotesItAndCreatesNoLedger() throws IOException {
+    CliHarness.Result r = run("prices", "check", "--format", "json");
+
+    assertThat(JsonSchemas.validate("prices-check.schema.json", r.out())).isEmpty();
+    assertThat(JSON.readTree(r.out()).get("ledger").isNull()).isTrue();
+    assertThat(r.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("tokenledger: note: no ledger at " + ledgerFile())
+        .contains("only the price table was checked");
+    assertThat(ledgerFile()).doesNotExist();
+    assertThat(dir.resolve(".tokenledger")).doesNotExist();
+  }
+
+  @Test
+  void checkOfNamedModelsLeavesTheLedgerAlone() throws IOException {
+    ledgerWithAnUnknownModel();
+
+    CliHarness.Result r = run("prices", "check", "gpt-4o", "--format", "json");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(JSON.readTree(r.out()).get("ledger").isNull()).isTrue();
+    assertThat(r.err()).isEmpty();
   }
 
   @Test
