@@ -97,6 +97,11 @@ public final class Ledger implements AutoCloseable {
     return new ReconcileStore(this, db, clock, liveness, localHost);
   }
 
+  /** The price tables this ledger's figures were priced with. */
+  public PriceTableStore priceTables() {
+    return new PriceTableStore(db, clock);
+  }
+
   // ---------------------------------------------------------------- Java API for harnesses
 
   /**

@@ -1,11 +1,17 @@
 package dev.tokenledger.pricing;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.pricing.PriceFileParser.ParsedFile;
 import dev.tokenledger.pricing.PriceFileParser.RawEntry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -180,6 +186,53 @@ public final class PriceTable {
    */
   public boolean lists(String key) {
     return entries.containsKey(key);
+  }
+
+  /**
+   * The table's OpenAI entries as a LiteLLM JSON object (prices as exact decimals), which {@link
+   * #restore} turns back into this table: what the ledger keeps of each version.
+   */
+  public String toJson() {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator g =
+        JsonFactory.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build()
+            .createGenerator(text)) {
+      g.writeStartObject();
+      for (Map.Entry<String, RawEntry> e : entries.entrySet()) {
+        g.writeObjectFieldStart(e.getKey());
+        g.writeStringField("litellm_provider", "openai");
+        if (e.getValue().mode().isPresent()) {
+          g.writeStringField("mode", e.getValue().mode().get());
+        }
+        for (Map.Entry<PriceField, BigDecimal> price : e.getValue().prices().entrySet()) {
+          g.writeFieldName(price.getKey().jsonName());
+          g.writeNumber(price.getValue());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a price table to a string", e);
+    }
+    return text.toString();
+  }
+
+  /**
+   * A table from the JSON {@link #toJson()} wrote, under the version and source it had.
+   *
+   * @throws ConfigurationException when {@code json} is not such a table
+   */
+  public static PriceTable restore(String version, String source, String json) {
+    ParsedFile parsed =
+        PriceFileParser.parse(json.getBytes(StandardCharsets.UTF_8), "of version " + version);
+    return new PriceTable(version, source, parsed.entries());
+  }
+
+  /** How many models the table prices per token. */
+  public int pricedModels() {
+    return prices.size();
   }
 
   /** The keys of every entry with input and output prices, sorted. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
       "Show the prices tokenledger uses, and check them.",
       "Prices come from the LiteLLM snapshot in the jar, or --prices FILE / TOKENLEDGER_PRICES."
     },
-    subcommands = {PricesShowCommand.class, PricesCheckCommand.class})
+    subcommands = {PricesShowCommand.class, PricesCheckCommand.class, PricesVersionsCommand.class})
 public final class PricesCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -21,6 +21,6 @@ public final class PricesCommand implements Runnable {
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is required: show or check");
+        spec.commandLine(), "a subcommand is required: show, check or versions");
   }
 }

@@ -9,7 +9,10 @@ import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.PriceHistory;
+import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.report.GenaiDevbenchExport;
 import dev.tokenledger.report.Report;
 import dev.tokenledger.report.ReportBuilder;
@@ -92,6 +95,14 @@ public final class ReportCommand implements Callable<Integer> {
               + " built-in snapshot).")
   Path prices;
 
+  @Option(
+      names = "--price-version",
+      paramLabel = "VERSION",
+      description =
+          "Price with a table this ledger recorded earlier, named by its version or a part of"
+              + " its hash (see prices versions): reproduces an old report's costs.")
+  String priceVersion;
+
   @Option(names = "--format", description = "table (default), json or csv.")
   OutputFormat format = OutputFormat.TABLE;
 
@@ -133,7 +144,11 @@ public final class ReportCommand implements Callable<Integer> {
     TokenLedgerConfig config = Services.config(environment, configOptions);
     PrintWriter err = spec.commandLine().getErr();
     Services.printWarnings(config, err);
-    CostCalculator calculator = new CostCalculator(Services.prices(config, prices));
+    if (priceVersion != null && prices != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--prices and --price-version both name the price table: give one of them");
+    }
     if (export != null && !"genai-devbench".equals(export.get(0))) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -143,6 +158,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
     Report report;
     try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+      CostCalculator calculator = new CostCalculator(priceTable(ledger, config, err));
       ReportBuilder builder = new ReportBuilder(ledger, calculator);
       if (export != null) {
         Path folder = resolve(config, Path.of(export.get(1)));
@@ -221,6 +237,27 @@ public final class ReportCommand implements Callable<Integer> {
           .append(folder.relativize(result.manifest()));
     }
     return line.toString();
+  }
+
+  /**
+   * The table of {@code --price-version} from the ledger; else the configured one, recorded in the
+   * ledger so that this report can be priced the same way again later.
+   */
+  private PriceTable priceTable(Ledger ledger, TokenLedgerConfig config, PrintWriter err) {
+    PriceHistory history = new PriceHistory(ledger);
+    if (priceVersion != null) {
+      return history.table(priceVersion);
+    }
+    PriceTable table = Services.prices(config, prices);
+    try {
+      history.record(table);
+    } catch (LedgerException e) {
+      err.println(
+          "tokenledger: warning: the price table was not recorded in the ledger ("
+              + e.getMessage()
+              + "); this report cannot be repriced with --price-version later");
+    }
+    return table;
   }
 
   private ReportQuery query() {

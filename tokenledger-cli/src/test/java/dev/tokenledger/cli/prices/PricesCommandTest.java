@@ -196,6 +196,6 @@ class PricesCommandTest {
     CliHarness.Result r = run("prices");
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
-    assertThat(r.err()).contains("a subcommand is required: show or check");
+    assertThat(r.err()).contains("a subcommand is required: show, check or versions");
   }
 }

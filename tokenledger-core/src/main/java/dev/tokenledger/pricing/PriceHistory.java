@@ -1,0 +1,69 @@
+package dev.tokenledger.pricing;
+
+import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.StoredPriceTable;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The price tables a ledger's figures were priced with: each table is recorded whole the first time
+ * it prices a figure, so that any later report can be priced again with it by naming its version.
+ */
+public final class PriceHistory {
+  private final Ledger ledger;
+
+  public PriceHistory(Ledger ledger) {
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+  }
+
+  /** Records that {@code table} priced figures now (kept whole the first time). */
+  public void record(PriceTable table) {
+    ledger
+        .priceTables()
+        .recordUse(table.version(), table.source(), table.pricedModels(), table.toJson());
+  }
+
+  /** The tables recorded, most recently first used first, without their entries. */
+  public List<StoredPriceTable> versions() {
+    return ledger.priceTables().list();
+  }
+
+  /**
+   * The recorded table {@code version} names: its whole version, or a part of it of at least six
+   * characters (a hash prefix) that no other recorded version contains.
+   *
+   * @throws ConfigurationException when no recorded table, or more than one, matches
+   */
+  public PriceTable table(String version) {
+    List<StoredPriceTable> found = ledger.priceTables().matching(version);
+    if (found.isEmpty()) {
+      throw new ConfigurationException(
+          "price version '"
+              + version
+              + "' is not recorded in the ledger "
+              + ledger.location().displayName()
+              + ": `tokenledger prices versions` lists the recorded ones");
+    }
+    if (found.size() > 1) {
+      throw new ConfigurationException(
+          "price version '"
+              + version
+              + "' matches "
+              + found.size()
+              + " recorded versions ("
+              + found.stream().map(StoredPriceTable::version).collect(Collectors.joining(", "))
+              + "): give more of it");
+    }
+    StoredPriceTable stored = found.get(0);
+    if (stored.content() == null) {
+      throw new ConfigurationException(
+          "price version "
+              + stored.version()
+              + " was recorded before the ledger kept whole tables: load its file with --prices"
+              + " instead");
+    }
+    return PriceTable.restore(stored.version(), stored.source(), stored.content());
+  }
+}
