@@ -67,9 +67,11 @@ public final class PriceTableStore {
   }
 
   /**
-   * The recorded tables {@code text} names, with content: the one whose version is {@code text},
-   * else those whose version contains it (at least {@link #MIN_PREFIX} characters, case
-   * insensitive), so that a hash prefix copied from a report is enough.
+   * The recorded tables {@code text} names, with content: the one whose version is {@code text};
+   * else those whose own hash (the last one of the version, which an override's hash ends) starts
+   * with it; else those whose version contains it. Parts must have at least {@link #MIN_PREFIX}
+   * characters and are compared ignoring case, so that a hash prefix copied from a report is
+   * enough, even for a table that later versions extend.
    */
   public List<StoredPriceTable> matching(String text) {
     String needle = text.strip();
@@ -84,7 +86,17 @@ public final class PriceTableStore {
       return List.of();
     }
     String lower = needle.toLowerCase(Locale.ROOT);
+    List<StoredPriceTable> byOwnHash =
+        all.stream().filter(t -> ownHash(t.version()).startsWith(lower)).toList();
+    if (!byOwnHash.isEmpty()) {
+      return byOwnHash;
+    }
     return all.stream().filter(t -> t.version().toLowerCase(Locale.ROOT).contains(lower)).toList();
+  }
+
+  /** The text after the last colon of a version: the hash of its last file. */
+  private static String ownHash(String version) {
+    return version.substring(version.lastIndexOf(':') + 1).toLowerCase(Locale.ROOT);
   }
 
   private static List<StoredPriceTable> select(Connection c, String order, boolean content)

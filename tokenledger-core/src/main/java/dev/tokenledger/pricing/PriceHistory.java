@@ -31,8 +31,8 @@ public final class PriceHistory {
   }
 
   /**
-   * The recorded table {@code version} names: its whole version, or a part of it of at least six
-   * characters (a hash prefix) that no other recorded version contains.
+   * The recorded table {@code version} names: its whole version, a prefix of its own (last) hash,
+   * or another part of it, of at least six characters, that names no other recorded version.
    *
    * @throws ConfigurationException when no recorded table, or more than one, matches
    */

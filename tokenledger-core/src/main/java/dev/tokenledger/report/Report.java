@@ -8,7 +8,8 @@ import java.util.Objects;
  * A report over reconciled runs: its rows, their total, and with a framework grouping the
  * statistics per run.
  *
- * @param total the sum of every run (its key is empty), with the bounds of the runs' figures
+ * @param total the sum of every run (its key is empty), with the bounds of the runs' figures; all
+ *     zero when no run has reconciled figures (see {@link #hasFigures})
  * @param priceTableVersion the price table the costs were recomputed with
  * @param runsWithoutFigures runs that matched the filters but have no reconciled figures yet
  * @param statistics one entry per framework when grouped by framework, else empty
@@ -29,6 +30,14 @@ public record Report(
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(priceTableVersion, "priceTableVersion");
     statistics = List.copyOf(statistics);
+  }
+
+  /**
+   * Whether some run has reconciled figures; when none has, the report has no rows and its total
+   * means nothing (not a final zero).
+   */
+  public boolean hasFigures() {
+    return total.runs() > 0;
   }
 
   /** Whether some figures are not final yet, which the report's header must say. */

@@ -50,6 +50,12 @@ public final class ReportBuilder {
   /** The step label of a run's usage outside every step (or of a run without steps). */
   public static final String OUTSIDE_STEPS = "0 (outside steps)";
 
+  /**
+   * The source of every cost a report gives (DESIGN.md §6): reconciled Usage API tokens priced with
+   * the price table.
+   */
+  public static final String COST_SOURCE = "usage×price";
+
   private final Ledger ledger;
   private final CostCalculator calculator;
   private final Clock clock;

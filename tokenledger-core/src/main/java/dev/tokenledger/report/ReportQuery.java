@@ -34,6 +34,11 @@ public record ReportQuery(
     return new ReportQuery(null, null, null, null, null, List.of(by));
   }
 
+  /** Whether a filter (experiment, framework, start, end or status) narrows the runs. */
+  public boolean isFiltered() {
+    return experiment != null || framework != null || from != null || to != null || status != null;
+  }
+
   /** Whether the report groups by {@code dimension}. */
   public boolean groups(ReportDimension dimension) {
     return by.contains(dimension);

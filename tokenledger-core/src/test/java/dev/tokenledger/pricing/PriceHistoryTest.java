@@ -103,6 +103,12 @@ class PriceHistoryTest {
       String hash = a.version().substring(a.version().lastIndexOf(':') + 1);
 
       assertThat(history.table(hash.substring(0, 10)).version()).isEqualTo(a.version());
+      // the packaged table's hash is inside both overrides' versions, but is its own hash only
+      String packaged = PriceTable.defaultTable().version();
+      history.record(PriceTable.defaultTable());
+      String packagedHash = packaged.substring(packaged.lastIndexOf(':') + 1);
+      assertThat(history.table(packagedHash.substring(0, 8).toUpperCase()).version())
+          .isEqualTo(packaged);
       assertThatThrownBy(() -> history.table("overrides-sha256"))
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("matches 2 recorded versions")

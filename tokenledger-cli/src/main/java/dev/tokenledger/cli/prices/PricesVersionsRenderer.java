@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.cli.Csv;
 import dev.tokenledger.cli.JsonOutput;
 import dev.tokenledger.ledger.StoredPriceTable;
-import dev.tokenledger.report.TextTable;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -23,13 +22,19 @@ final class PricesVersionsRenderer {
           "No price table recorded yet: every report records the table it was priced with.");
       return;
     }
-    TextTable table =
-        TextTable.withHeaders("version", "models", "first used", "last used", "source");
-    table.align(1, TextTable.Align.RIGHT);
+    // a version is too long for a column: each gets a line of its own, whole, to be copied
     for (StoredPriceTable t : versions) {
-      table.row(cells(t));
+      out.println(t.version());
+      out.println(
+          "  "
+              + t.models()
+              + " models · first used "
+              + t.firstUsedAt()
+              + " · last used "
+              + t.lastUsedAt()
+              + " · "
+              + t.source());
     }
-    table.render("").forEach(out::println);
     out.println(
         "Price a report with one of them again: tokenledger report --price-version VERSION");
   }

@@ -29,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -178,10 +179,11 @@ public final class ReportCommand implements Callable<Integer> {
         return 0;
       }
       report = builder.build(query);
-      if (chart != null) {
+      if (chart != null && report.hasFigures()) {
         ReportCharts.chart(report, builder).write(resolve(config, chart));
       }
     }
+    Optional<String> nothing = ReportRenderer.nothingToReport(report);
     StringWriter text = new StringWriter();
     PrintWriter writer = new PrintWriter(text);
     switch (format) {
@@ -196,6 +198,14 @@ public final class ReportCommand implements Callable<Integer> {
       out.flush();
     } else {
       writeAtomically(resolve(config, output), text.toString());
+    }
+    if (nothing.isPresent()) {
+      if (format != OutputFormat.TABLE) {
+        err.println("tokenledger: nothing to report: " + nothing.get());
+      }
+      if (chart != null) {
+        err.println("tokenledger: warning: no chart written to " + chart + ": nothing to report");
+      }
     }
     if (format != OutputFormat.TABLE && report.includesNotFinal()) {
       err.println(

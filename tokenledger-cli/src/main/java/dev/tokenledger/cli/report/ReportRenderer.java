@@ -10,6 +10,7 @@ import dev.tokenledger.pricing.CostTotal;
 import dev.tokenledger.pricing.Money;
 import dev.tokenledger.report.FrameworkStatistics;
 import dev.tokenledger.report.Report;
+import dev.tokenledger.report.ReportBuilder;
 import dev.tokenledger.report.ReportDimension;
 import dev.tokenledger.report.ReportRow;
 import dev.tokenledger.report.RunStatistics;
@@ -38,7 +39,14 @@ final class ReportRenderer {
             + by(report)
             + " — prices: "
             + report.priceTableVersion()
-            + "; costs recomputed from reconciled tokens");
+            + "; costs recomputed from reconciled tokens ("
+            + ReportBuilder.COST_SOURCE
+            + ")");
+    Optional<String> nothing = nothingToReport(report);
+    if (nothing.isPresent()) {
+      out.println("Nothing to report: " + nothing.get() + ".");
+      return;
+    }
     if (report.includesNotFinal()) {
       out.println(
           "Not final: "
@@ -93,27 +101,46 @@ final class ReportRenderer {
       for (int i = 2; i < 9; i++) {
         stats.align(i, TextTable.Align.RIGHT);
       }
+      List<String> leftOut = new ArrayList<>();
       for (FrameworkStatistics s : report.statistics()) {
         stats.row(statsCells(s.framework(), "tokens", s.tokensPerRun(), ReportRenderer::tokens));
         if (s.costPerRun().isPresent()) {
           stats.row(statsCells(s.framework(), "cost", s.costPerRun().get(), ReportRenderer::usd));
         }
         if (s.runsNotPriced() > 0) {
-          stats.row(
-              List.of(
-                  s.framework(),
-                  "cost",
-                  "",
-                  s.runsNotPriced() + " run(s) UNPRICED, left out",
-                  "",
-                  "",
-                  "",
-                  "",
-                  ""));
+          leftOut.add(s.framework() + " " + s.runsNotPriced() + " of " + s.tokensPerRun().n());
         }
       }
       stats.render("").forEach(out::println);
+      if (!leftOut.isEmpty()) {
+        out.println(
+            "Cost per run counts only fully priced runs; left out (UNPRICED or partial): "
+                + String.join(", ", leftOut)
+                + ".");
+      }
     }
+  }
+
+  /**
+   * Why {@code report} has no figures, e.g. {@code 2 run(s) recorded, none reconciled yet: run
+   * tokenledger reconcile}; empty when it has some.
+   */
+  static Optional<String> nothingToReport(Report report) {
+    if (report.hasFigures()) {
+      return Optional.empty();
+    }
+    boolean filtered = report.query().isFiltered();
+    if (report.runsWithoutFigures() > 0) {
+      return Optional.of(
+          report.runsWithoutFigures()
+              + " run(s) "
+              + (filtered ? "match the filters" : "recorded")
+              + ", none reconciled yet: run tokenledger reconcile");
+    }
+    return Optional.of(
+        filtered
+            ? "no runs match the filters"
+            : "no runs recorded yet: record them with tokenledger run exec, or tokenledger import");
   }
 
   private static List<String> cells(ReportRow row, List<String> key, boolean bounds) {
@@ -199,7 +226,11 @@ final class ReportRenderer {
       }
       fill(r, row);
     }
-    fill(root.putObject("total"), report.total());
+    if (report.hasFigures()) {
+      fill(root.putObject("total"), report.total());
+    } else {
+      root.putNull("total");
+    }
     ArrayNode stats = root.putArray("statistics");
     for (FrameworkStatistics s : report.statistics()) {
       ObjectNode n = stats.addObject();
@@ -224,6 +255,7 @@ final class ReportRenderer {
     } else {
       r.putNull("cost_usd");
     }
+    r.put("cost_source", ReportBuilder.COST_SOURCE);
     ArrayNode unpriced = r.putArray("unpriced_models");
     c.unpricedModels().forEach(unpriced::add);
     if (row.cacheHitRate().isPresent()) {
@@ -283,6 +315,7 @@ final class ReportRenderer {
           "requests",
           "cost_usd",
           "cost_status",
+          "cost_source",
           "unpriced_models",
           "cache_hit_rate",
           "status",
@@ -299,12 +332,14 @@ final class ReportRenderer {
     for (ReportRow row : report.rows()) {
       csv.row(csvRow(report, row, row.key()));
     }
-    List<String> totalKey = new ArrayList<>();
-    totalKey.add("TOTAL");
-    while (totalKey.size() < report.query().by().size()) {
-      totalKey.add("");
+    if (report.hasFigures()) {
+      List<String> totalKey = new ArrayList<>();
+      totalKey.add("TOTAL");
+      while (totalKey.size() < report.query().by().size()) {
+        totalKey.add("");
+      }
+      csv.row(csvRow(report, report.total(), totalKey));
     }
-    csv.row(csvRow(report, report.total(), totalKey));
     csv.flush();
   }
 
@@ -318,6 +353,7 @@ final class ReportRenderer {
     cells.add(t.requests());
     cells.add(row.cost().total().orElse(null));
     cells.add(row.cost().status().name());
+    cells.add(ReportBuilder.COST_SOURCE);
     cells.add(String.join(";", row.cost().unpricedModels()));
     cells.add(row.cacheHitRate().orElse(null));
     cells.add(row.isFinal() ? "final" : "not_final");

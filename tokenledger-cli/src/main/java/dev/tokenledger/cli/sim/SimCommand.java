@@ -47,7 +47,10 @@ public final class SimCommand implements Callable<Integer> {
 
   @Option(
       names = "--speed",
-      description = "Simulated seconds per real second (e.g. 60). Default: 1.")
+      description =
+          "Simulated seconds per real second. Default: 1. Above 1 the simulator's clock runs"
+              + " ahead of the real clock runs are recorded with, so recorded runs never meet"
+              + " their usage: keep 1 to record and reconcile, shorten --delay instead.")
   double speed = 1.0;
 
   @Option(
@@ -94,7 +97,9 @@ public final class SimCommand implements Callable<Integer> {
       out.println("export " + var + "=" + key.apiKey().revealForChildProcess());
       out.println("export " + var + "_ID=" + key.id());
     }
-    out.flush();
+    // Closed, not just flushed: `eval "$(tokenledger sim … &)"` reads until standard output ends,
+    // and the server goes on running in the background.
+    out.close();
     err.println(
         "tokenledger: simulator serving at "
             + sim.baseUrl()
@@ -104,7 +109,9 @@ public final class SimCommand implements Callable<Integer> {
             + clock.instant()
             + ", reporting delay "
             + (delay == null ? "5-60 min" : delay.toString())
-            + "); Ctrl-C stops it");
+            + "); Ctrl-C or kill "
+            + ProcessHandle.current().pid()
+            + " stops it");
     err.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -10,14 +10,13 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.Goldens;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.sim.Fault;
 import dev.tokenledger.sim.SimKey;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +59,7 @@ class DoctorOutputTest {
   }
 
   @Test
-  void theTableOfAHealthySetupMatchesTheGoldenFile() throws IOException {
+  void theTableOfAHealthySetupMatchesTheGoldenFile() {
     SimKey admin = f.sim.register(SimKey.admin("usage reader"));
     SimKey chatdev =
         f.sim.register(
@@ -89,11 +88,11 @@ class DoctorOutputTest {
 
     assertThat(result.exitCode()).isEqualTo(ExitCode.OK);
     assertThat(result.err()).isEmpty();
-    assertThat(f.normalized(result.out())).isEqualTo(golden("healthy.txt"));
+    Goldens.assertMatches("doctor/healthy.txt", f.normalized(result.out()));
   }
 
   @Test
-  void theTableOfTheMissingScopeSetupMatchesTheGoldenFile() throws IOException {
+  void theTableOfTheMissingScopeSetupMatchesTheGoldenFile() {
     SimKey admin =
         f.sim.register(SimKey.admin("usage reader").scopes(SimKey.SCOPE_ORGANIZATION_READ));
     SimKey chatdev =
@@ -110,7 +109,7 @@ class DoctorOutputTest {
 
     assertThat(result.exitCode()).isEqualTo(ExitCode.KEY_REFUSED);
     assertThat(result.err()).isEmpty();
-    assertThat(f.normalized(result.out())).isEqualTo(golden("missing-scope.txt"));
+    Goldens.assertMatches("doctor/missing-scope.txt", f.normalized(result.out()));
   }
 
   @ParameterizedTest
@@ -153,13 +152,6 @@ class DoctorOutputTest {
     assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(result.err())
         .startsWith("tokenledger: error: doctor writes --format table or json, not csv");
-  }
-
-  private static String golden(String name) throws IOException {
-    try (InputStream in = DoctorOutputTest.class.getResourceAsStream("/doctor/" + name)) {
-      assertThat(in).as("golden file src/test/resources/doctor/" + name).isNotNull();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   private static Schema schema() throws IOException {

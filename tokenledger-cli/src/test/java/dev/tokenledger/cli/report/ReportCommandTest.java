@@ -257,7 +257,7 @@ class ReportCommandTest {
       assertThat(csv.out().lines().findFirst().orElseThrow())
           .isEqualTo(
               "framework,model,input_tokens,input_cached_tokens,output_tokens,total_tokens,"
-                  + "requests,cost_usd,cost_status,unpriced_models,cache_hit_rate,status,"
+                  + "requests,cost_usd,cost_status,cost_source,unpriced_models,cache_hit_rate,status,"
                   + "exactness,lower_total_tokens,upper_total_tokens,price_table_version");
       assertThat(csv.out().lines().count()).isEqualTo(4);
     }
@@ -375,6 +375,77 @@ class ReportCommandTest {
       List<String> early = new ArrayList<>();
       chatdevBefore.path("rows").forEach(r -> early.add(r.path("key").path("run").asText()));
       assertThat(early).containsExactly(ids.get(0), ids.get(1));
+    }
+  }
+
+  @Test
+  void runsWithoutReconciledFiguresAreNotReportedAsAFinalZeroTotal() throws Exception {
+    try (ReportLab lab = lab()) {
+      lab.chat("chatdev", T0.plusSeconds(20));
+      lab.run("chatdev", T0.plusSeconds(5), T0.plusSeconds(55));
+      lab.run("baes", T0.plusSeconds(65), T0.plusSeconds(115));
+      String db = lab.db.toString();
+
+      CliHarness.Result table = cli(lab).run("report", "--db", db, "--by", "framework");
+      CliHarness.Result json =
+          cli(lab).run("report", "--db", db, "--by", "framework", "--format", "json");
+      CliHarness.Result csv =
+          cli(lab).run("report", "--db", db, "--by", "framework", "--format", "csv");
+
+      assertThat(table.exitCode()).as(table.err()).isZero();
+      assertThat(table.out().lines().toList())
+          .hasSize(2)
+          .last()
+          .isEqualTo(
+              "Nothing to report: 2 run(s) recorded, none reconciled yet: run tokenledger"
+                  + " reconcile.");
+      assertThat(table.out()).doesNotContain("TOTAL").doesNotContain("final");
+      assertThat(JsonSchemas.validate("report.schema.json", json.out())).isEmpty();
+      JsonNode report = json(json);
+      assertThat(report.path("rows")).isEmpty();
+      assertThat(report.path("total").isNull()).isTrue();
+      assertThat(report.path("runs_without_figures").asInt()).isEqualTo(2);
+      assertThat(report.path("includes_not_final").asBoolean()).isFalse();
+      assertThat(json.err()).contains("nothing to report: 2 run(s) recorded, none reconciled yet");
+      assertThat(csv.exitCode()).as(csv.err()).isZero();
+      assertThat(csv.out().lines().toList())
+          .singleElement()
+          .asString()
+          .startsWith("framework,input_tokens,");
+    }
+  }
+
+  @Test
+  void filtersThatSelectNoRunSayNoRunsMatchAndAnEmptyLedgerSaysNoneIsRecorded() throws Exception {
+    try (ReportLab lab = lab()) {
+      String db = lab.db.toString();
+      CliHarness.Result empty = cli(lab).run("report", "--db", db);
+      lab.chat("chatdev", T0.plusSeconds(20));
+      lab.run("chatdev", T0.plusSeconds(5), T0.plusSeconds(55));
+      lab.settle();
+
+      CliHarness.Result table = cli(lab).run("report", "--db", db, "--framework", "ghspec");
+      CliHarness.Result json =
+          cli(lab).run("report", "--db", db, "--framework", "ghspec", "--format", "json");
+      Path chart = dir.resolve("none.png");
+      CliHarness.Result charted =
+          cli(lab).run("report", "--db", db, "--framework", "ghspec", "--chart", chart.toString());
+
+      assertThat(empty.exitCode()).as(empty.err()).isZero();
+      assertThat(empty.out()).contains("Nothing to report: no runs recorded yet");
+      assertThat(table.exitCode()).as(table.err()).isZero();
+      assertThat(table.out().lines().toList())
+          .hasSize(2)
+          .last()
+          .isEqualTo("Nothing to report: no runs match the filters.");
+      assertThat(JsonSchemas.validate("report.schema.json", json.out())).isEmpty();
+      JsonNode report = json(json);
+      assertThat(report.path("rows")).isEmpty();
+      assertThat(report.path("total").isNull()).isTrue();
+      assertThat(report.path("runs_without_figures").asInt()).isZero();
+      assertThat(charted.exitCode()).as(charted.err()).isZero();
+      assertThat(charted.err()).contains("no chart written to " + chart);
+      assertThat(chart).doesNotExist();
     }
   }
 

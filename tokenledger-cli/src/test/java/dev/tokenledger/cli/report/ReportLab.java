@@ -39,6 +39,13 @@ final class ReportLab implements AutoCloseable {
   /** A chat model the price table does not know. */
   static final String UNKNOWN_MODEL = "acme-internal-chat";
 
+  /** A system message of over 1,024 tokens, the prefix the prompt cache serves on a repeat. */
+  private static final String BRIEF =
+      "{\"role\":\"system\",\"content\":\""
+          + "The library application keeps books, members, loans and fines in one ledger. "
+              .repeat(80)
+          + "\"},";
+
   final SimClock clock = SimClock.stepped(T0);
   final OpenAiSimulator sim;
   final SimKey admin;
@@ -68,18 +75,33 @@ final class ReportLab implements AutoCloseable {
             .open();
   }
 
-  /** The simulated project key of {@code framework}, registered on first use. */
+  /**
+   * The simulated project key of {@code framework}, registered on first use with the fixed id
+   * {@code key_<framework>} in project {@code proj_<framework>}.
+   */
   SimKey key(String framework) {
     return keys.computeIfAbsent(
         framework,
         n -> {
           sim.addProject("proj_" + n, n + " experiments");
-          return sim.register(SimKey.project(n + " runner", "proj_" + n));
+          return sim.register(SimKey.project(n + " runner", "proj_" + n).id("key_" + n));
         });
   }
 
   /** A chat completion by {@code framework} with {@code model} finishing at {@code at}. */
   void chat(String framework, Instant at, String model) {
+    chat(framework, at, model, "");
+  }
+
+  /**
+   * A chat completion whose prompt starts with a long project brief (over 1,024 tokens), so that a
+   * repeat within minutes in the same project is served partly from the prompt cache.
+   */
+  void chatWithBrief(String framework, Instant at, String model) {
+    chat(framework, at, model, BRIEF);
+  }
+
+  private void chat(String framework, Instant at, String model, String system) {
     if (at.isBefore(clock.instant())) {
       throw new IllegalStateException("requests must come in time order: " + at);
     }
@@ -87,7 +109,9 @@ final class ReportLab implements AutoCloseable {
     String body =
         "{\"model\":\""
             + model
-            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Report test request at "
+            + "\",\"messages\":["
+            + system
+            + "{\"role\":\"user\",\"content\":\"Report test request at "
             + at
             + " by "
             + framework
