@@ -95,14 +95,15 @@ class ReportExportTest {
   }
 
   /**
-   * Imports the copy with the lab's framework keys; chatdev and baes make requests in their runs.
+   * Imports the copy with the lab's framework keys; chatdev and baes make requests in their runs,
+   * chatdev with two models, baes twice with one long prompt (its repeat is served partly cached).
    */
   private static ImportReport importWithTraffic(ReportLab lab, Path experiment) {
     ImportReport imported = importFrom(lab, experiment, keys(lab, "chatdev", "baes", "ghspec"));
     lab.chat("chatdev", T0.plusSeconds(30));
     lab.chat("chatdev", T0.plusSeconds(110), "gpt-4o");
-    lab.chat("baes", T0.plusSeconds(130));
-    lab.chat("baes", T0.plusSeconds(170));
+    lab.chatWithBrief("baes", T0.plusSeconds(130), "gpt-4o-mini");
+    lab.chatWithBrief("baes", T0.plusSeconds(170), "gpt-4o-mini");
     return imported;
   }
 
@@ -250,8 +251,17 @@ class ReportExportTest {
           .contains("\n  \"a_field_from_the_future\": {\n    \"kept\": true\n  }");
 
       JsonNode baes = read(experiment.resolve(BAES_RUN));
+      TokenCounts baesTokens = tokens(served(lab, "baes"));
       assertThat(baes.path("aggregate_metrics").path("TOK_IN").asLong())
-          .isEqualTo(tokens(served(lab, "baes")).input());
+          .isEqualTo(baesTokens.input());
+      assertThat(baes.path("aggregate_metrics").path("CACHED_TOKENS").asLong())
+          .isEqualTo(baesTokens.cachedInput())
+          .isPositive();
+      // cached input is priced at the cache price, and what that saved is written beside it
+      assertThat(baes.path("aggregate_metrics").path("COST_USD").decimalValue())
+          .isEqualByComparingTo(cost(served(lab, "baes")));
+      assertThat(baes.path("cost_breakdown").path("cached_input_cost").decimalValue()).isPositive();
+      assertThat(baes.path("cost_breakdown").path("cache_savings").decimalValue()).isPositive();
       assertThat(baes.path("aggregate_metrics").has("AEI"))
           .as("no AUTR in the file: AEI is not invented")
           .isFalse();
