@@ -1,8 +1,10 @@
 package dev.tokenledger.recording;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RecordedRun;
@@ -34,7 +36,10 @@ import java.util.stream.Stream;
  * counts).
  */
 public final class GenaiDevbenchImporter {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Python's json.dump writes a float NaN or Infinity bare; such a file is still a run record. */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
   private static final String[] MANIFESTS = {"manifest.json", "runs_manifest.json"};
 
   private final Ledger ledger;

@@ -1,18 +1,23 @@
 package dev.tokenledger.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.ReconcileStore.Attempt;
+import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.pricing.CostParts;
@@ -25,49 +30,131 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Writes the reconciled figures of runs imported from genai-devbench back into their {@code
- * runs/<framework>/<run_id>/metrics.json} (FORMAT.md "What export writes back"), leaving every
- * other field as it was and replacing each file atomically.
+ * Writes what the ledger knows of each run imported from genai-devbench back into its {@code
+ * runs/<framework>/<run_id>/metrics.json} and its {@code runs/manifest.json} entry (FORMAT.md "What
+ * export writes back"): the reconciled figures where there are some, otherwise only a status that
+ * says why there are none. Every other field is left as it was and each file is replaced
+ * atomically; exporting twice from an unchanged ledger leaves every file byte for byte the same.
  */
 public final class GenaiDevbenchExport {
-  /** Reads decimals exactly so that numbers export does not own keep their written form. */
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
+  /**
+   * Reads decimals exactly, and NaN or Infinity as Python writes them, so that numbers export does
+   * not own keep their written form.
+   */
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+          .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+          .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
           .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+          .build();
 
-  /** Two spaces per level, {@code "name": value}, arrays one item a line: as genai-devbench. */
+  /**
+   * As Python's {@code json.dump(..., indent=2)} writes, which genai-devbench uses: two spaces per
+   * level, {@code "name": value}, one array item a line, {@code {}} and {@code []} when empty,
+   * non-ASCII characters escaped in lower-case hex.
+   */
   private static final ObjectWriter WRITER =
       JSON.writer(
           new DefaultPrettyPrinter()
               .withSeparators(
                   Separators.createDefaultInstance()
-                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                      .withObjectEmptySeparator("")
+                      .withArrayEmptySeparator(""))
               .withArrayIndenter(new DefaultIndenter("  ", "\n"))
               .withObjectIndenter(new DefaultIndenter("  ", "\n")));
 
   /** Decimals kept of a USD amount written back (more than any per-token price has). */
   private static final int USD_SCALE = 10;
 
+  /** genai-devbench's manifest time: microseconds and a Z, as Python's isoformat() + "Z". */
+  private static final DateTimeFormatter MANIFEST_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  private static final String[] MANIFESTS = {"manifest.json", "runs_manifest.json"};
+
+  /** The {@code source} of the attempts export adds, so that a second export finds its own. */
+  private static final String ATTEMPT_SOURCE = "tokenledger";
+
+  /** The words of {@code usage_api_reconciliation.verification_status}, in summary order. */
+  public enum Verification {
+    /** The figures are final. */
+    VERIFIED,
+    /** There are figures, but a person should look: a read went down, or a model has no price. */
+    WARNING,
+    /** Waiting for the Usage API: no figures yet, or figures that may still change. */
+    PENDING,
+    /** No figures, and none can come until something is fixed (the message says what). */
+    DATA_NOT_AVAILABLE;
+
+    /** The word genai-devbench uses, e.g. {@code data_not_available}. */
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /**
    * What an export did.
    *
-   * @param written the metrics files replaced
-   * @param skipped imported runs left alone: no reconciled figures yet, or no metrics file
-   * @param problems one line per run skipped for a reason other than missing figures
+   * @param exported the runs whose metrics.json now holds what the ledger knows, per status
+   * @param withoutMetrics imported runs whose metrics.json is not in the folder
+   * @param unreadable imported runs whose metrics.json cannot be read as a JSON object, left alone
+   * @param manifest the manifest updated, or null when the folder has none
+   * @param manifestEntries the exported runs whose manifest entry now agrees with their
+   *     metrics.json
+   * @param problems one line per run or file left alone, for warnings
+   * @param failures one line per file that could not be written
    */
-  public record Result(int written, int skipped, List<String> problems) {
+  public record Result(
+      Map<Verification, Integer> exported,
+      int withoutMetrics,
+      int unreadable,
+      Path manifest,
+      int manifestEntries,
+      List<String> problems,
+      List<String> failures) {
     public Result {
+      EnumMap<Verification, Integer> counts = new EnumMap<>(Verification.class);
+      for (Verification v : Verification.values()) {
+        counts.put(v, exported.getOrDefault(v, 0));
+      }
+      exported = Collections.unmodifiableMap(counts);
       problems = List.copyOf(problems);
+      failures = List.copyOf(failures);
+    }
+
+    /** The runs exported, whatever their status. */
+    public int written() {
+      return exported.values().stream().mapToInt(Integer::intValue).sum();
     }
   }
+
+  /**
+   * What export writes for one run.
+   *
+   * @param priced the figures, null when there are none to write
+   */
+  private record RunExport(Verification status, String message, PricedRun priced) {}
 
   private final Ledger ledger;
   private final ReportBuilder builder;
@@ -79,7 +166,9 @@ public final class GenaiDevbenchExport {
 
   /**
    * Exports every genai-devbench run {@code query}'s filters select into {@code folder} (the
-   * experiment folder holding {@code runs/}, or {@code runs/} itself).
+   * experiment folder holding {@code runs/}, or {@code runs/} itself). A file that cannot be read
+   * is a problem and left alone; one that cannot be written is a failure; either way the other runs
+   * are still exported.
    *
    * @throws ConfigurationException when {@code folder} holds no {@code runs/} folder
    */
@@ -89,9 +178,12 @@ public final class GenaiDevbenchExport {
       throw new ConfigurationException(
           "no genai-devbench runs in " + folder + ": give the experiment folder holding runs/");
     }
-    int written = 0;
-    int skipped = 0;
+    Map<Verification, Integer> exported = new EnumMap<>(Verification.class);
+    int withoutMetrics = 0;
+    int unreadable = 0;
     List<String> problems = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    Map<String, RunExport> byRunFolder = new HashMap<>();
     for (RunRecord run : ledger.runs(ReportBuilder.runQuery(query))) {
       if (!RunSpec.SOURCE_GENAI_DEVBENCH.equals(run.source()) || run.externalId() == null) {
         continue;
@@ -99,49 +191,177 @@ public final class GenaiDevbenchExport {
       if (query.status() != null && !query.status().equals(run.reconcileStatus())) {
         continue;
       }
-      Optional<PricedRun> priced = builder.priced(run);
-      if (priced.isEmpty()) {
-        skipped++;
-        continue;
-      }
       Path metrics =
           runs.resolve(run.framework()).resolve(run.externalId()).resolve("metrics.json");
       if (!Files.isRegularFile(metrics)) {
-        skipped++;
+        withoutMetrics++;
         problems.add("run " + run.id() + ": no " + metrics + "; it was not exported");
         continue;
       }
-      write(metrics, priced.get());
-      written++;
-    }
-    return new Result(written, skipped, problems);
-  }
-
-  private static void write(Path metrics, PricedRun priced) {
-    ObjectNode root;
-    try {
-      JsonNode read = JSON.readTree(metrics.toFile());
-      if (!(read instanceof ObjectNode object)) {
-        throw new ConfigurationException(
-            metrics + " is not a JSON object; restore the run's metrics.json and export again");
+      ObjectNode root;
+      try {
+        root = readObject(metrics);
+      } catch (IOException e) {
+        unreadable++;
+        problems.add(
+            "run "
+                + run.id()
+                + ": cannot read "
+                + metrics
+                + " ("
+                + e.getMessage()
+                + ");"
+                + " it was not exported: fix or restore the file and export again");
+        continue;
       }
-      root = object;
-    } catch (IOException e) {
-      throw new ConfigurationException(
-          "cannot read " + metrics + ": " + e.getMessage() + "; fix or restore the file", e);
+      RunExport export = decide(run);
+      fill(root, export);
+      try {
+        writeIfChanged(metrics, WRITER.writeValueAsString(root));
+      } catch (IOException e) {
+        failures.add("cannot write " + metrics + ": " + e.getMessage());
+        continue;
+      }
+      exported.merge(export.status(), 1, Integer::sum);
+      byRunFolder.put(folderKey(run.framework(), run.externalId()), export);
     }
-    fill(root, priced);
-    try {
-      writeAtomically(metrics, WRITER.writeValueAsString(root));
-    } catch (IOException e) {
-      throw new ConfigurationException(
-          "cannot write " + metrics + ": " + e.getMessage() + "; check the folder's permissions",
-          e);
+    Path manifest = manifest(runs);
+    int entries = 0;
+    if (manifest != null) {
+      try {
+        entries = updateManifest(manifest, byRunFolder);
+      } catch (ManifestUnreadable e) {
+        problems.add(
+            "cannot read " + manifest + " (" + e.getMessage() + "); its entries were not updated");
+      } catch (IOException e) {
+        failures.add("cannot write " + manifest + ": " + e.getMessage());
+      }
     }
+    return new Result(exported, withoutMetrics, unreadable, manifest, entries, problems, failures);
   }
 
-  /** Sets the figures export owns in {@code root}; every other field stays where and as it was. */
-  static void fill(ObjectNode root, PricedRun priced) {
+  /** What the ledger lets export say of {@code run}. */
+  private RunExport decide(RunRecord run) {
+    Reconciliation r = ledger.reconcileStore().reconciliation(run.id()).orElse(null);
+    Instant end = run.effectiveEnd();
+    if (end != null && !end.isAfter(run.startedAt())) {
+      return new RunExport(
+          Verification.DATA_NOT_AVAILABLE,
+          "tokenledger: no usage can be counted for this run: its record gives it no time"
+              + " window (no end_timestamp and no step timestamps at import)",
+          null);
+    }
+    if (r == null || r.figuresFrom() == null) {
+      Attempt latest = r == null ? null : r.latest();
+      if (run.apiKeyId() == null) {
+        return new RunExport(
+            Verification.DATA_NOT_AVAILABLE,
+            "tokenledger: no usage can be read for this run: it was imported without its"
+                + " framework key id (OPENAI_API_KEY_"
+                + run.framework().toUpperCase(Locale.ROOT)
+                + "_ID was not set), and its usage is found in the Usage API by that key",
+            null);
+      }
+      if (latest != null && latest.error() != null) {
+        return new RunExport(
+            Verification.DATA_NOT_AVAILABLE,
+            "tokenledger: no usage figures: the last Usage API read, at "
+                + latest.attemptedAt()
+                + ", failed ("
+                + ReadFailure.kind(latest.error())
+                + ") and no read has succeeded; fix that, run 'tokenledger reconcile', then"
+                + " export again",
+            null);
+      }
+      return new RunExport(
+          Verification.PENDING,
+          "tokenledger: waiting for the Usage API: no read of this run has succeeded yet"
+              + " (reconcile status "
+              + run.reconcileStatus()
+              + "); run 'tokenledger reconcile --watch', then export again",
+          null);
+    }
+    PricedRun priced =
+        builder
+            .priced(run)
+            .orElseThrow(() -> new IllegalStateException("run " + run.id() + " lost its figures"));
+    boolean lastReadFailed = "error".equals(run.reconcileStatus());
+    // after a failed read the figures keep the status they had when they were read
+    String settled =
+        Objects.requireNonNullElse(
+            lastReadFailed ? r.figuresFrom().status() : run.reconcileStatus(), "pending");
+    Verification status;
+    StringBuilder m = new StringBuilder(figures(priced.tokens()));
+    switch (settled) {
+      case "final" -> {
+        status = Verification.VERIFIED;
+        m.append("; reconcile status final");
+      }
+      case "warning" -> {
+        status = Verification.WARNING;
+        m.append("; reconcile status warning: a later read came back lower, or the local counts")
+            .append(" disagree; check with 'tokenledger reconcile --run ")
+            .append(run.id())
+            .append("' and accept with 'tokenledger reconcile --accept ")
+            .append(run.id())
+            .append("'");
+      }
+      default -> {
+        status = Verification.PENDING;
+        m.append("; reconcile status ")
+            .append(settled)
+            .append(": the Usage API may still add usage; export again once the run is final");
+      }
+    }
+    if (lastReadFailed) {
+      Attempt latest = r.latest();
+      m.append("; the last read, at ")
+          .append(latest.attemptedAt())
+          .append(", failed (")
+          .append(ReadFailure.kind(latest.error()))
+          .append("), so these are the figures of the read at ")
+          .append(r.figuresFrom().attemptedAt());
+    }
+    CostStatus cost = priced.cost().status();
+    if (cost != CostStatus.PRICED) {
+      // a cost that leaves usage out is not verified, whatever the tokens are
+      status = status == Verification.VERIFIED ? Verification.WARNING : status;
+      m.append("; no price for ").append(String.join(", ", priced.cost().unpricedModels()));
+      m.append(
+          cost == CostStatus.PARTIAL
+              ? ": COST_USD and cost_breakdown count only the priced models, a lower bound"
+              : ": COST_USD and the cost parts were left as they were");
+    }
+    return new RunExport(status, m.toString(), priced);
+  }
+
+  private static String figures(TokenCounts t) {
+    return "tokenledger: "
+        + t.input()
+        + " input ("
+        + t.cachedInput()
+        + " cached), "
+        + t.output()
+        + " output tokens, "
+        + t.requests()
+        + " requests from the Usage API";
+  }
+
+  /**
+   * Sets what export owns in {@code root}; every other field stays where and as it was. Without
+   * figures only the status and message are set: nothing is zeroed.
+   */
+  private static void fill(ObjectNode root, RunExport export) {
+    ObjectNode reconciliation = object(root, "usage_api_reconciliation");
+    reconciliation.put("verification_status", export.status().word());
+    reconciliation.put("verification_message", export.message());
+    PricedRun priced = export.priced();
+    if (priced == null) {
+      return;
+    }
+    reconciliation.put("verified_at", priced.reconciledAt().toString());
+    addAttempt(reconciliation, priced);
+
     TokenCounts t = priced.tokens();
     ObjectNode metrics = object(root, "aggregate_metrics");
     metrics.put("TOK_IN", t.input());
@@ -149,68 +369,151 @@ public final class GenaiDevbenchExport {
     metrics.put("API_CALLS", t.requests());
     metrics.put("CACHED_TOKENS", t.cachedInput());
     Optional<CostParts> parts = priced.cost().parts();
-    metrics.put("COST_USD", usd(parts.map(CostParts::total).orElse(BigDecimal.ZERO)));
+    if (parts.isPresent()) {
+      CostParts p = parts.get();
+      BigDecimal uncached = usd(p.uncachedInput());
+      BigDecimal cached = usd(p.cachedInput());
+      BigDecimal output = usd(p.output());
+      // the sum of the written parts, so that the file adds up to the last decimal
+      metrics.put("COST_USD", plain(uncached.add(cached).add(output)));
+      ObjectNode cost = object(root, "cost_breakdown");
+      cost.put("uncached_input_cost", plain(uncached));
+      cost.put("cached_input_cost", plain(cached));
+      cost.put("output_cost", plain(output));
+      cost.put("cache_savings", plain(usd(priced.cacheSavings())));
+    }
     JsonNode autr = metrics.get("AUTR");
     if (autr != null && autr.isNumber()) {
       metrics.put("AEI", t.input() == 0 ? 0.0 : autr.asDouble() / Math.log1p(t.input()));
     }
 
     ObjectNode cost = object(root, "cost_breakdown");
-    CostParts p = parts.orElse(CostParts.ZERO);
-    cost.put("uncached_input_cost", usd(p.uncachedInput()));
-    cost.put("cached_input_cost", usd(p.cachedInput()));
-    cost.put("output_cost", usd(p.output()));
-    cost.put("cache_savings", usd(priced.cacheSavings()));
-    String model = model(priced);
-    if (model != null) {
-      cost.put("model", model);
+    priced.mainModel().ifPresent(m -> cost.put("model", m));
+    ArrayNode models = cost.putArray("models");
+    for (PricedRun.ModelUsage u : priced.models()) {
+      ObjectNode model = models.addObject();
+      model.put("model", u.model());
+      model.put("tokens_in", u.tokens().input());
+      model.put("tokens_out", u.tokens().output());
+      model.put("cached_tokens", u.tokens().cachedInput());
+      model.put("api_calls", u.tokens().requests());
+      Optional<BigDecimal> total = u.cost().total();
+      if (total.isPresent()) {
+        model.put("cost_usd", plain(usd(total.get())));
+      } else {
+        model.putNull("cost_usd");
+      }
     }
-
-    ObjectNode reconciliation = object(root, "usage_api_reconciliation");
-    reconciliation.put("verification_status", status(priced.run().reconcileStatus()));
-    reconciliation.put("verification_message", message(priced));
-    reconciliation.put("verified_at", priced.reconciledAt().toString());
+    cost.put("cost_status", priced.cost().status().name().toLowerCase(Locale.ROOT));
+    if (!priced.cost().priceTableVersions().isEmpty()) {
+      cost.put("price_table", String.join(", ", priced.cost().priceTableVersions()));
+    }
   }
 
-  /** The genai-devbench word for a ledger reconcile status. */
-  static String status(String reconcileStatus) {
-    if (reconcileStatus == null) {
-      return "data_not_available";
+  /**
+   * Appends the attempt the figures come from to {@code attempts}, unless an earlier export did:
+   * genai-devbench keeps one entry per read, and so does export.
+   */
+  private static void addAttempt(ObjectNode reconciliation, PricedRun priced) {
+    String timestamp = priced.reconciledAt().toString();
+    JsonNode existing = reconciliation.get("attempts");
+    ArrayNode attempts = existing instanceof ArrayNode a ? a : reconciliation.putArray("attempts");
+    for (JsonNode a : attempts) {
+      if (timestamp.equals(a.path("timestamp").asText())
+          && ATTEMPT_SOURCE.equals(a.path("source").asText())) {
+        return;
+      }
     }
-    return switch (reconcileStatus) {
-      case "final" -> "verified";
-      case "warning" -> "warning";
-      case "pending", "settling" -> "pending";
-      default -> "data_not_available";
-    };
-  }
-
-  private static String model(PricedRun priced) {
-    if (!priced.models().isEmpty()) {
-      return String.join(",", priced.models());
-    }
-    return priced.run().modelHint();
-  }
-
-  private static String message(PricedRun priced) {
     TokenCounts t = priced.tokens();
-    StringBuilder m =
-        new StringBuilder("tokenledger: ")
-            .append(t.input())
-            .append(" input (")
-            .append(t.cachedInput())
-            .append(" cached), ")
-            .append(t.output())
-            .append(" output tokens, ")
-            .append(t.requests())
-            .append(" requests; reconcile status ")
-            .append(priced.run().reconcileStatus());
-    if (priced.cost().status() != CostStatus.PRICED) {
-      m.append("; no price for ")
-          .append(String.join(", ", priced.cost().unpricedModels()))
-          .append(", so the cost leaves that usage out");
+    ObjectNode attempt = attempts.addObject();
+    attempt.put("timestamp", timestamp);
+    attempt.put("total_tokens_in", t.input());
+    attempt.put("total_tokens_out", t.output());
+    attempt.put("total_api_calls", t.requests());
+    attempt.put("total_cached_tokens", t.cachedInput());
+    RunRecord run = priced.run();
+    Instant end = run.effectiveEnd();
+    if (end != null) {
+      // the whole minutes the figures count (shared ones apportioned): no buffer is added
+      ObjectNode window = attempt.putObject("query_window");
+      window.put("start", Math.floorDiv(run.startedAt().getEpochSecond(), 60L) * 60L);
+      window.put("end", -Math.floorDiv(-end.toEpochMilli(), 60_000L) * 60L);
+      window.put("buffer_seconds", 0);
     }
-    return m.toString();
+    attempt.put("source", ATTEMPT_SOURCE);
+  }
+
+  /**
+   * Sets {@code verification_status} of every exported run's entry, and {@code total_tokens_in} and
+   * {@code total_tokens_out} of those exported with figures; stamps {@code last_updated} and
+   * replaces the file only when an entry changed.
+   *
+   * @return the exported runs found in the manifest
+   */
+  private int updateManifest(Path manifest, Map<String, RunExport> byRunFolder) throws IOException {
+    ObjectNode root;
+    try {
+      root = readObject(manifest);
+    } catch (IOException e) {
+      throw new ManifestUnreadable(e.getMessage());
+    }
+    String before = WRITER.writeValueAsString(root);
+    int found = 0;
+    for (JsonNode node : root.path("runs")) {
+      if (!(node instanceof ObjectNode entry)) {
+        continue;
+      }
+      RunExport export =
+          byRunFolder.get(
+              folderKey(entry.path("framework").asText(), entry.path("run_id").asText()));
+      if (export == null) {
+        continue;
+      }
+      found++;
+      entry.put("verification_status", export.status().word());
+      if (export.priced() != null) {
+        entry.put("total_tokens_in", export.priced().tokens().input());
+        entry.put("total_tokens_out", export.priced().tokens().output());
+      }
+    }
+    if (!WRITER.writeValueAsString(root).equals(before)) {
+      if (root.has("last_updated")) {
+        root.put("last_updated", MANIFEST_TIME.format(ledger.clock().instant()));
+      }
+      writeIfChanged(manifest, WRITER.writeValueAsString(root));
+    }
+    return found;
+  }
+
+  private static Path manifest(Path runs) {
+    for (String name : MANIFESTS) {
+      Path manifest = runs.resolve(name);
+      if (Files.isRegularFile(manifest)) {
+        return manifest;
+      }
+    }
+    return null;
+  }
+
+  private static String folderKey(String framework, String runId) {
+    return framework.toLowerCase(Locale.ROOT) + "/" + runId;
+  }
+
+  /** A manifest that cannot be read: a problem, not a failure. */
+  private static final class ManifestUnreadable extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ManifestUnreadable(String message) {
+      super(message);
+    }
+  }
+
+  private static ObjectNode readObject(Path file) throws IOException {
+    JsonNode read = JSON.readTree(file.toFile());
+    if (read instanceof ObjectNode object) {
+      return object;
+    }
+    throw new IOException("not a JSON object");
   }
 
   private static ObjectNode object(ObjectNode root, String name) {
@@ -218,16 +521,28 @@ public final class GenaiDevbenchExport {
     return node instanceof ObjectNode o ? o : root.putObject(name);
   }
 
-  /** An amount with at most {@link #USD_SCALE} decimals and at least one, e.g. {@code 0.0}. */
+  /** An amount rounded to {@link #USD_SCALE} decimals. */
   private static BigDecimal usd(BigDecimal amount) {
-    BigDecimal v = amount.setScale(USD_SCALE, RoundingMode.HALF_UP).stripTrailingZeros();
+    return amount.setScale(USD_SCALE, RoundingMode.HALF_UP);
+  }
+
+  /** Without trailing zeros but with at least one decimal, e.g. {@code 0.0}, as Python floats. */
+  private static BigDecimal plain(BigDecimal amount) {
+    BigDecimal v = amount.stripTrailingZeros();
     return v.scale() < 1 ? v.setScale(1) : v;
   }
 
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path temp = Files.createTempFile(file.getParent(), ".metrics-", ".tmp");
+  /**
+   * Replaces {@code file} with {@code text} through a temporary file, unless it already holds it.
+   */
+  private static void writeIfChanged(Path file, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (Arrays.equals(Files.readAllBytes(file), bytes)) {
+      return;
+    }
+    Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".tmp");
     try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      Files.write(temp, bytes);
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

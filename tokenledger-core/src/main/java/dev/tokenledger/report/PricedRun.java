@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A run's reconciled figures with their cost recomputed now from the price table.
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param tokens the run's reconciled tokens
  * @param cost the cost of the run's usage lines
  * @param cacheSavings what the cached input saved against pricing it uncached, over priced lines
- * @param models the models the run's usage lines name, sorted
+ * @param models the run's usage per model, most tokens (input plus output) first, then by name
  * @param reconciledAt when the attempt the figures come from was made
  */
 public record PricedRun(
@@ -22,7 +23,7 @@ public record PricedRun(
     TokenCounts tokens,
     CostTotal cost,
     BigDecimal cacheSavings,
-    List<String> models,
+    List<ModelUsage> models,
     Instant reconciledAt) {
 
   public PricedRun {
@@ -32,5 +33,27 @@ public record PricedRun(
     Objects.requireNonNull(cacheSavings, "cacheSavings");
     models = List.copyOf(models);
     Objects.requireNonNull(reconciledAt, "reconciledAt");
+  }
+
+  /**
+   * One model's share of a run.
+   *
+   * @param model the model as the Usage API names it, or {@link ReportBuilder#NO_MODEL}
+   * @param cost its cost, UNPRICED when the table has no price for it
+   */
+  public record ModelUsage(String model, TokenCounts tokens, CostTotal cost) {
+    public ModelUsage {
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(tokens, "tokens");
+      Objects.requireNonNull(cost, "cost");
+    }
+  }
+
+  /** The named model with the most tokens; empty when no usage line names a model. */
+  public Optional<String> mainModel() {
+    return models.stream()
+        .map(ModelUsage::model)
+        .filter(m -> !ReportBuilder.NO_MODEL.equals(m))
+        .findFirst();
   }
 }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,11 +131,9 @@ public final class ReportBuilder {
     Reconciliation r = found.get();
     List<Line> runLines = linesOf(store.lines(r.figuresFrom().id()), null);
     BigDecimal savings = BigDecimal.ZERO;
-    Set<String> models = new TreeSet<>();
+    Map<String, List<Line>> byModel = new TreeMap<>();
     for (Line l : runLines) {
-      if (l.line().model() != null) {
-        models.add(l.line().model());
-      }
+      byModel.computeIfAbsent(model(l), m -> new ArrayList<>()).add(l);
       TokenCounts c = l.counts();
       if (c.cachedInput() > 0) {
         Optional<CostParts> actual = cost(l, c).parts();
@@ -145,13 +144,24 @@ public final class ReportBuilder {
         }
       }
     }
+    List<PricedRun.ModelUsage> models = new ArrayList<>();
+    byModel.forEach(
+        (model, ls) ->
+            models.add(
+                new PricedRun.ModelUsage(
+                    model,
+                    ls.stream().map(Line::counts).reduce(TokenCounts.ZERO, TokenCounts::plus),
+                    price(ls))));
+    // most tokens first; the TreeMap already ordered them by name for ties (a stable sort)
+    models.sort(
+        Comparator.comparingLong((PricedRun.ModelUsage m) -> m.tokens().total()).reversed());
     return Optional.of(
         new PricedRun(
             run,
             runFigure(r.figures()).total(),
             price(runLines),
             savings,
-            List.copyOf(models),
+            models,
             r.figuresFrom().attemptedAt()));
   }
 

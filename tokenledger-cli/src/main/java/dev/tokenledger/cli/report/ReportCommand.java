@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -125,8 +126,9 @@ public final class ReportCommand implements Callable<Integer> {
       arity = "2",
       paramLabel = "FORMAT DIR",
       description =
-          "Instead of the report, write the selected runs' reconciled figures back into their"
-              + " source files: genai-devbench DIR (the experiment folder holding runs/).")
+          "Instead of the report, write the selected runs' reconciled figures (or, without"
+              + " figures, why there are none) back into their source files: genai-devbench DIR"
+              + " (the experiment folder holding runs/).")
   List<String> export;
 
   @Mixin ConfigMixin configOptions;
@@ -160,17 +162,20 @@ public final class ReportCommand implements Callable<Integer> {
       CostCalculator calculator = new CostCalculator(priceTable(ledger, config, err));
       ReportBuilder builder = new ReportBuilder(ledger, calculator);
       if (export != null) {
+        Path folder = resolve(config, Path.of(export.get(1)));
         GenaiDevbenchExport.Result result =
-            new GenaiDevbenchExport(ledger, builder)
-                .export(resolve(config, Path.of(export.get(1))), query);
+            new GenaiDevbenchExport(ledger, builder).export(folder, query);
         result.problems().forEach(p -> err.println("tokenledger: warning: " + p));
-        err.println(
-            "tokenledger: exported "
-                + result.written()
-                + " run(s) to genai-devbench, skipped "
-                + result.skipped()
-                + " (no reconciled figures yet, or no metrics.json)");
+        err.println("tokenledger: " + exportSummary(result, folder));
         err.flush();
+        if (!result.failures().isEmpty()) {
+          throw new ConfigurationException(
+              "could not write "
+                  + result.failures().size()
+                  + " file(s): "
+                  + String.join("; ", result.failures())
+                  + "; check the folder's permissions and free space, then export again");
+        }
         return 0;
       }
       report = builder.build(query);
@@ -210,6 +215,38 @@ public final class ReportCommand implements Callable<Integer> {
     }
     err.flush();
     return 0;
+  }
+
+  /**
+   * {@code exported 5 run(s) to genai-devbench: 3 verified, 1 warning, 1 pending; 0 without
+   * metrics.json; 5 set in runs/manifest.json}.
+   */
+  static String exportSummary(GenaiDevbenchExport.Result result, Path folder) {
+    StringBuilder line =
+        new StringBuilder("exported ").append(result.written()).append(" run(s) to genai-devbench");
+    List<String> counts = new ArrayList<>();
+    result
+        .exported()
+        .forEach(
+            (status, n) -> {
+              if (n > 0) {
+                counts.add(n + " " + status.word());
+              }
+            });
+    if (!counts.isEmpty()) {
+      line.append(": ").append(String.join(", ", counts));
+    }
+    line.append("; ").append(result.withoutMetrics()).append(" without metrics.json");
+    if (result.unreadable() > 0) {
+      line.append(", ").append(result.unreadable()).append(" unreadable");
+    }
+    if (result.manifest() != null) {
+      line.append("; ")
+          .append(result.manifestEntries())
+          .append(" set in ")
+          .append(folder.relativize(result.manifest()));
+    }
+    return line.toString();
   }
 
   /**
