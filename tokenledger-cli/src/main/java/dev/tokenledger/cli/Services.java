@@ -3,7 +3,10 @@ package dev.tokenledger.cli;
 import dev.tokenledger.config.ConfigWarning;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,6 +56,23 @@ public final class Services {
   public static PriceTable prices(TokenLedgerConfig config, Path pricesOption) {
     Path file = pricesOption != null ? pricesOption : config.pricesFile().orElse(null);
     return file == null ? PriceTable.defaultTable() : PriceTable.load(resolve(config, file));
+  }
+
+  /**
+   * Records in the ledger that {@code table} priced figures now, so that they can be priced the
+   * same way again with {@code --price-version}. A ledger that cannot be written gets a warning:
+   * the figures are still shown.
+   */
+  public static void recordPrices(Ledger ledger, PriceTable table, PrintWriter err) {
+    try {
+      new PriceHistory(ledger).record(table);
+    } catch (LedgerException e) {
+      err.println(
+          "tokenledger: warning: the price table was not recorded in the ledger ("
+              + e.getMessage()
+              + "); these figures cannot be priced again with --price-version");
+      err.flush();
+    }
   }
 
   private static Path resolve(TokenLedgerConfig config, Path file) {

@@ -22,6 +22,7 @@ import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.openai.KeyRefusedException;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.PriceTable;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -110,7 +111,8 @@ public final class CostsCommand implements Callable<Integer> {
     TokenLedgerConfig cfg = Services.config(environment, config);
     PrintWriter err = spec.commandLine().getErr();
     Services.printWarnings(cfg, err);
-    CostComparer comparer = new CostComparer(new CostCalculator(Services.prices(cfg, prices)));
+    PriceTable table = Services.prices(cfg, prices);
+    CostComparer comparer = new CostComparer(new CostCalculator(table));
     CostsComparison comparison;
     Provenance provenance;
     Map<String, String> names;
@@ -130,6 +132,7 @@ public final class CostsCommand implements Callable<Integer> {
           reads.add(new Provenance.Read(k.id(), k.read()));
         }
         comparison = comparer.compare(request, reads.stream().map(Provenance.Read::read).toList());
+        Services.recordPrices(ledger, table, err);
         provenance = new Provenance(ledger.location().displayName(), true, reads);
       }
     } else {
@@ -143,6 +146,7 @@ public final class CostsCommand implements Callable<Integer> {
         List<CostsRead> reads =
             new CostsFetcher(client, environment.clock()).fetch(request, keeper::keep);
         comparison = comparer.compare(request, reads);
+        keeper.keepPrices(table);
         provenance = keeper.provenance();
       }
     }

@@ -1,9 +1,11 @@
 package dev.tokenledger.cli.costs;
 
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.costs.CostsRead;
 import dev.tokenledger.ledger.CostsStore;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerException;
+import dev.tokenledger.pricing.PriceTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,13 @@ final class ReadKeeper implements AutoCloseable {
       }
     }
     reads.add(new Provenance.Read(id, read));
+  }
+
+  /** Records the price table the comparison is estimated with, when the ledger is writable. */
+  void keepPrices(PriceTable table) {
+    if (store != null) {
+      Services.recordPrices(ledger, table, err);
+    }
   }
 
   /** The reads kept so far and where. */

@@ -7,11 +7,9 @@ import dev.tokenledger.cli.OutputFormat;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.StoredPriceTable;
 import dev.tokenledger.pricing.PriceHistory;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,12 +46,13 @@ public final class PricesVersionsCommand implements Callable<Integer> {
     TokenLedgerConfig cfg = Services.config(environment, config);
     PrintWriter err = spec.commandLine().getErr();
     Services.printWarnings(cfg, err);
-    LedgerLocation location = ledgerOptions.location(environment, cfg);
     List<StoredPriceTable> versions;
-    if (location.kind() == LedgerLocation.Kind.SQLITE && !Files.exists(location.sqliteFile())) {
+    if (ledgerOptions.missing(environment, cfg)) {
       // listing must not create a ledger; an absent one has recorded nothing
       err.println(
-          "tokenledger: no ledger at " + location.displayName() + ": no price table recorded yet");
+          "tokenledger: no ledger at "
+              + ledgerOptions.location(environment, cfg).displayName()
+              + ": no price table recorded yet");
       versions = List.of();
     } else {
       try (Ledger ledger = ledgerOptions.open(environment, cfg, err)) {

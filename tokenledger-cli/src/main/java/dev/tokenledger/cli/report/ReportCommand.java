@@ -9,7 +9,6 @@ import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
@@ -254,19 +253,11 @@ public final class ReportCommand implements Callable<Integer> {
    * ledger so that this report can be priced the same way again later.
    */
   private PriceTable priceTable(Ledger ledger, TokenLedgerConfig config, PrintWriter err) {
-    PriceHistory history = new PriceHistory(ledger);
     if (priceVersion != null) {
-      return history.table(priceVersion);
+      return new PriceHistory(ledger).table(priceVersion);
     }
     PriceTable table = Services.prices(config, prices);
-    try {
-      history.record(table);
-    } catch (LedgerException e) {
-      err.println(
-          "tokenledger: warning: the price table was not recorded in the ledger ("
-              + e.getMessage()
-              + "); this report cannot be repriced with --price-version later");
-    }
+    Services.recordPrices(ledger, table, err);
     return table;
   }
 

@@ -250,6 +250,9 @@ class CostsCommandTest {
                     + " FROM usage_buckets WHERE read_id = "
                     + completionsRead))
         .containsExactly(List.of("150000", "20000", "59000"));
+    // the estimate's price table is kept whole beside the reads, under the version the JSON names
+    assertThat(query("SELECT version, content IS NOT NULL FROM price_tables"))
+        .containsExactly(List.of(root.get("price_table_version").asText(), "1"));
   }
 
   @Test
