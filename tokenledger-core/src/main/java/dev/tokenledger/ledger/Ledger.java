@@ -316,8 +316,9 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Records a run that already happened (an import) with its steps, in one transaction. When a run
-   * with the same source and external id exists, only the steps it lacks are added, and its end if
-   * it had none: recording the same run twice adds nothing.
+   * with the same source and external id exists, only the steps it lacks are added, its end if it
+   * had none, and its key id if it had none (so that a run imported before its framework's key id
+   * was known can be reconciled): recording the same run twice adds nothing.
    */
   public RecordedRun recordFinishedRun(RunSpec spec, List<StepSpec> steps) {
     Objects.requireNonNull(spec.startedAt(), "a finished run needs startedAt");
@@ -380,6 +381,15 @@ public final class Ledger implements AutoCloseable {
           Timestamps.format(lastSeen),
           runId);
     }
+    boolean keyIdAdded =
+        !created
+            && spec.apiKeyId() != null
+            && update(
+                    c,
+                    "UPDATE runs SET api_key_id = ? WHERE id = ? AND api_key_id IS NULL",
+                    spec.apiKeyId(),
+                    runId)
+                > 0;
     int added = 0;
     for (StepSpec s : steps) {
       added +=
@@ -397,7 +407,7 @@ public final class Ledger implements AutoCloseable {
               s.exitCode(),
               s.endedAt() != null ? ENDED : INTERRUPTED);
     }
-    return new RecordedRun(runId, created, added);
+    return new RecordedRun(runId, created, added, keyIdAdded);
   }
 
   // ---------------------------------------------------------------- records out

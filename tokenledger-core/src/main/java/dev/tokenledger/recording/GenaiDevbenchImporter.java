@@ -72,6 +72,7 @@ public final class GenaiDevbenchImporter {
     int added = 0;
     int present = 0;
     int steps = 0;
+    int keyIds = 0;
     List<String> ids = new ArrayList<>();
     for (RunEntry entry : entries.values()) {
       RunRead read = read(runs, entry, problems);
@@ -97,8 +98,9 @@ public final class GenaiDevbenchImporter {
         present++;
       }
       steps += recorded.stepsAdded();
+      keyIds += recorded.keyIdAdded() ? 1 : 0;
     }
-    return new ImportReport(added, present, steps, ids, problems);
+    return new ImportReport(added, present, steps, keyIds, ids, problems);
   }
 
   private static Path runsFolder(Path folder) {

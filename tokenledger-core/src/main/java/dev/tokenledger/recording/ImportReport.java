@@ -3,8 +3,9 @@ package dev.tokenledger.recording;
 import java.util.List;
 
 /**
- * What an import did: runs added, runs found already recorded, steps added, and every run it could
- * not take with the reason (a broken file, no usable timestamps).
+ * What an import did: runs added, runs found already recorded, steps added, key ids given to runs
+ * recorded earlier without one, and every run it could not take with the reason (a broken file, no
+ * usable timestamps).
  *
  * @param runIds the ledger ids of every run imported or already present, in the order read
  */
@@ -12,6 +13,7 @@ public record ImportReport(
     int runsAdded,
     int runsAlreadyPresent,
     int stepsAdded,
+    int keyIdsAdded,
     List<String> runIds,
     List<String> problems) {
 

@@ -345,7 +345,7 @@ class LedgerTest {
 
     assertThat(first.created()).isTrue();
     assertThat(first.stepsAdded()).isEqualTo(2);
-    assertThat(second).isEqualTo(new RecordedRun(first.runId(), false, 0));
+    assertThat(second).isEqualTo(new RecordedRun(first.runId(), false, 0, false));
     assertThat(ledger.runs(RunQuery.all())).hasSize(1);
     RunRecord run = ledger.run(first.runId());
     assertThat(run.status()).isEqualTo(RecordingStatus.ENDED);
@@ -369,7 +369,7 @@ class LedgerTest {
         ledger.recordFinishedRun(
             unfinished.toBuilder().endedAt(T0.plusSeconds(21)).build(), List.of(one, two));
 
-    assertThat(again).isEqualTo(new RecordedRun(first.runId(), false, 1));
+    assertThat(again).isEqualTo(new RecordedRun(first.runId(), false, 1, false));
     RunRecord run = ledger.run(first.runId());
     assertThat(run.status()).isEqualTo(RecordingStatus.ENDED);
     assertThat(run.endedAt()).isEqualTo(T0.plusSeconds(21));

@@ -14,6 +14,7 @@ import dev.tokenledger.ledger.StepRecord;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,6 +71,34 @@ class GenaiDevbenchImporterTest {
     assertThat(second.stepsAdded()).isZero();
     assertThat(second.runIds()).containsExactlyElementsOf(first.runIds());
     assertThat(ledger.runs(RunQuery.all())).hasSize(3);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void importingAgainWithAKeyIdGivesItToRunsRecordedWithoutOneAndChangesNoOther(Backend backend) {
+    ledger = Ledger.open(backend.newLocation(dir));
+    ImportReport withoutIds =
+        new GenaiDevbenchImporter(ledger, Map.of()).importFrom(fixture("current"), null);
+    assertThat(ledger.runs(RunQuery.all())).allMatch(r -> r.apiKeyId() == null);
+
+    ImportReport withIds =
+        new GenaiDevbenchImporter(ledger, Map.of("chatdev", "key_chatdev", "baes", "key_baes"))
+            .importFrom(fixture("current"), null);
+    ImportReport changedId =
+        new GenaiDevbenchImporter(ledger, Map.of("chatdev", "key_other"))
+            .importFrom(fixture("current"), null);
+
+    assertThat(withoutIds.keyIdsAdded()).isZero();
+    assertThat(withIds.runsAdded()).isZero();
+    List<String> keyIds = new ArrayList<>();
+    for (RunRecord r : ledger.runs(RunQuery.all())) {
+      keyIds.add(r.framework() + "=" + r.apiKeyId());
+    }
+    assertThat(withIds.keyIdsAdded())
+        .isEqualTo((int) keyIds.stream().filter(k -> !k.endsWith("=null")).count())
+        .isPositive();
+    assertThat(keyIds).contains("chatdev=key_chatdev").doesNotContain("chatdev=key_other");
+    assertThat(changedId.keyIdsAdded()).as("a recorded key id is never replaced").isZero();
   }
 
   @ParameterizedTest

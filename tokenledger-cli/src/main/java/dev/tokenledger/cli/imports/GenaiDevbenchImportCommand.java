@@ -75,7 +75,11 @@ public final class GenaiDevbenchImportCommand implements Callable<Integer> {
             + report.stepsAdded()
             + " steps); "
             + report.runsAlreadyPresent()
-            + " already in the ledger; "
+            + " already in the ledger"
+            + (report.keyIdsAdded() > 0
+                ? " (" + report.keyIdsAdded() + " given their framework key id now)"
+                : "")
+            + "; "
             + report.problems().size()
             + " problems");
     out.flush();
