@@ -256,6 +256,26 @@ public final class TokenLedgerConfig {
   }
 
   /**
+   * The key id of every framework whose {@code OPENAI_API_KEY_<FW>_ID} holds one ({@code key_…}),
+   * by lower-case framework name, whether or not its key is set: reading usage needs only the id.
+   */
+  public Map<String, String> frameworkKeyIds() {
+    Map<String, String> ids = new TreeMap<>();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String variable = e.getKey();
+      if (!variable.endsWith("_ID")) {
+        continue;
+      }
+      Matcher m = FRAMEWORK_VARIABLE.matcher(variable.substring(0, variable.length() - 3));
+      String id = e.getValue().strip();
+      if (m.matches() && !m.group(1).equals("USAGE_TRACKING") && KEY_ID.matcher(id).matches()) {
+        ids.put(m.group(1).toLowerCase(Locale.ROOT), id);
+      }
+    }
+    return ids;
+  }
+
+  /**
    * The key of one framework, by name ({@code chatdev}, {@code ChatDev} and {@code chat-dev} →
    * {@code OPENAI_API_KEY_CHATDEV} / {@code OPENAI_API_KEY_CHAT_DEV}).
    *

@@ -233,6 +233,21 @@ class TokenLedgerConfigTest {
   }
 
   @Test
+  void frameworkKeyIdsNeedNoKeyAndSkipWhatIsNoKeyId() {
+    TokenLedgerConfig config =
+        load(
+            Map.of(
+                "OPENAI_API_KEY_CHATDEV_ID", "key_abc123",
+                "OPENAI_API_KEY_BAES_ID", "<your key id>",
+                "OPENAI_API_KEY_GHSPEC_ID", CHATDEV_KEY,
+                "OPENAI_API_KEY_SPEC_KIT_ID", " key_def456 "));
+
+    assertThat(config.frameworkKeys()).isEmpty();
+    assertThat(config.frameworkKeyIds())
+        .containsExactly(Map.entry("chatdev", "key_abc123"), Map.entry("spec_kit", "key_def456"));
+  }
+
+  @Test
   void oneFrameworkIsFoundByNameInAnyCase() {
     TokenLedgerConfig config =
         load(Map.of("OPENAI_API_KEY_CHATDEV", CHATDEV_KEY, "OPENAI_API_KEY_SPEC_KIT", BAES_KEY));

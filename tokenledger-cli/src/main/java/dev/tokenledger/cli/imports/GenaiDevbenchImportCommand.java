@@ -4,14 +4,12 @@ import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.Services;
-import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.recording.GenaiDevbenchImporter;
 import dev.tokenledger.recording.ImportReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,10 +53,7 @@ public final class GenaiDevbenchImportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TokenLedgerConfig config = Services.config(environment, configOptions);
-    Map<String, String> keyIds = new HashMap<>();
-    for (FrameworkKey key : config.frameworkKeys()) {
-      key.keyId().ifPresent(id -> keyIds.put(key.name(), id));
-    }
+    Map<String, String> keyIds = config.frameworkKeyIds();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ImportReport report;
