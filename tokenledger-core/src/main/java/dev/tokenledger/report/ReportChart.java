@@ -1,5 +1,6 @@
 package dev.tokenledger.report;
 
+import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
 import java.awt.Font;
 import java.io.ByteArrayOutputStream;
@@ -7,10 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -203,21 +201,8 @@ public final class ReportChart {
       throw new ConfigurationException(
           "chart file " + file + " must end in .png or .svg: the extension picks the format");
     }
-    Path dir = file.toAbsolutePath().getParent();
     try {
-      Files.createDirectories(dir);
-      Path temp = Files.createTempFile(dir, ".chart-", ".tmp");
-      try {
-        Files.write(temp, bytes);
-        try {
-          Files.move(
-              temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      AtomicFile.write(file, bytes);
     } catch (IOException e) {
       throw new ConfigurationException("cannot write chart file " + file + ": " + e, e);
     }

@@ -1,5 +1,6 @@
 package dev.tokenledger.cli.report;
 
+import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
@@ -21,10 +22,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -292,21 +290,8 @@ public final class ReportCommand implements Callable<Integer> {
 
   /** Writes {@code text} to a temporary file beside {@code file}, then moves it into place. */
   private static void writeAtomically(Path file, String text) {
-    Path dir = file.toAbsolutePath().getParent();
     try {
-      Files.createDirectories(dir);
-      Path temp = Files.createTempFile(dir, ".report-", ".tmp");
-      try {
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        try {
-          Files.move(
-              temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new ConfigurationException(
           "cannot write the report to " + file + ": " + e.getMessage() + "; check the path", e);
