@@ -571,13 +571,8 @@ public final class TokenLedgerConfig {
       String id = values.get(variable).strip();
       String where = variable + " (from " + origins.get(variable).describe() + ")";
       String fix = "run tokenledger doctor --write-ids, or copy the id from the OpenAI dashboard";
-      if (!values.containsKey(keyVariable)) {
-        out.add(
-            new ConfigWarning(
-                ConfigWarning.Kind.KEY_ID_SUSPICIOUS,
-                where + " is set but " + keyVariable + " is not",
-                "set " + keyVariable + " or remove " + variable));
-      } else if (Placeholders.isPlaceholder(id)) {
+      // an id without its key is fine: importing and reconciling runs need only the id
+      if (Placeholders.isPlaceholder(id)) {
         out.add(
             new ConfigWarning(
                 ConfigWarning.Kind.PLACEHOLDER_VALUE,

@@ -258,8 +258,8 @@ public final class GenaiDevbenchExport {
             "tokenledger: no usage can be read for this run: it was imported without its"
                 + " framework key id (OPENAI_API_KEY_"
                 + run.framework().toUpperCase(Locale.ROOT)
-                + "_ID was not set), and its usage is found in the Usage API by that key; set it"
-                + " and import again to reconcile the run",
+                + "_ID held no key_… id then), and its usage is found in the Usage API by that"
+                + " key; set it and import again to reconcile the run",
             null);
       }
       if (latest != null && latest.error() != null) {

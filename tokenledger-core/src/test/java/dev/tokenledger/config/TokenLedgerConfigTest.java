@@ -313,6 +313,7 @@ class TokenLedgerConfigTest {
                 "OPENAI_API_KEY_B", BAES_KEY,
                 "OPENAI_API_KEY_B_ID", BAES_KEY,
                 "OPENAI_API_KEY_C_ID", "key_abc",
+                "OPENAI_API_KEY_E_ID", "kei_typo123",
                 "OPENAI_API_KEY_D", "sk-proj-test-canary-d-000000000000000000000",
                 "OPENAI_API_KEY_D_ID", "12345"));
     assertThat(config.frameworkKey("a").keyId()).isEmpty();
@@ -327,9 +328,12 @@ class TokenLedgerConfigTest {
             tuple(
                 ConfigWarning.Kind.KEY_ID_SUSPICIOUS,
                 "OPENAI_API_KEY_B_ID (from environment) holds an API key, not a key id (key_…)"),
+            // C: an id without its key is fine (imports and reconciles need only the id); E is
+            // checked all the same
             tuple(
                 ConfigWarning.Kind.KEY_ID_SUSPICIOUS,
-                "OPENAI_API_KEY_C_ID (from environment) is set but OPENAI_API_KEY_C is not"),
+                "OPENAI_API_KEY_E_ID (from environment) is not a key id (key_ followed by letters"
+                    + " and digits)"),
             tuple(
                 ConfigWarning.Kind.KEY_ID_SUSPICIOUS,
                 "OPENAI_API_KEY_D_ID (from environment) is not a key id (key_ followed by letters"

@@ -56,6 +56,7 @@ public final class GenaiDevbenchImportCommand implements Callable<Integer> {
     Map<String, String> keyIds = config.frameworkKeyIds();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Services.printWarnings(config, err);
     ImportReport report;
     try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
       report =
