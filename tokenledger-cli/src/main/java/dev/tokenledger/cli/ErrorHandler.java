@@ -1,6 +1,7 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.openai.ApiUnavailableException;
 import dev.tokenledger.openai.BadResponseException;
 import dev.tokenledger.openai.KeyRefusedException;
@@ -76,6 +77,10 @@ final class ErrorHandler
       }
       if (ex instanceof OpenAiException) {
         return new Failure(ExitCode.API_FAILURE, ex.getMessage(), null);
+      }
+      if (ex instanceof LedgerException) {
+        // its message names the ledger and what to do; a stack trace would not help the user
+        return new Failure(ExitCode.FAILURE, ex.getMessage(), null);
       }
       String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
       return new Failure(ExitCode.FAILURE, message, "Run again with -x to see where it happened.");

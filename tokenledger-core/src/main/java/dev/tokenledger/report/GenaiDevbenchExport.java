@@ -1,6 +1,6 @@
 package dev.tokenledger.report;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -52,16 +52,15 @@ import java.util.Optional;
  */
 public final class GenaiDevbenchExport {
   /**
-   * Reads decimals exactly, and NaN or Infinity as Python writes them, so that numbers export does
-   * not own keep their written form.
+   * Reads decimals exactly, and NaN or Infinity as Python writes them, and writes decimals as
+   * Python does, so that numbers export does not own keep their written form.
    */
   private static final JsonMapper JSON =
-      JsonMapper.builder()
+      JsonMapper.builder(JsonFactory.builder().addDecorator((f, g) -> new PythonFloats(g)).build())
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
           .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
           .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
           .build();

@@ -661,14 +661,16 @@ class ReportExportTest {
       Path experiment = copy(EXAMPLE);
       Path file =
           experiment.resolve("runs/chatdev/3f1c2a9e-0000-4000-8000-000000000001/metrics.json");
-      // Python's json.dump writes non-ASCII escaped and NaN bare
+      // Python's json.dump writes non-ASCII escaped, NaN bare, small floats with an exponent
       Files.writeString(
           file,
           Files.readString(file)
               .replace(
                   "\"model\": \"gpt-4o-mini\",\n",
                   "\"model\": \"gpt-4o-mini\",\n  \"operator\": \"Jos\\u00e9 \\u2713\",\n")
-              .replace("\"Q_star\": 0.84,", "\"Q_star\": NaN,"));
+              .replace("\"Q_star\": 0.84,", "\"Q_star\": NaN,")
+              .replace("\"MC\": 0.8,", "\"MC\": 1e-05,")
+              .replace("\"ESR\": 1.0,", "\"ESR\": 1e+20,"));
       String before = Files.readString(file);
       String manifestBefore = Files.readString(experiment.resolve(MANIFEST));
       importWithTraffic(lab, experiment);
@@ -685,7 +687,9 @@ class ReportExportTest {
           assertThat(after).as("line kept: " + line).contains(line);
         }
       }
-      assertThat(after).contains("\"Q_star\": NaN,").endsWith("\n  }\n}");
+      assertThat(after)
+          .contains("\"Q_star\": NaN,", "\"MC\": 1e-05,", "\"ESR\": 1e+20,")
+          .endsWith("\n  }\n}");
       // the manifest differs only in what export owns there
       List<String> was = List.of(manifestBefore.split("\n"));
       List<String> now = List.of(Files.readString(experiment.resolve(MANIFEST)).split("\n"));
