@@ -81,7 +81,7 @@ public final class RunExecCommand implements Callable<Integer> {
       names = "--fence",
       description =
           "Start only 2 s into a fresh UTC minute that began at least 2 s after every earlier"
-              + " window of this key ended, so the step's figures are exact (waits up to 62 s).")
+              + " window of this key ended, so the step's figures are exact (waits up to 64 s).")
   boolean fence;
 
   @Mixin ConfigMixin configOptions;

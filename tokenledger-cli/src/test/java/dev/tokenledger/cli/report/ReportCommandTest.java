@@ -460,4 +460,18 @@ class ReportCommandTest {
           .contains("run, step, framework, model, day, key, project or month");
     }
   }
+
+  @Test
+  void aReportWhereThereIsNoLedgerSaysWhereItLookedAndCreatesNone() {
+    Path elsewhere = dir.resolve("not-an-experiment");
+
+    CliHarness.Result result = new CliHarness(elsewhere).run("report", "--by", "framework");
+
+    assertThat(result.exitCode()).isEqualTo(dev.tokenledger.cli.ExitCode.CONFIG);
+    assertThat(result.err())
+        .contains("there is no ledger at " + elsewhere.resolve(".tokenledger/ledger.db"))
+        .contains("--db");
+    assertThat(result.err().lines().count()).isEqualTo(1);
+    assertThat(elsewhere.resolve(".tokenledger")).doesNotExist();
+  }
 }
