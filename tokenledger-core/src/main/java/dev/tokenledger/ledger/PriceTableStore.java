@@ -29,8 +29,7 @@ public final class PriceTableStore {
 
   /**
    * Records that the table {@code version} priced figures now: inserts it the first time (with its
-   * content), afterwards only moves its last use. A row stored without content gets the content
-   * now.
+   * content), afterwards only moves its last use.
    */
   public void recordUse(String version, String source, int models, String content) {
     String now = Timestamps.format(clock.instant());
@@ -49,13 +48,7 @@ public final class PriceTableStore {
               now,
               now,
               content);
-          update(
-              c,
-              "UPDATE price_tables SET last_used_at = ?, content = COALESCE(content, ?)"
-                  + " WHERE version = ?",
-              now,
-              content,
-              version);
+          update(c, "UPDATE price_tables SET last_used_at = ? WHERE version = ?", now, version);
           return null;
         });
   }

@@ -5,15 +5,14 @@ import java.util.Objects;
 
 /**
  * A price table as the ledger keeps it: its version, where it came from, when it first and last
- * priced a figure, and its OpenAI entries as LiteLLM JSON ({@code content}, null in listings and in
- * rows written before the ledger kept content).
+ * priced a figure, and its OpenAI entries as LiteLLM JSON ({@code content}, null in listings).
  *
  * @param version the version every figure priced from it names
  * @param source the file or resource it was loaded from, for people
  * @param models how many models it prices
  * @param firstUsedAt when it was first recorded
  * @param lastUsedAt when it last priced a figure
- * @param content the entries as JSON, or null
+ * @param content the entries as JSON, or null in a listing
  */
 public record StoredPriceTable(
     String version,

@@ -57,13 +57,6 @@ public final class PriceHistory {
               + "): give more of it");
     }
     StoredPriceTable stored = found.get(0);
-    if (stored.content() == null) {
-      throw new ConfigurationException(
-          "price version "
-              + stored.version()
-              + " was recorded before the ledger kept whole tables: load its file with --prices"
-              + " instead");
-    }
     return PriceTable.restore(stored.version(), stored.source(), stored.content());
   }
 }

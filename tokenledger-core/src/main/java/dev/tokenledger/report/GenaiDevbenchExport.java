@@ -261,6 +261,16 @@ public final class GenaiDevbenchExport {
                 + " key; set it and import again to reconcile the run",
             null);
       }
+      if (latest != null && ReadFailure.isTransient(latest.error())) {
+        return new RunExport(
+            Verification.PENDING,
+            "tokenledger: waiting for the Usage API: the last read, at "
+                + latest.attemptedAt()
+                + ", failed ("
+                + ReadFailure.kind(latest.error())
+                + "), which usually passes; run 'tokenledger reconcile' again, then export again",
+            null);
+      }
       if (latest != null && latest.error() != null) {
         return new RunExport(
             Verification.DATA_NOT_AVAILABLE,

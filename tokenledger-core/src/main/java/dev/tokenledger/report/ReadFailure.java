@@ -46,6 +46,16 @@ final class ReadFailure {
     return "the read failed";
   }
 
+  /**
+   * Whether the failure passes by itself (rate limits, server errors, the network, an interrupted
+   * read), so that the next reconcile may well succeed without anyone fixing anything.
+   */
+  static boolean isTransient(String error) {
+    return error != null
+        && !error.contains("out of quota")
+        && (error.contains("gave up after") || error.contains("interrupted after"));
+  }
+
   private static String unavailable(String e) {
     if (e.contains("out of quota")) {
       return "the organization is out of quota (HTTP 429)";

@@ -113,23 +113,31 @@ class ReadFailureTest {
   @Test
   void rateLimitsQuotaAndServerErrorsUntilTheRetriesRanOutAreTold() {
     answer(2, 429, error("Rate limit reached.", "requests", "rate_limit_exceeded"));
-    assertThat(ReadFailure.kind(failedRead()))
+    String rateLimited = failedRead();
+    assertThat(ReadFailure.kind(rateLimited))
         .isEqualTo("the Usage API rate-limited the reads until the retries ran out (HTTP 429)");
+    assertThat(ReadFailure.isTransient(rateLimited)).isTrue();
 
     answer(1, 429, error("You exceeded your quota.", "insufficient_quota", "insufficient_quota"));
-    assertThat(ReadFailure.kind(failedRead()))
+    String outOfQuota = failedRead();
+    assertThat(ReadFailure.kind(outOfQuota))
         .isEqualTo("the organization is out of quota (HTTP 429)");
+    assertThat(ReadFailure.isTransient(outOfQuota)).as("quota needs a person").isFalse();
 
     answer(2, 503, error("The server is overloaded.", "server_error", null));
-    assertThat(ReadFailure.kind(failedRead()))
+    String serverError = failedRead();
+    assertThat(ReadFailure.kind(serverError))
         .isEqualTo("the Usage API kept failing until the retries ran out (HTTP 503)");
+    assertThat(ReadFailure.isTransient(serverError)).isTrue();
   }
 
   @Test
   void aRejectedRequestAndABodyThatIsNoPageAreTold() {
     answer(1, 400, error("Invalid value for group_by.", "invalid_request_error", null));
-    assertThat(ReadFailure.kind(failedRead()))
+    String rejected = failedRead();
+    assertThat(ReadFailure.kind(rejected))
         .isEqualTo("the Usage API rejected the request (HTTP 400)");
+    assertThat(ReadFailure.isTransient(rejected)).isFalse();
 
     answer(1, 200, "<html><body>Sign in to continue</body></html>");
     assertThat(ReadFailure.kind(failedRead()))
@@ -143,9 +151,11 @@ class ReadFailureTest {
     String baseUrl = server.url("/v1").toString();
     server.close();
 
-    assertThat(ReadFailure.kind(failedRead(baseUrl)))
+    String unreachable = failedRead(baseUrl);
+    assertThat(ReadFailure.kind(unreachable))
         .isEqualTo(
             "the Usage API could not be reached (network or timeout) until the retries ran out");
+    assertThat(ReadFailure.isTransient(unreachable)).isTrue();
   }
 
   @Test
