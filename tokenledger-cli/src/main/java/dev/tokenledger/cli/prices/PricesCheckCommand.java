@@ -5,6 +5,7 @@ import dev.tokenledger.cli.ExitCode;
 import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.ledger.SeenModel;
 import dev.tokenledger.pricing.PriceCheck;
 import dev.tokenledger.pricing.PriceFinding;
@@ -73,7 +74,7 @@ public final class PricesCheckCommand implements Callable<Integer> {
 
   /**
    * The ledger's model names the table does not price; null, with a note, when there is no ledger
-   * file (checking never creates one).
+   * file (checking never creates one) or it cannot be read.
    */
   private LedgerModels ledgerModels(TokenLedgerConfig config, PriceTable table) {
     PrintWriter err = spec.commandLine().getErr();
@@ -93,6 +94,11 @@ public final class PricesCheckCommand implements Callable<Integer> {
         problems.add(new LedgerModels.Problem(f, seen.get(f.model())));
       }
       return new LedgerModels(ledger.location().displayName(), seen.size(), problems);
+    } catch (LedgerException e) {
+      // the table's own findings are still worth printing
+      err.println("tokenledger: warning: only the price table was checked: " + e.getMessage());
+      err.flush();
+      return null;
     }
   }
 }

@@ -305,6 +305,21 @@ class PricesCommandTest {
   }
 
   @Test
+  void aLedgerThatCannotBeReadLeavesTheTableCheckedWithOneWarning() throws IOException {
+    Path notALedger = dir.resolve("notes.txt");
+    Files.writeString(notALedger, "this is no SQLite database\n".repeat(200));
+
+    CliHarness.Result r = run("prices", "check", "--db", notALedger.toString());
+
+    assertThat(r.exitCode()).as("the packaged table's own finding").isEqualTo(1);
+    assertThat(r.out()).contains("gpt-5-nano").contains("1 problem found.");
+    assertThat(r.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("tokenledger: warning: only the price table was checked: ");
+  }
+
+  @Test
   void checkOfNamedModelsLeavesTheLedgerAlone() throws IOException {
     ledgerWithAnUnknownModel();
 
