@@ -61,7 +61,7 @@ public enum Setting {
           + " field names (laid over it); --prices overrides it."),
   TOKENLEDGER_MIN_AGE(
       "TOKENLEDGER_MIN_AGE",
-      "10m",
+      "1h",
       null,
       false,
       "reconcile: a run that ended less than this long ago stays pending (30s, 10m, 2h, 1d);"

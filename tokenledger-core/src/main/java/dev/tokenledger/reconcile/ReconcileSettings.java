@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The knobs of settling: {@code minAge} (a run younger than this stays pending; default 10 min),
+ * The knobs of settling: {@code minAge} (a run younger than this stays pending; default 1 h,
+ * OpenAI's worst reporting delay: with less, usage still on its way can settle as too little),
  * {@code stableReads} (identical reads needed for final; default 3) and {@code interval} (how far
  * apart identical reads must be to count, and how often a run is read; default 5 min).
  */
 public record ReconcileSettings(Duration minAge, int stableReads, Duration interval) {
 
-  /** 10 minutes, 3 reads, 5 minutes. */
+  /** 1 hour, 3 reads, 5 minutes. */
   public static final ReconcileSettings DEFAULTS =
-      new ReconcileSettings(Duration.ofMinutes(10), 3, Duration.ofMinutes(5));
+      new ReconcileSettings(Duration.ofMinutes(60), 3, Duration.ofMinutes(5));
 
   public ReconcileSettings {
     Objects.requireNonNull(minAge, "minAge");

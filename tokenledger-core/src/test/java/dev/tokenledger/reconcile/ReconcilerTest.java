@@ -65,7 +65,9 @@ class ReconcilerTest {
             .clock(clock)
             .sleeper(clock::advance)
             .build();
-    reconciler = Reconciler.builder(ledger, client).clock(clock).build();
+    // a short min-age keeps the timelines below readable; the default is RunSettlerTest's
+    reconciler =
+        Reconciler.builder(ledger, client).settings(QuickSettling.SETTINGS).clock(clock).build();
   }
 
   @AfterEach

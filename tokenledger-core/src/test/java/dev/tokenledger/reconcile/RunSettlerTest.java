@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RunSettlerTest {
   private static final Instant END = Instant.parse("2025-10-27T10:00:00Z");
-  private final RunSettler settler = new RunSettler(); // 10 min, 3 reads, 5 min
+
+  /** The state machine at a short min-age, so that the timelines below stay readable. */
+  private final RunSettler settler = new RunSettler(QuickSettling.SETTINGS);
 
   private static Instant plus(int minutes) {
     return END.plus(Duration.ofMinutes(minutes));
@@ -35,6 +37,27 @@ class RunSettlerTest {
 
   private static RunHistory history(UsageRead... reads) {
     return RunHistory.of(END, List.of(reads));
+  }
+
+  @Test
+  void byDefaultReadsCountOnlyFromAnHourAfterTheEndOpenAisWorstReportingDelay() {
+    RunSettler defaults = new RunSettler();
+    // usage that takes 30 minutes to show up: three early identical reads agree on zero
+    RunHistory history = history(ok(10, 0), ok(15, 0), ok(20, 0), ok(35, 5000));
+
+    assertThat(defaults.settings().minAge()).isEqualTo(Duration.ofHours(1));
+    assertThat(
+            settler
+                .assess(RunHistory.of(END, List.of(ok(10, 0), ok(15, 0), ok(20, 0))), plus(20))
+                .status())
+        .as("a 10-minute min-age would have settled on the zeros")
+        .isEqualTo(ReconcileStatus.FINAL);
+    assertThat(defaults.assess(history, plus(35)).status()).isEqualTo(ReconcileStatus.PENDING);
+    RunHistory settled =
+        RunHistory.of(
+            END, List.of(ok(10, 0), ok(35, 5000), ok(60, 5000), ok(65, 5000), ok(70, 5000)));
+    assertThat(defaults.assess(settled, plus(70)).status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(defaults.assess(settled, plus(70)).figures()).isEqualTo(counts(5000));
   }
 
   @Test

@@ -83,8 +83,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       names = "--min-age",
       paramLabel = "DURATION",
       converter = TimeConverters.DurationConverter.class,
-      description =
-          "A run younger than this stays pending. Default: TOKENLEDGER_MIN_AGE, else 10m.")
+      description = "A run younger than this stays pending. Default: TOKENLEDGER_MIN_AGE, else 1h.")
   Duration minAge;
 
   @Option(

@@ -12,6 +12,7 @@ import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
+import dev.tokenledger.reconcile.QuickSettling;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import dev.tokenledger.reconcile.Reconciler;
 import dev.tokenledger.sim.OpenAiSimulator;
@@ -211,7 +212,7 @@ final class SimLab implements AutoCloseable {
   }
 
   Reconciler reconciler() {
-    return reconciler(ledger, ReconcileSettings.DEFAULTS);
+    return reconciler(ledger, QuickSettling.SETTINGS);
   }
 
   Reconciler reconciler(Ledger on, ReconcileSettings settings) {

@@ -8,7 +8,7 @@ import dev.tokenledger.ledger.Backend;
 import dev.tokenledger.ledger.ReconcileStore.Attempt;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
-import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.QuickSettling;
 import dev.tokenledger.reconcile.Reconciler;
 import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.sim.ReportingDelay;
@@ -63,8 +63,8 @@ class TwoReconcilersTest {
         runs.add(lab.run(frameworks[i % 3], starts.get(i), starts.get(i).plusSeconds(100)));
       }
       lab.clock.set(T0.plus(Duration.ofMinutes(40)));
-      Reconciler first = lab.reconciler(lab.openLedger(), ReconcileSettings.DEFAULTS);
-      Reconciler second = lab.reconciler(lab.openLedger(), ReconcileSettings.DEFAULTS);
+      Reconciler first = lab.reconciler(lab.openLedger(), QuickSettling.SETTINGS);
+      Reconciler second = lab.reconciler(lab.openLedger(), QuickSettling.SETTINGS);
 
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {

@@ -14,7 +14,7 @@ import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.reconcile.PassRequest;
-import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.QuickSettling;
 import dev.tokenledger.reconcile.Reconciler;
 import dev.tokenledger.recording.GenaiDevbenchImporter;
 import dev.tokenledger.recording.ImportReport;
@@ -129,7 +129,7 @@ class ReportExportTest {
             .sleeper(lab.clock::advance)
             .build();
     Reconciler.builder(lab.ledger, client)
-        .settings(ReconcileSettings.DEFAULTS)
+        .settings(QuickSettling.SETTINGS)
         .clock(lab.clock)
         .build()
         .pass(PassRequest.notFinal().withForce(true));

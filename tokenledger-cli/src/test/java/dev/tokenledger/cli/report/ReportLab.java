@@ -7,7 +7,7 @@ import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
-import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.QuickSettling;
 import dev.tokenledger.reconcile.Reconciler;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
@@ -175,10 +175,7 @@ final class ReportLab implements AutoCloseable {
             .clock(clock)
             .sleeper(clock::advance)
             .build();
-    return Reconciler.builder(ledger, client)
-        .settings(ReconcileSettings.DEFAULTS)
-        .clock(clock)
-        .build();
+    return Reconciler.builder(ledger, client).settings(QuickSettling.SETTINGS).clock(clock).build();
   }
 
   @Override
