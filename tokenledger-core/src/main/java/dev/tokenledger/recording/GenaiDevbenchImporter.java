@@ -99,6 +99,25 @@ public final class GenaiDevbenchImporter {
       }
       steps += recorded.stepsAdded();
       keyIds += recorded.keyIdAdded() ? 1 : 0;
+      String keyId = spec.apiKeyId();
+      if (!recorded.created() && !recorded.keyIdAdded() && keyId != null) {
+        String kept = ledger.run(recorded.runId()).apiKeyId();
+        if (!keyId.equals(kept)) {
+          problems.add(
+              "run "
+                  + entry.runId
+                  + " ("
+                  + entry.framework
+                  + ") is recorded with key id "
+                  + kept
+                  + ", not "
+                  + keyId
+                  + " as OPENAI_API_KEY_"
+                  + entry.framework.toUpperCase(Locale.ROOT)
+                  + "_ID now says: the recorded one is kept; import into a new ledger (--db) if"
+                  + " it was wrong");
+        }
+      }
     }
     return new ImportReport(added, present, steps, keyIds, ids, problems);
   }

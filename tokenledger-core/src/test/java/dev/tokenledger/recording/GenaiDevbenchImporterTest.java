@@ -99,6 +99,12 @@ class GenaiDevbenchImporterTest {
         .isPositive();
     assertThat(keyIds).contains("chatdev=key_chatdev").doesNotContain("chatdev=key_other");
     assertThat(changedId.keyIdsAdded()).as("a recorded key id is never replaced").isZero();
+    assertThat(changedId.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("is recorded with key id key_chatdev, not key_other")
+                    .contains("the recorded one is kept"));
   }
 
   @ParameterizedTest
