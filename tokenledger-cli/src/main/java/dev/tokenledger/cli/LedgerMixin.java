@@ -1,5 +1,6 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
@@ -30,6 +31,24 @@ public final class LedgerMixin {
   public boolean missing(CliEnvironment environment, TokenLedgerConfig config) {
     LedgerLocation location = location(environment, config);
     return location.kind() == LedgerLocation.Kind.SQLITE && !Files.exists(location.sqliteFile());
+  }
+
+  /**
+   * Opens an existing ledger for a command that reads what was recorded: where there is none (a
+   * wrong folder, a mistyped {@code --db}) it says where it looked instead of creating one.
+   *
+   * @throws ConfigurationException when the ledger is a SQLite file that does not exist
+   */
+  public Ledger openExisting(
+      CliEnvironment environment, TokenLedgerConfig config, PrintWriter err) {
+    if (missing(environment, config)) {
+      throw new ConfigurationException(
+          "there is no ledger at "
+              + location(environment, config).displayName()
+              + ": run tokenledger in the experiment folder that holds .tokenledger/, or name the"
+              + " ledger with --db or TOKENLEDGER_DB");
+    }
+    return open(environment, config, err);
   }
 
   /** Opens the ledger on the environment's clock; background warnings go to {@code err}. */

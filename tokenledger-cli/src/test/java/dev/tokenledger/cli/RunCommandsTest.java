@@ -18,6 +18,8 @@ class RunCommandsTest {
   private static final String KEY = "sk-proj-test-canary-000000000000000000000000c11a";
   private static final Instant T0 = Instant.parse("2025-10-27T10:00:10Z");
 
+  private static final String ADMIN = "sk-admin-test-canary-0000000000000000000000000000run1";
+
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(T0);
 
@@ -116,6 +118,15 @@ class RunCommandsTest {
         .isEqualTo(ExitCode.USAGE);
     assertThat(cli().run("run", "step", "start").err()).contains("give --run ID");
 
+    CliHarness.Result noLedger = cli().run("run", "show", "nope");
+    assertThat(noLedger.exitCode()).isEqualTo(ExitCode.CONFIG);
+    assertThat(noLedger.err()).startsWith("tokenledger: error: there is no ledger at ");
+    assertThat(cli().run("run", "list").err()).contains("there is no ledger at ");
+    assertThat(cli().env("OPENAI_ADMIN_KEY", ADMIN).run("reconcile").err())
+        .contains("there is no ledger at ");
+    assertThat(dir.resolve(".tokenledger")).as("reading creates no ledger").doesNotExist();
+
+    cli().run("run", "start", "--framework", "chatdev");
     CliHarness.Result missing = cli().run("run", "show", "nope");
     assertThat(missing.exitCode()).isEqualTo(ExitCode.FAILURE);
     assertThat(missing.err()).startsWith("tokenledger: error: no run 'nope' in the ledger");

@@ -148,7 +148,7 @@ public final class ReconcileCommand implements Callable<Integer> {
     PassRequest request = request();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Ledger ledger = ledgerOptions.open(environment, cfg, err)) {
+    try (Ledger ledger = ledgerOptions.openExisting(environment, cfg, err)) {
       Reconciler reconciler =
           Reconciler.builder(ledger, Services.adminClient(environment, cfg, cfg.usageKey()))
               .settings(settings)

@@ -154,16 +154,8 @@ public final class ReportCommand implements Callable<Integer> {
               + export.get(0)
               + "' is not an export format: use --export genai-devbench DIR");
     }
-    if (ledgerOptions.missing(environment, config)) {
-      // a report reads: in the wrong folder it must say so, not leave an empty ledger behind
-      throw new ConfigurationException(
-          "there is no ledger at "
-              + ledgerOptions.location(environment, config).displayName()
-              + ": run tokenledger in the experiment folder that holds .tokenledger/, or name the"
-              + " ledger with --db or TOKENLEDGER_DB");
-    }
     Report report;
-    try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+    try (Ledger ledger = ledgerOptions.openExisting(environment, config, err)) {
       CostCalculator calculator = new CostCalculator(priceTable(ledger, config, err));
       ReportBuilder builder = new ReportBuilder(ledger, calculator);
       if (export != null) {

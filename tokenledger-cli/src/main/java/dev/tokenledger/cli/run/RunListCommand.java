@@ -87,7 +87,8 @@ public final class RunListCommand implements Callable<Integer> {
     }
     TokenLedgerConfig config = Services.config(environment, configOptions);
     PrintWriter out = spec.commandLine().getOut();
-    try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
+    try (Ledger ledger =
+        ledgerOptions.openExisting(environment, config, spec.commandLine().getErr())) {
       List<RunRecord> runs = ledger.runs(query);
       Map<String, Integer> steps = new HashMap<>();
       for (RunRecord r : runs) {

@@ -53,7 +53,8 @@ public final class RunShowCommand implements Callable<Integer> {
     }
     TokenLedgerConfig config = Services.config(environment, configOptions);
     PrintWriter out = spec.commandLine().getOut();
-    try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
+    try (Ledger ledger =
+        ledgerOptions.openExisting(environment, config, spec.commandLine().getErr())) {
       RunRecord run = ledger.run(runId);
       Reconciliation reconciled = ledger.reconcileStore().reconciliation(runId).orElseThrow();
       if (format == OutputFormat.JSON) {
