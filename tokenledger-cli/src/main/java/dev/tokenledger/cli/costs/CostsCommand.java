@@ -17,7 +17,6 @@ import dev.tokenledger.costs.CostsRequest;
 import dev.tokenledger.keys.KeyIdResolver;
 import dev.tokenledger.ledger.CostsStore;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.openai.KeyRefusedException;
 import dev.tokenledger.openai.OpenAiAdminClient;
@@ -120,7 +119,7 @@ public final class CostsCommand implements Callable<Integer> {
       names = frameworkNames(cfg, null, err);
       request = withFrameworkKeys(request, cfg, null);
       if (ledgerOptions.missing(environment, cfg)) {
-        throw new LedgerException(
+        throw new ConfigurationException(
             "there is no ledger at "
                 + ledgerOptions.location(environment, cfg).displayName()
                 + " to show costs from; run 'tokenledger costs' without --offline first, or name"
