@@ -1,14 +1,11 @@
 package dev.tokenledger.config;
 
+import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -130,46 +127,15 @@ public final class DotEnvWriter {
         out.append(eol);
       }
     }
-    replaceAtomically(target, out.toString().getBytes(StandardCharsets.ISO_8859_1), exists);
+    replaceAtomically(target, out.toString().getBytes(StandardCharsets.ISO_8859_1));
     return result;
   }
 
-  private static void replaceAtomically(Path target, byte[] bytes, boolean exists) {
-    Path dir = target.getParent();
-    Path temp = null;
+  private static void replaceAtomically(Path target, byte[] bytes) {
     try {
-      temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          ch.write(buffer);
-        }
-        ch.force(true);
-      }
-      copyPermissions(exists ? target : null, temp);
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      temp = null;
+      AtomicFile.write(target, bytes, OWNER_ONLY);
     } catch (IOException e) {
       throw new ConfigurationException("cannot write env file " + target + ": " + e, e);
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // The write already failed and says so; a stray temporary file is the lesser problem.
-        }
-      }
-    }
-  }
-
-  /** Gives {@code temp} the permissions of {@code original}, or owner-only for a new file. */
-  private static void copyPermissions(Path original, Path temp) throws IOException {
-    try {
-      Set<PosixFilePermission> perms =
-          original == null ? OWNER_ONLY : Files.getPosixFilePermissions(original);
-      Files.setPosixFilePermissions(temp, perms);
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the temporary file keeps the directory's default permissions.
     }
   }
 }
