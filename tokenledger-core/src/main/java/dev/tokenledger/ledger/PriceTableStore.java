@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The price tables a ledger's figures were priced with, kept whole so that a report can be priced
@@ -28,27 +29,30 @@ public final class PriceTableStore {
   }
 
   /**
-   * Records that the table {@code version} priced figures now: inserts it the first time (with its
-   * content), afterwards only moves its last use.
+   * Records that the table {@code version} priced figures now: inserts it the first time, with the
+   * {@code content} asked for only then, and afterwards only moves its last use.
    */
-  public void recordUse(String version, String source, int models, String content) {
+  public void recordUse(String version, String source, int models, Supplier<String> content) {
     String now = Timestamps.format(clock.instant());
     db.inTransaction(
         "cannot record the price table " + version,
         c -> {
-          // ON CONFLICT: two processes may record a new table at once; both then update it
-          update(
-              c,
-              "INSERT INTO price_tables (version, source, source_commit, models, loaded_at,"
-                  + " last_used_at, content) VALUES (?, ?, NULL, ?, ?, ?, ?)"
-                  + " ON CONFLICT (version) DO NOTHING",
-              version,
-              source,
-              models,
-              now,
-              now,
-              content);
-          update(c, "UPDATE price_tables SET last_used_at = ? WHERE version = ?", now, version);
+          int known =
+              update(c, "UPDATE price_tables SET last_used_at = ? WHERE version = ?", now, version);
+          if (known == 0) {
+            // ON CONFLICT: another process may record the same new table at the same moment
+            update(
+                c,
+                "INSERT INTO price_tables (version, source, source_commit, models, loaded_at,"
+                    + " last_used_at, content) VALUES (?, ?, NULL, ?, ?, ?, ?)"
+                    + " ON CONFLICT (version) DO NOTHING",
+                version,
+                source,
+                models,
+                now,
+                now,
+                content.get());
+          }
           return null;
         });
   }

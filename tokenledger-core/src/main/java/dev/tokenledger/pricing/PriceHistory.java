@@ -22,7 +22,7 @@ public final class PriceHistory {
   public void record(PriceTable table) {
     ledger
         .priceTables()
-        .recordUse(table.version(), table.source(), table.pricedModels(), table.toJson());
+        .recordUse(table.version(), table.source(), table.pricedModels(), table::toJson);
   }
 
   /** The tables recorded, most recently first used first, without their entries. */
