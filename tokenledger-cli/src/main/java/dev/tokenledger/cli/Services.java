@@ -75,7 +75,8 @@ public final class Services {
     }
   }
 
-  private static Path resolve(TokenLedgerConfig config, Path file) {
-    return file.isAbsolute() ? file : config.workingDirectory().resolve(file);
+  /** {@code file} as the user meant it: relative to the configuration's working directory. */
+  public static Path resolve(TokenLedgerConfig config, Path file) {
+    return config.workingDirectory().resolve(file); // an absolute file stays as it is
   }
 }

@@ -5,6 +5,7 @@ import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.PricesMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.WindowOptions;
 import dev.tokenledger.config.FrameworkKey;
@@ -24,7 +25,6 @@ import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceTable;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,13 +89,7 @@ public final class CostsCommand implements Callable<Integer> {
       description = "Flag a key's day whose estimate differs from the bill by more: 2%% (default).")
   String tolerance = "2%";
 
-  @Option(
-      names = "--prices",
-      paramLabel = "FILE",
-      description =
-          "A LiteLLM price file or override file (default: TOKENLEDGER_PRICES, else the"
-              + " built-in snapshot).")
-  Path prices;
+  @Mixin PricesMixin prices;
 
   @Option(names = "--format", description = "table (default), json or csv.")
   OutputFormat format = OutputFormat.TABLE;
@@ -110,7 +104,7 @@ public final class CostsCommand implements Callable<Integer> {
     TokenLedgerConfig cfg = Services.config(environment, config);
     PrintWriter err = spec.commandLine().getErr();
     Services.printWarnings(cfg, err);
-    PriceTable table = Services.prices(cfg, prices);
+    PriceTable table = prices.table(cfg);
     CostComparer comparer = new CostComparer(new CostCalculator(table));
     CostsComparison comparison;
     Provenance provenance;

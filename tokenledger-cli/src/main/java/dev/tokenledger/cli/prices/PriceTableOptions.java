@@ -3,10 +3,10 @@ package dev.tokenledger.cli.prices;
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.PricesMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.pricing.PriceTable;
-import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -14,13 +14,7 @@ import picocli.CommandLine.Option;
 public final class PriceTableOptions {
   @Mixin ConfigMixin config;
 
-  @Option(
-      names = "--prices",
-      paramLabel = "FILE",
-      description =
-          "A LiteLLM price file or override file (default: TOKENLEDGER_PRICES, else the"
-              + " built-in snapshot).")
-  Path prices;
+  @Mixin PricesMixin prices;
 
   @Option(names = "--format", description = "table (default), json or csv.")
   OutputFormat format = OutputFormat.TABLE;
@@ -37,6 +31,6 @@ public final class PriceTableOptions {
 
   /** The price table these options name, in {@code configuration}. */
   PriceTable table(TokenLedgerConfig configuration) {
-    return Services.prices(configuration, prices);
+    return prices.table(configuration);
   }
 }

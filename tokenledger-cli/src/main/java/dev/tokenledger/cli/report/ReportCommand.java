@@ -6,6 +6,7 @@ import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.PricesMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
@@ -85,13 +86,7 @@ public final class ReportCommand implements Callable<Integer> {
       description = "Only runs whose reconcile status is STATUS, e.g. final.")
   String status;
 
-  @Option(
-      names = "--prices",
-      paramLabel = "FILE",
-      description =
-          "A LiteLLM price file or override file (default: TOKENLEDGER_PRICES, else the"
-              + " built-in snapshot).")
-  Path prices;
+  @Mixin PricesMixin prices;
 
   @Option(
       names = "--price-version",
@@ -142,7 +137,7 @@ public final class ReportCommand implements Callable<Integer> {
     TokenLedgerConfig config = Services.config(environment, configOptions);
     PrintWriter err = spec.commandLine().getErr();
     Services.printWarnings(config, err);
-    if (priceVersion != null && prices != null) {
+    if (priceVersion != null && prices.given()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "--prices and --price-version both name the price table: give one of them");
@@ -159,7 +154,7 @@ public final class ReportCommand implements Callable<Integer> {
       CostCalculator calculator = new CostCalculator(priceTable(ledger, config, err));
       ReportBuilder builder = new ReportBuilder(ledger, calculator);
       if (export != null) {
-        Path folder = resolve(config, Path.of(export.get(1)));
+        Path folder = Services.resolve(config, Path.of(export.get(1)));
         GenaiDevbenchExport.Result result =
             new GenaiDevbenchExport(ledger, builder).export(folder, query);
         result.problems().forEach(p -> err.println("tokenledger: warning: " + p));
@@ -177,7 +172,7 @@ public final class ReportCommand implements Callable<Integer> {
       }
       report = builder.build(query);
       if (chart != null && report.hasFigures()) {
-        ReportCharts.chart(report, builder).write(resolve(config, chart));
+        ReportCharts.chart(report, builder).write(Services.resolve(config, chart));
       }
     }
     Optional<String> nothing = ReportRenderer.nothingToReport(report);
@@ -194,7 +189,7 @@ public final class ReportCommand implements Callable<Integer> {
       out.print(text);
       out.flush();
     } else {
-      writeAtomically(resolve(config, output), text.toString());
+      writeAtomically(Services.resolve(config, output), text.toString());
     }
     if (nothing.isPresent()) {
       if (format != OutputFormat.TABLE) {
@@ -254,7 +249,7 @@ public final class ReportCommand implements Callable<Integer> {
     if (priceVersion != null) {
       return new PriceHistory(ledger).table(priceVersion);
     }
-    PriceTable table = Services.prices(config, prices);
+    PriceTable table = prices.table(config);
     Services.recordPrices(ledger, table, err);
     return table;
   }
@@ -282,10 +277,6 @@ public final class ReportCommand implements Callable<Integer> {
   private Instant when(String text, String option) {
     return TimeConverters.instantOrAgo(
         text, environment.clock().instant(), option, spec.commandLine());
-  }
-
-  private static Path resolve(TokenLedgerConfig config, Path file) {
-    return file.isAbsolute() ? file : config.workingDirectory().resolve(file);
   }
 
   /** Writes {@code text} to a temporary file beside {@code file}, then moves it into place. */

@@ -3,6 +3,7 @@ package dev.tokenledger.cli.usage;
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.PricesMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.WindowOptions;
 import dev.tokenledger.config.FrameworkKey;
@@ -19,7 +20,6 @@ import dev.tokenledger.probe.ProbeRequest;
 import dev.tokenledger.probe.ProbeResult;
 import dev.tokenledger.probe.UsageProbe;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,13 +91,7 @@ public final class UsageCommand implements Callable<Integer> {
               + " file_search_calls, web_search_calls, or all.")
   List<String> endpoints = new ArrayList<>(List.of("completions"));
 
-  @Option(
-      names = "--prices",
-      paramLabel = "FILE",
-      description =
-          "A LiteLLM price file or override file (default: TOKENLEDGER_PRICES, else the"
-              + " built-in snapshot).")
-  Path prices;
+  @Mixin PricesMixin prices;
 
   @Option(names = "--format", description = "table (default), json or csv.")
   OutputFormat format = OutputFormat.TABLE;
@@ -126,7 +120,7 @@ public final class UsageCommand implements Callable<Integer> {
             usageKey.variable(),
             usageKey.key().redacted(),
             Optional.ofNullable(framework));
-    UsageProbe probe = new UsageProbe(client, new CostCalculator(Services.prices(cfg, prices)));
+    UsageProbe probe = new UsageProbe(client, new CostCalculator(prices.table(cfg)));
     PrintWriter out = spec.commandLine().getOut();
     ProbeResult result;
     try {
