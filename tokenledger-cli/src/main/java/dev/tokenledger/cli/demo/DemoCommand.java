@@ -43,7 +43,6 @@ import picocli.CommandLine.Spec;
     })
 public final class DemoCommand implements Callable<Integer> {
   static final Instant START = Instant.parse("2025-10-27T10:00:00Z");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final CliEnvironment environment;
 
@@ -224,7 +223,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static TokenCounts totals(String json) throws IOException {
-    JsonNode t = JSON.readTree(json).path("totals");
+    // a mapper per call, not a static one: picocli loads every command class at start-up
+    JsonNode t = new ObjectMapper().readTree(json).path("totals");
     return new TokenCounts(
         t.path("input_tokens").asLong(),
         t.path("cached_input_tokens").asLong(),
