@@ -41,7 +41,9 @@ final class ChatChunks {
         if (name.equals("choices") && v == JsonToken.START_ARRAY) {
           emptyChoices = p.nextToken() == JsonToken.END_ARRAY;
           if (!emptyChoices) {
-            p.skipChildren();
+            do {
+              p.skipChildren();
+            } while (p.nextToken() != JsonToken.END_ARRAY);
           }
         } else if (name.equals("usage") && v == JsonToken.VALUE_NULL) {
           nullStart = nameStart;
