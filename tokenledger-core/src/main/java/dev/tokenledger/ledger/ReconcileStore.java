@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * What {@code tokenledger reconcile} keeps in the ledger (DESIGN.md §5, §7): claims on runs so two
@@ -363,7 +364,8 @@ public final class ReconcileStore {
             query(
                 c,
                 "SELECT run_id, SUM(input_tokens), SUM(input_cached_tokens), SUM(output_tokens),"
-                    + " SUM(num_model_requests) FROM request_usage WHERE run_id IN "
+                    + " SUM(num_model_requests) FROM metered_requests"
+                    + " WHERE usage_state = 'reported' AND run_id IN "
                     + in
                     + " GROUP BY run_id",
                 args,
@@ -400,9 +402,9 @@ public final class ReconcileStore {
           c -> {
             query(
                 c,
-                "SELECT run_id, step_index, endpoint, model, completed_at, input_tokens,"
-                    + " input_cached_tokens, output_tokens, num_model_requests FROM request_usage"
-                    + " WHERE run_id IN ("
+                "SELECT run_id, step_index, endpoint, model, finished_at, input_tokens,"
+                    + " input_cached_tokens, output_tokens, num_model_requests"
+                    + " FROM metered_requests WHERE usage_state = 'reported' AND run_id IN ("
                     + placeholders(chunk.size())
                     + ") ORDER BY completed_at, id",
                 new ArrayList<>(chunk),
@@ -435,15 +437,19 @@ public final class ReconcileStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO request_usage (run_id, step_index, endpoint, model, completed_at,"
-                      + " input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
-                      + " source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  "INSERT INTO metered_requests (record_id, source, run_id, step_index, method,"
+                      + " path, endpoint, model, finished_at, usage_state, input_tokens,"
+                      + " input_cached_tokens, output_tokens, num_model_requests, recorded_at)"
+                      + " VALUES (?, ?, ?, ?, 'POST', ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?)")) {
             String now = Timestamps.format(clock.instant());
             for (RequestUsage r : requests) {
               Ledger.bind(
                   ps,
+                  UUID.randomUUID().toString(),
+                  source,
                   r.runId(),
                   r.stepIndex(),
+                  r.endpoint() == null ? "" : r.endpoint(),
                   r.endpoint(),
                   r.model(),
                   Timestamps.format(r.at()),
@@ -451,7 +457,6 @@ public final class ReconcileStore {
                   r.counts().cachedInput(),
                   r.counts().output(),
                   r.counts().requests(),
-                  source,
                   now);
               ps.addBatch();
             }
