@@ -406,7 +406,7 @@ public final class ReconcileStore {
                     + " input_cached_tokens, output_tokens, num_model_requests"
                     + " FROM metered_requests WHERE usage_state = 'reported' AND run_id IN ("
                     + placeholders(chunk.size())
-                    + ") ORDER BY completed_at, id",
+                    + ") ORDER BY finished_at, id",
                 new ArrayList<>(chunk),
                 rs -> {
                   int step = rs.getInt(2);
