@@ -8,7 +8,8 @@ import java.util.Objects;
  * it, and the delta to show beside the figures.
  *
  * @param delta for a decrease, the drop from the read before ({@code after − before}); for a
- *     mismatch, the API's figures minus the local counts
+ *     mismatch, the API's figures minus the local counts; for a metered run, the API's figures
+ *     minus the metered usage of the same minutes
  */
 public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
 
@@ -17,7 +18,9 @@ public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
     /** A read returned less than the read before it on some counter. */
     DECREASE,
     /** After settling, the API's figures differ from the locally recorded counts. */
-    LOCAL_MISMATCH
+    LOCAL_MISMATCH,
+    /** After settling, the API shows less than was metered in a metered run's minutes. */
+    API_BELOW_METERED
   }
 
   public ReconcileWarning {

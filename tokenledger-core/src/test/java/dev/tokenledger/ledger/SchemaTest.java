@@ -88,8 +88,9 @@ class SchemaTest {
                 + " 2, 'c')",
             "INSERT INTO unattributed_usage (read_id, api_key_id, bucket_start, bucket_end)"
                 + " VALUES (1, 'key_1', 'a', 'b')",
-            "INSERT INTO request_usage (run_id, step_index, completed_at, source, external_id,"
-                + " recorded_at) VALUES ('r1', 1, 'c', 'proxy', 'chatcmpl-1', 'c')",
+            "INSERT INTO metered_requests (record_id, source, run_id, step_index, method, path,"
+                + " finished_at, usage_state, recorded_at) VALUES ('rec-1', 'proxy', 'r1', 1,"
+                + " 'POST', '/chat/completions', 'c', 'interrupted', 'c')",
             "INSERT INTO price_tables (version, source, loaded_at) VALUES ('abc', 'litellm', 'c')",
             "INSERT INTO cost_rows (read_id, bucket_start, bucket_end, amount, currency)"
                 + " VALUES (1, 'a', 'b', '0.000123456789012345678901', 'usd')",

@@ -60,17 +60,17 @@ public final class RunStartCommand implements Callable<Integer> {
   public Integer call() {
     TokenLedgerConfig config = Services.config(environment, configOptions);
     FrameworkKey key = config.frameworkKey(framework);
-    RunSpec spec =
-        RunSpec.builder(key.name())
-            .experiment(experiment)
-            .label(label)
-            .modelHint(model)
-            .key(key.key())
-            .apiKeyId(key.keyId().orElse(null))
-            .source(RunSpec.SOURCE_CLI)
-            .build();
     try (Ledger ledger =
         ledgerOptions.open(environment, config, this.spec.commandLine().getErr())) {
+      RunSpec spec =
+          RunSpec.builder(key.name())
+              .experiment(experiment)
+              .label(label)
+              .modelHint(model)
+              .keyFingerprint(ledger.keyFingerprint(key.key()))
+              .apiKeyId(key.keyId().orElse(null))
+              .source(RunSpec.SOURCE_CLI)
+              .build();
       RunRecord run = ledger.beginRun(spec, RunOwner.harness());
       this.spec.commandLine().getOut().println(run.id());
     }
