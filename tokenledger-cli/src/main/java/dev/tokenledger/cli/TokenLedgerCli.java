@@ -5,6 +5,7 @@ import dev.tokenledger.cli.demo.DemoCommand;
 import dev.tokenledger.cli.doctor.DoctorCommand;
 import dev.tokenledger.cli.imports.ImportCommand;
 import dev.tokenledger.cli.prices.PricesCommand;
+import dev.tokenledger.cli.proxy.ProxyCommand;
 import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.cli.report.ReportCommand;
 import dev.tokenledger.cli.run.RunCommand;
@@ -30,6 +31,7 @@ public final class TokenLedgerCli {
     cli.addSubcommand(ReportCommand.class);
     cli.addSubcommand(PricesCommand.class);
     cli.addSubcommand(ImportCommand.class);
+    cli.addSubcommand(ProxyCommand.class);
     cli.addSubcommand(SimCommand.class);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);

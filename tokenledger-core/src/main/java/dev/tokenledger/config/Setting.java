@@ -79,7 +79,14 @@ public enum Setting {
       null,
       false,
       "reconcile: how far apart identical reads must be to count, and how often --watch reads;"
-          + " --interval overrides it.");
+          + " --interval overrides it."),
+  TOKENLEDGER_PROXY(
+      "TOKENLEDGER_PROXY",
+      TokenLedgerConfig.DEFAULT_PROXY,
+      null,
+      false,
+      "Where 'tokenledger proxy' listens, for 'run start --meter' and 'run step start --meter'"
+          + " to build a run's metered base URL; --proxy overrides it.");
 
   private final String variable;
   private final String defaultValue;

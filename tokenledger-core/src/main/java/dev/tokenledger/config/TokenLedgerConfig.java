@@ -30,6 +30,9 @@ public final class TokenLedgerConfig {
   /** The OpenAI API base URL used when {@code OPENAI_BASE_URL} is not set. */
   public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
+  /** Where {@code tokenledger proxy} listens by default. */
+  public static final String DEFAULT_PROXY = "http://127.0.0.1:8790";
+
   /** The ledger used when {@code TOKENLEDGER_DB} is not set, relative to the working directory. */
   public static final String DEFAULT_DATABASE = ".tokenledger/ledger.db";
 
@@ -423,6 +426,30 @@ public final class TokenLedgerConfig {
   public String database() {
     String db = value(Setting.TOKENLEDGER_DB).orElseThrow();
     return db.startsWith("jdbc:") ? db : workingDirectory.resolve(db).normalize().toString();
+  }
+
+  /** The metering proxy's origin from {@code TOKENLEDGER_PROXY}, or the default. */
+  public URI proxyUrl() {
+    String text = value(Setting.TOKENLEDGER_PROXY).orElseThrow();
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null
+        || !"http".equalsIgnoreCase(uri.getScheme())
+        || uri.getHost() == null
+        || uri.getPort() < 1) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_PROXY is '"
+              + text
+              + "', not the address of a tokenledger proxy: write it as http://HOST:PORT"
+              + " (what 'tokenledger proxy' prints, default "
+              + DEFAULT_PROXY
+              + ")");
+    }
+    return uri;
   }
 
   /** The price file from {@code TOKENLEDGER_PRICES}, made absolute; empty for the packaged one. */

@@ -1,6 +1,7 @@
 package dev.tokenledger.recording;
 
 import dev.tokenledger.config.ApiKey;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param stepName null names the step after the program
  * @param environment the variables the command inherits (the framework key is added as {@code
  *     OPENAI_API_KEY}; other keys are removed)
+ * @param meterUpstream where a metering proxy forwards the command's OpenAI requests ({@code run
+ *     exec --meter}: the environment's {@code OPENAI_BASE_URL}); {@code null}: not metered
  */
 public record ExecRequest(
     String framework,
@@ -30,7 +33,13 @@ public record ExecRequest(
     boolean fence,
     List<String> command,
     Map<String, String> environment,
-    Path workingDirectory) {
+    Path workingDirectory,
+    URI meterUpstream) {
+
+  /** Whether the command's requests go through a metering proxy. */
+  public boolean metered() {
+    return meterUpstream != null;
+  }
 
   public ExecRequest {
     Objects.requireNonNull(framework, "framework");

@@ -51,6 +51,7 @@ public final class RunExecutor {
   private final PrintWriter err;
   private final Streams streams;
   private final Consumer<Process> onStart;
+  private final MeterLauncher meterLauncher;
 
   /**
    * @param ledgerOpener opens the ledger; if it throws, the command runs unrecorded
@@ -65,6 +66,22 @@ public final class RunExecutor {
       PrintWriter err,
       Streams streams,
       Consumer<Process> onStart) {
+    this(ledgerOpener, clock, sleeper, err, streams, onStart, null);
+  }
+
+  /**
+   * An executor that can meter ({@code run exec --meter}): {@code meterLauncher} starts the proxy a
+   * metered command's requests go through.
+   */
+  public RunExecutor(
+      Supplier<Ledger> ledgerOpener,
+      Clock clock,
+      Sleeper sleeper,
+      PrintWriter err,
+      Streams streams,
+      Consumer<Process> onStart,
+      MeterLauncher meterLauncher) {
+    this.meterLauncher = meterLauncher;
     this.ledgerOpener = Objects.requireNonNull(ledgerOpener, "ledgerOpener");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -96,7 +113,13 @@ public final class RunExecutor {
           run = null;
         }
       }
-      int exitCode = runChild(request, step);
+      MeterLauncher.Meter meter = request.metered() ? startMeter(ledger, request, step) : null;
+      int exitCode;
+      try {
+        exitCode = runChild(request, step, meter);
+      } finally {
+        closeMeter(meter);
+      }
       closeQuietly(step, exitCode);
       closeQuietly(run, exitCode);
       return exitCode;
@@ -108,6 +131,60 @@ public final class RunExecutor {
           warn("could not close the ledger (" + e.getMessage() + ")");
         }
       }
+    }
+  }
+
+  /**
+   * Starts the metering proxy for {@code step} and marks its run metered; {@code null} (with a
+   * warning) when that cannot be done, and the command then runs unmetered.
+   */
+  private MeterLauncher.Meter startMeter(Ledger ledger, ExecRequest request, Step step) {
+    if (meterLauncher == null) {
+      throw new IllegalStateException("a metered request needs an executor with a MeterLauncher");
+    }
+    if (ledger == null || step == null) {
+      warn("cannot meter without the ledger; the command's requests go straight to the API");
+      return null;
+    }
+    String runId = step.runId();
+    MeterLauncher.Meter meter;
+    try {
+      meter =
+          meterLauncher.start(
+              ledger, request.meterUpstream(), reason -> meterFailed(ledger, runId, reason));
+    } catch (RuntimeException e) {
+      meterFailed(ledger, runId, "the metering proxy could not start: " + e.getMessage());
+      return null;
+    }
+    try {
+      ledger.meterStore().markMetered(runId);
+    } catch (RuntimeException e) {
+      warn("could not mark run " + runId + " metered (" + e.getMessage() + ")");
+    }
+    return meter;
+  }
+
+  private void meterFailed(Ledger ledger, String runId, String reason) {
+    warn(
+        reason
+            + "; run "
+            + runId
+            + " is marked meter_failed and its figures will come from the Usage API alone");
+    try {
+      ledger.meterStore().markMeterFailed(runId, reason);
+    } catch (RuntimeException e) {
+      warn("could not mark run " + runId + " meter_failed (" + e.getMessage() + ")");
+    }
+  }
+
+  private void closeMeter(MeterLauncher.Meter meter) {
+    if (meter == null) {
+      return;
+    }
+    try {
+      meter.close();
+    } catch (RuntimeException e) {
+      warn("could not close the metering proxy (" + e.getMessage() + ")");
     }
   }
 
@@ -161,7 +238,7 @@ public final class RunExecutor {
     }
   }
 
-  private int runChild(ExecRequest request, Step step) {
+  private int runChild(ExecRequest request, Step step, MeterLauncher.Meter meter) {
     ProcessBuilder pb = new ProcessBuilder(request.command());
     pb.directory(request.workingDirectory().toFile());
     pb.redirectInput(streams.stdin())
@@ -169,7 +246,7 @@ public final class RunExecutor {
         .redirectError(streams.stderr());
     Map<String, String> env = pb.environment();
     env.clear();
-    env.putAll(childEnvironment(request, step));
+    env.putAll(childEnvironment(request, step, meter));
     Process child;
     try {
       child = pb.start();
@@ -196,7 +273,8 @@ public final class RunExecutor {
     }
   }
 
-  static Map<String, String> childEnvironment(ExecRequest request, Step step) {
+  static Map<String, String> childEnvironment(
+      ExecRequest request, Step step, MeterLauncher.Meter meter) {
     Map<String, String> env = new HashMap<>(request.environment());
     env.keySet()
         .removeIf(
@@ -207,6 +285,12 @@ public final class RunExecutor {
     if (step != null) {
       env.put("TOKENLEDGER_RUN_ID", step.runId());
       env.put("TOKENLEDGER_STEP", String.valueOf(step.index()));
+    }
+    if (meter != null && step != null) {
+      // every OpenAI SDK appends its paths to OPENAI_BASE_URL; older libraries read OPENAI_API_BASE
+      String base = meter.baseUrl(step.runId(), step.index()).toString();
+      env.put("OPENAI_BASE_URL", base);
+      env.put("OPENAI_API_BASE", base);
     }
     return env;
   }

@@ -84,7 +84,8 @@ class RunExecutorTest {
             "OPENAI_ADMIN_KEY", ADMIN.revealForChildProcess(),
             "OPENAI_API_KEY_BAES", "sk-proj-test-canary-other-framework-0000",
             "OPENAI_API_KEY_CHATDEV_ID", "key_chatdev"),
-        dir);
+        dir,
+        null);
   }
 
   private List<RunRecord> runs() {

@@ -6,7 +6,10 @@ import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.proxy.LedgerMeter;
 import dev.tokenledger.recording.ExecRequest;
+import dev.tokenledger.recording.MeterLauncher;
 import dev.tokenledger.recording.RunExecutor;
 import java.io.PrintWriter;
 import java.util.HashMap;
@@ -34,7 +37,8 @@ import picocli.CommandLine.Spec;
       "stdin, stdout and stderr are the command's own; Ctrl-C reaches it. A ledger problem is a"
           + " warning: the command runs and its exit code is returned.",
       "Without --run or --new-run, the step joins the run in TOKENLEDGER_RUN_ID, else a new run.",
-      "  tokenledger run exec --framework chatdev --experiment e1 -- python run.py"
+      "  tokenledger run exec --framework chatdev --experiment e1 -- python run.py",
+      "  tokenledger run exec --meter --framework chatdev -- python run.py   (exact per request)"
     },
     mixinStandardHelpOptions = true,
     sortOptions = false)
@@ -84,6 +88,14 @@ public final class RunExecCommand implements Callable<Integer> {
               + " window of this key ended, so the step's figures are exact (waits up to 64 s).")
   boolean fence;
 
+  @Option(
+      names = "--meter",
+      description =
+          "Send the command's OpenAI requests through a metering proxy on a free loopback port"
+              + " (OPENAI_BASE_URL points at it): every response's usage is recorded, so the run's"
+              + " and each step's figures are exact at once; reconcile then audits them.")
+  boolean meter;
+
   @Mixin ConfigMixin configOptions;
 
   @Mixin LedgerMixin ledgerOptions;
@@ -121,7 +133,8 @@ public final class RunExecCommand implements Callable<Integer> {
             fence,
             command,
             childEnvironment(config),
-            environment.workingDirectory());
+            environment.workingDirectory(),
+            meter ? config.baseUrl() : null);
     try (SignalForwarding signals = new SignalForwarding()) {
       RunExecutor executor =
           new RunExecutor(
@@ -130,9 +143,24 @@ public final class RunExecCommand implements Callable<Integer> {
               environment.sleeper(),
               err,
               RunExecutor.Streams.INHERIT,
-              signals::attach);
+              signals::attach,
+              meter ? meterLauncher(config, err) : null);
       return executor.execute(request);
     }
+  }
+
+  /** The proxy of --meter: key ids resolved through the usage key when there is one. */
+  private MeterLauncher meterLauncher(TokenLedgerConfig config, PrintWriter err) {
+    OpenAiAdminClient admin =
+        config.findUsageKey().map(k -> Services.adminClient(environment, config, k)).orElse(null);
+    return LedgerMeter.launcher(
+        admin,
+        environment.workingDirectory(),
+        environment.clock(),
+        line -> {
+          err.println("tokenledger: warning: " + line);
+          err.flush();
+        });
   }
 
   private String runId() {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
       "Start a run now and print its id, for harnesses that drive their runs themselves.",
       "The run belongs to the calling process: if that dies before 'run end', the run shows as"
           + " interrupted.",
-      "  export TOKENLEDGER_RUN_ID=$(tokenledger run start --framework chatdev --experiment e1)"
+      "  export TOKENLEDGER_RUN_ID=$(tokenledger run start --framework chatdev --experiment e1)",
+      "  eval \"$(tokenledger run start --meter --framework chatdev --format env)\"   (metered)"
     },
     mixinStandardHelpOptions = true,
     sortOptions = false)
@@ -47,6 +48,8 @@ public final class RunStartCommand implements Callable<Integer> {
 
   @Option(names = "--model", description = "The model the run is expected to use (a hint).")
   String model;
+
+  @Mixin MeterOptions meterOptions;
 
   @Mixin ConfigMixin configOptions;
 
@@ -72,7 +75,15 @@ public final class RunStartCommand implements Callable<Integer> {
               .source(RunSpec.SOURCE_CLI)
               .build();
       RunRecord run = ledger.beginRun(spec, RunOwner.harness());
-      this.spec.commandLine().getOut().println(run.id());
+      meterOptions.print(
+          this.spec.commandLine().getOut(),
+          this.spec.commandLine().getErr(),
+          config,
+          ledger,
+          RunCommand.RUN_ID_VARIABLE,
+          run.id(),
+          run.id(),
+          null);
     }
     return 0;
   }

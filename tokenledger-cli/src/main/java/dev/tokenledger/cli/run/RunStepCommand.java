@@ -68,6 +68,8 @@ public final class RunStepCommand implements Runnable {
     @Option(names = "--name", paramLabel = "S", description = "The step's name.")
     String name;
 
+    @Mixin MeterOptions meterOptions;
+
     @Mixin ConfigMixin configOptions;
 
     @Mixin LedgerMixin ledgerOptions;
@@ -86,7 +88,15 @@ public final class RunStepCommand implements Runnable {
       TokenLedgerConfig config = Services.config(environment, configOptions);
       try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
         StepRecord s = ledger.beginStep(runId, step, name, RunOwner.harness(), null);
-        spec.commandLine().getOut().println(s.index());
+        meterOptions.print(
+            spec.commandLine().getOut(),
+            spec.commandLine().getErr(),
+            config,
+            ledger,
+            "TOKENLEDGER_STEP",
+            String.valueOf(s.index()),
+            runId,
+            s.index());
       }
       return 0;
     }
