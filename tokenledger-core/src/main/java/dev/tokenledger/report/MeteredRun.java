@@ -71,6 +71,7 @@ public record MeteredRun(
           Optional.of(
               new Audit(
                   from.audit(),
+                  figures.run().counts(),
                   from.counts(),
                   from.metered(),
                   minus(upper, runTotal),
