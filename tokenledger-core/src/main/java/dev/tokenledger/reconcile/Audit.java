@@ -9,6 +9,7 @@ import java.util.Objects;
  *
  * @param label {@code audited} (equal), {@code unmetered} (the API shows more: something used the
  *     key around the meter) or {@code api_below} (the API shows less)
+ * @param run the run's own metered figures (the sums of its metered requests)
  * @param api what the Usage API filed in those minutes: the upper bound of the run's usage
  * @param metered what was metered in those minutes (by every metered run of the key)
  * @param unmetered the API's usage beyond the metered, in minutes no unmetered run of the key
@@ -17,6 +18,7 @@ import java.util.Objects;
  */
 public record Audit(
     String label,
+    TokenCounts run,
     TokenCounts api,
     TokenCounts metered,
     TokenCounts unmetered,
@@ -33,6 +35,7 @@ public record Audit(
 
   public Audit {
     Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(run, "run");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(metered, "metered");
     Objects.requireNonNull(unmetered, "unmetered");

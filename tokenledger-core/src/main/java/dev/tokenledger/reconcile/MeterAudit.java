@@ -60,8 +60,8 @@ final class MeterAudit {
       return unmetered.isZero() ? Audit.AUDITED : Audit.UNMETERED;
     }
 
-    Audit audit() {
-      return new Audit(label(), api, metered, unmetered, deficit);
+    Audit audit(TokenCounts run) {
+      return new Audit(label(), run, api, metered, unmetered, deficit);
     }
   }
 

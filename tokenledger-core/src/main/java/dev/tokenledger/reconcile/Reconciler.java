@@ -202,8 +202,9 @@ public final class Reconciler {
         continue;
       }
       if (s.run().metered()) {
-        Audit audit = audits.getOrDefault(id, MeterAudit.RunAudit.NONE).audit();
         MeteredFigures metered = meterStore.figures(id);
+        Audit audit =
+            audits.getOrDefault(id, MeterAudit.RunAudit.NONE).audit(metered.run().counts());
         Assessment a =
             assessMetered(
                 history.withRead(UsageRead.success(at, audit.api())),

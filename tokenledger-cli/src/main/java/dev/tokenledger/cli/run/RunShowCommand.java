@@ -10,7 +10,9 @@ import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.report.MeteredRun;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,11 +59,19 @@ public final class RunShowCommand implements Callable<Integer> {
         ledgerOptions.openExisting(environment, config, spec.commandLine().getErr())) {
       RunRecord run = ledger.run(runId);
       Reconciliation reconciled = ledger.reconcileStore().reconciliation(runId).orElseThrow();
+      Optional<MeteredRun> metered = MeteredRun.read(ledger, runId);
+      String failure = ledger.meterStore().meterFailure(runId).orElse(null);
       if (format == OutputFormat.JSON) {
-        RunRenderer.showJson(run, ledger.steps(runId), ReconciliationView.json(reconciled), out);
+        RunRenderer.showJson(
+            run,
+            ledger.steps(runId),
+            ReconciliationView.json(reconciled, run.metered()),
+            MeteringView.json(run, metered, failure),
+            out);
       } else {
         RunRenderer.showTable(run, ledger.steps(runId), out);
-        ReconciliationView.table(reconciled, out);
+        MeteringView.table(run, metered, failure, out);
+        ReconciliationView.table(reconciled, run.metered(), out);
       }
     }
     out.flush();
