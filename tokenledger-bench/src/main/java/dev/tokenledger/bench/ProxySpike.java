@@ -43,8 +43,8 @@ import java.util.function.Supplier;
 
 /**
  * The time-boxed spike that chose the proxy's HTTP library (docs/metering.md, "Why this HTTP
- * server"): a plain pass-through on raw Netty and one on vertx-http-proxy, each measured against the
- * simulator with {@link LoadGenerator}. Run by hand: {@code java -cp benchmarks.jar
+ * server"): a plain pass-through on raw Netty and one on vertx-http-proxy, each measured against
+ * the simulator with {@link LoadGenerator}. Run by hand: {@code java -cp benchmarks.jar
  * dev.tokenledger.bench.ProxySpike [seconds] [rate]}.
  */
 public final class ProxySpike {
@@ -86,7 +86,8 @@ public final class ProxySpike {
           Supplier<java.net.http.HttpRequest> streamed = request(chat, key, stream);
           load.fixedRate(plain, rate, Duration.ofSeconds(3)); // warm-up
           LoadGenerator.Result fixed = load.fixedRate(plain, rate, Duration.ofSeconds(seconds));
-          LoadGenerator.Result sse = load.fixedRate(streamed, rate / 4, Duration.ofSeconds(seconds / 2));
+          LoadGenerator.Result sse =
+              load.fixedRate(streamed, rate / 4, Duration.ofSeconds(seconds / 2));
           LoadGenerator.Result sat = load.saturate(plain, 16, Duration.ofSeconds(seconds / 2));
           System.out.printf(
               "round %d %-6s %d/s: p50 %.3f ms p99 %.3f ms (errors %d) | stream ttfb p50 %.3f"

@@ -55,7 +55,10 @@ public final class UsageExtractor {
     }
     if (usage.has("input_tokens")) {
       // the Responses API says input_tokens_details; transcriptions say input_token_details
-      JsonNode in = usage.has("input_tokens_details") ? usage.path("input_tokens_details") : usage.path("input_token_details");
+      JsonNode in =
+          usage.has("input_tokens_details")
+              ? usage.path("input_tokens_details")
+              : usage.path("input_token_details");
       JsonNode out = usage.path("output_tokens_details");
       return new MeteredUsage(
           count(usage.get("input_tokens")),

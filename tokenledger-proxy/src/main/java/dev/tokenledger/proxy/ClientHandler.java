@@ -54,9 +54,9 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * One client connection: takes its requests one at a time, forwards each over one upstream
- * connection of its own (kept alive between requests, opened anew when the upstream closed it or
- * it sat idle), and streams the answer back. Everything runs on the client channel's event loop,
- * which the upstream channel shares.
+ * connection of its own (kept alive between requests, opened anew when the upstream closed it or it
+ * sat idle), and streams the answer back. Everything runs on the client channel's event loop, which
+ * the upstream channel shares.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
   /** Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded. */
@@ -82,6 +82,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private Channel upstream;
   private long upstreamIdleSince;
   private Exchange exchange;
+
   /** Messages of a pipelined request that came while one was still answered. */
   private final Queue<Object> waiting = new ArrayDeque<>();
 
@@ -305,8 +306,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       endpoint = UsageExtractor.endpointFor(path.rest());
       key = identify(clientRequest.headers().get(HttpHeaderNames.AUTHORIZATION));
       buffered =
-          clientRequest.method().equals(HttpMethod.POST)
-              && path.rest().equals("/chat/completions");
+          clientRequest.method().equals(HttpMethod.POST) && path.rest().equals("/chat/completions");
       if (buffered) {
         body = client.alloc().compositeBuffer(Integer.MAX_VALUE);
       } else {
@@ -472,7 +472,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       byte[] bodyBytes = errorBody(message, "upstream_unreachable");
       DefaultFullHttpResponse r =
           new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY, Unpooled.wrappedBuffer(bodyBytes));
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.BAD_GATEWAY,
+              Unpooled.wrappedBuffer(bodyBytes));
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
       r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bodyBytes.length);
       boolean keep = clientKeepAlive && requestDone;
@@ -621,7 +623,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         retried = true;
         injected = false;
         forcedState = UsageState.UNKNOWN;
-        note = "the upstream refused stream_options; the request was sent again as the client sent it";
+        note =
+            "the upstream refused stream_options; the request was sent again as the client sent it";
         Channel u = upstream;
         if (upstreamClose || u == null || !u.isActive()) {
           closeUpstream();

@@ -57,10 +57,7 @@ public final class MeteringProxy implements AutoCloseable {
     this.recorder = rec;
     this.settings =
         new Settings(
-            Upstream.of(b.upstream, sslContext(b.upstream)),
-            b.clock,
-            b.keyIdentifier,
-            rec);
+            Upstream.of(b.upstream, sslContext(b.upstream)), b.clock, b.keyIdentifier, rec);
     this.group = new MultiThreadIoEventLoopGroup(b.ioThreads, NioIoHandler.newFactory());
     try {
       this.server =
@@ -105,7 +102,9 @@ public final class MeteringProxy implements AutoCloseable {
             });
   }
 
-  /** A builder for a proxy in front of {@code upstream} (e.g. {@code https://api.openai.com/v1}). */
+  /**
+   * A builder for a proxy in front of {@code upstream} (e.g. {@code https://api.openai.com/v1}).
+   */
   public static Builder builder(URI upstream) {
     return new Builder(upstream);
   }
@@ -193,7 +192,8 @@ public final class MeteringProxy implements AutoCloseable {
 
     private Builder(URI upstream) {
       Objects.requireNonNull(upstream, "upstream");
-      String scheme = upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(Locale.ROOT);
+      String scheme =
+          upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https") || upstream.getHost() == null) {
         throw new IllegalArgumentException(
             "the upstream must be an http or https URL such as https://api.openai.com/v1, but was '"

@@ -114,7 +114,10 @@ final class StreamOptions {
       // null (or another value): replace it with an object asking for usage
       out =
           splice(
-              body, optionsStart, optionsEnd, "{\"include_usage\":true}".getBytes(StandardCharsets.UTF_8));
+              body,
+              optionsStart,
+              optionsEnd,
+              "{\"include_usage\":true}".getBytes(StandardCharsets.UTF_8));
     }
     return new Request(true, false, model, out);
   }

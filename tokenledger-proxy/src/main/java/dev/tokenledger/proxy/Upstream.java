@@ -7,7 +7,8 @@ import java.net.URI;
  * Where requests go: host, port, TLS, the base path prepended to each forwarded path, and the
  * {@code Host} header to send.
  */
-record Upstream(URI base, String host, int port, SslContext ssl, String basePath, String hostHeader) {
+record Upstream(
+    URI base, String host, int port, SslContext ssl, String basePath, String hostHeader) {
 
   static Upstream of(URI base, SslContext ssl) {
     boolean https = ssl != null;

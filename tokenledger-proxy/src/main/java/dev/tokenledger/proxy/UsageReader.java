@@ -62,7 +62,8 @@ final class UsageReader {
       if (parser == null) {
         parser = JSON.createNonBlockingByteArrayParser();
       }
-      ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).feedInput(bytes, offset, offset + length);
+      ((ByteArrayFeeder) parser.getNonBlockingInputFeeder())
+          .feedInput(bytes, offset, offset + length);
       drain();
     } catch (IOException | RuntimeException e) {
       failed = true;
@@ -106,7 +107,8 @@ final class UsageReader {
       return event;
     }
     try {
-      JsonNode doc = MAPPER.readTree(new String(event, data, event.length - data, StandardCharsets.UTF_8));
+      JsonNode doc =
+          MAPPER.readTree(new String(event, data, event.length - data, StandardCharsets.UTF_8));
       UsageExtractor.Found found = UsageExtractor.fromDocument(doc);
       if (found.model() != null) {
         model = found.model();

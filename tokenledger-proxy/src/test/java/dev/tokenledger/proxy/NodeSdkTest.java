@@ -42,7 +42,12 @@ class NodeSdkTest {
   @BeforeEach
   void start() {
     SimClock clock = SimClock.stepped(Instant.parse("2025-10-27T11:00:00Z"));
-    sim = OpenAiSimulator.builder().clock(clock).seed(5).reportingDelay(ReportingDelay.none()).start();
+    sim =
+        OpenAiSimulator.builder()
+            .clock(clock)
+            .seed(5)
+            .reportingDelay(ReportingDelay.none())
+            .start();
     key = sim.register(SimKey.project("baes", "proj_node"));
     String value = key.apiKey().revealForChildProcess();
     String id = key.id();

@@ -53,7 +53,12 @@ class OpenAiJavaSdkTest {
   @BeforeEach
   void start() {
     SimClock clock = SimClock.stepped(T0);
-    sim = OpenAiSimulator.builder().clock(clock).seed(11).reportingDelay(ReportingDelay.none()).start();
+    sim =
+        OpenAiSimulator.builder()
+            .clock(clock)
+            .seed(11)
+            .reportingDelay(ReportingDelay.none())
+            .start();
     key = sim.register(SimKey.project("chatdev", "proj_sdk"));
     String keyValue = key.apiKey().revealForChildProcess();
     String keyId = key.id();
@@ -61,8 +66,7 @@ class OpenAiJavaSdkTest {
         MeteringProxy.builder(sim.baseUrl())
             .clock(clock)
             .sink(sink)
-            .keyIdentifier(
-                k -> new KeyIdentifier.KeyRef("fp", k.equals(keyValue) ? keyId : null))
+            .keyIdentifier(k -> new KeyIdentifier.KeyRef("fp", k.equals(keyValue) ? keyId : null))
             .start();
     client =
         OpenAIOkHttpClient.builder()
@@ -103,7 +107,9 @@ class OpenAiJavaSdkTest {
       s.stream().forEach(withUsage::add);
     }
     Response response =
-        client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").input("Hi").build());
+        client
+            .responses()
+            .create(ResponseCreateParams.builder().model("gpt-4o-mini").input("Hi").build());
     List<ResponseStreamEvent> events = new ArrayList<>();
     try (StreamResponse<ResponseStreamEvent> s =
         client
@@ -146,8 +152,7 @@ class OpenAiJavaSdkTest {
     assertThat(records.get(0).usage().input()).isEqualTo(plain.usage().get().promptTokens());
     assertThat(records.get(0).usage().output()).isEqualTo(plain.usage().get().completionTokens());
     assertThat(records.get(1).streamed()).isTrue();
-    assertThat(records.get(2).usage().output())
-        .isEqualTo(last.usage().get().completionTokens());
+    assertThat(records.get(2).usage().output()).isEqualTo(last.usage().get().completionTokens());
     assertThat(records.get(3).usage().input()).isEqualTo(response.usage().get().inputTokens());
     assertThat(records.get(4).model()).isEqualTo("gpt-4.1-mini-2025-04-14");
     assertThat(records.get(5).endpoint()).isEqualTo(UsageEndpoint.EMBEDDINGS);

@@ -37,7 +37,8 @@ class ScriptedUpstreamTest {
   private MeteringProxy proxy;
   private final RecordingSink sink = new RecordingSink();
   private final List<ProxyFailure> failures = new CopyOnWriteArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeEach
   void start() throws IOException {
@@ -47,7 +48,10 @@ class ScriptedUpstreamTest {
         MeteringProxy.builder(upstreamBase())
             .sink(sink)
             .clock(Clock.fixed(T0, ZoneOffset.UTC))
-            .keyIdentifier(k -> new dev.tokenledger.metering.KeyIdentifier.KeyRef("fp-" + k.length(), "key_abc"))
+            .keyIdentifier(
+                k ->
+                    new dev.tokenledger.metering.KeyIdentifier.KeyRef(
+                        "fp-" + k.length(), "key_abc"))
             .onFailure(failures::add)
             .start();
   }
@@ -158,7 +162,8 @@ class ScriptedUpstreamTest {
         new MockResponse.Builder()
             .code(400)
             .addHeader("Content-Type", "application/json")
-            .body("{\"error\":{\"message\":\"Unrecognized request argument supplied: stream_options\"}}")
+            .body(
+                "{\"error\":{\"message\":\"Unrecognized request argument supplied: stream_options\"}}")
             .build());
     String plain = chunk("Hi", false) + "data: [DONE]\n\n";
     upstream.enqueue(sse(plain));
@@ -218,8 +223,10 @@ class ScriptedUpstreamTest {
             .body("{\"error\":{\"message\":\"The server had an error\"}}")
             .build());
 
-    HttpResponse<byte[]> r429 = post("/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":[]}");
-    HttpResponse<byte[]> r500 = post("/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}");
+    HttpResponse<byte[]> r429 =
+        post("/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":[]}");
+    HttpResponse<byte[]> r500 =
+        post("/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}");
 
     assertThat(r429.statusCode()).isEqualTo(429);
     assertThat(new String(r429.body(), StandardCharsets.UTF_8)).isEqualTo(limited);
