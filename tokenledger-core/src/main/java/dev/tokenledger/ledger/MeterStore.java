@@ -108,7 +108,21 @@ public final class MeterStore {
                   r.request().apiKeyId(),
                   now,
                   r.request().apiKeyId() == null ? null : now);
-              known.put(fp, keyIdOf(c, fp).orElse(null));
+              String id = keyIdOf(c, fp).orElse(null);
+              if (id == null) {
+                // a run recorded with this key's fingerprint knows its id: it is this key's
+                id = keyIdOfRunsWith(c, fp).orElse(null);
+                if (id != null) {
+                  Ledger.update(
+                      c,
+                      "UPDATE key_fingerprints SET api_key_id = ?, resolved_at = ? WHERE"
+                          + " fingerprint = ? AND api_key_id IS NULL",
+                      id,
+                      now,
+                      fp);
+                }
+              }
+              known.put(fp, id);
             }
           }
           int added = 0;
@@ -257,6 +271,19 @@ public final class MeterStore {
   /** The key id {@code fingerprint} resolved to, if it did. */
   public Optional<String> keyId(String fingerprint) {
     return db.read("cannot read a key fingerprint", c -> keyIdOf(c, fingerprint));
+  }
+
+  /** The key id of the runs recorded with {@code fingerprint}, when they agree on one. */
+  private static Optional<String> keyIdOfRunsWith(Connection c, String fingerprint)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    ReconcileStore.query(
+        c,
+        "SELECT DISTINCT api_key_id FROM runs WHERE key_fingerprint = ? AND api_key_id IS NOT"
+            + " NULL",
+        List.of(fingerprint),
+        rs -> out.add(rs.getString(1)));
+    return out.size() == 1 ? Optional.of(out.get(0)) : Optional.empty();
   }
 
   private static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {

@@ -181,6 +181,10 @@ public final class DemoCommand implements Callable<Integer> {
       out.print(run(demoEnv, "report", "--by", "framework", "--chart", chartFile.toString()));
       out.println("  Chart written to " + chartFile + " (cost per run, with its 95 % interval).");
 
+      heading(
+          out, "8. Exact metering: a metered run beside an unmetered one, same key, same minute");
+      allMatch &= new DemoMetering(sim, demoEnv, frameworks.get(0)).show(out);
+
       heading(out, "What to look at");
       out.println("  - Step 3: figures read too early are incomplete; tokenledger never zeroes or");
       out.println("    guesses them.");
@@ -191,6 +195,9 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("    apportioned between bounds, and say so.");
       out.println(
           "  - Step 7: per-framework means with seeded bootstrap intervals, priced per model.");
+      out.println(
+          "  - Step 8: a metered run is exact per request and per step at once; the Usage API");
+      out.println("    then audits it, and the key's other usage goes to whoever spent it.");
       out.println("  Next: point a harness at 'tokenledger sim', or set OPENAI_ADMIN_KEY and run");
       out.println("  'tokenledger usage' against your organization.");
       out.flush();
