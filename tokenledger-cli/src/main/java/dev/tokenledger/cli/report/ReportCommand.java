@@ -172,7 +172,14 @@ public final class ReportCommand implements Callable<Integer> {
       }
       report = builder.build(query);
       if (chart != null && report.hasFigures()) {
-        ReportCharts.chart(report, builder).write(Services.resolve(config, chart));
+        Path chartFile = Services.resolve(config, chart);
+        ReportCharts.chart(report, builder).write(chartFile);
+        err.println(
+            "tokenledger: chart written to "
+                + chartFile.toAbsolutePath().normalize()
+                + " ("
+                + ReportCharts.describe(report.query())
+                + ")");
       }
     }
     Optional<String> nothing = ReportRenderer.nothingToReport(report);
