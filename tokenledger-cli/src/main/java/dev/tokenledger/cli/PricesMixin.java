@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The option of every command that prices tokens ({@code --prices}), and loading its table. */
 public final class PricesMixin {
@@ -43,7 +43,9 @@ public final class PricesMixin {
           "tokenledger: warning: the price table "
               + table.source()
               + " has "
-              + (implausible.size() == 1 ? "a price that cannot be right: " : "prices that cannot be right: ")
+              + (implausible.size() == 1
+                  ? "a price that cannot be right: "
+                  : "prices that cannot be right: ")
               + String.join("; ", implausible.subList(0, Math.min(3, implausible.size())))
               + (implausible.size() > 3 ? "; and " + (implausible.size() - 3) + " more" : "")
               + "; per-token fields take USD per token (0.00000015, not 0.15): run tokenledger"

@@ -3,8 +3,8 @@ package dev.tokenledger.pricing;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import dev.tokenledger.ModelFilter;
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.ModelFilter;
 import dev.tokenledger.pricing.PriceFileParser.ParsedFile;
 import dev.tokenledger.pricing.PriceFileParser.RawEntry;
 import java.io.IOException;
@@ -19,11 +19,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -155,10 +155,7 @@ public final class PriceTable {
                 + " per token)"
             : "";
     return new PriceTable(
-        version + kind + sha,
-        source + " + overrides " + fileName + described,
-        merged,
-        reached);
+        version + kind + sha, source + " + overrides " + fileName + described, merged, reached);
   }
 
   /**
@@ -171,8 +168,8 @@ public final class PriceTable {
 
   /**
    * The prices of this table that cannot be right: a per-token price above {@link
-   * #IMPLAUSIBLE_PER_TOKEN} (a per-1M price in a per-token field) or a cached-input price above
-   * its input price. The packaged snapshot has none.
+   * #IMPLAUSIBLE_PER_TOKEN} (a per-1M price in a per-token field) or a cached-input price above its
+   * input price. The packaged snapshot has none.
    */
   public List<String> implausiblePrices() {
     List<String> out = new ArrayList<>();

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The price files genai-devbench's users arrive with (issue 14): overrides under undated names,
- * the guide's per-1M fields, and per-1M numbers written into per-token fields.
+ * The price files genai-devbench's users arrive with (issue 14): overrides under undated names, the
+ * guide's per-1M fields, and per-1M numbers written into per-token fields.
  */
 class SeedPriceFilesTest {
   @TempDir Path dir;
@@ -83,7 +83,8 @@ class SeedPriceFilesTest {
                     + " \"output_price\": 2.00}}"));
     ModelPrice mini = t.get("gpt-4o-mini").orElseThrow();
     assertThat(mini.input()).isEqualByComparingTo(new BigDecimal("0.00000015"));
-    assertThat(mini.cacheRead()).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("7.5e-08"));
+    assertThat(mini.cacheRead())
+        .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("7.5e-08"));
     assertThat(mini.output()).isEqualByComparingTo("6e-07");
     assertThat(t.lookup("gpt-5-mini-2025-08-07").orElseThrow().price().output())
         .isEqualByComparingTo("2e-06");
@@ -101,9 +102,7 @@ class SeedPriceFilesTest {
         .hasMessageContaining("input_price, cached_price and output_price (USD per 1M tokens");
     // a wrapper object around the entries is an entry without a price field
     assertThatThrownBy(
-            () ->
-                PriceTable.load(
-                    file("{\"models\": {\"gpt-4o-mini\": {\"input_price\": 0.15}}}")))
+            () -> PriceTable.load(file("{\"models\": {\"gpt-4o-mini\": {\"input_price\": 0.15}}}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("models (an entry without a single price field)");
     assertThatThrownBy(
@@ -152,8 +151,7 @@ class SeedPriceFilesTest {
 
   @Test
   void aNegativePriceIsRefusedWhenTheFileIsRead() throws IOException {
-    assertThatThrownBy(
-            () -> PriceTable.load(file("{\"gpt-4o-mini\": {\"output_price\": -0.6}}")))
+    assertThatThrownBy(() -> PriceTable.load(file("{\"gpt-4o-mini\": {\"output_price\": -0.6}}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("negative");
   }
