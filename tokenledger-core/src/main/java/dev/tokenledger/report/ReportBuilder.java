@@ -74,6 +74,7 @@ public final class ReportBuilder {
     Group total = new Group(List.of());
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
     int withoutFigures = 0;
+    Set<String> matchedModels = new TreeSet<>();
     for (RunRecord run : ledger.runs(runs)) {
       if (query.status() != null && !query.status().equals(run.reconcileStatus())) {
         continue;
@@ -85,9 +86,19 @@ public final class ReportBuilder {
       }
       Reconciliation r = found.get();
       List<Line> lines = store.lines(r.figuresFrom().id());
-      pieces.addAll(pieces(query, run, r.figures(), lines));
+      List<Figure> figures = r.figures();
+      if (!query.models().isAll()) {
+        List<Line> kept = lines.stream().filter(l -> query.models().matches(model(l))).toList();
+        if (kept.isEmpty()) {
+          continue; // the run used none of these models
+        }
+        kept.forEach(l -> matchedModels.add(model(l)));
+        figures = narrowed(figures, lines, kept);
+        lines = kept;
+      }
+      pieces.addAll(pieces(query, run, figures, lines));
       // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
-      Figure runFigure = runFigure(r.figures());
+      Figure runFigure = runFigure(figures);
       CostTotal runCost = price(linesOf(lines, null));
       total.add(
           new Piece(
@@ -118,7 +129,37 @@ public final class ReportBuilder {
         calculator.priceTable().version(),
         withoutFigures,
         statistics,
-        clock.instant());
+        clock.instant(),
+        matchedModels);
+  }
+
+  /**
+   * The figures of only the {@code kept} lines: a figure all of whose lines are kept stays as it
+   * is, with its bounds; another becomes the sum of its kept lines, without bounds (they were
+   * computed for all of its usage).
+   */
+  private static List<Figure> narrowed(List<Figure> figures, List<Line> all, List<Line> kept) {
+    List<Line> keptInSteps =
+        kept.stream().filter(l -> l.stepIndex() != null && l.stepIndex() != 0).toList();
+    List<Figure> out = new ArrayList<>();
+    for (Figure f : figures) {
+      List<Line> own = linesOf(all, f.stepIndex());
+      List<Line> keptOwn = linesOf(kept, f.stepIndex());
+      if (f.stepIndex() != null && f.stepIndex() == 0 && own.isEmpty()) {
+        // usage outside every step is the run's lines less its steps' (see remainder)
+        keptOwn = remainder(linesOf(kept, null), keptInSteps);
+        own = null;
+      }
+      if (own != null && own.size() == keptOwn.size()) {
+        out.add(f);
+        continue;
+      }
+      TokenCounts sum =
+          keptOwn.stream().map(Line::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
+      boolean apportioned = keptOwn.stream().anyMatch(Line::apportioned);
+      out.add(new Figure(f.stepIndex(), sum, apportioned, null, null, f.sharedMinutes()));
+    }
+    return out;
   }
 
   /** A run's reconciled figures priced now; empty when no reconcile attempt of it succeeded. */

@@ -73,7 +73,8 @@ final class ReportCharts {
                 q.from(),
                 q.to(),
                 q.status(),
-                List.of(ReportDimension.DAY, series)));
+                List.of(ReportDimension.DAY, series),
+                q.models()));
     if (byDay.rows().isEmpty()) {
       throw new ConfigurationException(
           "no reconciled run to chart: run tokenledger reconcile first, or widen the filters");

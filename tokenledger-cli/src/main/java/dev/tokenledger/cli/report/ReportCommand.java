@@ -2,6 +2,7 @@ package dev.tokenledger.cli.report;
 
 import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.ModelFilter;
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.LedgerMixin;
@@ -55,8 +56,8 @@ public final class ReportCommand implements Callable<Integer> {
       names = "--by",
       paramLabel = "DIMS",
       description =
-          "run, step, framework, model, day, key, project or month; combine with commas."
-              + " Default: run.")
+          "run, step, framework, model, day, key, project or month (api_key_id and"
+              + " project_id as usage --group-by spells them); combine with commas. Default: run.")
   String by = "run";
 
   @Option(names = "--experiment", description = "Only runs of this experiment.")
@@ -64,6 +65,15 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--framework", paramLabel = "FW", description = "Only runs of this framework.")
   String framework;
+
+  @Option(
+      names = "--model",
+      split = ",",
+      paramLabel = "MODEL",
+      description =
+          "Only usage of these models: an undated name (gpt-4o-mini) takes in its dated"
+              + " snapshots (gpt-4o-mini-2024-07-18), a dated name only itself.")
+  List<String> models = new ArrayList<>();
 
   @Option(
       names = "--since",
@@ -275,7 +285,8 @@ public final class ReportCommand implements Callable<Integer> {
     Instant start = since != null ? when(since, "--since") : when(from, "--from");
     Instant end = when(to, "--to");
     try {
-      return new ReportQuery(experiment, framework, start, end, status, dims);
+      return new ReportQuery(
+          experiment, framework, start, end, status, dims, ModelFilter.of(models));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -42,6 +42,13 @@ final class ReportRenderer {
             + "; costs recomputed from reconciled tokens ("
             + ReportBuilder.COST_SOURCE
             + ")");
+    if (!report.query().models().isAll()) {
+      String matches = report.modelMatches();
+      out.println(
+          "Models: "
+              + String.join(", ", report.query().models().names())
+              + (matches.isEmpty() ? "" : " (" + matches + ")"));
+    }
     Optional<String> nothing = nothingToReport(report);
     if (nothing.isPresent()) {
       out.println("Nothing to report: " + nothing.get() + ".");
@@ -217,6 +224,13 @@ final class ReportRenderer {
     root.put("price_table_version", report.priceTableVersion());
     root.put("includes_not_final", report.includesNotFinal());
     root.put("runs_without_figures", report.runsWithoutFigures());
+    if (!report.query().models().isAll()) {
+      ObjectNode models = root.putObject("models");
+      ArrayNode asked = models.putArray("asked");
+      report.query().models().names().forEach(asked::add);
+      ArrayNode matched = models.putArray("matched");
+      report.matchedModels().forEach(matched::add);
+    }
     ArrayNode rows = root.putArray("rows");
     for (ReportRow row : report.rows()) {
       ObjectNode r = rows.addObject();
