@@ -1,5 +1,7 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.config.ConfigWarning;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
@@ -8,6 +10,7 @@ import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.reconcile.ReconcileSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -35,6 +38,34 @@ public final class Services {
       }
     }
     err.flush();
+  }
+
+  /**
+   * Prints the warnings about the reconcile settings (a genai-devbench value raised to
+   * tokenledger's floor) for the commands that use them but not the keys.
+   */
+  public static void printSettingWarnings(TokenLedgerConfig config, PrintWriter err) {
+    for (ConfigWarning w : config.warnings()) {
+      if (w.kind() == ConfigWarning.Kind.SETTING_RAISED) {
+        err.println("tokenledger: warning: " + w.message() + "; " + w.fix());
+      }
+    }
+    err.flush();
+  }
+
+  /**
+   * The reconcile settings of the configuration ({@code TOKENLEDGER_*} or genai-devbench's names),
+   * for the commands that say when runs can be final; their warnings are printed by {@link
+   * #printSettingWarnings}.
+   *
+   * @throws ConfigurationException for a setting that cannot be used
+   */
+  public static ReconcileSettings reconcileSettings(TokenLedgerConfig config) {
+    try {
+      return ReconcileCommand.settings(config, null, null, null);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage() + ": check the TOKENLEDGER_* settings");
+    }
   }
 
   /** A client for the organization endpoints, authenticated with the usage key. */

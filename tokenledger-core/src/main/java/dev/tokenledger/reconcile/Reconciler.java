@@ -552,7 +552,7 @@ public final class Reconciler {
     return new RunWindow(run.id(), run.apiKeyId(), start, end, stepWindows);
   }
 
-  private static RunHistory history(RunState s) {
+  static RunHistory history(RunState s) {
     List<UsageRead> reads = new ArrayList<>();
     for (ReconcileStore.Attempt a : s.attempts()) {
       reads.add(

@@ -4,6 +4,7 @@ import dev.tokenledger.TokenCounts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The settle-until-stable state machine of DESIGN.md §5, as a pure function of a run's read history
@@ -82,6 +83,48 @@ public final class RunSettler {
       }
     }
     return true;
+  }
+
+  /**
+   * The earliest instant the run can become final: if from {@code now} on it is read every interval
+   * and its figures stop changing. It counts the identical reads it already has (those taken at
+   * least min-age after the run ended, an interval apart) and adds the reads still needed. Empty
+   * when the run is final, in warning (a person must look), or still open.
+   */
+  public Optional<Instant> earliestFinal(RunHistory history, Instant now) {
+    Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(now, "now");
+    ReconcileStatus settled = assess(history, now).settledStatus();
+    if (settled == ReconcileStatus.FINAL
+        || settled == ReconcileStatus.WARNING
+        || history.runEnd() == null) {
+      return Optional.empty();
+    }
+    List<UsageRead> ok = history.reads().stream().filter(UsageRead::succeeded).toList();
+    Instant settledFrom = settledFrom(history);
+    Instant next = now.isBefore(settledFrom) ? settledFrom : now;
+    int have = 0;
+    if (!ok.isEmpty()) {
+      TokenCounts figures = ok.get(ok.size() - 1).counts();
+      int tailStart = ok.size() - 1;
+      while (tailStart > 0 && ok.get(tailStart - 1).counts().equals(figures)) {
+        tailStart--;
+      }
+      Instant counted = null;
+      for (int i = tailStart; i < ok.size(); i++) {
+        Instant at = ok.get(i).at();
+        if (!at.isBefore(settledFrom)
+            && (counted == null || !at.isBefore(counted.plus(settings.interval())))) {
+          have++;
+          counted = at;
+        }
+      }
+      if (counted != null && counted.plus(settings.interval()).isAfter(next)) {
+        next = counted.plus(settings.interval());
+      }
+    }
+    int needed = Math.max(1, settings.stableReads() - have);
+    return Optional.of(next.plus(settings.interval().multipliedBy(needed - 1L)));
   }
 
   private Assessment settle(RunHistory history, List<UsageRead> ok, Instant now) {

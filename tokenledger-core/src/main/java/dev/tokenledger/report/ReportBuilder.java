@@ -207,7 +207,7 @@ public final class ReportBuilder {
   }
 
   /** The ledger query of a report's filters but its status. */
-  static RunQuery runQuery(ReportQuery query) {
+  public static RunQuery runQuery(ReportQuery query) {
     return RunQuery.all()
         .withExperiment(query.experiment())
         .withFramework(query.framework())

@@ -357,4 +357,39 @@ class RunSettlerTest {
     assertThatThrownBy(() -> ReconcileStatus.fromLabel("done"))
         .hasMessageContaining("unknown reconcile status 'done'");
   }
+
+  @Test
+  void earliestFinalCountsTheIdenticalReadsSoFarAndAddsTheOnesStillNeeded() {
+    // min-age 10 min, 3 identical reads 5 minutes apart
+    assertThat(settler.earliestFinal(history(), plus(2))).contains(plus(20));
+    // early reads do not count: still min-age + 2 intervals
+    assertThat(settler.earliestFinal(history(ok(4, 100)), plus(5))).contains(plus(20));
+    // one counted read at 12: two more, at 17 and 22
+    assertThat(settler.earliestFinal(history(ok(12, 100)), plus(13))).contains(plus(22));
+    // two counted reads: one more, an interval after the last
+    assertThat(settler.earliestFinal(history(ok(12, 100), ok(17, 100)), plus(18)))
+        .contains(plus(22));
+    // a changed read starts the count again
+    assertThat(settler.earliestFinal(history(ok(12, 100), ok(17, 150)), plus(18)))
+        .contains(plus(27));
+    // a late reconciler: the next read is now at the soonest
+    assertThat(settler.earliestFinal(history(ok(12, 100), ok(17, 100)), plus(40)))
+        .contains(plus(40));
+    // final runs and open runs have none
+    assertThat(settler.earliestFinal(history(ok(12, 100), ok(17, 100), ok(22, 100)), plus(23)))
+        .isEmpty();
+    assertThat(settler.earliestFinal(RunHistory.of(null, List.of()), plus(23))).isEmpty();
+  }
+
+  @Test
+  void theForecastIsPhrasedAsAPersonReadsIt() {
+    Instant now = Instant.parse("2025-10-27T11:04:00Z");
+    assertThat(SettleForecast.phrase(Instant.parse("2025-10-27T11:42:00Z"), now))
+        .isEqualTo("final at the earliest 11:42 UTC, in 38 minutes");
+    assertThat(SettleForecast.phrase(Instant.parse("2025-10-28T13:10:00Z"), now))
+        .isEqualTo("final at the earliest 2025-10-28 13:10 UTC, in 26 h 6 min");
+    assertThat(SettleForecast.phrase(now.plusSeconds(20), now))
+        .isEqualTo("final at the earliest 11:04 UTC, in less than a minute");
+    assertThat(SettleForecast.phrase(now, now)).contains("at the next read");
+  }
 }

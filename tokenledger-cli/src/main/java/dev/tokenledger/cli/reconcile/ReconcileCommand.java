@@ -16,9 +16,12 @@ import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileException;
 import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.Reconciler;
+import dev.tokenledger.reconcile.SettleForecast;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -144,7 +147,14 @@ public final class ReconcileCommand implements Callable<Integer> {
       throw usageError("--timeout goes with --watch: add --watch, or leave --timeout out");
     }
     TokenLedgerConfig cfg = Services.config(environment, config);
-    ReconcileSettings settings = settings(cfg);
+    PrintWriter warnings = spec.commandLine().getErr();
+    Services.printSettingWarnings(cfg, warnings);
+    ReconcileSettings settings;
+    try {
+      settings = settings(cfg, minAge, stableReads, interval);
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
     PassRequest request = request();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -189,6 +199,22 @@ public final class ReconcileCommand implements Callable<Integer> {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {
         ReconcileTableRenderer.render(view, stats, out);
+        List<String> waiting =
+            view.runs().stream()
+                .filter(
+                    r ->
+                        r.assessment().settledStatus() == ReconcileStatus.PENDING
+                            || r.assessment().settledStatus() == ReconcileStatus.SETTLING)
+                .map(r -> r.run().id())
+                .toList();
+        if (!waiting.isEmpty()) {
+          Instant now = environment.clock().instant();
+          SettleForecast.footer(
+                  new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(waiting, now),
+                  settings,
+                  now)
+              .ifPresent(out::println);
+        }
       }
       out.flush();
       if (last.apiError() != null) {
@@ -215,7 +241,16 @@ public final class ReconcileCommand implements Callable<Integer> {
     }
   }
 
-  private ReconcileSettings settings(TokenLedgerConfig cfg) {
+  /**
+   * The settings: the options given, else {@code TOKENLEDGER_*} (or genai-devbench's names for
+   * them), else the defaults. {@code run show} and {@code report} use them to say when a run can be
+   * final.
+   *
+   * @throws ConfigurationException for a setting that cannot be read
+   * @throws IllegalArgumentException for values {@link ReconcileSettings} refuses
+   */
+  public static ReconcileSettings settings(
+      TokenLedgerConfig cfg, Duration minAge, Integer stableReads, Duration interval) {
     Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
     Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
     int reads;
@@ -227,14 +262,12 @@ public final class ReconcileCommand implements Callable<Integer> {
         reads = Integer.parseInt(v.strip());
       } catch (NumberFormatException e) {
         throw new ConfigurationException(
-            "TOKENLEDGER_STABLE_READS='" + v + "' is not a whole number: set it to e.g. 3");
+            "TOKENLEDGER_STABLE_READS (or RECONCILIATION_MIN_STABLE_VERIFICATIONS)='"
+                + v
+                + "' is not a whole number: set it to e.g. 3");
       }
     }
-    try {
-      return new ReconcileSettings(age, reads, every);
-    } catch (IllegalArgumentException e) {
-      throw usageError(e.getMessage());
-    }
+    return new ReconcileSettings(age, reads, every);
   }
 
   private static Duration duration(TokenLedgerConfig cfg, Setting setting) {

@@ -12,9 +12,12 @@ import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.SettleForecast;
 import dev.tokenledger.report.GenaiDevbenchExport;
 import dev.tokenledger.report.Report;
 import dev.tokenledger.report.ReportBuilder;
@@ -160,6 +163,7 @@ public final class ReportCommand implements Callable<Integer> {
               + "' is not an export format: use --export genai-devbench DIR");
     }
     Report report;
+    Optional<String> forecast = Optional.empty();
     try (Ledger ledger = ledgerOptions.openExisting(environment, config, err)) {
       CostCalculator calculator = new CostCalculator(priceTable(ledger, config, err));
       ReportBuilder builder = new ReportBuilder(ledger, calculator);
@@ -181,6 +185,9 @@ public final class ReportCommand implements Callable<Integer> {
         return 0;
       }
       report = builder.build(query);
+      if (report.includesNotFinal()) {
+        forecast = forecast(ledger, config, query);
+      }
       if (chart != null && report.hasFigures()) {
         Path chartFile = Services.resolve(config, chart);
         ReportCharts.chart(report, builder).write(chartFile);
@@ -196,7 +203,10 @@ public final class ReportCommand implements Callable<Integer> {
     StringWriter text = new StringWriter();
     PrintWriter writer = new PrintWriter(text);
     switch (format) {
-      case TABLE -> ReportRenderer.table(report, writer);
+      case TABLE -> {
+        ReportRenderer.table(report, writer);
+        forecast.ifPresent(writer::println);
+      }
       case JSON -> ReportRenderer.json(report, writer);
       case CSV -> ReportRenderer.csv(report, writer);
     }
@@ -224,6 +234,21 @@ public final class ReportCommand implements Callable<Integer> {
     }
     err.flush();
     return 0;
+  }
+
+  /** When the report's runs that are not final can be final at the earliest. */
+  private Optional<String> forecast(Ledger ledger, TokenLedgerConfig config, ReportQuery query) {
+    ReconcileSettings settings = Services.reconcileSettings(config);
+    List<String> ids =
+        ledger.runs(ReportBuilder.runQuery(query)).stream()
+            .filter(r -> !"final".equals(r.reconcileStatus()))
+            .map(RunRecord::id)
+            .toList();
+    Instant now = environment.clock().instant();
+    return SettleForecast.footer(
+        new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(ids, now),
+        settings,
+        now);
   }
 
   /**

@@ -10,7 +10,11 @@ import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.SettleForecast;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,6 +66,15 @@ public final class RunShowCommand implements Callable<Integer> {
       } else {
         RunRenderer.showTable(run, ledger.steps(runId), out);
         ReconciliationView.table(reconciled, out);
+        Services.printSettingWarnings(config, spec.commandLine().getErr());
+        ReconcileSettings settings = Services.reconcileSettings(config);
+        Instant now = environment.clock().instant();
+        SettleForecast.footer(
+                new SettleForecast(ledger.reconcileStore(), settings)
+                    .earliestFinal(List.of(runId), now),
+                settings,
+                now)
+            .ifPresent(out::println);
       }
     }
     out.flush();
