@@ -297,6 +297,14 @@ class ReportCommandTest {
       assertThat(image.getHeight()).isEqualTo(600);
       assertThat(byDay.exitCode()).as(byDay.err()).isZero();
       assertThat(Files.readString(svg)).contains("<svg");
+      // where the chart went is said on stderr, as the demo says it
+      assertThat(byFramework.err())
+          .contains(
+              "tokenledger: chart written to "
+                  + png
+                  + " (cost per run by framework, with its 95 % interval)");
+      assertThat(byDay.err())
+          .contains("tokenledger: chart written to " + svg + " (tokens per day by framework)");
       try (var files = Files.list(dir)) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
       }
