@@ -240,8 +240,9 @@ class UsageCommandTest {
         .contains("tokenledger: warning: the usage key in OPEN_AI_KEY_ADM")
         .contains("tokenledger: error: ")
         .contains("api.usage.read")
-        .contains("Grant the key the scope api.usage.read")
-        .contains("admin key");
+        .contains("A project key cannot read organization usage, whatever its scopes")
+        .contains("Have an organization owner create an admin key")
+        .doesNotContain("grant this key");
   }
 
   @Test
