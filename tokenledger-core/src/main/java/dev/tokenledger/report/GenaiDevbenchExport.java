@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.Basis;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.ReconcileStore.Attempt;
+import dev.tokenledger.ledger.ReconcileStore.Figure;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.RunSpec;
@@ -151,8 +153,20 @@ public final class GenaiDevbenchExport {
    * What export writes for one run.
    *
    * @param priced the figures, null when there are none to write
+   * @param figures the run's and its steps' figures from the same read, empty without figures
    */
-  private record RunExport(Verification status, String message, PricedRun priced) {}
+  private record RunExport(
+      Verification status, String message, PricedRun priced, List<Figure> figures) {
+    RunExport(Verification status, String message, PricedRun priced) {
+      this(status, message, priced, List.of());
+    }
+  }
+
+  /**
+   * The object export writes into each step of metrics.json that the ledger has a figure for:
+   * fields genai-devbench's reader does not know and leaves alone.
+   */
+  static final String STEP_FIELD = "tokenledger";
 
   private final Ledger ledger;
   private final ReportBuilder builder;
@@ -341,7 +355,68 @@ public final class GenaiDevbenchExport {
               ? ": COST_USD and cost_breakdown count only the priced models, a lower bound"
               : ": COST_USD and the cost parts were left as they were");
     }
-    return new RunExport(status, m.toString(), priced);
+    return new RunExport(
+        status, m.toString(), priced, r.figuresFrom() == null ? List.of() : r.figures());
+  }
+
+  /**
+   * Gives each step of {@code metrics.json} the ledger has a figure for its tokens, requests and
+   * basis: {@code exact}, or {@code apportioned} with the bounds the figure lies between (a basis
+   * is a word, so that one more, such as a metering proxy's, joins without a new shape). Usage of
+   * the run outside every step goes into {@code usage_api_reconciliation.outside_steps}.
+   */
+  private static void fillSteps(ObjectNode root, RunExport export) {
+    Map<Integer, Figure> byStep = new HashMap<>();
+    for (Figure f : export.figures()) {
+      if (f.stepIndex() != null) {
+        byStep.put(f.stepIndex(), f);
+      }
+    }
+    JsonNode steps = root.get("steps");
+    if (steps != null && steps.isArray()) {
+      int position = 0;
+      for (JsonNode step : steps) {
+        position++;
+        if (!step.isObject()) {
+          continue;
+        }
+        // the importer numbered the steps so: their own "step", else their position
+        Figure f = byStep.get(step.path("step").asInt(position));
+        if (f != null) {
+          stepFigure(((ObjectNode) step).putObject(STEP_FIELD), f, export.status());
+        }
+      }
+    }
+    Figure outside = byStep.get(0);
+    if (outside != null && !outside.total().isZero()) {
+      stepFigure(
+          object(root, "usage_api_reconciliation").putObject("outside_steps"),
+          outside,
+          export.status());
+    }
+  }
+
+  private static void stepFigure(ObjectNode node, Figure f, Verification status) {
+    counts(node, f.total());
+    node.put(
+        "basis",
+        (f.apportioned() ? Basis.APPORTIONED : Basis.EXACT).name().toLowerCase(Locale.ROOT));
+    if (f.apportioned() && f.lowerBound() != null && f.upperBound() != null) {
+      ObjectNode bounds = node.putObject("bounds");
+      counts(bounds.putObject("lower"), f.lowerBound());
+      counts(bounds.putObject("upper"), f.upperBound());
+    } else {
+      node.putNull("bounds");
+    }
+    node.put("verification_status", status.word());
+  }
+
+  /** genai-devbench's names for the four counters, as its older step records had them. */
+  private static void counts(ObjectNode node, TokenCounts t) {
+    node.put("tokens_in", t.input());
+    node.put("tokens_out", t.output());
+    node.put("cached_tokens", t.cachedInput());
+    node.put("api_calls", t.requests());
   }
 
   private static String figures(TokenCounts t) {
@@ -395,6 +470,8 @@ public final class GenaiDevbenchExport {
     if (autr != null && autr.isNumber()) {
       metrics.put("AEI", t.input() == 0 ? 0.0 : autr.asDouble() / Math.log1p(t.input()));
     }
+
+    fillSteps(root, export);
 
     ObjectNode cost = object(root, "cost_breakdown");
     priced.mainModel().ifPresent(m -> cost.put("model", m));
