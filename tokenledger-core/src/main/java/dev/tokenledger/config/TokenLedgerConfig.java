@@ -535,7 +535,7 @@ public final class TokenLedgerConfig {
                   + ": it works, but "
                   + ownName
                   + " is tokenledger's name",
-              "rename " + name + " to " + ownName + "=" + value + " when convenient"));
+              "rename it to " + ownName + "=" + value + " when convenient"));
       if (legacy == Setting.RECONCILIATION_VERIFICATION_INTERVAL_MIN) {
         String raw = values.get(name).strip();
         BigDecimal seconds = new BigDecimal(raw).multiply(BigDecimal.valueOf(60));
