@@ -149,6 +149,7 @@ final class PriceFileParser {
     Map<PriceField, String> wrongTypes = new EnumMap<>(PriceField.class);
     Set<PriceField> cleared = EnumSet.noneOf(PriceField.class);
     Map<PriceField, String> millions = new EnumMap<>(PriceField.class);
+    Map<String, String> wrongMillions = new LinkedHashMap<>();
     List<String> unread = new ArrayList<>();
     int fields = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -161,7 +162,7 @@ final class PriceFileParser {
         if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
           millions.put(perMillionField, p.getText());
         } else {
-          wrongTypes.put(perMillionField, describe(value, p) + " (in " + name + ")");
+          wrongMillions.put(name, describe(value, p));
         }
       } else if (field.isPresent()) {
         if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
@@ -183,12 +184,25 @@ final class PriceFileParser {
     if (provider != null && !OPENAI_PROVIDERS.contains(provider)) {
       return null;
     }
+    wrongMillions.forEach(
+        (name, actual) -> {
+          throw new ConfigurationException(
+              "price file "
+                  + fileName
+                  + ": "
+                  + model
+                  + "."
+                  + name
+                  + " must be a number (USD per 1M tokens), was "
+                  + actual);
+        });
     unknown.addAll(unread);
     if (fields > 0
         && numbers.isEmpty()
         && millions.isEmpty()
         && cleared.isEmpty()
         && wrongTypes.isEmpty()
+        && wrongMillions.isEmpty()
         && mode == null
         && provider == null
         && unread.isEmpty()) {

@@ -113,6 +113,11 @@ class SeedPriceFilesTest {
                             + " \"input_cost_per_token\": 1.5e-07}}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("gives both input_cost_per_token");
+    assertThatThrownBy(
+            () -> PriceTable.load(file("{\"gpt-4o-mini\": {\"input_price\": \"0.15\"}}")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining(
+            "gpt-4o-mini.input_price must be a number (USD per 1M tokens), was the string");
     // LiteLLM's own fields for what tokenledger does not price stay allowed in a copied entry
     PriceTable copied =
         PriceTable.load(
