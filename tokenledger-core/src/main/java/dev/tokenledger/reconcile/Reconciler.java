@@ -609,11 +609,14 @@ public final class Reconciler {
     Instant now = clock.instant();
     Assessment a = settler.assess(history(states.get(0)), now);
     if (a.settledStatus() != ReconcileStatus.WARNING) {
+      // name the status the ledger holds: assessed with this call's settings (a longer min-age),
+      // a final run could look pending
+      String stored = states.get(0).run().reconcileStatus();
       throw new ReconcileException(
           "run "
               + runId
               + " is "
-              + a.settledStatus().label()
+              + (stored != null ? stored : a.settledStatus().label())
               + ", not in warning: only a run in warning needs --accept");
     }
     store.accept(runId, now);
