@@ -191,7 +191,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       if (format == OutputFormat.JSON) {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {
-        ReconcileTableRenderer.render(view, stats, out);
+        ReconcileTableRenderer.render(view, stats, out, err);
       }
       out.flush();
       if (last.apiError() != null) {
