@@ -43,6 +43,7 @@ final class HttpTransport {
   private final Duration readTimeout;
   private final RandomGenerator random;
   private final ErrorMapper errors;
+  private final RetryNotice.Listener retries;
 
   HttpTransport(
       HttpClient http,
@@ -52,8 +53,10 @@ final class HttpTransport {
       RetryPolicy policy,
       Duration readTimeout,
       RandomGenerator random,
-      ErrorMapper errors) {
+      ErrorMapper errors,
+      RetryNotice.Listener retries) {
     this.http = http;
+    this.retries = retries;
     this.baseUrl = baseUrl;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -176,6 +179,13 @@ final class HttpTransport {
             why,
             failure.cause());
       }
+      retries.retrying(
+          new RetryNotice(
+              failure.status(),
+              failure.description(),
+              attempt,
+              policy.maxAttempts() - 1,
+              wait));
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
