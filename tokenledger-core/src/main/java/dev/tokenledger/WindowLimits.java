@@ -24,8 +24,8 @@ public final class WindowLimits {
 
   /**
    * Why a run's window {@code [start, end)} cannot be right at {@code now}, e.g. "starts at
-   * 1970-01-01T00:00:01Z, before 2020-01-01"; empty when it is plausible. {@code end} may be null (a
-   * run still open).
+   * 1970-01-01T00:00:01Z, before 2020-01-01"; empty when it is plausible. {@code end} may be null
+   * (a run still open).
    */
   public static Optional<String> implausible(Instant start, Instant end, Instant now) {
     if (start.isBefore(EARLIEST)) {

@@ -98,8 +98,8 @@ public final class ApiKey {
   }
 
   /**
-   * {@code text} with anything shaped like a key or an Authorization header redacted: a last line of
-   * defence for messages that come from code which may have seen a key (the JDK's HTTP client
+   * {@code text} with anything shaped like a key or an Authorization header redacted: a last line
+   * of defence for messages that come from code which may have seen a key (the JDK's HTTP client
    * quotes a header value it refuses). Known keys are best removed first with {@link #scrub}.
    */
   public static String scrubKeyShapes(String text) {
@@ -111,8 +111,8 @@ public final class ApiKey {
   }
 
   /**
-   * The redacted form of any string that may be a key. The last four characters are shown only
-   * when they are printable ASCII (a control character would break the line it is printed on).
+   * The redacted form of any string that may be a key. The last four characters are shown only when
+   * they are printable ASCII (a control character would break the line it is printed on).
    */
   public static String redact(String value) {
     if (value == null || value.isBlank()) {
@@ -129,9 +129,9 @@ public final class ApiKey {
   }
 
   /**
-   * Why this key cannot be sent in an HTTP header, e.g. "a line break at character 31";
-   * empty when every character (once surrounding white space is dropped) is printable ASCII and no
-   * white space. The reason never repeats the value.
+   * Why this key cannot be sent in an HTTP header, e.g. "a line break at character 31"; empty when
+   * every character (once surrounding white space is dropped) is printable ASCII and no white
+   * space. The reason never repeats the value.
    */
   public Optional<String> malformation() {
     return malformation(value);

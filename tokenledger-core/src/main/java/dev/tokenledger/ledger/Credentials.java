@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Removes database credentials from text that may quote a JDBC URL or a driver's message: {@code
- * password=…} parameters and {@code user:password@} user-info, wherever they appear (the
- * PostgreSQL driver takes {@code u:secret@host} for a host name and quotes it back).
+ * password=…} parameters and {@code user:password@} user-info, wherever they appear (the PostgreSQL
+ * driver takes {@code u:secret@host} for a host name and quotes it back).
  */
 final class Credentials {
   // A value already redacted is left as it is, with what follows it.
@@ -47,7 +47,8 @@ final class Credentials {
 
   private static Throwable copy(Throwable t) {
     Throwable cause = t.getCause() == null || t.getCause() == t ? null : copy(t.getCause());
-    RedactedCause copy = new RedactedCause(t.getClass().getName() + ": " + redact(t.getMessage()), cause);
+    RedactedCause copy =
+        new RedactedCause(t.getClass().getName() + ": " + redact(t.getMessage()), cause);
     copy.setStackTrace(t.getStackTrace());
     return copy;
   }

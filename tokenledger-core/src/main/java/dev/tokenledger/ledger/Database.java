@@ -1,8 +1,8 @@
 package dev.tokenledger.ledger;
 
-import dev.tokenledger.ConfigurationException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tokenledger.ConfigurationException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

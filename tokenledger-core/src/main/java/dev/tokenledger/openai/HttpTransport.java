@@ -105,7 +105,8 @@ final class HttpTransport {
 
   /** {@code e} again, as an exception whose message and causes cannot carry a key. */
   private static RuntimeException redacted(RuntimeException e, ApiKey key) {
-    String message = e.getMessage() == null ? null : ApiKey.scrubKeyShapes(key.scrub(e.getMessage()));
+    String message =
+        e.getMessage() == null ? null : ApiKey.scrubKeyShapes(key.scrub(e.getMessage()));
     RuntimeException safe =
         new IllegalStateException(
             e.getClass().getSimpleName() + (message == null ? "" : ": " + message));
@@ -181,11 +182,7 @@ final class HttpTransport {
       }
       retries.retrying(
           new RetryNotice(
-              failure.status(),
-              failure.description(),
-              attempt,
-              policy.maxAttempts() - 1,
-              wait));
+              failure.status(), failure.description(), attempt, policy.maxAttempts() - 1, wait));
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {

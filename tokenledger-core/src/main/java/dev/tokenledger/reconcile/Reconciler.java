@@ -1,7 +1,7 @@
 package dev.tokenledger.reconcile;
 
-import dev.tokenledger.WindowLimits;
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.WindowLimits;
 import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.Basis;

@@ -194,7 +194,11 @@ public final class GenaiDevbenchImporter {
       return "run_id " + RunFolders.quote(runId) + " is not a plain folder name";
     }
     if (!RunFolders.isPlainName(framework)) {
-      return "run " + runId + ": framework " + RunFolders.quote(framework) + " is not a plain folder name";
+      return "run "
+          + runId
+          + ": framework "
+          + RunFolders.quote(framework)
+          + " is not a plain folder name";
     }
     if (path != null && !RunFolders.staysInside(runs, path)) {
       return "run " + runId + ": path " + RunFolders.quote(path) + " leads outside " + runs;

@@ -41,8 +41,8 @@ public final class RunFolders {
 
   /**
    * Why {@code metrics} (in {@code folder}) cannot be read as a run's record: the folder or the
-   * file resolves outside {@code realRuns}, the file is a link that loops or leads nowhere, or it is
-   * not a file; null when it can be read, or does not exist at all (the manifest has the run).
+   * file resolves outside {@code realRuns}, the file is a link that loops or leads nowhere, or it
+   * is not a file; null when it can be read, or does not exist at all (the manifest has the run).
    */
   static String unreadable(Path realRuns, Path folder, Path metrics) {
     if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
@@ -68,7 +68,10 @@ public final class RunFolders {
     try {
       real = path.toRealPath();
     } catch (NoSuchFileException e) {
-      return path.getFileName() + " cannot be read (a link to " + e.getFile() + ", which does not exist)";
+      return path.getFileName()
+          + " cannot be read (a link to "
+          + e.getFile()
+          + ", which does not exist)";
     } catch (FileSystemException e) {
       return path.getFileName()
           + " cannot be read ("

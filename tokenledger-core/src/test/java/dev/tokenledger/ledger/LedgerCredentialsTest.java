@@ -32,7 +32,10 @@ class LedgerCredentialsTest {
     // The driver takes "postgres:SECRET@host" for the host name and quotes it back.
     Throwable t =
         catchThrowable(
-            () -> Ledger.open(LedgerLocation.postgresql("jdbc:postgresql://postgres:" + SECRET + "@" + server())));
+            () ->
+                Ledger.open(
+                    LedgerLocation.postgresql(
+                        "jdbc:postgresql://postgres:" + SECRET + "@" + server())));
 
     assertThat(t).isInstanceOf(LedgerException.class);
     assertThat(everythingPrinted(t)).doesNotContain(SECRET).contains("***");
@@ -60,7 +63,13 @@ class LedgerCredentialsTest {
   void messagesThatQuoteAUrlAnywhereAreRedacted() {
     LedgerException e =
         new LedgerException(
-            "failed at jdbc:postgresql://u:" + SECRET + "@h/db?password=" + SECRET + ": driver said u:" + SECRET + "@h unknown",
+            "failed at jdbc:postgresql://u:"
+                + SECRET
+                + "@h/db?password="
+                + SECRET
+                + ": driver said u:"
+                + SECRET
+                + "@h unknown",
             new IllegalStateException("Unknown host u:" + SECRET + "@h (password=" + SECRET + ")"));
 
     assertThat(everythingPrinted(e)).doesNotContain(SECRET).contains("IllegalStateException");

@@ -102,7 +102,9 @@ class GenaiDevbenchUntrustedInputTest {
 
     assertThat(report.runsAdded()).isEqualTo(1);
     assertThat(report.runsNotImported()).isEqualTo(5);
-    assertThat(report.problems()).hasSize(5).allSatisfy(p -> assertThat(p).contains("not imported"));
+    assertThat(report.problems())
+        .hasSize(5)
+        .allSatisfy(p -> assertThat(p).contains("not imported"));
     assertThat(ledger.runs(RunQuery.all())).extracting(RunRecord::externalId).containsExactly(GOOD);
   }
 

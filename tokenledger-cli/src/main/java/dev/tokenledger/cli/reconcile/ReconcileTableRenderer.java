@@ -109,7 +109,9 @@ final class ReconcileTableRenderer {
     while (m.find()) {
       String window = window(m.group(2));
       m.appendReplacement(
-          sb, Matcher.quoteReplacement(m.group(1) + (window.isEmpty() ? "" : " " + window) + m.group(3)));
+          sb,
+          Matcher.quoteReplacement(
+              m.group(1) + (window.isEmpty() ? "" : " " + window) + m.group(3)));
     }
     m.appendTail(sb);
     return sb.toString();

@@ -32,7 +32,8 @@ class ImportCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.CONFIG);
     assertThat(r.out())
-        .isEqualTo("imported 1 runs (1 steps); 0 already in the ledger; 2 not imported; 2 problems\n");
+        .isEqualTo(
+            "imported 1 runs (1 steps); 0 already in the ledger; 2 not imported; 2 problems\n");
     assertThat(r.err())
         .contains("r-2/metrics.json: metrics.json cannot be read")
         .contains("r-3/metrics.json: run r-3 starts at 1969-12-31T23:59:55Z, before 2020-01-01")

@@ -219,11 +219,7 @@ class ReconcileCommandTest {
   void perRunErrorAndNotReadLinesGoToStderrNamingTheEndpointAndWindowNotTheQuery() {
     List<String> runs = twoRuns();
     lab.ledger.recordFinishedRun(
-        RunSpec.builder("nokey")
-            .startedAt(T0)
-            .endedAt(T0.plusSeconds(30))
-            .build(),
-        List.of());
+        RunSpec.builder("nokey").startedAt(T0).endedAt(T0.plusSeconds(30)).build(), List.of());
     lab.clock.advance(Duration.ofMinutes(10));
     lab.sim.faults().onPath("/organization/usage/completions").next(6, Fault.serverError(500));
 
@@ -232,7 +228,12 @@ class ReconcileCommandTest {
     assertThat(failed.exitCode()).isEqualTo(ExitCode.API_FAILURE);
     assertThat(failed.out()).doesNotContain("  " + runs.get(0) + ":").doesNotContain("not read:");
     String errorLine =
-        failed.err().lines().filter(l -> l.startsWith("  " + runs.get(0) + ":")).findFirst().orElseThrow();
+        failed
+            .err()
+            .lines()
+            .filter(l -> l.startsWith("  " + runs.get(0) + ":"))
+            .findFirst()
+            .orElseThrow();
     assertThat(errorLine)
         .contains("/organization/usage/completions")
         .contains(T0.toString())

@@ -39,7 +39,13 @@ class ReportExportPathsTest {
   CliHarness.Result export(ReportLab lab, Path experiment) {
     return new CliHarness(dir)
         .clock(lab.clock)
-        .run("report", "--db", lab.db.toString(), "--export", "genai-devbench", experiment.toString());
+        .run(
+            "report",
+            "--db",
+            lab.db.toString(),
+            "--export",
+            "genai-devbench",
+            experiment.toString());
   }
 
   @Test

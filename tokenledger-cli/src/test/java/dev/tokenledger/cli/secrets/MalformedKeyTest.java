@@ -52,7 +52,9 @@ class MalformedKeyTest {
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.CONFIG);
     assertNoSecret(r);
-    assertThat(r.out() + r.err()).contains("OPENAI_ADMIN_KEY").contains("sk-admin-…"); // doctor: stdout
+    assertThat(r.out() + r.err())
+        .contains("OPENAI_ADMIN_KEY")
+        .contains("sk-admin-…"); // doctor: stdout
   }
 
   @ParameterizedTest
