@@ -24,7 +24,8 @@ class MeterPathTest {
 
   @Test
   void anUntaggedPathIsForwardedUntagged() {
-    assertThat(MeterPath.parse("/v1/embeddings")).contains(new MeterPath(null, null, "/embeddings"));
+    assertThat(MeterPath.parse("/v1/embeddings"))
+        .contains(new MeterPath(null, null, "/embeddings"));
     assertThat(MeterPath.parse("/v1")).contains(new MeterPath(null, null, ""));
     assertThat(MeterPath.parse("/health")).contains(new MeterPath(null, null, "/health"));
   }
@@ -48,7 +49,17 @@ class MeterPathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/r/", "/r//v1/x", "/r/a/s//v1", "/r/a/s/0/v1", "/r/a/s/x/v1", "/r/a/s/-1/v1", "/r/a/s/1234567890/v1", "/r/%zz/v1"})
+  @ValueSource(
+      strings = {
+        "/r/",
+        "/r//v1/x",
+        "/r/a/s//v1",
+        "/r/a/s/0/v1",
+        "/r/a/s/x/v1",
+        "/r/a/s/-1/v1",
+        "/r/a/s/1234567890/v1",
+        "/r/%zz/v1"
+      })
   void malformedTagsAreRefused(String path) {
     assertThat(MeterPath.parse(path)).isEqualTo(Optional.empty());
   }

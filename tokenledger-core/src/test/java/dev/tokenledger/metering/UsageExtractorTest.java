@@ -99,20 +99,23 @@ class UsageExtractorTest {
     for (String type :
         new String[] {"response.completed", "response.incomplete", "response.failed"}) {
       UsageExtractor.Found f =
-          UsageExtractor.fromDocument(json("{\"type\":\"" + type + "\",\"response\":" + response + "}"));
+          UsageExtractor.fromDocument(
+              json("{\"type\":\"" + type + "\",\"response\":" + response + "}"));
       assertThat(f.usage()).as(type).isEqualTo(new MeteredUsage(10, 0, 70, 64, 0, 0));
       assertThat(f.model()).isEqualTo("o4-mini-2025-04-16");
     }
     UsageExtractor.Found created =
         UsageExtractor.fromDocument(
-            json("{\"type\":\"response.created\",\"response\":{\"model\":\"o4-mini\",\"usage\":null}}"));
+            json(
+                "{\"type\":\"response.created\",\"response\":{\"model\":\"o4-mini\",\"usage\":null}}"));
     assertThat(created.usage()).isNull();
     assertThat(created.model()).isEqualTo("o4-mini");
   }
 
   @Test
   void eachModelPathMapsToTheUsageEndpointThatFilesIt() {
-    assertThat(UsageExtractor.endpointFor("/chat/completions")).isEqualTo(UsageEndpoint.COMPLETIONS);
+    assertThat(UsageExtractor.endpointFor("/chat/completions"))
+        .isEqualTo(UsageEndpoint.COMPLETIONS);
     assertThat(UsageExtractor.endpointFor("/responses")).isEqualTo(UsageEndpoint.COMPLETIONS);
     assertThat(UsageExtractor.endpointFor("/completions")).isEqualTo(UsageEndpoint.COMPLETIONS);
     assertThat(UsageExtractor.endpointFor("/embeddings")).isEqualTo(UsageEndpoint.EMBEDDINGS);
