@@ -277,11 +277,18 @@ public final class ProxyScenario {
     System.gc();
     long before = memory.getHeapMemoryUsage().getUsed();
     AtomicLong peak = new AtomicLong(before);
+    // the allocator the proxy's channels use (Netty 4.2: the adaptive one)
+    io.netty.buffer.ByteBufAllocatorMetric direct =
+        ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT)
+            .metric();
+    long directBefore = direct.usedDirectMemory();
+    AtomicLong directPeak = new AtomicLong(directBefore);
     Thread sampler =
         new Thread(
             () -> {
               while (!Thread.currentThread().isInterrupted()) {
                 peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                directPeak.accumulateAndGet(direct.usedDirectMemory(), Math::max);
                 try {
                   Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -310,6 +317,12 @@ public final class ProxyScenario {
         "  %,d bytes in %.2f s (%.0f MB/s); heap used before %.1f MB, peak %.1f MB (peak includes"
             + " garbage not yet collected)%n",
         bytes, secs, bytes / secs / 1e6, before / 1e6, peak.get() / 1e6);
+    System.out.printf(
+        "  Netty's direct memory: before %.1f MB, peak %.1f MB%n",
+        directBefore / 1e6, directPeak.get() / 1e6);
+    check(
+        directPeak.get() - directBefore < BIG / 2,
+        "the 100 MB body took " + (directPeak.get() - directBefore) / 1e6 + " MB of direct memory");
     check(bytes == Canned.bigLength(), "the 100 MB body arrived with " + bytes + " bytes");
     check(
         peak.get() - before < BIG / 2,
