@@ -1,6 +1,7 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.WindowLimits;
 import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.Basis;
@@ -46,6 +47,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -141,6 +143,13 @@ public final class Reconciler {
         notes.put(
             s.run().id(),
             "not read: the run has no key id (record runs with the framework key's id)");
+      } else if (implausible(s.run(), now).isPresent()) {
+        // asked for, it would cost thousands of pages or a 400 that fails the whole pass
+        notes.put(
+            s.run().id(),
+            "not read: its window "
+                + implausible(s.run(), now).get()
+                + "; correct the record (or remove the run) and import it again");
       } else if (!s.run().startedAt().isAfter(now)
           && settler.needsRead(history, now, request.force())) {
         toRead.add(s);
@@ -279,6 +288,11 @@ public final class Reconciler {
             claim.claimed().size(),
             toRead.size());
     return new PassReport(passId, now, ordered, unattributed, stats, firstError);
+  }
+
+  /** Why a run's recorded window cannot be asked for (see {@link WindowLimits}), if it cannot. */
+  private static Optional<String> implausible(RunRecord run, Instant now) {
+    return WindowLimits.implausible(run.startedAt(), run.effectiveEnd(), now);
   }
 
   private RunOutcome outcome(
@@ -595,11 +609,14 @@ public final class Reconciler {
     Instant now = clock.instant();
     Assessment a = settler.assess(history(states.get(0)), now);
     if (a.settledStatus() != ReconcileStatus.WARNING) {
+      // name the status the ledger holds: assessed with this call's settings (a longer min-age),
+      // a final run could look pending
+      String stored = states.get(0).run().reconcileStatus();
       throw new ReconcileException(
           "run "
               + runId
               + " is "
-              + a.settledStatus().label()
+              + (stored != null ? stored : a.settledStatus().label())
               + ", not in warning: only a run in warning needs --accept");
     }
     store.accept(runId, now);

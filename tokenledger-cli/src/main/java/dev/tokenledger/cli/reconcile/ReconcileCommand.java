@@ -138,6 +138,9 @@ public final class ReconcileCommand implements Callable<Integer> {
     this.environment = environment;
   }
 
+  /** The shortest --interval: identical reads closer than this prove nothing. */
+  static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
+
   @Override
   public Integer call() {
     if (format == OutputFormat.CSV) {
@@ -147,11 +150,10 @@ public final class ReconcileCommand implements Callable<Integer> {
       throw usageError("--timeout goes with --watch: add --watch, or leave --timeout out");
     }
     TokenLedgerConfig cfg = Services.config(environment, config);
-    PrintWriter warnings = spec.commandLine().getErr();
-    Services.printSettingWarnings(cfg, warnings);
+    Services.printSettingWarnings(cfg, spec.commandLine().getErr());
     ReconcileSettings settings;
     try {
-      settings = settings(cfg, minAge, stableReads, interval);
+      settings = settings(cfg);
     } catch (IllegalArgumentException e) {
       throw usageError(e.getMessage());
     }
@@ -198,7 +200,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       if (format == OutputFormat.JSON) {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {
-        ReconcileTableRenderer.render(view, stats, out);
+        ReconcileTableRenderer.render(view, stats, out, err);
         List<String> waiting =
             view.runs().stream()
                 .filter(
@@ -242,32 +244,60 @@ public final class ReconcileCommand implements Callable<Integer> {
   }
 
   /**
+   * The settle knobs: a flag out of range is a usage error (exit 2), a {@code TOKENLEDGER_*} value
+   * out of range a configuration error (exit 3). Identical reads less than a second apart prove
+   * nothing (three could be taken in one second), so the interval is at least 1 s.
+   */
+  private ReconcileSettings settings(TokenLedgerConfig cfg) {
+    if (interval != null && interval.compareTo(MINIMUM_INTERVAL) < 0) {
+      throw usageError(
+          "--interval must be at least 1s (default 5m): identical reads must be spaced apart to"
+              + " prove anything");
+    }
+    if (stableReads != null && stableReads < 1) {
+      throw usageError("--stable-reads cannot be less than 1, was " + stableReads + " (default 3)");
+    }
+    return settings(cfg, minAge, stableReads, interval);
+  }
+
+  /**
    * The settings: the options given, else {@code TOKENLEDGER_*} (or genai-devbench's names for
    * them), else the defaults. {@code run show} and {@code report} use them to say when a run can be
    * final.
    *
-   * @throws ConfigurationException for a setting that cannot be read
+   * @throws ConfigurationException for a setting that cannot be read or is out of range
    * @throws IllegalArgumentException for values {@link ReconcileSettings} refuses
    */
   public static ReconcileSettings settings(
       TokenLedgerConfig cfg, Duration minAge, Integer stableReads, Duration interval) {
     Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
     Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
-    int reads;
-    if (stableReads != null) {
-      reads = stableReads;
-    } else {
-      String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
-      try {
-        reads = Integer.parseInt(v.strip());
-      } catch (NumberFormatException e) {
-        throw new ConfigurationException(
-            "TOKENLEDGER_STABLE_READS (or RECONCILIATION_MIN_STABLE_VERIFICATIONS)='"
-                + v
-                + "' is not a whole number: set it to e.g. 3");
-      }
+    if (every.compareTo(MINIMUM_INTERVAL) < 0) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_INTERVAL='"
+              + cfg.value(Setting.TOKENLEDGER_INTERVAL).orElseThrow()
+              + "' is under 1 s: identical reads must be spaced apart to prove anything; set it to"
+              + " at least 1s (default 5m)");
     }
+    int reads = stableReads != null ? stableReads : stableReadsSetting(cfg);
     return new ReconcileSettings(age, reads, every);
+  }
+
+  private static int stableReadsSetting(TokenLedgerConfig cfg) {
+    String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
+    int reads;
+    try {
+      reads = Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      reads = 0;
+    }
+    if (reads < 1) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_STABLE_READS (or RECONCILIATION_MIN_STABLE_VERIFICATIONS)='"
+              + v
+              + "' is not a whole number of at least 1: set it to e.g. 3 (the default)");
+    }
+    return reads;
   }
 
   private static Duration duration(TokenLedgerConfig cfg, Setting setting) {
