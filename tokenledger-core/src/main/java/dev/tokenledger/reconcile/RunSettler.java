@@ -64,18 +64,19 @@ public final class RunSettler {
   }
 
   /**
-   * Whether a reconcile pass at {@code now} should read the run again: always when {@code force};
-   * never when its reads make it final; otherwise when no read has succeeded yet or the interval
-   * has passed since the last one that did (a failed read does not delay the next attempt).
+   * Whether a reconcile pass at {@code now} should read the run again: always when {@code force} or
+   * when its last read failed (a run in error, final ones too, is read by the next pass until a
+   * read succeeds); never when its reads make it final; otherwise when no read has succeeded yet or
+   * the interval has passed since the last one that did.
    */
   public boolean needsRead(RunHistory history, Instant now, boolean force) {
-    if (force) {
+    List<UsageRead> reads = history.reads();
+    if (force || (!reads.isEmpty() && !reads.get(reads.size() - 1).succeeded())) {
       return true;
     }
     if (assess(history, now).settledStatus() == ReconcileStatus.FINAL) {
       return false;
     }
-    List<UsageRead> reads = history.reads();
     for (int i = reads.size() - 1; i >= 0; i--) {
       if (reads.get(i).succeeded()) {
         return !now.isBefore(reads.get(i).at().plus(settings.interval()));

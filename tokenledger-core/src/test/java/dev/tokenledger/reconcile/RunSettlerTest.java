@@ -293,8 +293,15 @@ class RunSettlerTest {
     assertThat(settler.needsRead(settling, plus(20), false)).isTrue();
     assertThat(settler.needsRead(fin, plus(90), false)).isFalse();
     assertThat(settler.needsRead(fin, plus(90), true)).isTrue();
-    assertThat(settler.needsRead(fin.withRead(failed(91)), plus(95), false)).isFalse();
     assertThat(settler.needsRead(settling.withRead(failed(19)), plus(20), false)).isTrue();
+    assertThat(settler.needsRead(settling.withRead(failed(19)), plus(19), false))
+        .as("a run in error is read by the next pass, interval or not")
+        .isTrue();
+    assertThat(settler.needsRead(fin.withRead(failed(91)), plus(92), false))
+        .as("a final run left in error by a failed forced read is read again")
+        .isTrue();
+    assertThat(settler.needsRead(fin.withRead(failed(91)).withRead(ok(92, 100)), plus(95), false))
+        .isFalse();
   }
 
   @ParameterizedTest
@@ -336,9 +343,10 @@ class RunSettlerTest {
       assertThat(a.figures()).isEqualTo(lastOk == null ? null : lastOk.counts());
       assertThat(s.needsRead(h, plus(minute), false))
           .isEqualTo(
-              a.settledStatus() != ReconcileStatus.FINAL
-                  && (lastOk == null
-                      || !plus(minute).isBefore(lastOk.at().plus(s.settings().interval()))));
+              !last.succeeded()
+                  || (a.settledStatus() != ReconcileStatus.FINAL
+                      && (lastOk == null
+                          || !plus(minute).isBefore(lastOk.at().plus(s.settings().interval())))));
     }
   }
 
