@@ -579,6 +579,35 @@ public final class ReconcileStore {
     return false;
   }
 
+  /**
+   * Which of {@code runIds} another reconciler holds right now: its claim has not expired, and on
+   * this host its process is alive. A pass of ours holds nothing once it returns.
+   */
+  public Set<String> heldByOthers(Collection<String> runIds) {
+    Instant now = clock.instant();
+    Set<String> held = new LinkedHashSet<>();
+    for (List<String> chunk : chunks(runIds)) {
+      db.read(
+          "cannot read the claims on runs",
+          c -> {
+            query(
+                c,
+                "SELECT run_id, holder, host, pid, process_started_at, expires_at"
+                    + " FROM reconcile_leases WHERE run_id IN ("
+                    + placeholders(chunk.size())
+                    + ")",
+                new ArrayList<>(chunk),
+                rs -> {
+                  if (!isFree(rs, now)) {
+                    held.add(rs.getString(1));
+                  }
+                });
+            return null;
+          });
+    }
+    return held;
+  }
+
   /** Gives up the runs of {@code claim} without storing anything. */
   public void release(Claim claim) {
     db.inTransaction(

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -67,6 +68,8 @@ public final class Reconciler {
           Dimension.PROJECT_ID,
           Dimension.SERVICE_TIER,
           Dimension.BATCH);
+  private static final String NO_KEY =
+      "not read: the run has no key id (record runs with the framework key's id)";
   private static final DateTimeFormatter PASS_TIME =
       DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -138,9 +141,7 @@ public final class Reconciler {
       RunHistory history = history(s);
       histories.put(s.run().id(), history);
       if (s.run().apiKeyId() == null) {
-        notes.put(
-            s.run().id(),
-            "not read: the run has no key id (record runs with the framework key's id)");
+        notes.put(s.run().id(), NO_KEY);
       } else if (!s.run().startedAt().isAfter(now)
           && settler.needsRead(history, now, request.force())) {
         toRead.add(s);
@@ -235,20 +236,7 @@ public final class Reconciler {
         claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows));
 
     for (RunState s : store.states(claim.busy())) {
-      Assessment a = settler.assess(history(s), clock.instant());
-      outcomes.put(
-          s.run().id(),
-          new RunOutcome(
-              s.run(),
-              a,
-              false,
-              true,
-              null,
-              List.of(),
-              0,
-              0,
-              false,
-              "held by another reconciler: left alone in this pass"));
+      outcomes.put(s.run().id(), busy(s, settler.assess(history(s), clock.instant())));
     }
     List<RunOutcome> ordered = new ArrayList<>(outcomes.values());
     ordered.sort(
@@ -279,6 +267,41 @@ public final class Reconciler {
             claim.claimed().size(),
             toRead.size());
     return new PassReport(passId, now, ordered, unattributed, stats, firstError);
+  }
+
+  private static RunOutcome busy(RunState s, Assessment a) {
+    return new RunOutcome(
+        s.run(),
+        a,
+        false,
+        true,
+        null,
+        List.of(),
+        0,
+        0,
+        false,
+        "held by another reconciler: left alone in this pass");
+  }
+
+  /**
+   * Where runs {@code runIds} stand in the ledger now, without reading anything: their status from
+   * their stored reads, flagged busy when another reconciler holds them. What a reconcile shows
+   * last for runs its last pass did not read (another reconciler may have settled them since).
+   */
+  public List<RunOutcome> standing(Collection<String> runIds) {
+    Instant now = clock.instant();
+    Set<String> held = store.heldByOthers(runIds);
+    List<RunOutcome> out = new ArrayList<>();
+    for (RunState s : store.states(runIds)) {
+      Assessment a = settler.assess(history(s), now);
+      if (held.contains(s.run().id())) {
+        out.add(busy(s, a));
+      } else {
+        out.add(
+            outcome(s.run(), a, false, false, null, s.run().apiKeyId() == null ? NO_KEY : null));
+      }
+    }
+    return out;
   }
 
   private RunOutcome outcome(

@@ -184,7 +184,9 @@ public final class ReconcileCommand implements Callable<Integer> {
         last = reconciler.pass(request);
         passes.add(last);
       }
-      ReconcileView view = ReconcileView.of(passes);
+      ReconcileView passed = ReconcileView.of(passes);
+      // the last table shows the ledger's state: another reconciler may have settled runs since
+      ReconcileView view = passed.withStanding(reconciler.standing(passed.notReadLast()));
       if (format == OutputFormat.JSON) {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {
