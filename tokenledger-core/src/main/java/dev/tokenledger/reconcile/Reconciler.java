@@ -116,7 +116,8 @@ public final class Reconciler {
     List<RunRecord> candidates =
         store.candidates(
             new ReconcileStore.RunSelection(
-                request.runIds(), request.experiment(), request.framework(), request.force()));
+                request.runIds(), request.experiment(), request.framework(), request.force()),
+            now);
     Claim claim = store.claim(candidates.stream().map(RunRecord::id).toList(), lease);
     boolean stored = false;
     try {
@@ -143,7 +144,7 @@ public final class Reconciler {
       if (s.run().apiKeyId() == null) {
         notes.put(s.run().id(), NO_KEY);
       } else if (!s.run().startedAt().isAfter(now)
-          && settler.needsRead(history, now, request.force())) {
+          && (settler.needsRead(history, now, request.force()) || recheckDue(s, now))) {
         toRead.add(s);
         planned.put(s.run().id(), window(s.run(), s.steps()));
       }
@@ -162,6 +163,9 @@ public final class Reconciler {
     unattributed.forEach(u -> keysWithUnattributed.add(u.apiKeyId()));
 
     List<AttemptRecord> attempts = new ArrayList<>();
+    List<ReconcileStore.Recheck> rechecks = new ArrayList<>();
+    List<NewlyFinal> newlyFinal = new ArrayList<>();
+    DelaySeen delaySeen = new DelaySeen(now);
     Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
     Map<String, String> statuses = new LinkedHashMap<>();
     for (RunState s : states) {
@@ -203,7 +207,9 @@ public final class Reconciler {
         readIdByEndpoint.put(r.endpoint, r.id);
       }
       RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
-      Assessment a = settler.assess(history.withRead(UsageRead.success(at, f.total)), later(at));
+      RunHistory read = history.withRead(UsageRead.success(at, f.total));
+      Assessment a = settler.assess(read, later(at));
+      recheck(s, history, read, a, at, rechecks, newlyFinal, delaySeen);
       CountsDelta d = a.change();
       attempts.add(
           new AttemptRecord(
@@ -232,8 +238,13 @@ public final class Reconciler {
               keysWithUnattributed.contains(s.run().apiKeyId()),
               null));
     }
+    for (NewlyFinal f : newlyFinal) {
+      rechecks.add(
+          new ReconcileStore.Recheck(
+              f.runId(), RunSettler.recheckAt(f.runEnd(), f.at(), delaySeen.largest())));
+    }
     store.storeSettlement(
-        claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows));
+        claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows, rechecks));
 
     for (RunState s : store.states(claim.busy())) {
       outcomes.put(s.run().id(), busy(s, settler.assess(history(s), clock.instant())));
@@ -267,6 +278,87 @@ public final class Reconciler {
             claim.claimed().size(),
             toRead.size());
     return new PassReport(passId, now, ordered, unattributed, stats, firstError);
+  }
+
+  // ---------------------------------------------------------------- the read once more
+
+  /** A run this pass made final: its read once more is scheduled once the pass saw every read. */
+  private record NewlyFinal(String runId, Instant runEnd, Instant at) {}
+
+  /** Whether a final run is due for its read once more at {@code now}. */
+  private static boolean recheckDue(RunState s, Instant now) {
+    return s.recheckAt() != null && !now.isBefore(s.recheckAt());
+  }
+
+  /**
+   * Schedules the read once more of a run that became final with this read, or clears it once a
+   * read at or after its time was taken (its outcome, a change or not, is in the assessment).
+   */
+  private void recheck(
+      RunState s,
+      RunHistory before,
+      RunHistory after,
+      Assessment a,
+      Instant at,
+      List<ReconcileStore.Recheck> rechecks,
+      List<NewlyFinal> newlyFinal,
+      DelaySeen delaySeen) {
+    delaySeen.add(after);
+    if (s.recheckAt() != null) {
+      if (!at.isBefore(s.recheckAt())) {
+        rechecks.add(new ReconcileStore.Recheck(s.run().id(), null));
+      }
+      return;
+    }
+    boolean wasFinal = settler.assess(before, at).settledStatus() == ReconcileStatus.FINAL;
+    if (a.status() == ReconcileStatus.FINAL && !wasFinal) {
+      // its time is set once every read of the pass was seen (delaySeen)
+      newlyFinal.add(new NewlyFinal(s.run().id(), after.runEnd(), at));
+    }
+  }
+
+  /**
+   * The largest reporting delay seen ({@link RunSettler#delaySeen}) over the runs that ended in the
+   * last 30 days, from their stored reads and this pass's; read from the ledger once per pass, when
+   * a run first needs it.
+   */
+  private final class DelaySeen {
+    private static final Duration LOOK_BACK = Duration.ofDays(30);
+    private final Instant now;
+    private Duration largest = Duration.ZERO;
+    private boolean loaded;
+
+    DelaySeen(Instant now) {
+      this.now = now;
+    }
+
+    void add(RunHistory history) {
+      RunSettler.delaySeen(history.runEnd(), history.reads()).ifPresent(this::max);
+    }
+
+    Duration largest() {
+      if (!loaded) {
+        loaded = true;
+        String run = null;
+        Instant end = null;
+        List<UsageRead> reads = new ArrayList<>();
+        for (ReconcileStore.ReadAfterEnd r : store.readsAfterEnd(now.minus(LOOK_BACK))) {
+          if (!r.runId().equals(run)) {
+            RunSettler.delaySeen(end, reads).ifPresent(this::max);
+            run = r.runId();
+            end = r.runEnd();
+            reads.clear();
+          }
+          reads.add(UsageRead.success(r.at(), r.counts()));
+        }
+        RunSettler.delaySeen(end, reads).ifPresent(this::max);
+      }
+      return largest;
+    }
+
+    private void max(Duration d) {
+      largest = d.compareTo(largest) > 0 ? d : largest;
+    }
   }
 
   private static RunOutcome busy(RunState s, Assessment a) {

@@ -232,6 +232,65 @@ class ReconcilerTest {
   }
 
   @Test
+  void aFinalRunIsReadOnceMoreAtTwiceTheLargestDelaySeenAndThenNotAgain() {
+    String run = run("key_a", T0.plusSeconds(50));
+    // its usage keeps arriving until 80 minutes after the start: the delay seen is 79m10s
+    for (int minute = 20; minute <= 80; minute += 5) {
+      clock.set(T0.plus(Duration.ofMinutes(minute)));
+      input.addAndGet(100);
+      assertThat(pass(run).status()).isNotEqualTo(ReconcileStatus.FINAL);
+    }
+    clock.set(T0.plus(Duration.ofMinutes(85)));
+    pass(run);
+    clock.set(T0.plus(Duration.ofMinutes(90)));
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.FINAL);
+    Instant due = T0.plusSeconds(50).plus(Duration.ofSeconds(79 * 60 + 10).multipliedBy(2));
+    assertThat(recheckAt(run)).isEqualTo(due);
+
+    clock.set(due.minusSeconds(60));
+    int before = server.getRequestCount();
+    assertThat(reconciler.pass(COMPLETIONS).runs()).as("not due yet").isEmpty();
+    clock.set(due);
+    RunOutcome again = pass(run);
+
+    assertThat(server.getRequestCount() - before).isOne();
+    assertThat(again.read()).isTrue();
+    assertThat(again.status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(recheckAt(run)).isNull();
+    clock.advance(Duration.ofDays(1));
+    assertThat(reconciler.pass(COMPLETIONS).runs()).as("once more, not again").isEmpty();
+  }
+
+  @Test
+  void aReadOnceMoreThatFindsMoreIsAWarning() {
+    String run = run("key_a", T0.plusSeconds(50));
+    for (int minute = 20; minute <= 30; minute += 5) {
+      clock.set(T0.plus(Duration.ofMinutes(minute)));
+      pass(run);
+    }
+    assertThat(recheckAt(run))
+        .as("an hour after it became final")
+        .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    input.set(1_500);
+    clock.set(recheckAt(run));
+
+    RunOutcome again = pass(run);
+
+    assertThat(again.status()).isEqualTo(ReconcileStatus.WARNING);
+    assertThat(again.assessment().warning().kind())
+        .isEqualTo(ReconcileWarning.Kind.CHANGED_AFTER_FINAL);
+    assertThat(again.assessment().warning().delta().input()).isEqualTo(500);
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("warning");
+    reconciler.accept(run);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  private Instant recheckAt(String runId) {
+    return ledger.reconcileStore().states(List.of(runId)).get(0).recheckAt();
+  }
+
+  @Test
   void aRunWithoutAKeyIdIsNotReadAndSaysWhy() {
     String run = run(null, T0.plusSeconds(50));
     clock.set(T0.plus(Duration.ofMinutes(20)));
