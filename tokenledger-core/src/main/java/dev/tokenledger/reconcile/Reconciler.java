@@ -1,6 +1,7 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.WindowLimits;
 import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.Basis;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -141,8 +143,9 @@ public final class Reconciler {
     for (RunState s : states) {
       RunHistory history = history(s);
       histories.put(s.run().id(), history);
-      if (s.run().apiKeyId() == null) {
-        notes.put(s.run().id(), NO_KEY);
+      String unreadable = unreadable(s.run(), now);
+      if (unreadable != null) {
+        notes.put(s.run().id(), unreadable);
       } else if (!s.run().startedAt().isAfter(now)
           && (settler.needsRead(history, now, request.force()) || recheckDue(s, now))) {
         toRead.add(s);
@@ -389,11 +392,30 @@ public final class Reconciler {
       if (held.contains(s.run().id())) {
         out.add(busy(s, a));
       } else {
-        out.add(
-            outcome(s.run(), a, false, false, null, s.run().apiKeyId() == null ? NO_KEY : null));
+        out.add(outcome(s.run(), a, false, false, null, unreadable(s.run(), now)));
       }
     }
     return out;
+  }
+
+  /** Why run {@code run} is never read as recorded, or null when it can be. */
+  private static String unreadable(RunRecord run, Instant now) {
+    if (run.apiKeyId() == null) {
+      return NO_KEY;
+    }
+    // asked for, an implausible window would cost thousands of pages or a 400 that fails the pass
+    return implausible(run, now)
+        .map(
+            why ->
+                "not read: its window "
+                    + why
+                    + "; correct the record (or remove the run) and import it again")
+        .orElse(null);
+  }
+
+  /** Why a run's recorded window cannot be asked for (see {@link WindowLimits}), if it cannot. */
+  private static Optional<String> implausible(RunRecord run, Instant now) {
+    return WindowLimits.implausible(run.startedAt(), run.effectiveEnd(), now);
   }
 
   private RunOutcome outcome(
@@ -710,11 +732,14 @@ public final class Reconciler {
     Instant now = clock.instant();
     Assessment a = settler.assess(history(states.get(0)), now);
     if (a.settledStatus() != ReconcileStatus.WARNING) {
+      // name the status the ledger holds: assessed with this call's settings (a longer min-age),
+      // a final run could look pending
+      String stored = states.get(0).run().reconcileStatus();
       throw new ReconcileException(
           "run "
               + runId
               + " is "
-              + a.settledStatus().label()
+              + (stored != null ? stored : a.settledStatus().label())
               + ", not in warning: only a run in warning needs --accept");
     }
     store.accept(runId, now);
