@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
       "Settle runs against the Usage API until their figures are exact and final.",
       "Reads minute buckets for every run not yet final, attributes them to runs and steps, and",
       "marks a run final once its figures stop changing. Statuses: pending (too young or nothing",
-      "read yet), settling, final, warning (a read went down or local counts disagree: --accept",
-      "it), error (the last read failed; the previous figures stand)."
+      "read yet), settling, final, warning (a read went down, changed after final, or local",
+      "counts disagree: --accept it), error (the last read failed; the previous figures stand).",
+      "A final run is read once more an hour or more after it became final."
     },
     footerHeading = "%nExit codes:%n",
     footer = {
@@ -135,6 +136,9 @@ public final class ReconcileCommand implements Callable<Integer> {
     this.environment = environment;
   }
 
+  /** The shortest --interval: identical reads closer than this prove nothing. */
+  static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
+
   @Override
   public Integer call() {
     if (format == OutputFormat.CSV) {
@@ -184,11 +188,13 @@ public final class ReconcileCommand implements Callable<Integer> {
         last = reconciler.pass(request);
         passes.add(last);
       }
-      ReconcileView view = ReconcileView.of(passes);
+      ReconcileView passed = ReconcileView.of(passes);
+      // the last table shows the ledger's state: another reconciler may have settled runs since
+      ReconcileView view = passed.withStanding(reconciler.standing(passed.notReadLast()));
       if (format == OutputFormat.JSON) {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {
-        ReconcileTableRenderer.render(view, stats, out);
+        ReconcileTableRenderer.render(view, stats, out, err);
       }
       out.flush();
       if (last.apiError() != null) {
@@ -215,26 +221,48 @@ public final class ReconcileCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The settle knobs: a flag out of range is a usage error (exit 2), a {@code TOKENLEDGER_*} value
+   * out of range a configuration error (exit 3). Identical reads less than a second apart prove
+   * nothing (three could be taken in one second), so the interval is at least 1 s.
+   */
   private ReconcileSettings settings(TokenLedgerConfig cfg) {
+    if (interval != null && interval.compareTo(MINIMUM_INTERVAL) < 0) {
+      throw usageError(
+          "--interval must be at least 1s (default 5m): identical reads must be spaced apart to"
+              + " prove anything");
+    }
+    if (stableReads != null && stableReads < 1) {
+      throw usageError("--stable-reads cannot be less than 1, was " + stableReads + " (default 3)");
+    }
     Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
     Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
+    if (every.compareTo(MINIMUM_INTERVAL) < 0) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_INTERVAL='"
+              + cfg.value(Setting.TOKENLEDGER_INTERVAL).orElseThrow()
+              + "' is under 1 s: identical reads must be spaced apart to prove anything; set it to"
+              + " at least 1s (default 5m)");
+    }
+    int reads = stableReads != null ? stableReads : stableReadsSetting(cfg);
+    return new ReconcileSettings(age, reads, every);
+  }
+
+  private static int stableReadsSetting(TokenLedgerConfig cfg) {
+    String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
     int reads;
-    if (stableReads != null) {
-      reads = stableReads;
-    } else {
-      String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
-      try {
-        reads = Integer.parseInt(v.strip());
-      } catch (NumberFormatException e) {
-        throw new ConfigurationException(
-            "TOKENLEDGER_STABLE_READS='" + v + "' is not a whole number: set it to e.g. 3");
-      }
-    }
     try {
-      return new ReconcileSettings(age, reads, every);
-    } catch (IllegalArgumentException e) {
-      throw usageError(e.getMessage());
+      reads = Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      reads = 0;
     }
+    if (reads < 1) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_STABLE_READS='"
+              + v
+              + "' is not a whole number of at least 1: set it to e.g. 3 (the default)");
+    }
+    return reads;
   }
 
   private static Duration duration(TokenLedgerConfig cfg, Setting setting) {
