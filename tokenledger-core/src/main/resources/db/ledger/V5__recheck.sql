@@ -1,4 +1,4 @@
--- The tokenledger ledger, version 4: when a final run is read once more (reconcile), to catch
+-- The tokenledger ledger, version 5: when a final run is read once more (reconcile), to catch
 -- usage the Usage API reported later than min-age allowed for. Same conventions as V1.
 
 -- Set when a run becomes final (the later of 2 x the largest reporting delay seen after its end
