@@ -8,7 +8,8 @@ import java.util.Objects;
  * it, and the delta to show beside the figures.
  *
  * @param delta for a decrease, the drop from the read before ({@code after − before}); for a
- *     mismatch, the API's figures minus the local counts
+ *     mismatch, the API's figures minus the local counts; for a change after final, the read minus
+ *     the figures the run was final with
  */
 public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
 
@@ -17,7 +18,12 @@ public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
     /** A read returned less than the read before it on some counter. */
     DECREASE,
     /** After settling, the API's figures differ from the locally recorded counts. */
-    LOCAL_MISMATCH
+    LOCAL_MISMATCH,
+    /**
+     * A read after the run was final (the read once more, or a forced one) differs from the figures
+     * it was final with: usage was reported later than min-age allowed for.
+     */
+    CHANGED_AFTER_FINAL
   }
 
   public ReconcileWarning {
