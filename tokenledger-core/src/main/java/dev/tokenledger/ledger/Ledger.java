@@ -414,6 +414,13 @@ public final class Ledger implements AutoCloseable {
                     spec.apiKeyId(),
                     runId)
                 > 0;
+    if (!created && spec.keyFingerprint() != null) {
+      update(
+          c,
+          "UPDATE runs SET key_fingerprint = ? WHERE id = ? AND key_fingerprint IS NULL",
+          spec.keyFingerprint(),
+          runId);
+    }
     int added = 0;
     for (StepSpec s : steps) {
       added +=
@@ -618,7 +625,10 @@ public final class Ledger implements AutoCloseable {
         spec.experiment(),
         spec.framework(),
         spec.label(),
-        spec.apiKeyId(),
+        // a key recorded by fingerprint alone gets the id that fingerprint already resolved to
+        spec.apiKeyId() != null || spec.keyFingerprint() == null
+            ? spec.apiKeyId()
+            : MeterStore.keyIdOf(c, spec.keyFingerprint()).orElse(null),
         spec.keyFingerprint(),
         spec.projectId(),
         spec.modelHint(),

@@ -259,7 +259,7 @@ public final class MeterStore {
     return db.read("cannot read a key fingerprint", c -> keyIdOf(c, fingerprint));
   }
 
-  private static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
+  static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
     List<String> out = new ArrayList<>();
     ReconcileStore.query(
         c,

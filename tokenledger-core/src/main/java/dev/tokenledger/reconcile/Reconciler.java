@@ -11,6 +11,7 @@ import dev.tokenledger.attribution.RunAttribution;
 import dev.tokenledger.attribution.RunWindow;
 import dev.tokenledger.attribution.StepWindow;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeterStore;
 import dev.tokenledger.ledger.MeteredFigures;
@@ -46,6 +47,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -83,6 +85,7 @@ public final class Reconciler {
   private final Duration settleLag;
   private final Duration lease;
   private final PassListener listener;
+  private final FingerprintResolver fingerprints;
   private final SecureRandom random = new SecureRandom();
 
   private Reconciler(Builder b) {
@@ -97,6 +100,7 @@ public final class Reconciler {
     this.settleLag = b.settleLag;
     this.lease = b.lease;
     this.listener = b.listener;
+    this.fingerprints = b.fingerprints;
   }
 
   /** A builder reading with {@code client} into {@code ledger}. */
@@ -136,6 +140,17 @@ public final class Reconciler {
   private PassReport work(
       PassRequest request, String passId, Instant now, int considered, Claim claim) {
     List<RunState> states = store.states(claim.claimed());
+    if (fingerprints != null) {
+      boolean resolved = false;
+      for (RunState s : states) {
+        if (s.run().apiKeyId() == null && fingerprints.resolve(s.run()).isPresent()) {
+          resolved = true;
+        }
+      }
+      if (resolved) {
+        states = store.states(claim.claimed());
+      }
+    }
     Map<String, RunHistory> histories = new HashMap<>();
     Map<String, String> notes = new HashMap<>();
     Map<String, RunWindow> planned = new LinkedHashMap<>();
@@ -146,7 +161,14 @@ public final class Reconciler {
       if (s.run().apiKeyId() == null) {
         notes.put(
             s.run().id(),
-            "not read: the run has no key id (record runs with the framework key's id)");
+            s.run().keyFingerprint() == null
+                ? "not read: the run has no key id (record runs with the framework key's id)"
+                : "not read: the run has no key id, and its key's fingerprint was not resolved:"
+                    + " set OPENAI_API_KEY_"
+                    + s.run().framework().toUpperCase(Locale.ROOT).replace('-', '_')
+                    + "_ID, or give reconcile that framework's key (OPENAI_API_KEY_"
+                    + s.run().framework().toUpperCase(Locale.ROOT).replace('-', '_')
+                    + ") and an admin key with api.organization.read");
       } else if (!s.run().startedAt().isAfter(now) && needsRead(s, history, now, request.force())) {
         toRead.add(s);
         planned.put(s.run().id(), window(s.run(), s.steps()));
@@ -805,6 +827,7 @@ public final class Reconciler {
     private Duration mergeGap = FetchPlanner.DEFAULT_MERGE_GAP;
     private Duration lease = ReconcileStore.DEFAULT_LEASE;
     private PassListener listener = PassListener.NONE;
+    private FingerprintResolver fingerprints;
 
     private Builder(Ledger ledger, OpenAiAdminClient client) {
       this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -847,6 +870,15 @@ public final class Reconciler {
     /** Hears the progress of every pass; default nothing. */
     public Builder listener(PassListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Resolves the key id of runs recorded with a key fingerprint and no id, before they are read;
+     * default none (such runs are not read).
+     */
+    public Builder fingerprints(FingerprintResolver value) {
+      this.fingerprints = Objects.requireNonNull(value, "fingerprints");
       return this;
     }
 
