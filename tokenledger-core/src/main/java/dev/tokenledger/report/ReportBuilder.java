@@ -111,6 +111,7 @@ public final class ReportBuilder {
           new Piece(
               List.of(),
               run.id(),
+              null,
               facts,
               runFigure.total(),
               runCost,
@@ -228,6 +229,7 @@ public final class ReportBuilder {
   private record Piece(
       List<String> key,
       String runId,
+      Integer step,
       Facts facts,
       TokenCounts tokens,
       CostTotal cost,
@@ -293,6 +295,7 @@ public final class ReportBuilder {
                   new Piece(
                       key(query, run, project, u, model),
                       run.id(),
+                      u.stepIndex(),
                       facts,
                       tokens,
                       price(ls),
@@ -306,6 +309,7 @@ public final class ReportBuilder {
             new Piece(
                 key(query, run, project, u, null),
                 run.id(),
+                u.stepIndex(),
                 facts,
                 f.total(),
                 price(u.lines()),
@@ -417,15 +421,28 @@ public final class ReportBuilder {
 
   /** What a run brings to every piece of it: its standing and what its metering adds. */
   private record Facts(
-      String status, boolean isFinal, boolean metered, TokenCounts unmetered, long usageUnknown) {
+      String status,
+      boolean isFinal,
+      boolean metered,
+      TokenCounts unmetered,
+      MeteredFigures figures) {
     static Facts of(RunRecord run) {
       String status = run.reconcileStatus();
-      return new Facts(status, "final".equals(status), false, TokenCounts.ZERO, 0);
+      return new Facts(status, "final".equals(status), false, TokenCounts.ZERO, null);
     }
 
     static Facts of(MeteredRun m) {
-      return new Facts(
-          m.status(), m.isFinal(), true, m.unmetered(), m.figures().run().usageUnknown());
+      return new Facts(m.status(), m.isFinal(), true, m.unmetered(), m.figures());
+    }
+
+    /** Requests of unknown usage in the run (step null) or one of its steps. */
+    long usageUnknown(Integer step) {
+      if (figures == null) {
+        return 0;
+      }
+      return step == null
+          ? figures.run().usageUnknown()
+          : figures.step(step).map(MeteredFigures.Part::usageUnknown).orElse(0L);
     }
   }
 
@@ -479,6 +496,7 @@ public final class ReportBuilder {
     private final Set<String> metered = new HashSet<>();
     private final Set<String> unaudited = new HashSet<>();
     private final Set<String> unmeteredRuns = new HashSet<>();
+    private final Set<List<Object>> unknownCounted = new HashSet<>();
     private TokenCounts unmetered = TokenCounts.ZERO;
     private long usageUnknown;
     private boolean apportioned;
@@ -508,8 +526,9 @@ public final class ReportBuilder {
         unmeteredRuns.add(p.runId());
         unmetered = unmetered.plus(f.unmetered);
       }
-      if (first) {
-        usageUnknown += f.usageUnknown;
+      // a run's (or step's) unknown requests count once, however many model rows it has
+      if (unknownCounted.add(Arrays.asList(p.runId(), p.step()))) {
+        usageUnknown += f.usageUnknown(p.step());
       }
       apportioned |= p.apportioned();
       if (p.lower() == null) {
