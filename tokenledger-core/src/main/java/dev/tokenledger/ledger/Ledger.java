@@ -644,6 +644,19 @@ public final class Ledger implements AutoCloseable {
         spec.externalId(),
         spec.sourcePath(),
         Timestamps.format(clock.instant()));
+    if (spec.apiKeyId() != null && spec.keyFingerprint() != null) {
+      // a configured id tells what the fingerprint is, for runs and requests recorded without one
+      update(
+          c,
+          "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at, resolved_at)"
+              + " VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
+              + " api_key_id = excluded.api_key_id, resolved_at = excluded.resolved_at"
+              + " WHERE key_fingerprints.api_key_id IS NULL",
+          spec.keyFingerprint(),
+          spec.apiKeyId(),
+          Timestamps.format(clock.instant()),
+          Timestamps.format(clock.instant()));
+    }
   }
 
   /** Locks the run's row (PostgreSQL; SQLite write transactions are exclusive) and its status. */

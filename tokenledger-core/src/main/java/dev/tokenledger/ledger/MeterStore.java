@@ -103,7 +103,10 @@ public final class MeterStore {
               Ledger.update(
                   c,
                   "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at,"
-                      + " resolved_at) VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
+                      + " resolved_at) VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
+                      + " api_key_id = excluded.api_key_id, resolved_at = excluded.resolved_at"
+                      + " WHERE key_fingerprints.api_key_id IS NULL AND excluded.api_key_id"
+                      + " IS NOT NULL",
                   fp,
                   r.request().apiKeyId(),
                   now,
@@ -302,6 +305,22 @@ public final class MeterStore {
               fingerprint);
           return null;
         });
+  }
+
+  /**
+   * Gives every metered request recorded by fingerprint alone the id its fingerprint has resolved
+   * to since (by a run recorded with the key's id, or a lookup); returns how many it gave one.
+   */
+  public int applyKeyIds() {
+    return db.inTransaction(
+        "cannot give metered requests their key ids",
+        c ->
+            Ledger.update(
+                c,
+                "UPDATE metered_requests SET api_key_id = (SELECT k.api_key_id FROM"
+                    + " key_fingerprints k WHERE k.fingerprint = metered_requests.key_fingerprint)"
+                    + " WHERE api_key_id IS NULL AND key_fingerprint IN (SELECT fingerprint FROM"
+                    + " key_fingerprints WHERE api_key_id IS NOT NULL)"));
   }
 
   /** The fingerprints seen (on metered requests or runs) that have no key id yet. */

@@ -552,6 +552,8 @@ public final class Reconciler {
       rows.put(e, endpointRows);
     }
     if (!metered.isEmpty()) {
+      // requests recorded by fingerprint alone take the ids their fingerprints resolved to since
+      meterStore.applyKeyIds();
       // metered usage comes out of the rows first; what is left is the unmetered runs' usage
       List<MeterStore.StoredRequest> requests = new ArrayList<>();
       for (MeterStore.StoredRequest r : meterStore.requests(metered.keySet())) {
