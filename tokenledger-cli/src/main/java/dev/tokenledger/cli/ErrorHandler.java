@@ -68,6 +68,25 @@ final class ErrorHandler
       if (ex instanceof KeyRefusedException refused) {
         return new Failure(ExitCode.KEY_REFUSED, ex.getMessage(), refusedHint(refused));
       }
+      if (ex instanceof ApiUnavailableException unavailable
+          && unavailable.reason() == ApiUnavailableException.Reason.RATE_LIMITED) {
+        return new Failure(
+            ExitCode.API_FAILURE,
+            ex.getMessage(),
+            "Nothing was changed. OpenAI's rate limit for the organization's usage reads held"
+                + " through every retry: wait a minute or two and run again, ask for a shorter"
+                + " window or fewer endpoints, and check whether another tool is reading the"
+                + " Usage API with the same organization at the same time.");
+      }
+      if (ex instanceof ApiUnavailableException unavailable
+          && unavailable.reason() == ApiUnavailableException.Reason.QUOTA_EXCEEDED) {
+        return new Failure(
+            ExitCode.API_FAILURE,
+            ex.getMessage(),
+            "Nothing was changed. The organization is out of quota (insufficient_quota):"
+                + " retrying does not help; add credit or raise the limit under Settings >"
+                + " Billing on platform.openai.com, then run again.");
+      }
       if (ex instanceof ApiUnavailableException || ex instanceof BadResponseException) {
         return new Failure(
             ExitCode.API_FAILURE,

@@ -6,6 +6,7 @@ import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.openai.RetryNotice;
 import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
 import java.io.PrintWriter;
@@ -40,11 +41,36 @@ public final class Services {
   /** A client for the organization endpoints, authenticated with the usage key. */
   public static OpenAiAdminClient adminClient(
       CliEnvironment environment, TokenLedgerConfig config, UsageKey usageKey) {
+    return adminClient(environment, config, usageKey, RetryNotice.Listener.NONE);
+  }
+
+  /**
+   * A client for the organization endpoints that says on {@code err}, one line each, why it waits
+   * before a retry: {@code tokenledger: 429 from OpenAI, retry 2 of 5 in 3 s}.
+   */
+  public static OpenAiAdminClient adminClient(
+      CliEnvironment environment, TokenLedgerConfig config, UsageKey usageKey, PrintWriter err) {
+    return adminClient(
+        environment,
+        config,
+        usageKey,
+        notice -> {
+          err.println("tokenledger: " + notice.describe());
+          err.flush();
+        });
+  }
+
+  private static OpenAiAdminClient adminClient(
+      CliEnvironment environment,
+      TokenLedgerConfig config,
+      UsageKey usageKey,
+      RetryNotice.Listener retries) {
     return OpenAiAdminClient.builder()
         .baseUrl(config.baseUrl().toString())
         .adminKey(usageKey.key())
         .clock(environment.clock())
         .sleeper(environment.sleeper())
+        .retryListener(retries)
         .build();
   }
 

@@ -65,7 +65,40 @@ public final class TokenLedgerConfig {
     this.dotEnv = dotEnv;
     this.values = values;
     this.origins = origins;
+    refuseMalformedKeys();
     this.warnings = List.copyOf(collectWarnings());
+  }
+
+  /**
+   * A key that could not travel in an HTTP header (a line break, an invisible or non-ASCII
+   * character, pasted with it) is refused here, named only by its variable and redacted form,
+   * before any command can send it.
+   */
+  private void refuseMalformedKeys() {
+    List<String> variables = new ArrayList<>(frameworkVariables());
+    usageKeyVariables().stream()
+        .filter(v -> values.get(v) != null && !values.get(v).isBlank())
+        .findFirst()
+        .ifPresent(v -> variables.add(0, v));
+    for (String variable : variables) {
+      String value = values.get(variable);
+      if (value.isBlank() || Placeholders.isPlaceholder(value)) {
+        continue; // reported as empty or as a placeholder where the key is needed
+      }
+      Optional<String> malformed = ApiKey.malformation(value);
+      if (malformed.isPresent()) {
+        throw new ConfigurationException(
+            variable
+                + " (from "
+                + origins.get(variable).describe()
+                + ") is not a usable key ("
+                + ApiKey.redact(value)
+                + "): it contains "
+                + malformed.get()
+                + "; copy the key again (printable ASCII, no spaces or line breaks) and put it"
+                + " there");
+      }
+    }
   }
 
   /** Loads the configuration with no command-line options. */

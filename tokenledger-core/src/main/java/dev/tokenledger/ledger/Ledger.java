@@ -281,9 +281,16 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Ends run {@code runId} and any step still open in it. With {@code at} null the run ends now,
-   * or, when its writer is gone, at the last time it was seen and stays {@code interrupted}. A step
-   * whose writer is gone is closed as interrupted at its own last sign of life.
+   * Ends run {@code runId} and any step still open in it, at {@code at}; with {@code at} null, now,
+   * or, when its writer is gone, at the last time it was seen. A run whose writer is gone, closed
+   * with neither {@code at} nor {@code exitCode}, stays {@code interrupted}; given either, it is
+   * {@code ended}: whoever gives them knows how it ended. A run closed as interrupted can be ended
+   * again that way, so a harness can still give its real end and exit code. A step whose writer is
+   * gone is closed as interrupted at its own last sign of life.
+   *
+   * @param exitCode the run's exit code; null keeps the one recorded, if any
+   * @throws IllegalArgumentException when {@code at} is before the run started
+   * @throws LedgerException when the run has already ended (not as interrupted)
    */
   public RunRecord endRun(String runId, Integer exitCode, Instant at) {
     return db.inTransaction(
@@ -291,14 +298,22 @@ public final class Ledger implements AutoCloseable {
         c -> {
           lockRunStatus(c, runId);
           RunRecord run = readRun(c, runId).orElseThrow();
-          if (run.endedAt() != null) {
+          boolean closedInterrupted =
+              run.endedAt() != null && run.status() == RecordingStatus.INTERRUPTED;
+          if (run.endedAt() != null && !closedInterrupted) {
             throw new LedgerException(
                 "run " + runId + " already " + run.status().word() + " at " + run.endedAt());
           }
-          boolean interrupted = at == null && run.status() == RecordingStatus.INTERRUPTED;
-          Instant end = at != null ? at : interrupted ? run.lastSeenAt() : clock.instant();
+          Instant end;
+          if (at != null) {
+            end = at;
+          } else if (run.status() == RecordingStatus.INTERRUPTED) {
+            end = closedInterrupted ? run.endedAt() : run.lastSeenAt();
+          } else {
+            end = clock.instant();
+          }
           if (end.isBefore(run.startedAt())) {
-            throw new LedgerException(
+            throw new IllegalArgumentException(
                 "run "
                     + runId
                     + " cannot end at "
@@ -329,8 +344,10 @@ public final class Ledger implements AutoCloseable {
                   + " last_seen_at = CASE WHEN last_seen_at < ? THEN ? ELSE last_seen_at END"
                   + " WHERE id = ?",
               Timestamps.format(end),
-              exitCode,
-              interrupted ? INTERRUPTED : ENDED,
+              exitCode != null ? exitCode : run.exitCode(),
+              run.status() == RecordingStatus.INTERRUPTED && at == null && exitCode == null
+                  ? INTERRUPTED
+                  : ENDED,
               Timestamps.format(end),
               Timestamps.format(end),
               runId);

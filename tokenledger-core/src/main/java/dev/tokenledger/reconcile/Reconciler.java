@@ -1,6 +1,7 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.WindowLimits;
 import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.Basis;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -169,6 +171,13 @@ public final class Reconciler {
                     + "_ID, or give reconcile that framework's key (OPENAI_API_KEY_"
                     + s.run().framework().toUpperCase(Locale.ROOT).replace('-', '_')
                     + ") and an admin key with api.organization.read");
+      } else if (implausible(s.run(), now).isPresent()) {
+        // asked for, it would cost thousands of pages or a 400 that fails the whole pass
+        notes.put(
+            s.run().id(),
+            "not read: its window "
+                + implausible(s.run(), now).get()
+                + "; correct the record (or remove the run) and import it again");
       } else if (!s.run().startedAt().isAfter(now) && needsRead(s, history, now, request.force())) {
         toRead.add(s);
         planned.put(s.run().id(), window(s.run(), s.steps()));
@@ -349,6 +358,11 @@ public final class Reconciler {
             claim.claimed().size(),
             toRead.size());
     return new PassReport(passId, now, ordered, unattributed, stats, firstError);
+  }
+
+  /** Why a run's recorded window cannot be asked for (see {@link WindowLimits}), if it cannot. */
+  private static Optional<String> implausible(RunRecord run, Instant now) {
+    return WindowLimits.implausible(run.startedAt(), run.effectiveEnd(), now);
   }
 
   private RunOutcome outcome(
@@ -780,11 +794,14 @@ public final class Reconciler {
     Instant now = clock.instant();
     Assessment a = assess(states.get(0), history(states.get(0)), now);
     if (a.settledStatus() != ReconcileStatus.WARNING) {
+      // name the status the ledger holds: assessed with this call's settings (a longer min-age),
+      // a final run could look pending
+      String stored = states.get(0).run().reconcileStatus();
       throw new ReconcileException(
           "run "
               + runId
               + " is "
-              + a.settledStatus().label()
+              + (stored != null ? stored : a.settledStatus().label())
               + ", not in warning: only a run in warning needs --accept");
     }
     store.accept(runId, now);

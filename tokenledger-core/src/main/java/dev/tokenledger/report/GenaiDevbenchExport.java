@@ -24,6 +24,7 @@ import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.pricing.CostParts;
 import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.reconcile.Audit;
+import dev.tokenledger.recording.RunFolders;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -177,6 +178,7 @@ public final class GenaiDevbenchExport {
       throw new ConfigurationException(
           "no genai-devbench runs in " + folder + ": give the experiment folder holding runs/");
     }
+    Path realRuns = realRuns(runs);
     Map<Verification, Integer> exported = new EnumMap<>(Verification.class);
     int withoutMetrics = 0;
     int unreadable = 0;
@@ -190,11 +192,29 @@ public final class GenaiDevbenchExport {
       if (query.status() != null && !query.status().equals(run.reconcileStatus())) {
         continue;
       }
+      if (!RunFolders.isPlainName(run.framework()) || !RunFolders.isPlainName(run.externalId())) {
+        failures.add(
+            "run "
+                + run.id()
+                + ": its genai-devbench run id "
+                + RunFolders.quote(run.externalId())
+                + " or framework "
+                + RunFolders.quote(run.framework())
+                + " is not a plain folder name, so it was not exported (its file would be outside "
+                + runs
+                + ")");
+        continue;
+      }
       Path metrics =
           runs.resolve(run.framework()).resolve(run.externalId()).resolve("metrics.json");
       if (!Files.isRegularFile(metrics)) {
         withoutMetrics++;
         problems.add("run " + run.id() + ": no " + metrics + "; it was not exported");
+        continue;
+      }
+      String outside = RunFolders.outside(realRuns, metrics);
+      if (outside != null) {
+        failures.add("run " + run.id() + " was not exported: " + outside);
         continue;
       }
       ObjectNode root;
@@ -226,7 +246,10 @@ public final class GenaiDevbenchExport {
     }
     Path manifest = manifest(runs);
     int entries = 0;
-    if (manifest != null) {
+    String manifestOutside = manifest == null ? null : RunFolders.outside(realRuns, manifest);
+    if (manifestOutside != null) {
+      failures.add("the manifest was not updated: " + manifestOutside);
+    } else if (manifest != null) {
       try {
         entries = updateManifest(manifest, byRunFolder);
       } catch (ManifestUnreadable e) {
@@ -554,6 +577,14 @@ public final class GenaiDevbenchExport {
       writeIfChanged(manifest, WRITER.writeValueAsString(root));
     }
     return found;
+  }
+
+  private static Path realRuns(Path runs) {
+    try {
+      return runs.toRealPath();
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read " + runs + ": " + e.getMessage());
+    }
   }
 
   private static Path manifest(Path runs) {

@@ -194,4 +194,30 @@ class ReconcilerTest {
     assertThat(request.getUrl().queryParameter("bucket_width")).isEqualTo("1m");
     assertThat(request.getUrl().queryParameterValues("api_key_ids[]")).containsExactly("key_a");
   }
+
+  @Test
+  void acceptingAFinalRunNamesItsStoredStatusWhateverTheSettingsOfThisCall() {
+    String run = run("key_a", T0.plusSeconds(50));
+    clock.set(T0.plus(Duration.ofMinutes(20)));
+    pass(run);
+    clock.advance(Duration.ofMinutes(5));
+    pass(run);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.FINAL);
+    // the default min-age (1 h) has not passed: assessed afresh, the run would look pending
+    Reconciler defaults =
+        Reconciler.builder(
+                ledger,
+                OpenAiAdminClient.builder()
+                    .baseUrl(server.url("/v1").toString())
+                    .adminKey(ADMIN)
+                    .clock(clock)
+                    .build())
+            .clock(clock)
+            .build();
+
+    assertThatThrownBy(() -> defaults.accept(run))
+        .isInstanceOf(ReconcileException.class)
+        .hasMessageContaining("is final, not in warning");
+  }
 }

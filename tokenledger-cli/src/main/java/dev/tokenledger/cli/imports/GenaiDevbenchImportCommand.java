@@ -2,6 +2,7 @@ package dev.tokenledger.cli.imports;
 
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
+import dev.tokenledger.cli.ExitCode;
 import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
@@ -114,10 +115,18 @@ public final class GenaiDevbenchImportCommand implements Callable<Integer> {
                 ? " (" + report.keyIdsAdded() + " given their framework key id now)"
                 : "")
             + "; "
+            + (report.runsNotImported() > 0 ? report.runsNotImported() + " not imported; " : "")
             + report.problems().size()
             + " problems");
     out.flush();
+    if (report.runsNotImported() > 0) {
+      err.println(
+          "tokenledger: error: "
+              + report.runsNotImported()
+              + " run(s) could not be imported (the warnings above say why): fix their records and"
+              + " import again; what was imported stays");
+    }
     err.flush();
-    return 0;
+    return report.runsNotImported() > 0 ? ExitCode.CONFIG : ExitCode.OK;
   }
 }

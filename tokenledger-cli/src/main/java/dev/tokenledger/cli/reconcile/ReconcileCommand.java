@@ -137,6 +137,9 @@ public final class ReconcileCommand implements Callable<Integer> {
     this.environment = environment;
   }
 
+  /** The shortest --interval: identical reads closer than this prove nothing. */
+  static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
+
   @Override
   public Integer call() {
     if (format == OutputFormat.CSV) {
@@ -193,7 +196,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       if (format == OutputFormat.JSON) {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {
-        ReconcileTableRenderer.render(view, stats, out);
+        ReconcileTableRenderer.render(view, stats, out, err);
       }
       out.flush();
       if (last.apiError() != null) {
@@ -220,26 +223,48 @@ public final class ReconcileCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The settle knobs: a flag out of range is a usage error (exit 2), a {@code TOKENLEDGER_*} value
+   * out of range a configuration error (exit 3). Identical reads less than a second apart prove
+   * nothing (three could be taken in one second), so the interval is at least 1 s.
+   */
   private ReconcileSettings settings(TokenLedgerConfig cfg) {
+    if (interval != null && interval.compareTo(MINIMUM_INTERVAL) < 0) {
+      throw usageError(
+          "--interval must be at least 1s (default 5m): identical reads must be spaced apart to"
+              + " prove anything");
+    }
+    if (stableReads != null && stableReads < 1) {
+      throw usageError("--stable-reads cannot be less than 1, was " + stableReads + " (default 3)");
+    }
     Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
     Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
+    if (every.compareTo(MINIMUM_INTERVAL) < 0) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_INTERVAL='"
+              + cfg.value(Setting.TOKENLEDGER_INTERVAL).orElseThrow()
+              + "' is under 1 s: identical reads must be spaced apart to prove anything; set it to"
+              + " at least 1s (default 5m)");
+    }
+    int reads = stableReads != null ? stableReads : stableReadsSetting(cfg);
+    return new ReconcileSettings(age, reads, every);
+  }
+
+  private static int stableReadsSetting(TokenLedgerConfig cfg) {
+    String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
     int reads;
-    if (stableReads != null) {
-      reads = stableReads;
-    } else {
-      String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
-      try {
-        reads = Integer.parseInt(v.strip());
-      } catch (NumberFormatException e) {
-        throw new ConfigurationException(
-            "TOKENLEDGER_STABLE_READS='" + v + "' is not a whole number: set it to e.g. 3");
-      }
-    }
     try {
-      return new ReconcileSettings(age, reads, every);
-    } catch (IllegalArgumentException e) {
-      throw usageError(e.getMessage());
+      reads = Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      reads = 0;
     }
+    if (reads < 1) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_STABLE_READS='"
+              + v
+              + "' is not a whole number of at least 1: set it to e.g. 3 (the default)");
+    }
+    return reads;
   }
 
   private static Duration duration(TokenLedgerConfig cfg, Setting setting) {

@@ -166,7 +166,8 @@ public final class ReportCommand implements Callable<Integer> {
                   + result.failures().size()
                   + " file(s): "
                   + String.join("; ", result.failures())
-                  + "; check the folder's permissions and free space, then export again");
+                  + "; fix what each one names (the folder's permissions, free space, a link or"
+                  + " name that leads out of runs/), then export again");
         }
         return 0;
       }

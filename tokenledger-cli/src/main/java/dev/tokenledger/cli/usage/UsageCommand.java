@@ -107,7 +107,8 @@ public final class UsageCommand implements Callable<Integer> {
     TokenLedgerConfig cfg = Services.config(environment, config);
     Services.printWarnings(cfg, spec.commandLine().getErr());
     UsageKey usageKey = cfg.usageKey();
-    OpenAiAdminClient client = Services.adminClient(environment, cfg, usageKey);
+    OpenAiAdminClient client =
+        Services.adminClient(environment, cfg, usageKey, spec.commandLine().getErr());
     List<String> keyIds = new ArrayList<>(apiKeyIds);
     if (framework != null) {
       FrameworkKey fw = cfg.frameworkKey(framework);

@@ -1,0 +1,2 @@
+/** The metering proxy (docs/metering.md). */
+package dev.tokenledger.proxy;
