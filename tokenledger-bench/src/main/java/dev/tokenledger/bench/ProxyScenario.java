@@ -60,6 +60,12 @@ public final class ProxyScenario {
       bigOnly();
       return;
     }
+    if (args.length > 0 && args[0].equals("soak")) {
+      soakOnly(
+          args.length > 1 ? Integer.parseInt(args[1]) : 600,
+          args.length > 2 ? Integer.parseInt(args[2]) : 500);
+      return;
+    }
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int soakSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 180;
     int rate = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
@@ -173,7 +179,7 @@ public final class ProxyScenario {
           check(p.errors() == 0, "saturation through the proxy had " + p.errors() + " errors");
         }
 
-        soak(load, sim, proxySimChat, metered, soakRate, soakSeconds);
+        soak(load, proxyCannedChat, metered.apiKey().bearerHeaderValue(), soakRate, soakSeconds);
         bigBody(http, toCanned, metered.apiKey().bearerHeaderValue(), cannedSink);
 
         // every request through the simulator's proxy, against what the simulator served
@@ -188,6 +194,24 @@ public final class ProxyScenario {
     }
     problems.forEach(p -> System.out.println("WRONG: " + p));
     System.exit(1);
+  }
+
+  /** Only the heap soak through the canned upstream, for a longer run. */
+  private static void soakOnly(int seconds, int rate) throws Exception {
+    CountingSink sink = new CountingSink();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (Canned canned = Canned.start();
+        MeteringProxy proxy = MeteringProxy.builder(canned.baseUrl()).sink(sink).start()) {
+      URI uri = URI.create(proxy.baseUrl("soak", 1) + "/chat/completions");
+      soak(new LoadGenerator(http), uri, "Bearer sk-bench-soak", rate, seconds);
+      proxy.close();
+      System.out.printf(
+          "recorded %,d requests with usage, %,d without%n",
+          sink.requests.get(), sink.notReported.get());
+      check(sink.notReported.get() == 0, sink.notReported.get() + " records without usage");
+    }
+    problems.forEach(p -> System.out.println("WRONG: " + p));
+    System.exit(problems.isEmpty() ? 0 : 1);
   }
 
   /** Only the 100 MB response: run it with a heap smaller than the body (-Xmx48m). */
@@ -262,8 +286,11 @@ public final class ProxyScenario {
         upstream + " at " + rate + "/s: " + p.errors() + " requests failed through the proxy");
   }
 
-  private static void soak(
-      LoadGenerator load, OpenAiSimulator sim, URI uri, SimKey key, int rate, int seconds)
+  /**
+   * Heap over a run through the canned upstream: the simulator itself keeps a few hundred bytes per
+   * served request (its usage slices, until the Usage API is read), which would hide the proxy's.
+   */
+  private static void soak(LoadGenerator load, URI uri, String bearer, int rate, int seconds)
       throws InterruptedException {
     System.out.printf(
         "%n-- heap over %d s at %d requests/s through the proxy (after a GC) --%n", seconds, rate);
@@ -272,8 +299,6 @@ public final class ProxyScenario {
     long first = 0;
     long last = 0;
     for (int i = 0; i <= slices; i++) {
-      // the simulator logs every request it serves: forget that, to weigh the proxy alone
-      sim.clearRequests();
       System.gc();
       long used = memory.getHeapMemoryUsage().getUsed();
       if (i == 0) {
@@ -283,7 +308,7 @@ public final class ProxyScenario {
       System.out.printf("  t=%4d s heap used %6.1f MB%n", i * (seconds / slices), used / 1e6);
       if (i < slices) {
         LoadGenerator.Result r =
-            load.fixedRate(req(uri, key, CHAT), rate, Duration.ofSeconds(seconds / slices));
+            load.fixedRate(req(uri, bearer, CHAT), rate, Duration.ofSeconds(seconds / slices));
         check(r.errors() == 0, "soak: " + r.errors() + " requests failed");
       }
     }
@@ -399,8 +424,11 @@ public final class ProxyScenario {
   }
 
   private static Supplier<HttpRequest> req(URI uri, SimKey key, String template) {
+    return req(uri, key.apiKey().bearerHeaderValue(), template);
+  }
+
+  private static Supplier<HttpRequest> req(URI uri, String bearer, String template) {
     AtomicLong n = new AtomicLong();
-    String bearer = key.apiKey().bearerHeaderValue();
     return () ->
         HttpRequest.newBuilder(uri)
             .header("Authorization", bearer)

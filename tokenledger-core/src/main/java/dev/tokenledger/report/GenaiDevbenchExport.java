@@ -335,8 +335,9 @@ public final class GenaiDevbenchExport {
       }
       case "warning" -> {
         status = Verification.WARNING;
-        m.append("; reconcile status warning: a later read came back lower, or the local counts")
-            .append(" disagree; check with 'tokenledger reconcile --run ")
+        m.append("; reconcile status warning: a later read came back lower, or changed after the")
+            .append(" run was final, or the local counts disagree; check with 'tokenledger")
+            .append(" reconcile --run ")
             .append(run.id())
             .append("' and accept with 'tokenledger reconcile --accept ")
             .append(run.id())

@@ -42,8 +42,9 @@ import picocli.CommandLine.Spec;
       "Settle runs against the Usage API until their figures are exact and final.",
       "Reads minute buckets for every run not yet final, attributes them to runs and steps, and",
       "marks a run final once its figures stop changing. Statuses: pending (too young or nothing",
-      "read yet), settling, final, warning (a read went down or local counts disagree: --accept",
-      "it), error (the last read failed; the previous figures stand)."
+      "read yet), settling, final, warning (a read went down, changed after final, or local",
+      "counts disagree: --accept it), error (the last read failed; the previous figures stand).",
+      "A final run is read once more an hour or more after it became final."
     },
     footerHeading = "%nExit codes:%n",
     footer = {
@@ -192,7 +193,9 @@ public final class ReconcileCommand implements Callable<Integer> {
         last = reconciler.pass(request);
         passes.add(last);
       }
-      ReconcileView view = ReconcileView.of(passes);
+      ReconcileView passed = ReconcileView.of(passes);
+      // the last table shows the ledger's state: another reconciler may have settled runs since
+      ReconcileView view = passed.withStanding(reconciler.standing(passed.notReadLast()));
       if (format == OutputFormat.JSON) {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {

@@ -149,6 +149,7 @@ final class ReconcileTableRenderer {
             + p.at()
             + ": "
             + counts(p.runs())
+            + busy(p.runs())
             + "; "
             + p.stats().requests()
             + " usage request"
@@ -161,7 +162,7 @@ final class ReconcileTableRenderer {
     StringBuilder s = new StringBuilder();
     s.append(view.runs().size()).append(view.runs().size() == 1 ? " run" : " runs");
     if (!view.runs().isEmpty()) {
-      s.append(": ").append(counts(view.runs()));
+      s.append(": ").append(counts(view.runs())).append(busy(view.runs()));
     }
     s.append(" · ")
         .append(p.stats().requests())
@@ -180,6 +181,11 @@ final class ReconcileTableRenderer {
       s.append(" · nothing to reconcile");
     }
     return s.toString();
+  }
+
+  private static String busy(List<RunOutcome> runs) {
+    long n = runs.stream().filter(RunOutcome::busy).count();
+    return n == 0 ? "" : " (" + n + " busy: held by another reconciler)";
   }
 
   private static String counts(List<RunOutcome> runs) {
