@@ -7,5 +7,10 @@ public enum Basis {
   /**
    * At least one minute was shared and split: the figure lies between its lower and upper bound.
    */
-  APPORTIONED
+  APPORTIONED,
+  /**
+   * Metered: the sum of the run's or step's own metered requests, exact by construction; the Usage
+   * API audits it.
+   */
+  METERED
 }

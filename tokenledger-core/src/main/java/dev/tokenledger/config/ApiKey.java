@@ -1,13 +1,15 @@
 package dev.tokenledger.config;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An OpenAI API key held as a secret. Its only printable form is {@link #redacted()} (class prefix
@@ -70,13 +72,24 @@ public final class ApiKey {
         && value.endsWith(tail);
   }
 
-  /** SHA-256 of the key in hex: what the ledger stores to recognise a key without holding it. */
-  public String fingerprint() {
+  /**
+   * HMAC-SHA256 of the key under {@code salt} (a ledger's key salt), in hex: what a ledger stores
+   * to recognise a key without holding it. The salt makes it useless outside that ledger.
+   */
+  public String fingerprint(String salt) {
+    return fingerprint(salt, value);
+  }
+
+  /** HMAC-SHA256 of {@code key} under {@code salt}, in hex (a bearer key as a proxy sees it). */
+  public static String fingerprint(String salt, String key) {
+    Objects.requireNonNull(salt, "salt");
+    Objects.requireNonNull(key, "key");
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(key.strip().getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
     }
   }
 

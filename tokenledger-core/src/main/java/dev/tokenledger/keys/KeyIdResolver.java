@@ -1,12 +1,14 @@
 package dev.tokenledger.keys;
 
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.config.ApiKey;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.Project;
 import dev.tokenledger.openai.ProjectApiKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +27,20 @@ public final class KeyIdResolver {
   /** What the listing says about {@code framework}. */
   public KeyResolution resolve(FrameworkKey framework) {
     return match(framework, listing());
+  }
+
+  /**
+   * The id of the one listed key {@code key} fits (by its start and last characters); empty when
+   * none or several do.
+   */
+  public Optional<String> idOf(ApiKey key) {
+    List<KeyIdentity> matches = new ArrayList<>();
+    for (KeyIdentity identity : listing()) {
+      if (key.matchesRedacted(identity.key().redactedValue())) {
+        matches.add(identity);
+      }
+    }
+    return matches.size() == 1 ? Optional.of(matches.get(0).id()) : Optional.empty();
   }
 
   /** What {@code listing}, read beforehand, says about {@code framework}. */

@@ -1,5 +1,7 @@
 package dev.tokenledger.ledger;
 
+import dev.tokenledger.config.ApiKey;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,7 +45,7 @@ public final class Ledger implements AutoCloseable {
   private static final String RUN_COLUMNS =
       "id, experiment, framework, label, api_key_id, key_fingerprint, project_id, model_hint,"
           + " started_at, ended_at, last_seen_at, heartbeat_at, exit_code, status, host, pid,"
-          + " process_started_at, source, external_id, source_path, reconcile_status";
+          + " process_started_at, source, external_id, source_path, reconcile_status, metering";
   private static final String STEP_COLUMNS =
       "run_id, step_index, name, started_at, ended_at, last_seen_at, heartbeat_at, exit_code,"
           + " status, host, pid, process_started_at";
@@ -61,6 +63,7 @@ public final class Ledger implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final Set<Heartbeating> open = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService heartbeats;
+  private String keySalt;
 
   private Ledger(Builder b, Database db) {
     this.db = db;
@@ -95,6 +98,27 @@ public final class Ledger implements AutoCloseable {
   /** What {@code tokenledger reconcile} stores in this ledger: claims, reads and figures. */
   public ReconcileStore reconcileStore() {
     return new ReconcileStore(this, db, clock, liveness, localHost);
+  }
+
+  /** What exact metering stores in this ledger: metered requests, key ids, metering of runs. */
+  public MeterStore meterStore() {
+    return new MeterStore(db, clock);
+  }
+
+  /**
+   * {@code key}'s salted fingerprint in this ledger (HMAC-SHA256 under the ledger's key salt): what
+   * runs and metered requests store instead of the key.
+   */
+  public String keyFingerprint(ApiKey key) {
+    return Objects.requireNonNull(key, "key").fingerprint(keySalt());
+  }
+
+  /** This ledger's key salt, read (or made) once per ledger handle. */
+  public synchronized String keySalt() {
+    if (keySalt == null) {
+      keySalt = meterStore().keySalt();
+    }
+    return keySalt;
   }
 
   /** What {@code tokenledger costs} stores in this ledger: its reads and their rows. */
@@ -407,6 +431,13 @@ public final class Ledger implements AutoCloseable {
                     spec.apiKeyId(),
                     runId)
                 > 0;
+    if (!created && spec.keyFingerprint() != null) {
+      update(
+          c,
+          "UPDATE runs SET key_fingerprint = ? WHERE id = ? AND key_fingerprint IS NULL",
+          spec.keyFingerprint(),
+          runId);
+    }
     int added = 0;
     for (StepSpec s : steps) {
       added +=
@@ -611,7 +642,10 @@ public final class Ledger implements AutoCloseable {
         spec.experiment(),
         spec.framework(),
         spec.label(),
-        spec.apiKeyId(),
+        // a key recorded by fingerprint alone gets the id that fingerprint already resolved to
+        spec.apiKeyId() != null || spec.keyFingerprint() == null
+            ? spec.apiKeyId()
+            : MeterStore.keyIdOf(c, spec.keyFingerprint()).orElse(null),
         spec.keyFingerprint(),
         spec.projectId(),
         spec.modelHint(),
@@ -627,6 +661,19 @@ public final class Ledger implements AutoCloseable {
         spec.externalId(),
         spec.sourcePath(),
         Timestamps.format(clock.instant()));
+    if (spec.apiKeyId() != null && spec.keyFingerprint() != null) {
+      // a configured id tells what the fingerprint is, for runs and requests recorded without one
+      update(
+          c,
+          "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at, resolved_at)"
+              + " VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
+              + " api_key_id = excluded.api_key_id, resolved_at = excluded.resolved_at"
+              + " WHERE key_fingerprints.api_key_id IS NULL",
+          spec.keyFingerprint(),
+          spec.apiKeyId(),
+          Timestamps.format(clock.instant()),
+          Timestamps.format(clock.instant()));
+    }
   }
 
   /** Locks the run's row (PostgreSQL; SQLite write transactions are exclusive) and its status. */
@@ -817,7 +864,8 @@ public final class Ledger implements AutoCloseable {
         r.source,
         r.externalId,
         r.sourcePath,
-        r.reconcileStatus);
+        r.reconcileStatus,
+        Metering.of(r.metering));
   }
 
   private StepRecord toRecord(StepRow s, Instant now) {
@@ -914,7 +962,8 @@ public final class Ledger implements AutoCloseable {
       String source,
       String externalId,
       String sourcePath,
-      String reconcileStatus) {
+      String reconcileStatus,
+      String metering) {
 
     static RunRow of(ResultSet rs) throws SQLException {
       return new RunRow(
@@ -936,7 +985,8 @@ public final class Ledger implements AutoCloseable {
           rs.getString("source"),
           rs.getString("external_id"),
           rs.getString("source_path"),
-          rs.getString("reconcile_status"));
+          rs.getString("reconcile_status"),
+          rs.getString("metering"));
     }
   }
 
@@ -991,6 +1041,7 @@ public final class Ledger implements AutoCloseable {
     private Consumer<String> warnings = System.err::println;
     private LivenessProbe liveness = LivenessProbe.system();
     private String localHost = ProcessIdentity.localHost();
+    private MeterSpill meterSpill;
 
     private Builder(LedgerLocation location) {
       this.location = Objects.requireNonNull(location, "location");
@@ -1042,9 +1093,42 @@ public final class Ledger implements AutoCloseable {
       return this;
     }
 
-    /** Opens the ledger, creating the file and migrating the schema as needed. */
+    /**
+     * The spill file of metered requests that could not be written: replayed into the ledger when
+     * it opens (default: none).
+     */
+    public Builder meterSpill(MeterSpill value) {
+      this.meterSpill = Objects.requireNonNull(value, "meterSpill");
+      return this;
+    }
+
+    /**
+     * Opens the ledger, creating the file and migrating the schema as needed, and replays the meter
+     * spill file if one is set and holds records (a failed replay is a warning: the file stays).
+     */
     public Ledger open() {
-      return new Ledger(this, Database.open(location));
+      Ledger ledger = new Ledger(this, Database.open(location));
+      if (meterSpill != null && meterSpill.isPending()) {
+        try {
+          MeterSpill.Replay replay = meterSpill.replayInto(ledger.meterStore());
+          if (replay.unreadableLines() > 0) {
+            warnings.accept(
+                "tokenledger: warning: "
+                    + replay.unreadableLines()
+                    + " unreadable lines of "
+                    + meterSpill.file()
+                    + " were dropped (a write cut short)");
+          }
+        } catch (IOException | RuntimeException e) {
+          warnings.accept(
+              "tokenledger: warning: the metered requests spilled to "
+                  + meterSpill.file()
+                  + " could not be replayed yet ("
+                  + e.getMessage()
+                  + "); they stay there for the next time");
+        }
+      }
+      return ledger;
     }
   }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * What {@code tokenledger reconcile} keeps in the ledger (DESIGN.md §5, §7): claims on runs so two
@@ -38,7 +39,8 @@ public final class ReconcileStore {
   private static final int CHUNK = 500;
   private static final String ATTEMPT_COLUMNS =
       "id, run_id, attempted_at, input_tokens, input_cached_tokens, output_tokens,"
-          + " num_model_requests, status, error, stable_reads";
+          + " num_model_requests, status, error, stable_reads, audit, metered_input_tokens,"
+          + " metered_input_cached_tokens, metered_output_tokens, metered_num_model_requests";
 
   private final Ledger ledger;
   private final Database db;
@@ -92,6 +94,10 @@ public final class ReconcileStore {
    * @param counts the run's figures, null when the attempt failed
    * @param status the status stored with it ({@code pending}, {@code settling}, …)
    * @param error why it failed, or null
+   * @param audit for a metered run, how the Usage API's {@code counts} compared with the metered
+   *     usage of the same minutes ({@code audited}, {@code unmetered}, {@code api_below}); else
+   *     null
+   * @param metered for a metered run, the metered usage of the minutes audited; else null
    */
   public record Attempt(
       long id,
@@ -100,7 +106,9 @@ public final class ReconcileStore {
       TokenCounts counts,
       String status,
       String error,
-      int stableReads) {}
+      int stableReads,
+      String audit,
+      TokenCounts metered) {}
 
   /**
    * Everything settling needs to know about a run: the run, its steps, its attempts so far, and
@@ -234,7 +242,39 @@ public final class ReconcileStore {
       int stableReads,
       List<Figure> figures,
       List<Line> lines,
-      List<SharedMinute> sharedMinutes) {
+      List<SharedMinute> sharedMinutes,
+      String audit,
+      TokenCounts metered) {
+
+    /** An attempt of a run that is not metered. */
+    public AttemptRecord(
+        String runId,
+        Instant attemptedAt,
+        List<Long> readIds,
+        TokenCounts counts,
+        String error,
+        String status,
+        Change change,
+        int stableReads,
+        List<Figure> figures,
+        List<Line> lines,
+        List<SharedMinute> sharedMinutes) {
+      this(
+          runId,
+          attemptedAt,
+          readIds,
+          counts,
+          error,
+          status,
+          change,
+          stableReads,
+          figures,
+          lines,
+          sharedMinutes,
+          null,
+          null);
+    }
+
     public AttemptRecord {
       Objects.requireNonNull(runId, "runId");
       Objects.requireNonNull(attemptedAt, "attemptedAt");
@@ -408,7 +448,8 @@ public final class ReconcileStore {
             query(
                 c,
                 "SELECT run_id, SUM(input_tokens), SUM(input_cached_tokens), SUM(output_tokens),"
-                    + " SUM(num_model_requests) FROM request_usage WHERE run_id IN "
+                    + " SUM(num_model_requests) FROM metered_requests"
+                    + " WHERE usage_state = 'reported' AND run_id IN "
                     + in
                     + " GROUP BY run_id",
                 args,
@@ -474,11 +515,11 @@ public final class ReconcileStore {
           c -> {
             query(
                 c,
-                "SELECT run_id, step_index, endpoint, model, completed_at, input_tokens,"
-                    + " input_cached_tokens, output_tokens, num_model_requests FROM request_usage"
-                    + " WHERE run_id IN ("
+                "SELECT run_id, step_index, endpoint, model, finished_at, input_tokens,"
+                    + " input_cached_tokens, output_tokens, num_model_requests"
+                    + " FROM metered_requests WHERE usage_state = 'reported' AND run_id IN ("
                     + placeholders(chunk.size())
-                    + ") ORDER BY completed_at, id",
+                    + ") ORDER BY finished_at, id",
                 new ArrayList<>(chunk),
                 rs -> {
                   int step = rs.getInt(2);
@@ -509,15 +550,19 @@ public final class ReconcileStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO request_usage (run_id, step_index, endpoint, model, completed_at,"
-                      + " input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
-                      + " source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  "INSERT INTO metered_requests (record_id, source, run_id, step_index, method,"
+                      + " path, endpoint, model, finished_at, usage_state, input_tokens,"
+                      + " input_cached_tokens, output_tokens, num_model_requests, recorded_at)"
+                      + " VALUES (?, ?, ?, ?, 'POST', ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?)")) {
             String now = Timestamps.format(clock.instant());
             for (RequestUsage r : requests) {
               Ledger.bind(
                   ps,
+                  UUID.randomUUID().toString(),
+                  source,
                   r.runId(),
                   r.stepIndex(),
+                  r.endpoint() == null ? "" : r.endpoint(),
                   r.endpoint(),
                   r.model(),
                   Timestamps.format(r.at()),
@@ -525,7 +570,6 @@ public final class ReconcileStore {
                   r.counts().cachedInput(),
                   r.counts().output(),
                   r.counts().requests(),
-                  source,
                   now);
               ps.addBatch();
             }
@@ -833,7 +877,9 @@ public final class ReconcileStore {
         "INSERT INTO reconcile_attempts (run_id, attempted_at, read_id, input_tokens,"
             + " input_cached_tokens, output_tokens, num_model_requests, status, error,"
             + " delta_input_tokens, delta_input_cached_tokens, delta_output_tokens,"
-            + " delta_num_model_requests, stable_reads) VALUES ";
+            + " delta_num_model_requests, stable_reads, audit, metered_input_tokens,"
+            + " metered_input_cached_tokens, metered_output_tokens, metered_num_model_requests)"
+            + " VALUES ";
     for (int from = 0; from < attempts.size(); from += CHUNK) {
       List<AttemptRecord> chunk = attempts.subList(from, Math.min(attempts.size(), from + CHUNK));
       List<Object> args = new ArrayList<>();
@@ -855,10 +901,15 @@ public final class ReconcileStore {
                 d == null ? null : d.cachedInput(),
                 d == null ? null : d.output(),
                 d == null ? null : d.requests(),
-                a.stableReads()));
+                a.stableReads(),
+                a.audit(),
+                a.metered() == null ? null : a.metered().input(),
+                a.metered() == null ? null : a.metered().cachedInput(),
+                a.metered() == null ? null : a.metered().output(),
+                a.metered() == null ? null : a.metered().requests()));
       }
       String values =
-          String.join(", ", Collections.nCopies(chunk.size(), "(" + placeholders(14) + ")"));
+          String.join(", ", Collections.nCopies(chunk.size(), "(" + placeholders(19) + ")"));
       query(
           c,
           columns + values + " RETURNING id, run_id",
@@ -1168,7 +1219,9 @@ public final class ReconcileStore {
                       : new TokenCounts(input, rs.getLong(5), rs.getLong(6), rs.getLong(7)),
                   rs.getString(8),
                   rs.getString(9),
-                  rs.getInt(10)));
+                  rs.getInt(10),
+                  rs.getString(11),
+                  meteredCounts(rs)));
         });
     return out;
   }
@@ -1226,6 +1279,14 @@ public final class ReconcileStore {
   private static TokenCounts counts(ResultSet rs, int first) throws SQLException {
     return new TokenCounts(
         rs.getLong(first), rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3));
+  }
+
+  private static TokenCounts meteredCounts(ResultSet rs) throws SQLException {
+    long input = rs.getLong(12);
+    if (rs.wasNull()) {
+      return null;
+    }
+    return new TokenCounts(input, rs.getLong(13), rs.getLong(14), rs.getLong(15));
   }
 
   private static Integer intOrNull(ResultSet rs, int column) throws SQLException {

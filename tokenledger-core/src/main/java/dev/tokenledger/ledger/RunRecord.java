@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param endedAt the stored end; null while recording and for a run interrupted but not closed
  * @param lastSeenAt the last time the run's writers were heard from (step changes, heartbeats)
  * @param writer the process that owns the run, null when unknown (imports)
+ * @param metering whether a metering proxy recorded the run's requests
  */
 public record RunRecord(
     String id,
@@ -28,7 +29,13 @@ public record RunRecord(
     String source,
     String externalId,
     String sourcePath,
-    String reconcileStatus) {
+    String reconcileStatus,
+    Metering metering) {
+
+  /** Whether the run's figures are its metered requests (metered, and the meter did not fail). */
+  public boolean metered() {
+    return metering == Metering.METERED;
+  }
 
   /**
    * Where the run's window ends: its end, the last time it was seen when interrupted, null while it

@@ -1,8 +1,6 @@
 package dev.tokenledger.ledger;
 
-import dev.tokenledger.config.ApiKey;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * What a new run is: its framework and, optionally, experiment, label, the framework key's id and
@@ -46,7 +44,7 @@ public record RunSpec(
     }
     if (keyFingerprint != null && !keyFingerprint.matches("[0-9a-f]{64}")) {
       throw new IllegalArgumentException(
-          "keyFingerprint must be 64 lower-case hex digits (ApiKey.fingerprint())");
+          "keyFingerprint must be 64 lower-case hex digits (Ledger.keyFingerprint(key))");
     }
     if (startedAt != null && endedAt != null && endedAt.isBefore(startedAt)) {
       throw new IllegalArgumentException(
@@ -113,12 +111,9 @@ public record RunSpec(
       return this;
     }
 
-    /** Records the key's SHA-256 fingerprint (never the key itself). */
-    public Builder key(ApiKey key) {
-      this.keyFingerprint = Objects.requireNonNull(key, "key").fingerprint();
-      return this;
-    }
-
+    /**
+     * The framework key's salted fingerprint ({@link Ledger#keyFingerprint}), never the key itself.
+     */
     public Builder keyFingerprint(String value) {
       this.keyFingerprint = blankToNull(value);
       return this;

@@ -38,8 +38,8 @@ final class SeenModels {
               + NEWEST_READS
               + ")"
               + NAMED,
-          "SELECT model, COUNT(*), SUM(input_tokens + output_tokens) FROM request_usage"
-              + " WHERE 1 = 1"
+          "SELECT model, COUNT(*), SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0))"
+              + " FROM metered_requests WHERE 1 = 1"
               + NAMED,
           "SELECT model_hint, COUNT(*), 0 FROM runs"
               + " WHERE model_hint IS NOT NULL AND model_hint <> '' GROUP BY model_hint");

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param delta for a decrease, the drop from the read before ({@code after − before}); for a
  *     mismatch, the API's figures minus the local counts; for a change after final, the read minus
- *     the figures the run was final with
+ *     the figures the run was final with; for a metered run, the API's figures minus the metered
+ *     usage of the same minutes
  */
 public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
 
@@ -23,7 +24,9 @@ public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
      * A read after the run was final (the read once more, or a forced one) differs from the figures
      * it was final with: usage was reported later than min-age allowed for.
      */
-    CHANGED_AFTER_FINAL
+    CHANGED_AFTER_FINAL,
+    /** After settling, the API shows less than was metered in a metered run's minutes. */
+    API_BELOW_METERED
   }
 
   public ReconcileWarning {

@@ -12,7 +12,11 @@ import dev.tokenledger.attribution.RunAttribution;
 import dev.tokenledger.attribution.RunWindow;
 import dev.tokenledger.attribution.StepWindow;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.MeterStore;
+import dev.tokenledger.ledger.MeteredFigures;
+import dev.tokenledger.ledger.Metering;
 import dev.tokenledger.ledger.ReconcileStore;
 import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
 import dev.tokenledger.ledger.ReconcileStore.Claim;
@@ -76,6 +80,8 @@ public final class Reconciler {
       DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final ReconcileStore store;
+  private final MeterStore meterStore;
+  private final MeterAudit meterAudit;
   private final OpenAiAdminClient client;
   private final RunSettler settler;
   private final Clock clock;
@@ -84,10 +90,13 @@ public final class Reconciler {
   private final Duration settleLag;
   private final Duration lease;
   private final PassListener listener;
+  private final FingerprintResolver fingerprints;
   private final SecureRandom random = new SecureRandom();
 
   private Reconciler(Builder b) {
     this.store = b.ledger.reconcileStore();
+    this.meterStore = b.ledger.meterStore();
+    this.meterAudit = new MeterAudit(b.settleLag);
     this.client = b.client;
     this.settler = new RunSettler(b.settings);
     this.clock = b.clock != null ? b.clock : b.ledger.clock();
@@ -96,6 +105,7 @@ public final class Reconciler {
     this.settleLag = b.settleLag;
     this.lease = b.lease;
     this.listener = b.listener;
+    this.fingerprints = b.fingerprints;
   }
 
   /** A builder reading with {@code client} into {@code ledger}. */
@@ -136,6 +146,17 @@ public final class Reconciler {
   private PassReport work(
       PassRequest request, String passId, Instant now, int considered, Claim claim) {
     List<RunState> states = store.states(claim.claimed());
+    if (fingerprints != null) {
+      boolean resolved = false;
+      for (RunState s : states) {
+        if (s.run().apiKeyId() == null && fingerprints.resolve(s.run()).isPresent()) {
+          resolved = true;
+        }
+      }
+      if (resolved) {
+        states = store.states(claim.claimed());
+      }
+    }
     Map<String, RunHistory> histories = new HashMap<>();
     Map<String, String> notes = new HashMap<>();
     Map<String, RunWindow> planned = new LinkedHashMap<>();
@@ -147,7 +168,7 @@ public final class Reconciler {
       if (unreadable != null) {
         notes.put(s.run().id(), unreadable);
       } else if (!s.run().startedAt().isAfter(now)
-          && (settler.needsRead(history, now, request.force()) || recheckDue(s, now))) {
+          && (needsRead(s, history, now, request.force()) || recheckDue(s, now))) {
         toRead.add(s);
         planned.put(s.run().id(), window(s.run(), s.steps()));
       }
@@ -158,8 +179,9 @@ public final class Reconciler {
     List<Read> reads = fetchAll(request.endpoints(), plan, passId);
     listener.attributing(toRead.size());
 
+    Map<String, MeterAudit.RunAudit> audits = new HashMap<>();
     Map<UsageEndpoint, AttributionResult> results =
-        attribute(request.endpoints(), plan, reads, planned);
+        attribute(request.endpoints(), plan, reads, planned, audits);
     List<ReconcileStore.Unattributed> unattributedRows = new ArrayList<>();
     List<UnattributedUsage> unattributed = unattributed(results, reads, unattributedRows);
     Set<String> keysWithUnattributed = new TreeSet<>();
@@ -175,7 +197,7 @@ public final class Reconciler {
       String id = s.run().id();
       RunHistory history = histories.get(id);
       if (!planned.containsKey(id)) {
-        Assessment a = settler.assess(history, clock.instant());
+        Assessment a = assess(s, history, clock.instant());
         statuses.put(id, a.status().label());
         outcomes.put(id, outcome(s.run(), a, false, false, null, notes.get(id)));
         continue;
@@ -186,7 +208,7 @@ public final class Reconciler {
       Read failed = mine.stream().filter(r -> r.error != null).findFirst().orElse(null);
       if (failed != null) {
         String error = failed.message();
-        Assessment a = settler.assess(history.withRead(UsageRead.failure(at, error)), later(at));
+        Assessment a = assess(s, history.withRead(UsageRead.failure(at, error)), later(at));
         attempts.add(
             new AttemptRecord(
                 id,
@@ -201,6 +223,48 @@ public final class Reconciler {
                 List.of(),
                 List.of()));
         outcomes.put(id, outcome(s.run(), a, true, false, null, null));
+        continue;
+      }
+      if (s.run().metered()) {
+        MeteredFigures metered = meterStore.figures(id);
+        Audit audit =
+            audits.getOrDefault(id, MeterAudit.RunAudit.NONE).audit(metered.run().counts());
+        Assessment a =
+            assessMetered(
+                history.withRead(UsageRead.success(at, audit.api())),
+                audit.label(),
+                audit.metered(),
+                later(at));
+        CountsDelta d = a.change();
+        attempts.add(
+            new AttemptRecord(
+                id,
+                at,
+                readIds,
+                audit.api(),
+                null,
+                a.status().label(),
+                new ReconcileStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
+                a.identicalReads(),
+                meteredFigures(metered, audit),
+                List.of(),
+                List.of(),
+                audit.label(),
+                audit.metered()));
+        outcomes.put(
+            id,
+            new RunOutcome(
+                s.run(),
+                a,
+                true,
+                false,
+                Basis.METERED,
+                List.of(),
+                0,
+                0,
+                keysWithUnattributed.contains(s.run().apiKeyId()),
+                null,
+                audit));
         continue;
       }
       Map<UsageEndpoint, RunAttribution> perEndpoint = new EnumMap<>(UsageEndpoint.class);
@@ -250,7 +314,7 @@ public final class Reconciler {
         claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows, rechecks));
 
     for (RunState s : store.states(claim.busy())) {
-      outcomes.put(s.run().id(), busy(s, settler.assess(history(s), clock.instant())));
+      outcomes.put(s.run().id(), busy(s, assess(s, history(s), clock.instant())));
     }
     List<RunOutcome> ordered = new ArrayList<>(outcomes.values());
     ordered.sort(
@@ -388,7 +452,7 @@ public final class Reconciler {
     Set<String> held = store.heldByOthers(runIds);
     List<RunOutcome> out = new ArrayList<>();
     for (RunState s : store.states(runIds)) {
-      Assessment a = settler.assess(history(s), now);
+      Assessment a = assess(s, history(s), now);
       if (held.contains(s.run().id())) {
         out.add(busy(s, a));
       } else {
@@ -401,7 +465,14 @@ public final class Reconciler {
   /** Why run {@code run} is never read as recorded, or null when it can be. */
   private static String unreadable(RunRecord run, Instant now) {
     if (run.apiKeyId() == null) {
-      return NO_KEY;
+      return run.keyFingerprint() == null
+          ? NO_KEY
+          : "not read: the run has no key id, and its key's fingerprint was not resolved: set"
+              + " OPENAI_API_KEY_"
+              + run.framework().toUpperCase(Locale.ROOT).replace('-', '_')
+              + "_ID, or give reconcile that framework's key (OPENAI_API_KEY_"
+              + run.framework().toUpperCase(Locale.ROOT).replace('-', '_')
+              + ") and an admin key with api.organization.read";
     }
     // asked for, an implausible window would cost thousands of pages or a 400 that fails the pass
     return implausible(run, now)
@@ -581,7 +652,8 @@ public final class Reconciler {
       List<UsageEndpoint> endpoints,
       List<QueryWindow> plan,
       List<Read> reads,
-      Map<String, RunWindow> planned) {
+      Map<String, RunWindow> planned,
+      Map<String, MeterAudit.RunAudit> audits) {
     Map<UsageEndpoint, AttributionResult> results = new EnumMap<>(UsageEndpoint.class);
     if (plan.isEmpty()) {
       return results;
@@ -592,14 +664,53 @@ public final class Reconciler {
     Instant from = plan.get(0).start().minus(settleLag).minus(Duration.ofMinutes(1));
     Instant to = plan.get(plan.size() - 1).end();
     Map<String, RunWindow> windows = new LinkedHashMap<>();
+    Map<String, RunWindow> metered = new LinkedHashMap<>();
+    Set<String> meterFailed = new TreeSet<>();
     for (RunRecord r : store.runsOfKeys(keys, from, to)) {
-      windows.put(r.id(), planned.containsKey(r.id()) ? planned.get(r.id()) : window(r, List.of()));
+      RunWindow w = planned.containsKey(r.id()) ? planned.get(r.id()) : window(r, List.of());
+      (r.metered() ? metered : windows).put(r.id(), w);
+      if (r.metering() == Metering.METER_FAILED) {
+        meterFailed.add(r.id());
+      }
     }
-    windows.putAll(planned);
+    planned.forEach(
+        (id, w) -> {
+          if (!metered.containsKey(id)) {
+            windows.put(id, w);
+          }
+        });
+    Map<UsageEndpoint, List<UsageRow>> rows = new EnumMap<>(UsageEndpoint.class);
+    for (UsageEndpoint e : endpoints) {
+      List<UsageRow> endpointRows = new ArrayList<>();
+      for (Read r : reads) {
+        if (r.endpoint == e && r.error == null) {
+          endpointRows.addAll(r.rows);
+        }
+      }
+      rows.put(e, endpointRows);
+    }
+    if (!metered.isEmpty()) {
+      // requests recorded by fingerprint alone take the ids their fingerprints resolved to since
+      meterStore.applyKeyIds();
+      // metered usage comes out of the rows first; what is left is the unmetered runs' usage
+      List<MeterStore.StoredRequest> requests = new ArrayList<>();
+      for (MeterStore.StoredRequest r : meterStore.requests(metered.keySet())) {
+        if (r.counts() != null || r.usageState().usageUnknown()) {
+          requests.add(r);
+        }
+      }
+      MeterAudit.Result audit =
+          meterAudit.audit(rows, requests, auditWindows(metered), auditWindows(windows));
+      rows = audit.residual();
+      audits.putAll(audit.runs());
+    }
     Map<UsageEndpoint, List<LocalRequest>> local = new EnumMap<>(UsageEndpoint.class);
-    for (ReconcileStore.RequestUsage u : store.requestUsage(windows.keySet())) {
+    // the requests a failed meter recorded are only some of the run's: they split nothing
+    Set<String> counted = new TreeSet<>(windows.keySet());
+    counted.removeAll(meterFailed);
+    for (ReconcileStore.RequestUsage u : store.requestUsage(counted)) {
       local
-          .computeIfAbsent(endpointOf(u.endpoint()), k -> new ArrayList<>())
+          .computeIfAbsent(MeterAudit.endpointOf(u.endpoint()), k -> new ArrayList<>())
           .add(
               new LocalRequest(
                   u.at(),
@@ -609,31 +720,103 @@ public final class Reconciler {
                   u.counts()));
     }
     for (UsageEndpoint e : endpoints) {
-      List<UsageRow> rows = new ArrayList<>();
-      for (Read r : reads) {
-        if (r.endpoint == e && r.error == null) {
-          rows.addAll(r.rows);
-        }
-      }
       results.put(
-          e, attributor.attribute(rows, windows.values(), local.getOrDefault(e, List.of())));
+          e,
+          attributor.attribute(
+              rows.getOrDefault(e, List.of()), windows.values(), local.getOrDefault(e, List.of())));
     }
     return results;
   }
 
-  /** Local request records name their endpoint loosely; anything not embeddings is completions. */
-  private static UsageEndpoint endpointOf(String name) {
-    if (name == null) {
-      return UsageEndpoint.COMPLETIONS;
+  private static List<MeterAudit.Window> auditWindows(Map<String, RunWindow> windows) {
+    return windows.values().stream()
+        .map(w -> new MeterAudit.Window(w.runId(), w.apiKeyId(), w.start(), w.end()))
+        .toList();
+  }
+
+  // ---------------------------------------------------------------- metered runs
+
+  /** Where run {@code s} stands: the settler's word, and for a metered run its last audit's. */
+  private Assessment assess(RunState s, RunHistory history, Instant now) {
+    if (!s.run().metered()) {
+      return settler.assess(history, now);
     }
-    String n = name.toLowerCase(Locale.ROOT);
-    if (n.contains("embedding")) {
-      return UsageEndpoint.EMBEDDINGS;
+    ReconcileStore.Attempt audited = null;
+    for (ReconcileStore.Attempt a : s.attempts()) {
+      if (a.counts() != null) {
+        audited = a;
+      }
     }
-    if (n.contains("moderation")) {
-      return UsageEndpoint.MODERATIONS;
+    return audited == null
+        ? settler.assess(history, now)
+        : assessMetered(history, audited.audit(), audited.metered(), now);
+  }
+
+  /**
+   * The settler's status of a metered run's audited minutes, but a run whose settled API figures
+   * are below its metered usage is in warning (until a person accepts it).
+   */
+  private Assessment assessMetered(
+      RunHistory history, String audit, TokenCounts metered, Instant now) {
+    Assessment a = settler.assess(history, now);
+    boolean accepted =
+        history.acceptedAt() != null
+            && a.figuresReadAt() != null
+            && !a.figuresReadAt().isAfter(history.acceptedAt());
+    if (a.settledStatus() != ReconcileStatus.FINAL
+        || !Audit.API_BELOW.equals(audit)
+        || metered == null
+        || accepted) {
+      return a;
     }
-    return UsageEndpoint.COMPLETIONS;
+    ReconcileWarning warning =
+        new ReconcileWarning(
+            ReconcileWarning.Kind.API_BELOW_METERED,
+            a.figuresReadAt(),
+            CountsDelta.between(metered, a.figures()));
+    return new Assessment(
+        a.status() == ReconcileStatus.ERROR ? ReconcileStatus.ERROR : ReconcileStatus.WARNING,
+        ReconcileStatus.WARNING,
+        a.figures(),
+        a.figuresReadAt(),
+        a.change(),
+        a.identicalReads(),
+        warning,
+        a.lastError());
+  }
+
+  /** Whether a pass should read run {@code s}; a metered run in warning is read again too. */
+  private boolean needsRead(RunState s, RunHistory history, Instant now, boolean force) {
+    if (settler.needsRead(history, now, force)) {
+      return true;
+    }
+    if (!s.run().metered() || assess(s, history, now).settledStatus() != ReconcileStatus.WARNING) {
+      return false;
+    }
+    List<UsageRead> reads = history.reads();
+    for (int i = reads.size() - 1; i >= 0; i--) {
+      if (reads.get(i).succeeded()) {
+        return !now.isBefore(reads.get(i).at().plus(settler.settings().interval()));
+      }
+    }
+    return true;
+  }
+
+  /** The figures a metered run's attempt stores: its metered sums, bounded by the API's. */
+  private static List<ReconcileStore.Figure> meteredFigures(MeteredFigures m, Audit audit) {
+    List<ReconcileStore.Figure> out = new ArrayList<>();
+    TokenCounts run = m.run().counts();
+    out.add(new ReconcileStore.Figure(null, run, false, run, run.plus(audit.unmetered()), 0));
+    m.steps()
+        .forEach(
+            (index, part) ->
+                out.add(
+                    new ReconcileStore.Figure(
+                        index, part.counts(), false, part.counts(), part.counts(), 0)));
+    out.sort(
+        Comparator.comparing(
+            (ReconcileStore.Figure f) -> f.stepIndex() == null ? -1 : f.stepIndex()));
+    return out;
   }
 
   private static List<UnattributedUsage> unattributed(
@@ -697,7 +880,10 @@ public final class Reconciler {
               ? UsageRead.success(a.attemptedAt(), a.counts())
               : UsageRead.failure(a.attemptedAt(), a.error() == null ? "failed" : a.error()));
     }
-    return new RunHistory(s.run().effectiveEnd(), reads, s.localCounts(), s.acceptedAt());
+    // a metered run's local counts are audited by MeterAudit, not compared whole; a failed meter's
+    // are partial
+    TokenCounts local = s.run().metering() != Metering.NONE ? null : s.localCounts();
+    return new RunHistory(s.run().effectiveEnd(), reads, local, s.acceptedAt());
   }
 
   private void releaseAfterFailure(Claim claim) {
@@ -730,7 +916,7 @@ public final class Reconciler {
           "no run '" + runId + "' in the ledger; 'tokenledger run list' shows the runs");
     }
     Instant now = clock.instant();
-    Assessment a = settler.assess(history(states.get(0)), now);
+    Assessment a = assess(states.get(0), history(states.get(0)), now);
     if (a.settledStatus() != ReconcileStatus.WARNING) {
       // name the status the ledger holds: assessed with this call's settings (a longer min-age),
       // a final run could look pending
@@ -784,6 +970,7 @@ public final class Reconciler {
     private Duration mergeGap = FetchPlanner.DEFAULT_MERGE_GAP;
     private Duration lease = ReconcileStore.DEFAULT_LEASE;
     private PassListener listener = PassListener.NONE;
+    private FingerprintResolver fingerprints;
 
     private Builder(Ledger ledger, OpenAiAdminClient client) {
       this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -826,6 +1013,15 @@ public final class Reconciler {
     /** Hears the progress of every pass; default nothing. */
     public Builder listener(PassListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Resolves the key id of runs recorded with a key fingerprint and no id, before they are read;
+     * default none (such runs are not read).
+     */
+    public Builder fingerprints(FingerprintResolver value) {
+      this.fingerprints = Objects.requireNonNull(value, "fingerprints");
       return this;
     }
 

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param apportionedSteps how many of its steps got apportioned figures
  * @param unattributedOnKey whether its key had usage outside every recorded run in this pass
  * @param note why the run was not read, when that needs saying (no key id), or null
+ * @param audit for a metered run read in this pass, how the Usage API compared with its metered
+ *     usage; else null
  */
 public record RunOutcome(
     RunRecord run,
@@ -31,7 +33,34 @@ public record RunOutcome(
     int sharedMinutes,
     int apportionedSteps,
     boolean unattributedOnKey,
-    String note) {
+    String note,
+    Audit audit) {
+
+  /** The outcome of a run that is not metered. */
+  public RunOutcome(
+      RunRecord run,
+      Assessment assessment,
+      boolean read,
+      boolean busy,
+      Basis basis,
+      List<String> sharedWith,
+      int sharedMinutes,
+      int apportionedSteps,
+      boolean unattributedOnKey,
+      String note) {
+    this(
+        run,
+        assessment,
+        read,
+        busy,
+        basis,
+        sharedWith,
+        sharedMinutes,
+        apportionedSteps,
+        unattributedOnKey,
+        note,
+        null);
+  }
 
   public RunOutcome {
     Objects.requireNonNull(run, "run");

@@ -47,14 +47,28 @@ public final class GenaiDevbenchImporter {
 
   private final Ledger ledger;
   private final Map<String, String> keyIdsByFramework;
+  private final Map<String, String> fingerprintsByFramework;
 
   /**
    * @param keyIdsByFramework the framework keys' ids ({@code key_…}) by lower-case framework name,
    *     as far as they are known
    */
   public GenaiDevbenchImporter(Ledger ledger, Map<String, String> keyIdsByFramework) {
+    this(ledger, keyIdsByFramework, Map.of());
+  }
+
+  /**
+   * @param fingerprintsByFramework the salted fingerprints ({@link Ledger#keyFingerprint}) of the
+   *     framework keys at hand, by lower-case framework name: stored so that reconcile can resolve
+   *     the key id of a run imported without one
+   */
+  public GenaiDevbenchImporter(
+      Ledger ledger,
+      Map<String, String> keyIdsByFramework,
+      Map<String, String> fingerprintsByFramework) {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.keyIdsByFramework = Map.copyOf(keyIdsByFramework);
+    this.fingerprintsByFramework = Map.copyOf(fingerprintsByFramework);
   }
 
   /**
@@ -89,6 +103,7 @@ public final class GenaiDevbenchImporter {
           RunSpec.builder(entry.framework)
               .experiment(experimentName)
               .apiKeyId(keyIdsByFramework.get(entry.framework))
+              .keyFingerprint(fingerprintsByFramework.get(entry.framework))
               .modelHint(read.model)
               .source(RunSpec.SOURCE_GENAI_DEVBENCH)
               .externalId(entry.runId)

@@ -86,7 +86,7 @@ public final class RunExecutor {
         try {
           String runId = request.runId();
           if (runId == null) {
-            run = ledger.startRun(spec(request));
+            run = ledger.startRun(spec(request, ledger));
             runId = run.id();
           }
           step = ledger.startStep(runId, request.stepIndex(), stepName(request));
@@ -127,7 +127,7 @@ public final class RunExecutor {
     }
     KeyActivity activity;
     try {
-      activity = ledger.keyActivity(request.key().fingerprint(), request.apiKeyId());
+      activity = ledger.keyActivity(ledger.keyFingerprint(request.key()), request.apiKeyId());
     } catch (RuntimeException e) {
       warn("cannot read the key's earlier windows (" + e.getMessage() + "); starting at once");
       return;
@@ -211,11 +211,11 @@ public final class RunExecutor {
     return env;
   }
 
-  private static RunSpec spec(ExecRequest request) {
+  private static RunSpec spec(ExecRequest request, Ledger ledger) {
     return RunSpec.builder(request.framework())
         .experiment(request.experiment())
         .label(request.label())
-        .key(request.key())
+        .keyFingerprint(ledger.keyFingerprint(request.key()))
         .apiKeyId(request.apiKeyId())
         .source(RunSpec.SOURCE_EXEC)
         .build();

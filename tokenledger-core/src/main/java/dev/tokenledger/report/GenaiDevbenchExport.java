@@ -25,6 +25,7 @@ import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.pricing.CostParts;
 import dev.tokenledger.pricing.CostStatus;
+import dev.tokenledger.reconcile.Audit;
 import dev.tokenledger.recording.RunFolders;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -277,6 +278,9 @@ public final class GenaiDevbenchExport {
 
   /** What the ledger lets export say of {@code run}. */
   private RunExport decide(RunRecord run) {
+    if (run.metered()) {
+      return decideMetered(run);
+    }
     Reconciliation r = ledger.reconcileStore().reconciliation(run.id()).orElse(null);
     Instant end = run.effectiveEnd();
     if (end != null && !end.isAfter(run.startedAt())) {
@@ -441,6 +445,64 @@ public final class GenaiDevbenchExport {
     node.put("tokens_out", t.output());
     node.put("cached_tokens", t.cachedInput());
     node.put("api_calls", t.requests());
+  }
+
+  /**
+   * A metered run: its metered figures, {@code verified} once the Usage API audited them and
+   * agreed; {@code warning} when it showed usage around the meter or less than the meter; {@code
+   * pending} until the audit.
+   */
+  private RunExport decideMetered(RunRecord run) {
+    MeteredRun m = MeteredRun.read(ledger, run.id()).orElseThrow();
+    PricedRun priced = builder.priced(run).orElseThrow();
+    TokenCounts t = priced.tokens();
+    StringBuilder msg =
+        new StringBuilder("tokenledger: ")
+            .append(t.input())
+            .append(" input (")
+            .append(t.cachedInput())
+            .append(" cached), ")
+            .append(t.output())
+            .append(" output tokens, ")
+            .append(t.requests())
+            .append(" requests metered");
+    long unknown = m.figures().run().usageUnknown();
+    if (unknown > 0) {
+      msg.append(" (and ").append(unknown).append(" requests whose usage is unknown)");
+    }
+    String audit = m.audit().map(Audit::label).orElse(null);
+    Verification status;
+    if (m.isFinal() && Audit.AUDITED.equals(audit) && unknown == 0) {
+      status = Verification.VERIFIED;
+      msg.append("; audited by the Usage API: final");
+    } else if (m.isFinal() && Audit.UNMETERED.equals(audit)) {
+      status = Verification.WARNING;
+      TokenCounts u = m.unmetered();
+      msg.append("; the Usage API shows ")
+          .append(u.input())
+          .append(" input and ")
+          .append(u.output())
+          .append(" output tokens more in the run's minutes (unmetered: the key was used around")
+          .append(" the meter); the metered figures are kept");
+    } else if ("warning".equals(m.status()) || (m.isFinal() && unknown > 0)) {
+      status = Verification.WARNING;
+      msg.append(
+          unknown > 0 && !"warning".equals(m.status())
+              ? "; some usage is unknown, so the figures are a lower bound"
+              : "; the Usage API shows less than was metered: check with 'tokenledger run show "
+                  + run.id()
+                  + "'");
+    } else {
+      status = Verification.PENDING;
+      msg.append("; not yet audited by the Usage API (status ")
+          .append(m.status())
+          .append("): run 'tokenledger reconcile', then export again");
+    }
+    if (priced.cost().status() != CostStatus.PRICED) {
+      status = status == Verification.VERIFIED ? Verification.WARNING : status;
+      msg.append("; no price for ").append(String.join(", ", priced.cost().unpricedModels()));
+    }
+    return new RunExport(status, msg.toString(), priced);
   }
 
   private static String figures(TokenCounts t) {

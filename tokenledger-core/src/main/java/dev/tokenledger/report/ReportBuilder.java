@@ -3,6 +3,7 @@ package dev.tokenledger.report;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageLine;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.ReconcileStore;
 import dev.tokenledger.ledger.ReconcileStore.Figure;
 import dev.tokenledger.ledger.ReconcileStore.Line;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -76,17 +78,32 @@ public final class ReportBuilder {
     int withoutFigures = 0;
     Set<String> matchedModels = new TreeSet<>();
     for (RunRecord run : ledger.runs(runs)) {
-      if (query.status() != null && !query.status().equals(run.reconcileStatus())) {
-        continue;
-      }
       Optional<Reconciliation> found = store.reconciliation(run.id());
-      if (found.isEmpty() || found.get().figuresFrom() == null) {
-        withoutFigures++;
+      Facts facts;
+      List<Figure> figures;
+      List<Line> lines;
+      if (run.metered()) {
+        // a metered run's figures are its metered requests, whether audited yet or not
+        MeteredRun m =
+            MeteredRun.of(run, ledger.meterStore().figures(run.id()), found.orElse(null));
+        facts = Facts.of(m);
+        figures = meteredFigures(m);
+        lines = meteredLines(m);
+      } else {
+        if (found.isEmpty() || found.get().figuresFrom() == null) {
+          if (query.status() == null || query.status().equals(run.reconcileStatus())) {
+            withoutFigures++;
+          }
+          continue;
+        }
+        Reconciliation r = found.get();
+        facts = Facts.of(run);
+        figures = r.figures();
+        lines = store.lines(r.figuresFrom().id());
+      }
+      if (query.status() != null && !query.status().equals(facts.status)) {
         continue;
       }
-      Reconciliation r = found.get();
-      List<Line> lines = store.lines(r.figuresFrom().id());
-      List<Figure> figures = r.figures();
       if (!query.models().isAll()) {
         List<Line> kept = lines.stream().filter(l -> query.models().matches(model(l))).toList();
         if (kept.isEmpty()) {
@@ -96,7 +113,7 @@ public final class ReportBuilder {
         figures = narrowed(figures, lines, kept);
         lines = kept;
       }
-      pieces.addAll(pieces(query, run, figures, lines));
+      pieces.addAll(pieces(query, run, figures, lines, facts));
       // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
       Figure runFigure = runFigure(figures);
       CostTotal runCost = price(linesOf(lines, null));
@@ -104,7 +121,8 @@ public final class ReportBuilder {
           new Piece(
               List.of(),
               run.id(),
-              "final".equals(run.reconcileStatus()),
+              null,
+              facts,
               runFigure.total(),
               runCost,
               runFigure.apportioned(),
@@ -162,15 +180,35 @@ public final class ReportBuilder {
     return out;
   }
 
-  /** A run's reconciled figures priced now; empty when no reconcile attempt of it succeeded. */
+  /**
+   * A run's figures priced now: a metered run's metered figures, else its reconciled ones (empty
+   * when no reconcile attempt of it succeeded).
+   */
   public Optional<PricedRun> priced(RunRecord run) {
     ReconcileStore store = ledger.reconcileStore();
     Optional<Reconciliation> found = store.reconciliation(run.id());
-    if (found.isEmpty() || found.get().figuresFrom() == null) {
-      return Optional.empty();
+    List<Figure> figures;
+    List<Line> lines;
+    Instant at;
+    if (run.metered()) {
+      MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found.orElse(null));
+      figures = meteredFigures(m);
+      lines = meteredLines(m);
+      Reconciliation r = found.orElse(null);
+      at =
+          r != null && r.figuresFrom() != null
+              ? r.figuresFrom().attemptedAt()
+              : Objects.requireNonNullElse(run.effectiveEnd(), clock.instant());
+    } else {
+      if (found.isEmpty() || found.get().figuresFrom() == null) {
+        return Optional.empty();
+      }
+      Reconciliation r = found.get();
+      figures = r.figures();
+      lines = store.lines(r.figuresFrom().id());
+      at = r.figuresFrom().attemptedAt();
     }
-    Reconciliation r = found.get();
-    List<Line> runLines = linesOf(store.lines(r.figuresFrom().id()), null);
+    List<Line> runLines = linesOf(lines, null);
     BigDecimal savings = BigDecimal.ZERO;
     Map<String, List<Line>> byModel = new TreeMap<>();
     for (Line l : runLines) {
@@ -197,13 +235,7 @@ public final class ReportBuilder {
     models.sort(
         Comparator.comparingLong((PricedRun.ModelUsage m) -> m.tokens().total()).reversed());
     return Optional.of(
-        new PricedRun(
-            run,
-            runFigure(r.figures()).total(),
-            price(runLines),
-            savings,
-            models,
-            r.figuresFrom().attemptedAt()));
+        new PricedRun(run, runFigure(figures).total(), price(runLines), savings, models, at));
   }
 
   /** The ledger query of a report's filters but its status. */
@@ -237,7 +269,8 @@ public final class ReportBuilder {
   private record Piece(
       List<String> key,
       String runId,
-      boolean isFinal,
+      Integer step,
+      Facts facts,
       TokenCounts tokens,
       CostTotal cost,
       boolean apportioned,
@@ -249,7 +282,7 @@ public final class ReportBuilder {
       Integer stepIndex, String stepLabel, Instant start, Figure figure, List<Line> lines) {}
 
   private List<Piece> pieces(
-      ReportQuery query, RunRecord run, List<Figure> figures, List<Line> lines) {
+      ReportQuery query, RunRecord run, List<Figure> figures, List<Line> lines, Facts facts) {
     Figure runFigure = runFigure(figures);
     List<Line> runLines = linesOf(lines, null);
     List<Unit> units = new ArrayList<>();
@@ -285,7 +318,6 @@ public final class ReportBuilder {
     } else {
       units.add(new Unit(null, null, run.startedAt(), runFigure, runLines));
     }
-    boolean isFinal = "final".equals(run.reconcileStatus());
     String project = project(run, lines);
     List<Piece> out = new ArrayList<>();
     for (Unit u : units) {
@@ -303,7 +335,8 @@ public final class ReportBuilder {
                   new Piece(
                       key(query, run, project, u, model),
                       run.id(),
-                      isFinal,
+                      u.stepIndex(),
+                      facts,
                       tokens,
                       price(ls),
                       apportioned,
@@ -316,7 +349,8 @@ public final class ReportBuilder {
             new Piece(
                 key(query, run, project, u, null),
                 run.id(),
-                isFinal,
+                u.stepIndex(),
+                facts,
                 f.total(),
                 price(u.lines()),
                 f.apportioned(),
@@ -425,6 +459,73 @@ public final class ReportBuilder {
     return calculator.cost(model(l), counts, Boolean.TRUE.equals(u.batch()), u.serviceTier());
   }
 
+  /** What a run brings to every piece of it: its standing and what its metering adds. */
+  private record Facts(
+      String status,
+      boolean isFinal,
+      boolean metered,
+      TokenCounts unmetered,
+      MeteredFigures figures) {
+    static Facts of(RunRecord run) {
+      String status = run.reconcileStatus();
+      return new Facts(status, "final".equals(status), false, TokenCounts.ZERO, null);
+    }
+
+    static Facts of(MeteredRun m) {
+      return new Facts(m.status(), m.isFinal(), true, m.unmetered(), m.figures());
+    }
+
+    /** Requests of unknown usage in the run (step null) or one of its steps. */
+    long usageUnknown(Integer step) {
+      if (figures == null) {
+        return 0;
+      }
+      return step == null
+          ? figures.run().usageUnknown()
+          : figures.step(step).map(MeteredFigures.Part::usageUnknown).orElse(0L);
+    }
+  }
+
+  /** A metered run's figures in the shape of reconciled ones: run, steps, untagged (step 0). */
+  private static List<Figure> meteredFigures(MeteredRun m) {
+    List<Figure> out = new ArrayList<>();
+    TokenCounts run = m.figures().run().counts();
+    out.add(new Figure(null, run, false, run, run.plus(m.unmetered()), 0));
+    m.figures()
+        .steps()
+        .forEach(
+            (index, part) ->
+                out.add(new Figure(index, part.counts(), false, part.counts(), part.counts(), 0)));
+    out.sort(Comparator.comparing((Figure f) -> f.stepIndex() == null ? -1 : f.stepIndex()));
+    return out;
+  }
+
+  /** A metered run's usage per step, endpoint and model as lines to price; run lines too. */
+  private static List<Line> meteredLines(MeteredRun m) {
+    List<Line> out = new ArrayList<>();
+    Map<List<String>, TokenCounts> run = new LinkedHashMap<>();
+    for (MeteredFigures.MeteredLine l : m.figures().lines()) {
+      UsageLine line = new UsageLine(l.model(), null, null, null);
+      if (l.stepIndex() != null && l.stepIndex() > 0) {
+        out.add(new Line(0, l.stepIndex(), l.endpoint(), line, l.counts(), false, 0, 0));
+      }
+      run.merge(Arrays.asList(l.endpoint(), l.model()), l.counts(), TokenCounts::plus);
+    }
+    run.forEach(
+        (k, counts) ->
+            out.add(
+                new Line(
+                    0,
+                    null,
+                    k.get(0),
+                    new UsageLine(k.get(1), null, null, null),
+                    counts,
+                    false,
+                    0,
+                    0)));
+    return out;
+  }
+
   /** The rows of one key as they are summed. */
   private static final class Group {
     private final List<String> key;
@@ -432,6 +533,12 @@ public final class ReportBuilder {
     private CostTotal cost = CostTotal.EMPTY;
     private final Set<String> runs = new HashSet<>();
     private final Set<String> notFinal = new HashSet<>();
+    private final Set<String> metered = new HashSet<>();
+    private final Set<String> unaudited = new HashSet<>();
+    private final Set<String> unmeteredRuns = new HashSet<>();
+    private final Set<List<Object>> unknownCounted = new HashSet<>();
+    private TokenCounts unmetered = TokenCounts.ZERO;
+    private long usageUnknown;
     private boolean apportioned;
     private TokenCounts lower = TokenCounts.ZERO;
     private TokenCounts upper = TokenCounts.ZERO;
@@ -444,9 +551,24 @@ public final class ReportBuilder {
     void add(Piece p) {
       tokens = tokens.plus(p.tokens());
       cost = cost.plus(p.cost());
-      runs.add(p.runId());
-      if (!p.isFinal()) {
+      boolean first = runs.add(p.runId());
+      Facts f = p.facts();
+      if (!f.isFinal) {
         notFinal.add(p.runId());
+      }
+      if (f.metered) {
+        metered.add(p.runId());
+        if (!f.isFinal && MeteredRun.METERED.equals(f.status)) {
+          unaudited.add(p.runId());
+        }
+      }
+      if (first && !f.unmetered.isZero()) {
+        unmeteredRuns.add(p.runId());
+        unmetered = unmetered.plus(f.unmetered);
+      }
+      // a run's (or step's) unknown requests count once, however many model rows it has
+      if (unknownCounted.add(Arrays.asList(p.runId(), p.step()))) {
+        usageUnknown += f.usageUnknown(p.step());
       }
       apportioned |= p.apportioned();
       if (p.lower() == null) {
@@ -466,7 +588,9 @@ public final class ReportBuilder {
           notFinal.size(),
           apportioned,
           bounded ? Optional.of(lower) : Optional.empty(),
-          bounded ? Optional.of(upper) : Optional.empty());
+          bounded ? Optional.of(upper) : Optional.empty(),
+          new ReportRow.Metering(
+              metered.size(), unaudited.size(), unmeteredRuns.size(), unmetered, usageUnknown));
     }
   }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param apportioned whether a part of the figures was apportioned between runs or steps
  * @param lowerBound the least the group can have used, empty when the group is split by model
  * @param upperBound the most the group can have used, empty when the group is split by model
+ * @param metering what the group's metered runs add (docs/metering.md)
  */
 public record ReportRow(
     List<String> key,
@@ -28,9 +29,42 @@ public record ReportRow(
     int notFinalRuns,
     boolean apportioned,
     Optional<TokenCounts> lowerBound,
-    Optional<TokenCounts> upperBound) {
+    Optional<TokenCounts> upperBound,
+    Metering metering) {
+
+  /**
+   * The metered runs of a row.
+   *
+   * @param meteredRuns runs whose figures are their metered requests
+   * @param unauditedRuns of those, the ones the Usage API has not audited yet (status metered)
+   * @param unmeteredRuns runs flagged unmetered: the Usage API showed more in their minutes
+   * @param unmetered how much more (each such run's minutes counted once per run)
+   * @param usageUnknownRequests metered requests whose usage is unknown (counted, never as zero)
+   */
+  public record Metering(
+      int meteredRuns,
+      int unauditedRuns,
+      int unmeteredRuns,
+      TokenCounts unmetered,
+      long usageUnknownRequests) {
+    public static final Metering NONE = new Metering(0, 0, 0, TokenCounts.ZERO, 0);
+  }
+
+  /** A row without metered runs. */
+  public ReportRow(
+      List<String> key,
+      TokenCounts tokens,
+      CostTotal cost,
+      int runs,
+      int notFinalRuns,
+      boolean apportioned,
+      Optional<TokenCounts> lowerBound,
+      Optional<TokenCounts> upperBound) {
+    this(key, tokens, cost, runs, notFinalRuns, apportioned, lowerBound, upperBound, Metering.NONE);
+  }
 
   public ReportRow {
+    Objects.requireNonNull(metering, "metering");
     key = List.copyOf(key);
     Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(cost, "cost");
@@ -43,9 +77,36 @@ public record ReportRow(
     return notFinalRuns == 0;
   }
 
-  /** {@code exact} or {@code apportioned}. */
+  /**
+   * {@code final}; {@code metered} when the only runs not final are metered ones the Usage API has
+   * not audited yet; else {@code not_final}.
+   */
+  public String status() {
+    if (notFinalRuns == 0) {
+      return "final";
+    }
+    return notFinalRuns == metering.unauditedRuns() ? MeteredRun.METERED : "not_final";
+  }
+
+  /** {@code apportioned}, {@code metered} (every run metered) or {@code exact}. */
   public String exactness() {
-    return apportioned ? "apportioned" : "exact";
+    if (apportioned) {
+      return "apportioned";
+    }
+    return runs > 0 && metering.meteredRuns() == runs ? MeteredRun.BASIS : "exact";
+  }
+
+  /**
+   * Where the cost comes from: {@code usage×price} (reconciled Usage API tokens), {@code
+   * local×price} (metered tokens), or both joined by {@code +}.
+   */
+  public String costSource() {
+    if (metering.meteredRuns() == 0) {
+      return ReportBuilder.COST_SOURCE;
+    }
+    return metering.meteredRuns() == runs
+        ? MeteredRun.COST_SOURCE
+        : ReportBuilder.COST_SOURCE + "+" + MeteredRun.COST_SOURCE;
   }
 
   /** Cached input over input, 0 to 1 with four decimals; empty when there was no input. */

@@ -32,7 +32,8 @@ public final class HarnessExample {
           RunSpec.builder("chatdev")
               .experiment("crud-app")
               .label("run 1")
-              .key(chatdevKey) // stores the key's SHA-256 fingerprint, never the key
+              // the key's salted fingerprint in this ledger, never the key
+              .keyFingerprint(ledger.keyFingerprint(chatdevKey))
               .apiKeyId(System.getenv("OPENAI_API_KEY_CHATDEV_ID"))
               .build();
       try (Run run = ledger.startRun(spec)) {

@@ -69,7 +69,7 @@ class LedgerTest {
                 .experiment("e1")
                 .label("first")
                 .apiKeyId("key_abc")
-                .key(key)
+                .keyFingerprint(ledger.keyFingerprint(key))
                 .projectId("proj_1")
                 .modelHint("gpt-4o-mini")
                 .build())) {
@@ -90,7 +90,9 @@ class LedgerTest {
     assertThat(run.experiment()).isEqualTo("e1");
     assertThat(run.label()).isEqualTo("first");
     assertThat(run.apiKeyId()).isEqualTo("key_abc");
-    assertThat(run.keyFingerprint()).isEqualTo(key.fingerprint());
+    assertThat(run.keyFingerprint())
+        .isEqualTo(key.fingerprint(ledger.keySalt()))
+        .matches("[0-9a-f]{64}");
     assertThat(run.projectId()).isEqualTo("proj_1");
     assertThat(run.modelHint()).isEqualTo("gpt-4o-mini");
     assertThat(run.startedAt()).isEqualTo(T0);
@@ -123,7 +125,12 @@ class LedgerTest {
   void theLedgerStoresNoKeyOnlyItsFingerprint(Backend backend) throws Exception {
     open(backend);
     String secret = "sk-proj-test-canary-0000000000000000000000009999";
-    ledger.startRun(RunSpec.builder("chatdev").key(ApiKey.of(secret)).build()).close();
+    ledger
+        .startRun(
+            RunSpec.builder("chatdev")
+                .keyFingerprint(ledger.keyFingerprint(ApiKey.of(secret)))
+                .build())
+        .close();
 
     StringBuilder everything = new StringBuilder();
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
@@ -137,7 +144,7 @@ class LedgerTest {
     }
     assertThat(everything.toString())
         .doesNotContain(secret)
-        .contains(ApiKey.of(secret).fingerprint());
+        .contains(ledger.keyFingerprint(ApiKey.of(secret)));
   }
 
   @ParameterizedTest
@@ -305,8 +312,10 @@ class LedgerTest {
   @EnumSource(Backend.class)
   void keyActivityGivesTheLastEndOfAnyWindowOfTheKey(Backend backend) {
     open(backend);
-    String fp = ApiKey.of("sk-proj-test-canary-000000000000000000000000aaaa").fingerprint();
-    String other = ApiKey.of("sk-proj-test-canary-000000000000000000000000bbbb").fingerprint();
+    String fp =
+        ledger.keyFingerprint(ApiKey.of("sk-proj-test-canary-000000000000000000000000aaaa"));
+    String other =
+        ledger.keyFingerprint(ApiKey.of("sk-proj-test-canary-000000000000000000000000bbbb"));
     assertThat(ledger.keyActivity(fp, null).lastWindowEnd()).isNull();
 
     String a = ledger.beginRun(RunSpec.builder("chatdev").keyFingerprint(fp).build(), HARNESS).id();

@@ -368,13 +368,18 @@ class ReconcileStoreTest {
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         Statement s = c.createStatement()) {
       s.executeUpdate(
-          "INSERT INTO request_usage (run_id, step_index, completed_at, input_tokens,"
-              + " input_cached_tokens, output_tokens, num_model_requests, source, recorded_at)"
-              + " VALUES ('"
+          "INSERT INTO metered_requests (record_id, run_id, step_index, method, path,"
+              + " finished_at, usage_state, input_tokens, input_cached_tokens, output_tokens,"
+              + " num_model_requests, source, recorded_at) VALUES ('a', '"
               + run
-              + "', 1, '2025-10-27T10:00:10.000000Z', 30, 10, 5, 1, 'proxy', 'x'), ('"
+              + "', 1, 'POST', '/chat/completions', '2025-10-27T10:00:10.000000Z', 'reported',"
+              + " 30, 10, 5, 1, 'proxy', 'x'), ('b', '"
               + run
-              + "', 1, '2025-10-27T10:00:20.000000Z', 12, 0, 3, 1, 'proxy', 'x')");
+              + "', 1, 'POST', '/chat/completions', '2025-10-27T10:00:20.000000Z', 'reported',"
+              + " 12, 0, 3, 1, 'proxy', 'x'), ('c', '"
+              + run
+              + "', 1, 'POST', '/chat/completions', '2025-10-27T10:00:30.000000Z',"
+              + " 'interrupted', NULL, NULL, NULL, NULL, 'proxy', 'x')");
     }
 
     RunState state = store.states(List.of(run)).get(0);

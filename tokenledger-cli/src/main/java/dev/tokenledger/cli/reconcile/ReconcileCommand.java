@@ -10,7 +10,9 @@ import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.Setting;
 import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
@@ -162,8 +164,11 @@ public final class ReconcileCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Ledger ledger = ledgerOptions.openExisting(environment, cfg, err)) {
+      OpenAiAdminClient client = Services.adminClient(environment, cfg, cfg.usageKey());
       Reconciler reconciler =
-          Reconciler.builder(ledger, Services.adminClient(environment, cfg, cfg.usageKey()))
+          Reconciler.builder(ledger, client)
+              .fingerprints(
+                  new FingerprintResolver(ledger, cfg.frameworkKeys(), client, err::println))
               .settings(settings)
               .clock(environment.clock())
               .listener(ProgressLine.forTerminal(err))

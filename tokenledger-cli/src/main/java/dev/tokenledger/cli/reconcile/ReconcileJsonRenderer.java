@@ -124,6 +124,17 @@ final class ReconcileJsonRenderer {
     }
     node.put("error", a.lastError());
     node.put("note", r.note());
+    if (r.audit() == null) {
+      node.putNull("audit");
+    } else {
+      ObjectNode audit = node.putObject("audit");
+      audit.put("result", r.audit().label());
+      tokens(audit.putObject("metered_figures"), r.audit().run());
+      tokens(audit.putObject("usage_api"), r.audit().api());
+      tokens(audit.putObject("metered"), r.audit().metered());
+      tokens(audit.putObject("unmetered"), r.audit().unmetered());
+      tokens(audit.putObject("below_metered"), r.audit().deficit());
+    }
   }
 
   private static void stats(ObjectNode node, PassReport p) {

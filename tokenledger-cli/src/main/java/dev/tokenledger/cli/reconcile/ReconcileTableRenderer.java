@@ -2,6 +2,7 @@ package dev.tokenledger.cli.reconcile;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.Basis;
+import dev.tokenledger.reconcile.Audit;
 import dev.tokenledger.reconcile.CountsDelta;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassStats;
@@ -48,7 +49,8 @@ final class ReconcileTableRenderer {
             .align(6, TextTable.Align.RIGHT)
             .align(7, TextTable.Align.RIGHT);
     for (RunOutcome r : view.runs()) {
-      TokenCounts f = r.figures();
+      // a metered run's figures are its own metered requests; the Usage API's are its audit
+      TokenCounts f = r.audit() != null ? r.audit().run() : r.figures();
       boolean none = r.assessment().figures() == null;
       table.row(
           List.of(
@@ -236,6 +238,9 @@ final class ReconcileTableRenderer {
     if (r.apportionedSteps() > 0) {
       flags.add(r.apportionedSteps() + " steps apportioned");
     }
+    if (r.audit() != null) {
+      flags.add(meterFlag(r));
+    }
     if (r.unattributedOnKey()) {
       flags.add("unattributed on key");
     }
@@ -253,6 +258,18 @@ final class ReconcileTableRenderer {
       flags.add("not read");
     }
     return flags.isEmpty() ? "" : String.join("; ", flags);
+  }
+
+  /** {@code metered, audited}, {@code metered, unmetered +N} or {@code metered, API below −N}. */
+  private static String meterFlag(RunOutcome r) {
+    Audit a = r.audit();
+    return switch (a.label()) {
+      case Audit.AUDITED ->
+          r.status() == ReconcileStatus.FINAL ? "metered, audited" : "metered, audit settling";
+      case Audit.UNMETERED ->
+          "metered, unmetered " + signed(a.unmetered().input() + a.unmetered().output());
+      default -> "metered, API below " + signed(-(a.deficit().input() + a.deficit().output()));
+    };
   }
 
   private static String change(CountsDelta d) {

@@ -24,7 +24,7 @@ public final class ReconciliationView {
   private ReconciliationView() {}
 
   /** The {@code reconciliation} member of {@code run show --format json}; null if never read. */
-  public static Map<String, Object> json(Reconciliation r) {
+  public static Map<String, Object> json(Reconciliation r, boolean metered) {
     if (r.attempts().isEmpty()) {
       return null;
     }
@@ -41,13 +41,13 @@ public final class ReconciliationView {
     List<Map<String, Object>> steps = new ArrayList<>();
     for (Figure f : r.figures()) {
       if (f.stepIndex() == null) {
-        run = figure(f);
+        run = figure(f, metered);
       } else if (f.stepIndex() == 0) {
-        unstepped = figure(f);
+        unstepped = figure(f, metered);
       } else {
         Map<String, Object> step = new LinkedHashMap<>();
         step.put("index", f.stepIndex());
-        step.putAll(figure(f));
+        step.putAll(figure(f, metered));
         steps.add(step);
       }
     }
@@ -83,7 +83,7 @@ public final class ReconciliationView {
   }
 
   /** The reconciliation section of {@code run show}'s table. */
-  public static void table(Reconciliation r, PrintWriter out) {
+  public static void table(Reconciliation r, boolean metered, PrintWriter out) {
     out.println();
     if (r.attempts().isEmpty()) {
       out.println("Reconciliation: not read yet ('tokenledger reconcile' reads it).");
@@ -127,7 +127,7 @@ public final class ReconciliationView {
               number(f.total().cachedInput()),
               number(f.total().output()),
               number(f.total().requests()),
-              f.apportioned() ? "apportioned" : "exact",
+              basis(f, metered),
               number(f.lowerBound().input()) + ".." + number(f.upperBound().input()),
               String.valueOf(f.sharedMinutes())));
     }
@@ -166,9 +166,13 @@ public final class ReconciliationView {
     }
   }
 
-  private static Map<String, Object> figure(Figure f) {
+  private static String basis(Figure f, boolean metered) {
+    return metered ? "metered" : f.apportioned() ? "apportioned" : "exact";
+  }
+
+  private static Map<String, Object> figure(Figure f, boolean metered) {
     Map<String, Object> m = new LinkedHashMap<>(tokens(f.total()));
-    m.put("basis", f.apportioned() ? "apportioned" : "exact");
+    m.put("basis", basis(f, metered));
     m.put("lower_bound", tokens(f.lowerBound()));
     m.put("upper_bound", tokens(f.upperBound()));
     m.put("shared_minutes", f.sharedMinutes());

@@ -9,6 +9,7 @@ import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.pricing.CostTotal;
 import dev.tokenledger.pricing.Money;
 import dev.tokenledger.report.FrameworkStatistics;
+import dev.tokenledger.report.MeteredRun;
 import dev.tokenledger.report.Report;
 import dev.tokenledger.report.ReportBuilder;
 import dev.tokenledger.report.ReportDimension;
@@ -41,7 +42,10 @@ final class ReportRenderer {
             + report.priceTableVersion()
             + "; costs recomputed from reconciled tokens ("
             + ReportBuilder.COST_SOURCE
-            + ")");
+            + ")"
+            + (report.total().metering().meteredRuns() > 0
+                ? " and metered tokens (" + MeteredRun.COST_SOURCE + ")"
+                : ""));
     if (!report.query().models().isAll()) {
       String matches = report.modelMatches();
       out.println(
@@ -54,13 +58,21 @@ final class ReportRenderer {
       out.println("Nothing to report: " + nothing.get() + ".");
       return;
     }
-    if (report.includesNotFinal()) {
+    int unaudited = report.total().metering().unauditedRuns();
+    if (report.total().notFinalRuns() > unaudited) {
       out.println(
           "Not final: "
-              + report.total().notFinalRuns()
+              + (report.total().notFinalRuns() - unaudited)
               + " run(s) are not final yet (rows marked "
               + NOT_FINAL_MARK
               + "); their figures may still change.");
+    }
+    if (unaudited > 0) {
+      out.println(
+          "Metered: "
+              + unaudited
+              + " run(s) are metered and not yet audited by the Usage API (status metered):"
+              + " their figures are exact; the audit may still flag usage around the meter.");
     }
     if (report.runsWithoutFigures() > 0) {
       out.println(
@@ -160,7 +172,7 @@ final class ReportRenderer {
     cells.add(String.format(Locale.ROOT, "%,d", t.requests()));
     cells.add(cost(row.cost()));
     cells.add(row.cacheHitRate().map(ReportRenderer::percent).orElse("-"));
-    cells.add(row.isFinal() ? "final" : "not final " + NOT_FINAL_MARK);
+    cells.add(status(row));
     if (bounds) {
       cells.add(row.exactness());
       cells.add(
@@ -173,6 +185,20 @@ final class ReportRenderer {
               : "-");
     }
     return cells;
+  }
+
+  /** {@code final}, {@code metered} or {@code not final *}, with the metering flags. */
+  private static String status(ReportRow row) {
+    String status = row.status();
+    StringBuilder cell =
+        new StringBuilder(status.equals("not_final") ? "not final " + NOT_FINAL_MARK : status);
+    if (row.metering().unmeteredRuns() > 0) {
+      cell.append(", unmetered");
+    }
+    if (row.metering().usageUnknownRequests() > 0) {
+      cell.append(", usage unknown");
+    }
+    return cell.toString();
   }
 
   private static List<String> statsCells(
@@ -269,7 +295,7 @@ final class ReportRenderer {
     } else {
       r.putNull("cost_usd");
     }
-    r.put("cost_source", ReportBuilder.COST_SOURCE);
+    r.put("cost_source", row.costSource());
     ArrayNode unpriced = r.putArray("unpriced_models");
     c.unpricedModels().forEach(unpriced::add);
     if (row.cacheHitRate().isPresent()) {
@@ -278,11 +304,16 @@ final class ReportRenderer {
       r.putNull("cache_hit_rate");
     }
     r.put("runs", row.runs());
-    r.put("status", row.isFinal() ? "final" : "not_final");
+    r.put("status", row.status());
     r.put("not_final_runs", row.notFinalRuns());
     r.put("exactness", row.exactness());
     bound(r, "lower_bound", row.lowerBound());
     bound(r, "upper_bound", row.upperBound());
+    ReportRow.Metering m = row.metering();
+    r.put("metered_runs", m.meteredRuns());
+    r.put("unmetered_runs", m.unmeteredRuns());
+    counts(r.putObject("unmetered_tokens"), m.unmetered());
+    r.put("usage_unknown_requests", m.usageUnknownRequests());
   }
 
   private static void counts(ObjectNode r, TokenCounts t) {
@@ -336,7 +367,11 @@ final class ReportRenderer {
           "exactness",
           "lower_total_tokens",
           "upper_total_tokens",
-          "price_table_version");
+          "price_table_version",
+          "metered_runs",
+          "unmetered_runs",
+          "unmetered_total_tokens",
+          "usage_unknown_requests");
 
   static void csv(Report report, PrintWriter out) {
     List<String> header = new ArrayList<>();
@@ -367,14 +402,18 @@ final class ReportRenderer {
     cells.add(t.requests());
     cells.add(row.cost().total().orElse(null));
     cells.add(row.cost().status().name());
-    cells.add(ReportBuilder.COST_SOURCE);
+    cells.add(row.costSource());
     cells.add(String.join(";", row.cost().unpricedModels()));
     cells.add(row.cacheHitRate().orElse(null));
-    cells.add(row.isFinal() ? "final" : "not_final");
+    cells.add(row.status());
     cells.add(row.exactness());
     cells.add(row.lowerBound().map(TokenCounts::total).orElse(null));
     cells.add(row.upperBound().map(TokenCounts::total).orElse(null));
     cells.add(report.priceTableVersion());
+    cells.add(row.metering().meteredRuns());
+    cells.add(row.metering().unmeteredRuns());
+    cells.add(row.metering().unmetered().total());
+    cells.add(row.metering().usageUnknownRequests());
     return cells;
   }
 }

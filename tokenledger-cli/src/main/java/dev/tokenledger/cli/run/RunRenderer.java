@@ -142,7 +142,11 @@ final class RunRenderer {
   }
 
   static void showJson(
-      RunRecord r, List<StepRecord> steps, Map<String, Object> reconciliation, PrintWriter out) {
+      RunRecord r,
+      List<StepRecord> steps,
+      Map<String, Object> reconciliation,
+      Map<String, Object> metering,
+      PrintWriter out) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("$schema", SHOW_SCHEMA);
     m.putAll(run(r));
@@ -159,6 +163,7 @@ final class RunRenderer {
     }
     m.put("steps", items);
     m.put("reconciliation", reconciliation);
+    m.put("metering", metering);
     print(m, out);
   }
 

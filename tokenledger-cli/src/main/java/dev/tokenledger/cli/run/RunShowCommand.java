@@ -12,9 +12,11 @@ import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import dev.tokenledger.reconcile.SettleForecast;
+import dev.tokenledger.report.MeteredRun;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,11 +63,19 @@ public final class RunShowCommand implements Callable<Integer> {
         ledgerOptions.openExisting(environment, config, spec.commandLine().getErr())) {
       RunRecord run = ledger.run(runId);
       Reconciliation reconciled = ledger.reconcileStore().reconciliation(runId).orElseThrow();
+      Optional<MeteredRun> metered = MeteredRun.read(ledger, runId);
+      String failure = ledger.meterStore().meterFailure(runId).orElse(null);
       if (format == OutputFormat.JSON) {
-        RunRenderer.showJson(run, ledger.steps(runId), ReconciliationView.json(reconciled), out);
+        RunRenderer.showJson(
+            run,
+            ledger.steps(runId),
+            ReconciliationView.json(reconciled, run.metered()),
+            MeteringView.json(run, metered, failure),
+            out);
       } else {
         RunRenderer.showTable(run, ledger.steps(runId), out);
-        ReconciliationView.table(reconciled, out);
+        MeteringView.table(run, metered, failure, out);
+        ReconciliationView.table(reconciled, run.metered(), out);
         Services.printSettingWarnings(config, spec.commandLine().getErr());
         ReconcileSettings settings = Services.reconcileSettings(config);
         Instant now = environment.clock().instant();

@@ -6,6 +6,7 @@ import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.RunSpec;
@@ -60,17 +61,19 @@ public final class RunStartCommand implements Callable<Integer> {
   public Integer call() {
     TokenLedgerConfig config = Services.config(environment, configOptions);
     FrameworkKey key = config.frameworkKey(framework);
-    RunSpec spec =
-        RunSpec.builder(key.name())
-            .experiment(experiment)
-            .label(label)
-            .modelHint(model)
-            .key(key.key())
-            .apiKeyId(key.keyId().orElse(null))
-            .source(RunSpec.SOURCE_CLI)
-            .build();
+    FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
+        .ifPresent(w -> this.spec.commandLine().getErr().println("tokenledger: warning: " + w));
     try (Ledger ledger =
         ledgerOptions.open(environment, config, this.spec.commandLine().getErr())) {
+      RunSpec spec =
+          RunSpec.builder(key.name())
+              .experiment(experiment)
+              .label(label)
+              .modelHint(model)
+              .keyFingerprint(ledger.keyFingerprint(key.key()))
+              .apiKeyId(key.keyId().orElse(null))
+              .source(RunSpec.SOURCE_CLI)
+              .build();
       RunRecord run = ledger.beginRun(spec, RunOwner.harness());
       this.spec.commandLine().getOut().println(run.id());
     }

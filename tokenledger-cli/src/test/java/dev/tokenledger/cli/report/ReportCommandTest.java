@@ -258,7 +258,8 @@ class ReportCommandTest {
           .isEqualTo(
               "framework,model,input_tokens,input_cached_tokens,output_tokens,total_tokens,"
                   + "requests,cost_usd,cost_status,cost_source,unpriced_models,cache_hit_rate,status,"
-                  + "exactness,lower_total_tokens,upper_total_tokens,price_table_version");
+                  + "exactness,lower_total_tokens,upper_total_tokens,price_table_version,"
+                  + "metered_runs,unmetered_runs,unmetered_total_tokens,usage_unknown_requests");
       assertThat(csv.out().lines().count()).isEqualTo(4);
     }
   }

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
+import dev.tokenledger.ledger.MeterSpill;
+import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.StepSpec;
+import dev.tokenledger.metering.LedgerMeterSink;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceTable;
@@ -404,6 +407,44 @@ class ReportExportTest {
       assertThat(chatdev.has("cost_breakdown")).isFalse();
       // every entry already said pending: the manifest is not rewritten
       assertThat(Files.readString(experiment.resolve(MANIFEST))).isEqualTo(manifestBefore);
+    }
+  }
+
+  @Test
+  void aMeteredRunIsExportedPendingUntilAuditedThenVerified() throws Exception {
+    try (ReportLab lab = new ReportLab(dir.resolve("ledger.db"))) {
+      Path experiment = experiment();
+      importFrom(lab, experiment, keys(lab, "chatdev", "baes", "ghspec"));
+      String chatdev = lab.ledger.runs(RunQuery.all().withFramework("chatdev")).get(0).id();
+      lab.ledger.meterStore().markMetered(chatdev);
+      try (LedgerMeterSink sink =
+          LedgerMeterSink.open(lab.ledger, new MeterSpill(dir.resolve("spill")), w -> {})) {
+        sink.record(lab.meteredChat(chatdev, null, "chatdev", T0.plusSeconds(30), "gpt-4o-mini"));
+        sink.record(lab.meteredChat(chatdev, null, "chatdev", T0.plusSeconds(110), "gpt-4o"));
+      }
+      TokenCounts metered = lab.ledger.meterStore().figures(chatdev).run().counts();
+
+      assertThat(export(lab, experiment).exitCode()).isZero();
+      JsonNode before = read(experiment.resolve(CHATDEV_RUN));
+      assertThat(before.path("usage_api_reconciliation").path("verification_status").asText())
+          .isEqualTo("pending");
+      assertThat(before.path("usage_api_reconciliation").path("verification_message").asText())
+          .contains("metered", "not yet audited");
+      assertThat(before.path("aggregate_metrics").path("TOK_IN").asLong())
+          .isEqualTo(metered.input())
+          .isPositive();
+
+      lab.settle();
+      assertThat(export(lab, experiment).exitCode()).isZero();
+
+      JsonNode after = read(experiment.resolve(CHATDEV_RUN));
+      assertThat(after.path("usage_api_reconciliation").path("verification_status").asText())
+          .isEqualTo("verified");
+      assertThat(after.path("usage_api_reconciliation").path("verification_message").asText())
+          .contains("audited by the Usage API");
+      assertThat(after.path("aggregate_metrics").path("TOK_OUT").asLong())
+          .isEqualTo(metered.output())
+          .isEqualTo(tokens(served(lab, "chatdev")).output());
     }
   }
 

@@ -1,0 +1,126 @@
+package dev.tokenledger.report;
+
+import dev.tokenledger.TokenCounts;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.MeteredFigures;
+import dev.tokenledger.ledger.ReconcileStore.Attempt;
+import dev.tokenledger.ledger.ReconcileStore.Figure;
+import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.reconcile.Audit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A metered run as reports show it (docs/metering.md): its figures (the sums of its metered
+ * requests, per run and step, usable the moment a step ends), its status ({@code metered} until the
+ * Usage API has audited it, then {@code final}, {@code warning} or {@code error} as reconcile left
+ * it) and the last audit. Read with {@link #read}.
+ *
+ * @param audit the latest successful audit, or empty before the first
+ */
+public record MeteredRun(
+    RunRecord run, MeteredFigures figures, String status, Optional<Audit> audit) {
+
+  /** The status of a metered run no audit has settled yet. */
+  public static final String METERED = "metered";
+
+  /** The basis of metered figures. */
+  public static final String BASIS = "metered";
+
+  /** The source of a cost computed from metered tokens (DESIGN.md §6). */
+  public static final String COST_SOURCE = "local×price";
+
+  public MeteredRun {
+    Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(figures, "figures");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(audit, "audit");
+  }
+
+  /** Run {@code runId}'s metered figures and standing; empty when the run is not metered. */
+  public static Optional<MeteredRun> read(Ledger ledger, String runId) {
+    RunRecord run = ledger.run(runId);
+    if (!run.metered()) {
+      return Optional.empty();
+    }
+    Optional<Reconciliation> r = ledger.reconcileStore().reconciliation(runId);
+    return Optional.of(of(run, ledger.meterStore().figures(runId), r.isPresent() ? r.get() : null));
+  }
+
+  /** The view of a metered run from its figures and its reconciliation (null: none). */
+  static MeteredRun of(RunRecord run, MeteredFigures figures, Reconciliation r) {
+    Attempt from = r == null ? null : r.figuresFrom();
+    Optional<Audit> audit = Optional.empty();
+    if (from != null && from.audit() != null && from.metered() != null) {
+      TokenCounts upper =
+          r.figures().stream()
+              .filter(f -> f.stepIndex() == null)
+              .map(Figure::upperBound)
+              .findFirst()
+              .orElse(from.counts());
+      TokenCounts runTotal =
+          r.figures().stream()
+              .filter(f -> f.stepIndex() == null)
+              .map(Figure::total)
+              .findFirst()
+              .orElse(from.counts());
+      audit =
+          Optional.of(
+              new Audit(
+                  from.audit(),
+                  figures.run().counts(),
+                  from.counts(),
+                  from.metered(),
+                  minus(upper, runTotal),
+                  minus(from.metered(), from.counts())));
+    }
+    String stored = run.reconcileStatus();
+    String status =
+        "final".equals(stored) || "warning".equals(stored) || "error".equals(stored)
+            ? stored
+            : METERED;
+    return new MeteredRun(run, figures, status, audit);
+  }
+
+  /** Whether the Usage API has audited the figures and they stand ({@code final}). */
+  public boolean isFinal() {
+    return "final".equals(status);
+  }
+
+  /**
+   * The flags to show: {@code audited} once final and equal, {@code unmetered} when the Usage API
+   * showed more, {@code api_below} when it showed less, {@code usage_unknown} when requests of
+   * unknown usage were counted.
+   */
+  public List<String> flags() {
+    List<String> out = new ArrayList<>();
+    audit.ifPresent(
+        a -> {
+          if (!Audit.AUDITED.equals(a.label()) || isFinal()) {
+            out.add(a.label());
+          }
+        });
+    if (figures.run().usageUnknown() > 0) {
+      out.add("usage_unknown");
+    }
+    return out;
+  }
+
+  /** The tokens the Usage API showed beyond the meter in the run's minutes (zero if none). */
+  public TokenCounts unmetered() {
+    return audit.map(Audit::unmetered).orElse(TokenCounts.ZERO);
+  }
+
+  /** Counter-wise {@code a − b}, floored at zero. */
+  private static TokenCounts minus(TokenCounts a, TokenCounts b) {
+    long input = Math.max(0, a.input() - b.input());
+    return new TokenCounts(
+        input,
+        Math.min(input, Math.max(0, a.cachedInput() - b.cachedInput())),
+        Math.max(0, a.output() - b.output()),
+        Math.max(0, a.requests() - b.requests()));
+  }
+}
