@@ -1,12 +1,16 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.config.KeyClass;
 import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.openai.ApiUnavailableException;
 import dev.tokenledger.openai.BadResponseException;
 import dev.tokenledger.openai.KeyRefusedException;
 import dev.tokenledger.openai.OpenAiException;
+import dev.tokenledger.openai.UsageKeyAdvice;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -68,6 +72,25 @@ final class ErrorHandler
       if (ex instanceof KeyRefusedException refused) {
         return new Failure(ExitCode.KEY_REFUSED, ex.getMessage(), refusedHint(refused));
       }
+      if (ex instanceof ApiUnavailableException unavailable
+          && unavailable.reason() == ApiUnavailableException.Reason.RATE_LIMITED) {
+        return new Failure(
+            ExitCode.API_FAILURE,
+            ex.getMessage(),
+            "Nothing was changed. OpenAI's rate limit for the organization's usage reads held"
+                + " through every retry: wait a minute or two and run again, ask for a shorter"
+                + " window or fewer endpoints, and check whether another tool is reading the"
+                + " Usage API with the same organization at the same time.");
+      }
+      if (ex instanceof ApiUnavailableException unavailable
+          && unavailable.reason() == ApiUnavailableException.Reason.QUOTA_EXCEEDED) {
+        return new Failure(
+            ExitCode.API_FAILURE,
+            ex.getMessage(),
+            "Nothing was changed. The organization is out of quota (insufficient_quota):"
+                + " retrying does not help; add credit or raise the limit under Settings >"
+                + " Billing on platform.openai.com, then run again.");
+      }
       if (ex instanceof ApiUnavailableException || ex instanceof BadResponseException) {
         return new Failure(
             ExitCode.API_FAILURE,
@@ -88,17 +111,22 @@ final class ErrorHandler
 
     private static String refusedHint(KeyRefusedException refused) {
       return switch (refused.reason()) {
-        case MISSING_SCOPES ->
-            "Fix it in one of two ways:\n"
-                + "  1. Grant the key the scope"
-                + (refused.missingScopes().size() > 1 ? "s " : " ")
-                + String.join(", ", refused.missingScopes())
-                + " (platform.openai.com → API keys → the key's permissions; Usage: Read),"
-                + " wait 1-2 minutes for it to take effect, and run again; or\n"
-                + "  2. Have an organization owner create an admin key (Settings → Admin keys)"
-                + " with api.usage.read (and api.organization.read for key names), and put it in"
-                + " .env as OPENAI_ADMIN_KEY.\n"
-                + "'tokenledger doctor' checks every key and scope.";
+        case MISSING_SCOPES -> {
+          // the same advice as doctor's, by the key's class: scopes help admin keys only
+          KeyClass keyClass = refused.keyClass().orElse(null);
+          List<String> lines = new ArrayList<>(UsageKeyAdvice.why(keyClass));
+          lines.add(UsageKeyAdvice.scopesCanHelp(keyClass) ? "Fix it in one of two ways:" : "Fix:");
+          for (String fix :
+              UsageKeyAdvice.missingScopes(
+                  keyClass,
+                  refused.missingScopes(),
+                  "in .env as OPENAI_ADMIN_KEY",
+                  "the command")) {
+            lines.add("  " + fix);
+          }
+          lines.add("'tokenledger doctor' checks every key and scope.");
+          yield String.join("\n", lines);
+        }
         case INVALID_KEY ->
             "The key is wrong, revoked, or from another organization: check its value in .env"
                 + " or the environment ('tokenledger doctor' shows which variable supplied it).";

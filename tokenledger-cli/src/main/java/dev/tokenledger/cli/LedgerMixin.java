@@ -4,6 +4,7 @@ import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
+import dev.tokenledger.ledger.MeterSpill;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import picocli.CommandLine.Option;
@@ -22,6 +23,11 @@ public final class LedgerMixin {
   public LedgerLocation location(CliEnvironment environment, TokenLedgerConfig config) {
     return LedgerLocation.resolve(
         db != null ? db : config.database(), environment.workingDirectory());
+  }
+
+  /** The file where metered requests go when the ledger cannot be written. */
+  public MeterSpill meterSpill(CliEnvironment environment, TokenLedgerConfig config) {
+    return MeterSpill.of(location(environment, config), environment.workingDirectory());
   }
 
   /**
@@ -51,10 +57,14 @@ public final class LedgerMixin {
     return open(environment, config, err);
   }
 
-  /** Opens the ledger on the environment's clock; background warnings go to {@code err}. */
+  /**
+   * Opens the ledger on the environment's clock, replaying metered requests its spill file holds
+   * (docs/metering.md); background warnings go to {@code err}.
+   */
   public Ledger open(CliEnvironment environment, TokenLedgerConfig config, PrintWriter err) {
     return Ledger.builder(location(environment, config))
         .clock(environment.clock())
+        .meterSpill(meterSpill(environment, config))
         .warnings(
             line -> {
               err.println(line);

@@ -1,13 +1,17 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.config.ConfigWarning;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.openai.RetryNotice;
 import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.reconcile.ReconcileSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -37,14 +41,67 @@ public final class Services {
     err.flush();
   }
 
+  /**
+   * Prints the warnings about the reconcile settings (a genai-devbench value raised to
+   * tokenledger's floor) for the commands that use them but not the keys.
+   */
+  public static void printSettingWarnings(TokenLedgerConfig config, PrintWriter err) {
+    for (ConfigWarning w : config.warnings()) {
+      if (w.kind() == ConfigWarning.Kind.SETTING_RAISED) {
+        err.println("tokenledger: warning: " + w.message() + "; " + w.fix());
+      }
+    }
+    err.flush();
+  }
+
+  /**
+   * The reconcile settings of the configuration ({@code TOKENLEDGER_*} or genai-devbench's names),
+   * for the commands that say when runs can be final; their warnings are printed by {@link
+   * #printSettingWarnings}.
+   *
+   * @throws ConfigurationException for a setting that cannot be used
+   */
+  public static ReconcileSettings reconcileSettings(TokenLedgerConfig config) {
+    try {
+      return ReconcileCommand.settings(config, null, null, null);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage() + ": check the TOKENLEDGER_* settings");
+    }
+  }
+
   /** A client for the organization endpoints, authenticated with the usage key. */
   public static OpenAiAdminClient adminClient(
       CliEnvironment environment, TokenLedgerConfig config, UsageKey usageKey) {
+    return adminClient(environment, config, usageKey, RetryNotice.Listener.NONE);
+  }
+
+  /**
+   * A client for the organization endpoints that says on {@code err}, one line each, why it waits
+   * before a retry: {@code tokenledger: 429 from OpenAI, retry 2 of 5 in 3 s}.
+   */
+  public static OpenAiAdminClient adminClient(
+      CliEnvironment environment, TokenLedgerConfig config, UsageKey usageKey, PrintWriter err) {
+    return adminClient(
+        environment,
+        config,
+        usageKey,
+        notice -> {
+          err.println("tokenledger: " + notice.describe());
+          err.flush();
+        });
+  }
+
+  private static OpenAiAdminClient adminClient(
+      CliEnvironment environment,
+      TokenLedgerConfig config,
+      UsageKey usageKey,
+      RetryNotice.Listener retries) {
     return OpenAiAdminClient.builder()
         .baseUrl(config.baseUrl().toString())
         .adminKey(usageKey.key())
         .clock(environment.clock())
         .sleeper(environment.sleeper())
+        .retryListener(retries)
         .build();
   }
 

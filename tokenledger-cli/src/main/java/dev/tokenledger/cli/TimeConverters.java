@@ -25,13 +25,18 @@ public final class TimeConverters {
       throw new CommandLine.TypeConversionException(
           "'" + text + "' is not a duration: write it as 30s, 10m, 2h or 1d");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> Duration.ofSeconds(n);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        default -> Duration.ofSeconds(n);
+      };
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          "'" + text + "' is too long a duration: write at most a few years, e.g. 365d");
+    }
   }
 
   public static Instant parseInstant(String text) {

@@ -1,5 +1,6 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.WindowLimits;
 import java.time.Duration;
 import java.time.Instant;
 import picocli.CommandLine;
@@ -41,7 +42,7 @@ public final class WindowOptions {
    * {@code defaultSince} (or {@code --since}) before the end.
    *
    * @throws CommandLine.ParameterException when {@code --since} is combined with {@code
-   *     --from/--to}, or the window does not end after it starts
+   *     --from/--to}, the window does not end after it starts, or it starts before 2020-01-01
    */
   public Window window(Instant now, Duration defaultSince) {
     if (since != null && (from != null || to != null)) {
@@ -55,6 +56,14 @@ public final class WindowOptions {
       throw new CommandLine.ParameterException(
           mixee.commandLine(),
           "the window must end after it starts: --from " + start + ", --to " + end);
+    }
+    if (start.isBefore(WindowLimits.EARLIEST)) {
+      throw new CommandLine.ParameterException(
+          mixee.commandLine(),
+          "the window would start at "
+              + start
+              + ", before 2020-01-01, where the Usage and Costs APIs have nothing: give a later"
+              + " --from or a shorter --since");
     }
     return new Window(start, end);
   }

@@ -137,6 +137,8 @@ class RunExecProcessTest {
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv("PATH"));
     pb.environment().put("OPENAI_API_KEY_CHATDEV", KEY);
+    // with the key's id, recording has nothing to warn about: stderr is the child's alone
+    pb.environment().put("OPENAI_API_KEY_CHATDEV_ID", "key_e7ec");
     return pb;
   }
 

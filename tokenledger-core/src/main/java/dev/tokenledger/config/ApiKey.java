@@ -5,6 +5,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -14,6 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
  * message or log is still safe. The raw value leaves only through {@link #bearerHeaderValue()}.
  */
 public final class ApiKey {
+  // Everything after "Bearer " up to a quote: a refused header value may hold line breaks.
+  private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[^\"']*");
+  private static final Pattern KEY_SHAPE = Pattern.compile("sk-[^\\s\"'<>,;()\\[\\]{}]+");
+
   private final String value;
 
   private ApiKey(String value) {
@@ -103,7 +110,23 @@ public final class ApiKey {
     return text == null ? null : text.replace(value, redacted());
   }
 
-  /** The redacted form of any string that may be a key. */
+  /**
+   * {@code text} with anything shaped like a key or an Authorization header redacted: a last line
+   * of defence for messages that come from code which may have seen a key (the JDK's HTTP client
+   * quotes a header value it refuses). Known keys are best removed first with {@link #scrub}.
+   */
+  public static String scrubKeyShapes(String text) {
+    if (text == null) {
+      return null;
+    }
+    String t = BEARER.matcher(text).replaceAll("Bearer (redacted)");
+    return KEY_SHAPE.matcher(t).replaceAll(m -> Matcher.quoteReplacement(redact(m.group())));
+  }
+
+  /**
+   * The redacted form of any string that may be a key. The last four characters are shown only when
+   * they are printable ASCII (a control character would break the line it is printed on).
+   */
   public static String redact(String value) {
     if (value == null || value.isBlank()) {
       return "(empty)";
@@ -114,7 +137,46 @@ public final class ApiKey {
     if (v.length() < prefix.length() + 8) {
       return prefix + "…";
     }
-    return prefix + "…" + v.substring(v.length() - 4);
+    String tail = v.substring(v.length() - 4);
+    return prefix + "…" + (tail.chars().allMatch(ApiKey::printable) ? tail : "");
+  }
+
+  /**
+   * Why this key cannot be sent in an HTTP header, e.g. "a line break at character 31"; empty when
+   * every character (once surrounding white space is dropped) is printable ASCII and no white
+   * space. The reason never repeats the value.
+   */
+  public Optional<String> malformation() {
+    return malformation(value);
+  }
+
+  /** Why {@code value} cannot be a key sent in an HTTP header (see {@link #malformation()}). */
+  public static Optional<String> malformation(String value) {
+    String v = value.strip();
+    for (int i = 0; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      if (printable(ch)) {
+        continue;
+      }
+      String what;
+      if (ch == '\n' || ch == '\r') {
+        what = "a line break";
+      } else if (Character.isWhitespace(ch) || Character.isSpaceChar(ch)) {
+        what = "white space (U+%04X)".formatted((int) ch);
+      } else if (Character.isISOControl(ch)) {
+        what = "a control character (U+%04X)".formatted((int) ch);
+      } else if (ch == '\u200B' || ch == '\uFEFF' || ch == '\u200C' || ch == '\u200D') {
+        what = "an invisible character (U+%04X, often pasted with a key)".formatted((int) ch);
+      } else {
+        what = "a non-ASCII character (U+%04X)".formatted((int) ch);
+      }
+      return Optional.of(what + " at character " + (i + 1));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean printable(int ch) {
+    return ch > 0x20 && ch < 0x7F;
   }
 
   @Override

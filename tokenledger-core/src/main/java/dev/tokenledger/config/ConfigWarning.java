@@ -36,6 +36,10 @@ public record ConfigWarning(Kind kind, String message, String fix) {
     PLACEHOLDER_VALUE(Severity.ERROR),
     /** The usage key comes from a legacy variable name; it works. */
     LEGACY_USAGE_KEY_NAME(Severity.INFO),
+    /** A setting comes from genai-devbench's name for it; it works. */
+    LEGACY_SETTING_NAME(Severity.INFO),
+    /** A setting was below tokenledger's floor and is raised to it. */
+    SETTING_RAISED(Severity.WARNING),
     /** The usage key is not an admin key, so it cannot read organization usage. */
     USAGE_KEY_NOT_ADMIN(Severity.ERROR),
     /** Two frameworks, or a framework and the usage key, share one key. */

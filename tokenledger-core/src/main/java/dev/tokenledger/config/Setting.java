@@ -86,7 +86,20 @@ public enum Setting {
       null,
       false,
       "Where 'tokenledger proxy' listens, for 'run start --meter' and 'run step start --meter'"
-          + " to build a run's metered base URL; --proxy overrides it.");
+          + " to build a run's metered base URL; --proxy overrides it."),
+  RECONCILIATION_MIN_STABLE_VERIFICATIONS(
+      "RECONCILIATION_MIN_STABLE_VERIFICATIONS",
+      null,
+      "TOKENLEDGER_STABLE_READS's",
+      false,
+      "genai-devbench's name for TOKENLEDGER_STABLE_READS, read when that is not set."),
+  RECONCILIATION_VERIFICATION_INTERVAL_MIN(
+      "RECONCILIATION_VERIFICATION_INTERVAL_MIN",
+      null,
+      "TOKENLEDGER_INTERVAL's",
+      false,
+      "genai-devbench's name for TOKENLEDGER_INTERVAL, in minutes (5 → 5m, 0.5 → 30s), read"
+          + " when that is not set; under 1 s it is raised to 1 s, with a warning.");
 
   private final String variable;
   private final String defaultValue;
@@ -133,6 +146,18 @@ public enum Setting {
   /** What the variable is for. */
   public String description() {
     return description;
+  }
+
+  /**
+   * The setting this one is another project's name for ({@code RECONCILIATION_…} → {@code
+   * TOKENLEDGER_…}); empty for tokenledger's own.
+   */
+  public Optional<Setting> aliasOf() {
+    return switch (this) {
+      case RECONCILIATION_MIN_STABLE_VERIFICATIONS -> Optional.of(TOKENLEDGER_STABLE_READS);
+      case RECONCILIATION_VERIFICATION_INTERVAL_MIN -> Optional.of(TOKENLEDGER_INTERVAL);
+      default -> Optional.empty();
+    };
   }
 
   /** Whether this is a pattern for a family of variables rather than one variable. */

@@ -1,10 +1,13 @@
 package dev.tokenledger.config;
 
 import dev.tokenledger.ConfigurationException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -68,7 +71,40 @@ public final class TokenLedgerConfig {
     this.dotEnv = dotEnv;
     this.values = values;
     this.origins = origins;
+    refuseMalformedKeys();
     this.warnings = List.copyOf(collectWarnings());
+  }
+
+  /**
+   * A key that could not travel in an HTTP header (a line break, an invisible or non-ASCII
+   * character, pasted with it) is refused here, named only by its variable and redacted form,
+   * before any command can send it.
+   */
+  private void refuseMalformedKeys() {
+    List<String> variables = new ArrayList<>(frameworkVariables());
+    usageKeyVariables().stream()
+        .filter(v -> values.get(v) != null && !values.get(v).isBlank())
+        .findFirst()
+        .ifPresent(v -> variables.add(0, v));
+    for (String variable : variables) {
+      String value = values.get(variable);
+      if (value.isBlank() || Placeholders.isPlaceholder(value)) {
+        continue; // reported as empty or as a placeholder where the key is needed
+      }
+      Optional<String> malformed = ApiKey.malformation(value);
+      if (malformed.isPresent()) {
+        throw new ConfigurationException(
+            variable
+                + " (from "
+                + origins.get(variable).describe()
+                + ") is not a usable key ("
+                + ApiKey.redact(value)
+                + "): it contains "
+                + malformed.get()
+                + "; copy the key again (printable ASCII, no spaces or line breaks) and put it"
+                + " there");
+      }
+    }
   }
 
   /** Loads the configuration with no command-line options. */
@@ -416,7 +452,59 @@ public final class TokenLedgerConfig {
     if (v != null && !v.isBlank()) {
       return Optional.of(v.strip());
     }
+    for (Setting legacy : Setting.values()) {
+      if (legacy.aliasOf().filter(setting::equals).isPresent() && isSet(legacy)) {
+        return Optional.of(fromLegacy(legacy));
+      }
+    }
     return setting.defaultValue();
+  }
+
+  /**
+   * The shortest interval tokenledger reads usage at: one second. A legacy setting below it is
+   * raised to it.
+   */
+  static final Duration INTERVAL_FLOOR = Duration.ofSeconds(1);
+
+  private boolean isSet(Setting setting) {
+    String v = values.get(setting.variable());
+    return v != null && !v.isBlank();
+  }
+
+  /**
+   * A legacy setting's value as its tokenledger setting writes it: stable reads as they are, an
+   * interval in minutes as seconds ({@code 0.5} → {@code 30s}), at least {@link #INTERVAL_FLOOR}.
+   *
+   * @throws ConfigurationException when it is not a number
+   */
+  private String fromLegacy(Setting legacy) {
+    String v = values.get(legacy.variable()).strip();
+    if (legacy == Setting.RECONCILIATION_VERIFICATION_INTERVAL_MIN) {
+      return legacyInterval(v).getSeconds() + "s";
+    }
+    return v;
+  }
+
+  private Duration legacyInterval(String v) {
+    BigDecimal minutes;
+    try {
+      minutes = new BigDecimal(v);
+    } catch (NumberFormatException e) {
+      minutes = null;
+    }
+    if (minutes == null || minutes.signum() < 0) {
+      throw new ConfigurationException(
+          Setting.RECONCILIATION_VERIFICATION_INTERVAL_MIN.variable()
+              + "='"
+              + v
+              + "' (from "
+              + origins.get(Setting.RECONCILIATION_VERIFICATION_INTERVAL_MIN.variable()).describe()
+              + ") is not a number of minutes: write it as 5 or 0.5, or set TOKENLEDGER_INTERVAL"
+              + " (30s, 5m) instead");
+    }
+    long seconds =
+        minutes.multiply(BigDecimal.valueOf(60)).setScale(0, RoundingMode.DOWN).longValue();
+    return Duration.ofSeconds(Math.max(seconds, INTERVAL_FLOOR.getSeconds()));
   }
 
   /**
@@ -469,7 +557,60 @@ public final class TokenLedgerConfig {
     List<FrameworkKey> frameworks = frameworkKeys();
     frameworkWarnings(out);
     sharedKeyWarnings(frameworks, out);
+    legacySettingWarnings(out);
     return out;
+  }
+
+  private void legacySettingWarnings(List<ConfigWarning> out) {
+    for (Setting legacy : Setting.values()) {
+      Optional<Setting> own = legacy.aliasOf();
+      if (own.isEmpty() || !isSet(legacy)) {
+        continue;
+      }
+      String name = legacy.variable();
+      String where = name + " (from " + origins.get(name).describe() + ")";
+      String ownName = own.get().variable();
+      if (isSet(own.get())) {
+        out.add(
+            new ConfigWarning(
+                ConfigWarning.Kind.LEGACY_SETTING_NAME,
+                where + ", genai-devbench's name, is not read: " + ownName + " is set and wins",
+                "remove " + name + " to avoid the confusion"));
+        continue;
+      }
+      String value;
+      try {
+        value = fromLegacy(legacy);
+      } catch (ConfigurationException e) {
+        continue; // the command that reads it says so, with the fix
+      }
+      out.add(
+          new ConfigWarning(
+              ConfigWarning.Kind.LEGACY_SETTING_NAME,
+              where
+                  + ", genai-devbench's name, is read as "
+                  + ownName
+                  + "="
+                  + value
+                  + ": it works, but "
+                  + ownName
+                  + " is tokenledger's name",
+              "rename it to " + ownName + "=" + value + " when convenient"));
+      if (legacy == Setting.RECONCILIATION_VERIFICATION_INTERVAL_MIN) {
+        String raw = values.get(name).strip();
+        BigDecimal seconds = new BigDecimal(raw).multiply(BigDecimal.valueOf(60));
+        if (seconds.compareTo(BigDecimal.valueOf(INTERVAL_FLOOR.getSeconds())) < 0) {
+          out.add(
+              new ConfigWarning(
+                  ConfigWarning.Kind.SETTING_RAISED,
+                  where
+                      + " is "
+                      + raw
+                      + " minutes, under tokenledger's floor of 1 s between reads; 1s is used",
+                  "set " + ownName + " to 1s or more (reads closer together prove nothing)"));
+        }
+      }
+    }
   }
 
   private void dotEnvWarnings(DotEnvFile file, List<ConfigWarning> out) {

@@ -22,6 +22,7 @@ import dev.tokenledger.openai.Project;
 import dev.tokenledger.openai.ProjectApiKey;
 import dev.tokenledger.openai.UsageBucket;
 import dev.tokenledger.openai.UsageEndpoint;
+import dev.tokenledger.openai.UsageKeyAdvice;
 import dev.tokenledger.openai.UsageQuery;
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,8 +46,7 @@ final class Examination {
   private static final String USAGE_KEY_CLASS_TITLE = "Usage key class";
   private static final String USAGE_KEY_WORKS_TITLE = "Usage key works";
   private static final String ORGANIZATION_READ_TITLE = "Organization read";
-  private static final String ADMIN_KEYS_PAGE =
-      "platform.openai.com: Settings > Organization > Admin keys";
+  private static final String ADMIN_KEYS_PAGE = UsageKeyAdvice.ADMIN_KEYS_PAGE;
 
   private final Map<String, String> environment;
   private final Path workingDirectory;
@@ -309,20 +309,23 @@ final class Examination {
           List.of(where),
           createAdminKey(k));
     }
-    usageKeyUnusable = "the usage key is not an admin key (see Usage key class)";
-    return DoctorCheck.fail(
+    // Not an admin key: OpenAI will refuse it, but its own answer is worth seeing (a
+    // service-account
+    // key with api.usage.read is what genai-devbench's guide suggested): ask anyway.
+    usageKeyForApi = true;
+    List<String> details = new ArrayList<>(UsageKeyAdvice.why(keyClass));
+    details.add(where);
+    details.add("The next check asks OpenAI anyway and shows its answer.");
+    return DoctorCheck.warn(
         id,
         USAGE_KEY_CLASS_TITLE,
-        ExitCategory.CONFIGURATION,
         k.variable()
             + " holds a "
             + keyClass.description()
             + " ("
             + k.key().redacted()
             + "): only admin keys (sk-admin-…) can read the organization's usage",
-        List.of(
-            "A " + keyClass.description() + " calls models; it cannot be given api.usage.read.",
-            where),
+        details,
         createAdminKey(k));
   }
 
@@ -384,7 +387,8 @@ final class Examination {
       // Asking for the first bucket sends the one request; its answer is all that matters.
       buckets.iterator().hasNext();
     } catch (KeyRefusedException e) {
-      if (e.reason() != KeyRefusedException.Reason.MISSING_SCOPES) {
+      if (e.reason() != KeyRefusedException.Reason.MISSING_SCOPES
+          || !UsageKeyAdvice.scopesCanHelp(k.key().keyClass())) {
         usageKeyUnusable = "OpenAI refused the usage key (see Usage key works)";
       }
       Problem p = usageKeyRefused(e, k);
@@ -427,33 +431,32 @@ final class Examination {
 
   private Problem usageKeyRefused(KeyRefusedException e, UsageKey k) {
     String status = "HTTP " + e.httpStatus().orElse(401);
-    List<String> details =
-        List.of(
-            "the key: "
-                + k.key().redacted()
-                + " in "
-                + k.variable()
-                + " (from "
-                + k.origin().describe()
-                + ")",
-            ApiFailures.openAiSaid(e));
+    List<String> details = new ArrayList<>();
+    details.add(
+        "the key: "
+            + k.key().redacted()
+            + " in "
+            + k.variable()
+            + " (from "
+            + k.origin().describe()
+            + ")");
+    details.add(ApiFailures.openAiSaid(e));
     return switch (e.reason()) {
       case MISSING_SCOPES -> {
         String scopes = ApiFailures.missingScopes(e, "api.usage.read");
+        KeyClass keyClass = k.key().keyClass();
+        details.addAll(UsageKeyAdvice.why(keyClass));
         yield new Problem(
-            "OpenAI refused the usage key (" + status + "): it lacks the scope " + scopes,
+            "OpenAI refused the usage key ("
+                + status
+                + "): it lacks the scope "
+                + scopes
+                + (UsageKeyAdvice.scopesCanHelp(keyClass)
+                    ? ""
+                    : "; organization usage needs an admin key"),
             details,
-            List.of(
-                "Either grant this key "
-                    + scopes
-                    + " (the key's permissions, "
-                    + ADMIN_KEYS_PAGE
-                    + "), wait 1-2 minutes for the change to propagate, and run tokenledger"
-                    + " doctor again;",
-                "or create a new admin key with api.usage.read (and api.organization.read, for"
-                    + " key ids and names) and put it "
-                    + placement(k)
-                    + "."),
+            UsageKeyAdvice.missingScopes(
+                keyClass, e.missingScopes(), placement(k), "tokenledger doctor"),
             ExitCategory.KEY_REFUSED);
       }
       case INVALID_KEY ->

@@ -2,10 +2,12 @@ package dev.tokenledger.ledger;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tokenledger.ConfigurationException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -27,7 +29,7 @@ import org.sqlite.SQLiteException;
  */
 final class Database implements AutoCloseable {
   /** The newest schema version in {@code db/ledger}; a test keeps it in step with the scripts. */
-  static final int SCHEMA_VERSION = 4;
+  static final int SCHEMA_VERSION = 5;
 
   static final String MIGRATIONS = "db/ledger";
 
@@ -92,6 +94,7 @@ final class Database implements AutoCloseable {
 
   private static Database openSqlite(LedgerLocation location) {
     Path file = location.sqliteFile();
+    refuseNonRegularFile(file);
     try {
       Path parent = file.getParent();
       if (parent != null) {
@@ -135,6 +138,42 @@ final class Database implements AutoCloseable {
               + "; check that the file is a tokenledger ledger and writable, or choose another"
               + " with --db",
           e);
+    }
+  }
+
+  /**
+   * SQLite writes {@code -journal}, {@code -wal} and a lock file beside its database: beside {@code
+   * /dev/null} (as root) that would leave world-writable files in /dev. Only a regular file, or a
+   * path where none exists yet, is a ledger.
+   */
+  private static void refuseNonRegularFile(Path file) {
+    if (!Files.exists(file) && !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return; // a new ledger
+    }
+    if (Files.isRegularFile(file)) {
+      return;
+    }
+    throw new ConfigurationException(
+        "the ledger "
+            + file
+            + " is not a regular file ("
+            + kindOf(file)
+            + "): give the path of a ledger file, or of one to create, with --db or"
+            + " TOKENLEDGER_DB");
+  }
+
+  private static String kindOf(Path file) {
+    if (Files.isDirectory(file)) {
+      return "a folder";
+    }
+    if (!Files.exists(file)) {
+      return "a link to nothing";
+    }
+    try {
+      int type = (Integer) Files.getAttribute(file, "unix:mode") & 0170000;
+      return type == 0010000 ? "a pipe" : type == 0140000 ? "a socket" : "a device";
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return "a device or a pipe";
     }
   }
 

@@ -281,9 +281,16 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Ends run {@code runId} and any step still open in it. With {@code at} null the run ends now,
-   * or, when its writer is gone, at the last time it was seen and stays {@code interrupted}. A step
-   * whose writer is gone is closed as interrupted at its own last sign of life.
+   * Ends run {@code runId} and any step still open in it, at {@code at}; with {@code at} null, now,
+   * or, when its writer is gone, at the last time it was seen. A run whose writer is gone, closed
+   * with neither {@code at} nor {@code exitCode}, stays {@code interrupted}; given either, it is
+   * {@code ended}: whoever gives them knows how it ended. A run closed as interrupted can be ended
+   * again that way, so a harness can still give its real end and exit code. A step whose writer is
+   * gone is closed as interrupted at its own last sign of life.
+   *
+   * @param exitCode the run's exit code; null keeps the one recorded, if any
+   * @throws IllegalArgumentException when {@code at} is before the run started
+   * @throws LedgerException when the run has already ended (not as interrupted)
    */
   public RunRecord endRun(String runId, Integer exitCode, Instant at) {
     return db.inTransaction(
@@ -291,14 +298,22 @@ public final class Ledger implements AutoCloseable {
         c -> {
           lockRunStatus(c, runId);
           RunRecord run = readRun(c, runId).orElseThrow();
-          if (run.endedAt() != null) {
+          boolean closedInterrupted =
+              run.endedAt() != null && run.status() == RecordingStatus.INTERRUPTED;
+          if (run.endedAt() != null && !closedInterrupted) {
             throw new LedgerException(
                 "run " + runId + " already " + run.status().word() + " at " + run.endedAt());
           }
-          boolean interrupted = at == null && run.status() == RecordingStatus.INTERRUPTED;
-          Instant end = at != null ? at : interrupted ? run.lastSeenAt() : clock.instant();
+          Instant end;
+          if (at != null) {
+            end = at;
+          } else if (run.status() == RecordingStatus.INTERRUPTED) {
+            end = closedInterrupted ? run.endedAt() : run.lastSeenAt();
+          } else {
+            end = clock.instant();
+          }
           if (end.isBefore(run.startedAt())) {
-            throw new LedgerException(
+            throw new IllegalArgumentException(
                 "run "
                     + runId
                     + " cannot end at "
@@ -329,8 +344,10 @@ public final class Ledger implements AutoCloseable {
                   + " last_seen_at = CASE WHEN last_seen_at < ? THEN ? ELSE last_seen_at END"
                   + " WHERE id = ?",
               Timestamps.format(end),
-              exitCode,
-              interrupted ? INTERRUPTED : ENDED,
+              exitCode != null ? exitCode : run.exitCode(),
+              run.status() == RecordingStatus.INTERRUPTED && at == null && exitCode == null
+                  ? INTERRUPTED
+                  : ENDED,
               Timestamps.format(end),
               Timestamps.format(end),
               runId);
@@ -414,6 +431,13 @@ public final class Ledger implements AutoCloseable {
                     spec.apiKeyId(),
                     runId)
                 > 0;
+    if (!created && spec.keyFingerprint() != null) {
+      update(
+          c,
+          "UPDATE runs SET key_fingerprint = ? WHERE id = ? AND key_fingerprint IS NULL",
+          spec.keyFingerprint(),
+          runId);
+    }
     int added = 0;
     for (StepSpec s : steps) {
       added +=
@@ -618,7 +642,10 @@ public final class Ledger implements AutoCloseable {
         spec.experiment(),
         spec.framework(),
         spec.label(),
-        spec.apiKeyId(),
+        // a key recorded by fingerprint alone gets the id that fingerprint already resolved to
+        spec.apiKeyId() != null || spec.keyFingerprint() == null
+            ? spec.apiKeyId()
+            : MeterStore.keyIdOf(c, spec.keyFingerprint()).orElse(null),
         spec.keyFingerprint(),
         spec.projectId(),
         spec.modelHint(),
@@ -634,6 +661,19 @@ public final class Ledger implements AutoCloseable {
         spec.externalId(),
         spec.sourcePath(),
         Timestamps.format(clock.instant()));
+    if (spec.apiKeyId() != null && spec.keyFingerprint() != null) {
+      // a configured id tells what the fingerprint is, for runs and requests recorded without one
+      update(
+          c,
+          "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at, resolved_at)"
+              + " VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
+              + " api_key_id = excluded.api_key_id, resolved_at = excluded.resolved_at"
+              + " WHERE key_fingerprints.api_key_id IS NULL",
+          spec.keyFingerprint(),
+          spec.apiKeyId(),
+          Timestamps.format(clock.instant()),
+          Timestamps.format(clock.instant()));
+    }
   }
 
   /** Locks the run's row (PostgreSQL; SQLite write transactions are exclusive) and its status. */

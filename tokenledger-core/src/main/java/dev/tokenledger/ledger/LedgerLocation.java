@@ -49,7 +49,7 @@ public record LedgerLocation(Kind kind, String jdbcUrl, Path sqliteFile) {
       if (path.isEmpty() || path.startsWith(":memory:") || path.contains("mode=memory")) {
         throw new ConfigurationException(
             "the ledger cannot be an in-memory SQLite database ('"
-                + s
+                + redactedUrl(s)
                 + "'): give a file, e.g. --db jdbc:sqlite:ledger.db");
       }
       return sqlite(workingDirectory.resolve(path));
@@ -89,7 +89,6 @@ public record LedgerLocation(Kind kind, String jdbcUrl, Path sqliteFile) {
 
   /** {@code url} with the value of any {@code password} parameter or user-info replaced. */
   static String redactedUrl(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***")
-        .replaceAll("//[^/@]*:[^/@]*@", "//***@");
+    return Credentials.redact(url);
   }
 }

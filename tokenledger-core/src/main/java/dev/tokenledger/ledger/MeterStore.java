@@ -103,26 +103,15 @@ public final class MeterStore {
               Ledger.update(
                   c,
                   "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at,"
-                      + " resolved_at) VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
+                      + " resolved_at) VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
+                      + " api_key_id = excluded.api_key_id, resolved_at = excluded.resolved_at"
+                      + " WHERE key_fingerprints.api_key_id IS NULL AND excluded.api_key_id"
+                      + " IS NOT NULL",
                   fp,
                   r.request().apiKeyId(),
                   now,
                   r.request().apiKeyId() == null ? null : now);
-              String id = keyIdOf(c, fp).orElse(null);
-              if (id == null) {
-                // a run recorded with this key's fingerprint knows its id: it is this key's
-                id = keyIdOfRunsWith(c, fp).orElse(null);
-                if (id != null) {
-                  Ledger.update(
-                      c,
-                      "UPDATE key_fingerprints SET api_key_id = ?, resolved_at = ? WHERE"
-                          + " fingerprint = ? AND api_key_id IS NULL",
-                      id,
-                      now,
-                      fp);
-                }
-              }
-              known.put(fp, id);
+              known.put(fp, keyIdOf(c, fp).orElse(null));
             }
           }
           int added = 0;
@@ -273,20 +262,7 @@ public final class MeterStore {
     return db.read("cannot read a key fingerprint", c -> keyIdOf(c, fingerprint));
   }
 
-  /** The key id of the runs recorded with {@code fingerprint}, when they agree on one. */
-  private static Optional<String> keyIdOfRunsWith(Connection c, String fingerprint)
-      throws SQLException {
-    List<String> out = new ArrayList<>();
-    ReconcileStore.query(
-        c,
-        "SELECT DISTINCT api_key_id FROM runs WHERE key_fingerprint = ? AND api_key_id IS NOT"
-            + " NULL",
-        List.of(fingerprint),
-        rs -> out.add(rs.getString(1)));
-    return out.size() == 1 ? Optional.of(out.get(0)) : Optional.empty();
-  }
-
-  private static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
+  static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
     List<String> out = new ArrayList<>();
     ReconcileStore.query(
         c,
@@ -329,6 +305,22 @@ public final class MeterStore {
               fingerprint);
           return null;
         });
+  }
+
+  /**
+   * Gives every metered request recorded by fingerprint alone the id its fingerprint has resolved
+   * to since (by a run recorded with the key's id, or a lookup); returns how many it gave one.
+   */
+  public int applyKeyIds() {
+    return db.inTransaction(
+        "cannot give metered requests their key ids",
+        c ->
+            Ledger.update(
+                c,
+                "UPDATE metered_requests SET api_key_id = (SELECT k.api_key_id FROM"
+                    + " key_fingerprints k WHERE k.fingerprint = metered_requests.key_fingerprint)"
+                    + " WHERE api_key_id IS NULL AND key_fingerprint IN (SELECT fingerprint FROM"
+                    + " key_fingerprints WHERE api_key_id IS NOT NULL)"));
   }
 
   /** The fingerprints seen (on metered requests or runs) that have no key id yet. */

@@ -110,16 +110,33 @@ public final class ReconcileStore {
       String audit,
       TokenCounts metered) {}
 
-  /** Everything settling needs to know about a run: the run, its steps, its attempts so far. */
+  /**
+   * Everything settling needs to know about a run: the run, its steps, its attempts so far, and
+   * when it is due to be read once more after becoming final ({@code recheckAt}, or null).
+   */
   public record RunState(
       RunRecord run,
       List<StepRecord> steps,
       List<Attempt> attempts,
       Instant acceptedAt,
-      TokenCounts localCounts) {
+      TokenCounts localCounts,
+      Instant recheckAt) {
     public RunState {
       steps = List.copyOf(steps);
       attempts = List.copyOf(attempts);
+    }
+  }
+
+  /** A successful attempt of a run taken after the run ended: the stuff of delays seen. */
+  public record ReadAfterEnd(String runId, Instant runEnd, Instant at, TokenCounts counts) {}
+
+  /**
+   * When a final run is due to be read once more ({@code at}), or that it no longer is ({@code at}
+   * null: the read was taken).
+   */
+  public record Recheck(String runId, Instant at) {
+    public Recheck {
+      Objects.requireNonNull(runId, "runId");
     }
   }
 
@@ -282,11 +299,23 @@ public final class ReconcileStore {
    * usage.
    */
   public record Settlement(
-      List<AttemptRecord> attempts, Map<String, String> statuses, List<Unattributed> unattributed) {
+      List<AttemptRecord> attempts,
+      Map<String, String> statuses,
+      List<Unattributed> unattributed,
+      List<Recheck> rechecks) {
     public Settlement {
       attempts = List.copyOf(attempts);
       statuses = Map.copyOf(statuses);
       unattributed = List.copyOf(unattributed);
+      rechecks = List.copyOf(rechecks);
+    }
+
+    /** A settlement that schedules no recheck. */
+    public Settlement(
+        List<AttemptRecord> attempts,
+        Map<String, String> statuses,
+        List<Unattributed> unattributed) {
+      this(attempts, statuses, unattributed, List.of());
     }
   }
 
@@ -318,8 +347,16 @@ public final class ReconcileStore {
 
   // ---------------------------------------------------------------- runs
 
-  /** The runs {@code selection} names, oldest first. */
+  /** The runs {@code selection} names, oldest first; final runs whose recheck is due by now too. */
   public List<RunRecord> candidates(RunSelection selection) {
+    return candidates(selection, clock.instant());
+  }
+
+  /**
+   * The runs {@code selection} names, oldest first: without run ids, the runs not final and the
+   * final runs due to be read once more by {@code now}.
+   */
+  public List<RunRecord> candidates(RunSelection selection, Instant now) {
     StringBuilder where = new StringBuilder("WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (!selection.runIds().isEmpty()) {
@@ -335,7 +372,9 @@ public final class ReconcileStore {
       args.add(selection.framework());
     }
     if (selection.runIds().isEmpty() && !selection.includeFinal()) {
-      where.append(" AND reconcile_status <> 'final'");
+      where.append(
+          " AND (reconcile_status <> 'final' OR (recheck_at IS NOT NULL AND recheck_at <= ?))");
+      args.add(Timestamps.format(now));
     }
     return db.read(
         "cannot list the runs to reconcile",
@@ -376,6 +415,7 @@ public final class ReconcileStore {
     Map<String, List<Attempt>> attempts = new HashMap<>();
     Map<String, Instant> accepted = new HashMap<>();
     Map<String, TokenCounts> local = new HashMap<>();
+    Map<String, Instant> rechecks = new HashMap<>();
     for (List<String> chunk : chunks(runIds)) {
       String in = "(" + placeholders(chunk.size()) + ")";
       List<Object> args = new ArrayList<>(chunk);
@@ -402,6 +442,11 @@ public final class ReconcileStore {
                 rs -> accepted.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
             query(
                 c,
+                "SELECT id, recheck_at FROM runs WHERE recheck_at IS NOT NULL AND id IN " + in,
+                args,
+                rs -> rechecks.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
+            query(
+                c,
                 "SELECT run_id, SUM(input_tokens), SUM(input_cached_tokens), SUM(output_tokens),"
                     + " SUM(num_model_requests) FROM metered_requests"
                     + " WHERE usage_state = 'reported' AND run_id IN "
@@ -426,10 +471,39 @@ public final class ReconcileStore {
                 steps.getOrDefault(id, List.of()),
                 attempts.getOrDefault(id, List.of()),
                 accepted.get(id),
-                local.get(id)));
+                local.get(id),
+                rechecks.get(id)));
       }
     }
     return out;
+  }
+
+  /**
+   * Every successful attempt taken after its run ended, of the runs that ended at or after {@code
+   * endedSince}, by run and time: what the reporting delays seen are measured from.
+   */
+  public List<ReadAfterEnd> readsAfterEnd(Instant endedSince) {
+    return db.read(
+        "cannot read the reads taken after runs ended",
+        c -> {
+          List<ReadAfterEnd> out = new ArrayList<>();
+          query(
+              c,
+              "SELECT a.run_id, r.ended_at, a.attempted_at, a.input_tokens, a.input_cached_tokens,"
+                  + " a.output_tokens, a.num_model_requests FROM reconcile_attempts a"
+                  + " JOIN runs r ON r.id = a.run_id WHERE a.input_tokens IS NOT NULL"
+                  + " AND r.ended_at IS NOT NULL AND r.ended_at >= ? AND a.attempted_at > r.ended_at"
+                  + " ORDER BY a.run_id, a.attempted_at, a.id",
+              List.of(Timestamps.format(endedSince)),
+              rs ->
+                  out.add(
+                      new ReadAfterEnd(
+                          rs.getString(1),
+                          Timestamps.parse(rs.getString(2)),
+                          Timestamps.parse(rs.getString(3)),
+                          counts(rs, 4))));
+          return out;
+        });
   }
 
   /** The locally recorded responses of {@code runIds}. */
@@ -623,6 +697,35 @@ public final class ReconcileStore {
     return false;
   }
 
+  /**
+   * Which of {@code runIds} another reconciler holds right now: its claim has not expired, and on
+   * this host its process is alive. A pass of ours holds nothing once it returns.
+   */
+  public Set<String> heldByOthers(Collection<String> runIds) {
+    Instant now = clock.instant();
+    Set<String> held = new LinkedHashSet<>();
+    for (List<String> chunk : chunks(runIds)) {
+      db.read(
+          "cannot read the claims on runs",
+          c -> {
+            query(
+                c,
+                "SELECT run_id, holder, host, pid, process_started_at, expires_at"
+                    + " FROM reconcile_leases WHERE run_id IN ("
+                    + placeholders(chunk.size())
+                    + ")",
+                new ArrayList<>(chunk),
+                rs -> {
+                  if (!isFree(rs, now)) {
+                    held.add(rs.getString(1));
+                  }
+                });
+            return null;
+          });
+    }
+    return held;
+  }
+
   /** Gives up the runs of {@code claim} without storing anything. */
   public void release(Claim claim) {
     db.inTransaction(
@@ -738,6 +841,15 @@ public final class ReconcileStore {
             ps.executeBatch();
           }
           insertUnattributed(c, settlement.unattributed());
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE runs SET recheck_at = ? WHERE id = ?")) {
+            for (Recheck r : settlement.rechecks()) {
+              requireHeld(held, r.runId());
+              Ledger.bind(ps, r.at() == null ? null : Timestamps.format(r.at()), r.runId());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
           releaseAll(c, claim.holder());
           return null;
         });

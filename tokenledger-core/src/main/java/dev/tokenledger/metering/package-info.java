@@ -8,6 +8,6 @@
  * <p>Entry points: {@link dev.tokenledger.metering.MeteredRequest} (one request, as recorded),
  * {@link dev.tokenledger.metering.MeterPath} (the {@code /r/<run>/s/<step>/v1} base path), {@link
  * dev.tokenledger.metering.MeterSink} and {@link dev.tokenledger.metering.KeyIdentifier} (what a
- * proxy is given).
+ * proxy is given), {@link dev.tokenledger.metering.UsageExtractor} (usage out of a response).
  */
 package dev.tokenledger.metering;

@@ -94,7 +94,8 @@ final class ErrorMapper {
             + what
             + "; "
             + said(apiError, body, key);
-    return new KeyRefusedException(scrub(text, key), call, status, apiError, reason, scopes);
+    return new KeyRefusedException(
+        scrub(text, key), call, status, apiError, reason, scopes, key.keyClass());
   }
 
   /** The scopes named after "Missing scopes:", e.g. {@code [api.usage.read, api.model.read]}. */

@@ -1,5 +1,6 @@
 package dev.tokenledger.openai;
 
+import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.config.ApiKey;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -42,6 +43,7 @@ final class HttpTransport {
   private final Duration readTimeout;
   private final RandomGenerator random;
   private final ErrorMapper errors;
+  private final RetryNotice.Listener retries;
 
   HttpTransport(
       HttpClient http,
@@ -51,8 +53,10 @@ final class HttpTransport {
       RetryPolicy policy,
       Duration readTimeout,
       RandomGenerator random,
-      ErrorMapper errors) {
+      ErrorMapper errors,
+      RetryNotice.Listener retries) {
     this.http = http;
+    this.retries = retries;
     this.baseUrl = baseUrl;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -75,7 +79,42 @@ final class HttpTransport {
       Duration retryAfter,
       IOException cause) {}
 
+  /**
+   * Sends the request. Whatever goes wrong, no message leaves with a header value in it: a key that
+   * cannot be a header value is refused before the JDK sees it (its message would quote the whole
+   * {@code Bearer} header), and any other unexpected exception is re-thrown with its text redacted.
+   */
   Response get(String path, String query, ApiKey key, Runnable onAttempt) {
+    Optional<String> malformed = key.malformation();
+    if (malformed.isPresent()) {
+      throw new ConfigurationException(
+          "the key "
+              + key.redacted()
+              + " cannot be sent to OpenAI: it contains "
+              + malformed.get()
+              + "; copy the key again (printable ASCII, no spaces or line breaks)");
+    }
+    try {
+      return sendWithRetries(path, query, key, onAttempt);
+    } catch (OpenAiException | ConfigurationException e) {
+      throw e; // built from scrubbed text
+    } catch (RuntimeException e) {
+      throw redacted(e, key);
+    }
+  }
+
+  /** {@code e} again, as an exception whose message and causes cannot carry a key. */
+  private static RuntimeException redacted(RuntimeException e, ApiKey key) {
+    String message =
+        e.getMessage() == null ? null : ApiKey.scrubKeyShapes(key.scrub(e.getMessage()));
+    RuntimeException safe =
+        new IllegalStateException(
+            e.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+    safe.setStackTrace(e.getStackTrace()); // frames hold no values; the cause is left out
+    return safe;
+  }
+
+  private Response sendWithRetries(String path, String query, ApiKey key, Runnable onAttempt) {
     ApiCall call = new ApiCall("GET", baseUrl, path, query);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(call.url()))
@@ -141,6 +180,9 @@ final class HttpTransport {
             why,
             failure.cause());
       }
+      retries.retrying(
+          new RetryNotice(
+              failure.status(), failure.description(), attempt, policy.maxAttempts() - 1, wait));
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {

@@ -1,6 +1,8 @@
 package dev.tokenledger.openai;
 
+import dev.tokenledger.config.KeyClass;
 import java.util.List;
+import java.util.Optional;
 
 /** OpenAI refused the key (HTTP 401 or 403): it is wrong, lacks scopes, or lacks permission. */
 public class KeyRefusedException extends OpenAiException {
@@ -20,6 +22,7 @@ public class KeyRefusedException extends OpenAiException {
 
   private final Reason reason;
   private final List<String> missingScopes;
+  private final KeyClass keyClass;
 
   public KeyRefusedException(
       String message,
@@ -28,9 +31,27 @@ public class KeyRefusedException extends OpenAiException {
       ApiError apiError,
       Reason reason,
       List<String> missingScopes) {
+    this(message, call, httpStatus, apiError, reason, missingScopes, null);
+  }
+
+  /** A refusal of a key of {@code keyClass} (the class only: the key is never kept). */
+  public KeyRefusedException(
+      String message,
+      ApiCall call,
+      int httpStatus,
+      ApiError apiError,
+      Reason reason,
+      List<String> missingScopes,
+      KeyClass keyClass) {
     super(message, call, httpStatus, apiError, null);
     this.reason = reason;
     this.missingScopes = List.copyOf(missingScopes);
+    this.keyClass = keyClass;
+  }
+
+  /** The class of the refused key (admin, service account, project…), if known. */
+  public Optional<KeyClass> keyClass() {
+    return Optional.ofNullable(keyClass);
   }
 
   public Reason reason() {

@@ -52,7 +52,15 @@ public final class OpenAiAdminClient {
                 .build();
     this.transport =
         new HttpTransport(
-            http, b.baseUrl, b.clock, b.sleeper, b.retryPolicy, b.readTimeout, b.random, errors);
+            http,
+            b.baseUrl,
+            b.clock,
+            b.sleeper,
+            b.retryPolicy,
+            b.readTimeout,
+            b.random,
+            errors,
+            b.retryListener);
   }
 
   public static Builder builder() {
@@ -334,6 +342,7 @@ public final class OpenAiAdminClient {
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private HttpClient httpClient;
     private RandomGenerator random;
+    private RetryNotice.Listener retryListener = RetryNotice.Listener.NONE;
 
     private Builder() {}
 
@@ -385,6 +394,12 @@ public final class OpenAiAdminClient {
     /** An {@link HttpClient} to use instead of a new one (its own connect timeout applies). */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = httpClient;
+      return this;
+    }
+
+    /** Hears of every retry before it is waited for (a command prints it); default none. */
+    public Builder retryListener(RetryNotice.Listener retryListener) {
+      this.retryListener = Objects.requireNonNull(retryListener, "retryListener");
       return this;
     }
 

@@ -104,6 +104,21 @@ public final class PriceCheck {
             });
     for (PriceField field : price.prices().keySet()) {
       BigDecimal value = price.prices().get(field);
+      if (value.compareTo(PriceTable.IMPLAUSIBLE_PER_TOKEN) > 0) {
+        out.add(
+            finding(
+                model,
+                key,
+                field,
+                PriceFinding.Kind.IMPLAUSIBLE_PRICE,
+                who
+                    + ": "
+                    + describe(field, value)
+                    + " is above $1,000 per 1M tokens, more than any OpenAI model costs: it looks"
+                    + " like a price per 1M tokens in a per-token field; write USD per token"
+                    + " (0.00000015 for $0.15 per 1M), or use input_price, cached_price and"
+                    + " output_price for USD per 1M tokens"));
+      }
       if (field.kind() == PriceField.Kind.CACHE_READ) {
         BigDecimal input = price.price(PriceField.Kind.INPUT, field.tier()).orElse(price.input());
         if (value.compareTo(input) > 0) {

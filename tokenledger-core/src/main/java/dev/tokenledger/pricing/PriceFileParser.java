@@ -9,10 +9,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.tokenledger.ConfigurationException;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,9 +49,28 @@ final class PriceFileParser {
   }
 
   /**
-   * What a file holds: its OpenAI entries in file order, and whether it is a full LiteLLM table.
+   * What a file holds: its OpenAI entries in file order, whether it is a full LiteLLM table, and
+   * whether some of its prices were given per 1M tokens under genai-devbench's names and converted.
    */
-  record ParsedFile(Map<String, RawEntry> entries, boolean fullTable) {}
+  record ParsedFile(Map<String, RawEntry> entries, boolean fullTable, boolean perMillion) {}
+
+  /**
+   * genai-devbench's price fields, USD per 1M tokens, and the per-token field each becomes: that
+   * project's guide wrote its prices this way.
+   */
+  static final Map<String, PriceField> PER_MILLION_FIELDS =
+      Map.of(
+          "input_price", PriceField.INPUT,
+          "cached_price", PriceField.CACHE_READ,
+          "output_price", PriceField.OUTPUT);
+
+  /** What a file's entry may hold, for the message that refuses a field it does not know. */
+  static final String EXPECTED_FIELDS =
+      "input_cost_per_token, cache_read_input_token_cost and output_cost_per_token (USD per token,"
+          + " LiteLLM's names, with their _batches, _flex and _priority variants), or input_price,"
+          + " cached_price and output_price (USD per 1M tokens, genai-devbench's names)";
+
+  private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
   private PriceFileParser() {}
 
@@ -59,6 +81,8 @@ final class PriceFileParser {
    */
   static ParsedFile parse(byte[] bytes, String fileName) {
     Map<String, RawEntry> entries = new LinkedHashMap<>();
+    List<String> unknown = new ArrayList<>();
+    boolean[] perMillion = {false};
     boolean fullTable = false;
     try (JsonParser p = JSON.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -79,7 +103,7 @@ final class PriceFileParser {
           p.skipChildren();
           continue;
         }
-        RawEntry entry = readEntry(p, model, fileName);
+        RawEntry entry = readEntry(p, model, fileName, unknown, perMillion);
         if (entry != null) {
           entries.put(model, entry);
         }
@@ -98,11 +122,24 @@ final class PriceFileParser {
     } catch (IOException e) {
       throw new ConfigurationException("cannot read price file " + fileName + ": " + e, e);
     }
-    return new ParsedFile(Collections.unmodifiableMap(entries), fullTable);
+    if (!fullTable && !unknown.isEmpty()) {
+      // A hand-written file: a field tokenledger does not read would be ignored without a word.
+      throw new ConfigurationException(
+          "price file "
+              + fileName
+              + ": "
+              + String.join(", ", unknown.subList(0, Math.min(3, unknown.size())))
+              + (unknown.size() > 3 ? " and " + (unknown.size() - 3) + " more" : "")
+              + (unknown.size() == 1 ? " is not a price field" : " are not price fields")
+              + " tokenledger reads: give "
+              + EXPECTED_FIELDS);
+    }
+    return new ParsedFile(Collections.unmodifiableMap(entries), fullTable, perMillion[0]);
   }
 
   /** Reads one entry; null when it belongs to another provider. */
-  private static RawEntry readEntry(JsonParser p, String model, String fileName)
+  private static RawEntry readEntry(
+      JsonParser p, String model, String fileName, List<String> unknown, boolean[] perMillion)
       throws IOException {
     String provider = null;
     String mode = null;
@@ -111,11 +148,23 @@ final class PriceFileParser {
     Map<PriceField, String> numbers = new EnumMap<>(PriceField.class);
     Map<PriceField, String> wrongTypes = new EnumMap<>(PriceField.class);
     Set<PriceField> cleared = EnumSet.noneOf(PriceField.class);
+    Map<PriceField, String> millions = new EnumMap<>(PriceField.class);
+    Map<String, String> wrongMillions = new LinkedHashMap<>();
+    List<String> unread = new ArrayList<>();
+    int fields = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
+      fields++;
       Optional<PriceField> field = PriceField.ofJsonName(name);
-      if (field.isPresent()) {
+      PriceField perMillionField = PER_MILLION_FIELDS.get(name);
+      if (perMillionField != null) {
+        if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+          millions.put(perMillionField, p.getText());
+        } else {
+          wrongMillions.put(name, describe(value, p));
+        }
+      } else if (field.isPresent()) {
         if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
           numbers.put(field.get(), p.getText());
         } else if (value == JsonToken.VALUE_NULL) {
@@ -127,11 +176,50 @@ final class PriceFileParser {
         provider = p.getText();
       } else if (name.equals("mode") && value == JsonToken.VALUE_STRING) {
         mode = p.getText();
+      } else if (looksLikePrice(name)) {
+        unread.add(model + "." + name);
       }
       p.skipChildren();
     }
     if (provider != null && !OPENAI_PROVIDERS.contains(provider)) {
       return null;
+    }
+    wrongMillions.forEach(
+        (name, actual) -> {
+          throw new ConfigurationException(
+              "price file "
+                  + fileName
+                  + ": "
+                  + model
+                  + "."
+                  + name
+                  + " must be a number (USD per 1M tokens), was "
+                  + actual);
+        });
+    unknown.addAll(unread);
+    if (fields > 0
+        && numbers.isEmpty()
+        && millions.isEmpty()
+        && cleared.isEmpty()
+        && wrongTypes.isEmpty()
+        && wrongMillions.isEmpty()
+        && mode == null
+        && provider == null
+        && unread.isEmpty()) {
+      unknown.add(model + " (an entry without a single price field)");
+    }
+    for (Map.Entry<PriceField, String> m : millions.entrySet()) {
+      if (numbers.containsKey(m.getKey())) {
+        throw new ConfigurationException(
+            "price file "
+                + fileName
+                + ": "
+                + model
+                + " gives both "
+                + m.getKey().jsonName()
+                + " (USD per token) and its per-1M twin: keep one of them");
+      }
+      perMillion[0] = true;
     }
     wrongTypes.forEach(
         (field, actual) -> {
@@ -162,7 +250,61 @@ final class PriceFileParser {
           }
           prices.put(field, price);
         });
+    millions.forEach(
+        (field, text) -> {
+          BigDecimal price = new BigDecimal(text);
+          if (price.signum() < 0) {
+            throw new ConfigurationException(
+                "price file "
+                    + fileName
+                    + ": "
+                    + model
+                    + " has a negative per-1M price ("
+                    + text
+                    + "): prices are never negative");
+          }
+          prices.put(field, price.divide(MILLION).stripTrailingZeros());
+        });
     return new RawEntry(Optional.ofNullable(mode), prices, cleared);
+  }
+
+  /**
+   * LiteLLM's price fields for what tokenledger does not estimate (audio, images, tools, long
+   * contexts): a copied LiteLLM entry may carry them, and they mean there what LiteLLM says.
+   */
+  private static final Set<String> LITELLM_OTHER_PRICES =
+      Set.of(
+          "cache_creation_input_audio_token_cost",
+          "cache_creation_input_token_cost",
+          "cache_read_input_audio_token_cost",
+          "cache_read_input_image_token_cost",
+          "code_interpreter_cost_per_session",
+          "computer_use_input_cost_per_1k_tokens",
+          "computer_use_output_cost_per_1k_tokens",
+          "file_search_cost_per_1k_calls",
+          "file_search_cost_per_gb_per_day",
+          "input_cost_per_audio_token",
+          "input_cost_per_character",
+          "input_cost_per_image",
+          "input_cost_per_image_token",
+          "input_cost_per_pixel",
+          "input_cost_per_second",
+          "output_cost_per_audio_token",
+          "output_cost_per_image_token",
+          "output_cost_per_pixel",
+          "output_cost_per_reasoning_token",
+          "output_cost_per_second",
+          "output_cost_per_video_per_second",
+          "search_context_cost_per_query",
+          "vector_store_cost_per_gb_per_day");
+
+  /**
+   * Whether a field's name says it holds a price that tokenledger would then not read, such as
+   * {@code input_cost_per_million} or {@code price_in}.
+   */
+  private static boolean looksLikePrice(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return (n.contains("price") || n.contains("cost")) && !LITELLM_OTHER_PRICES.contains(n);
   }
 
   private static String describe(JsonToken token, JsonParser p) throws IOException {

@@ -27,6 +27,11 @@ public record PriceFinding(
     FINE_TUNED_AS_BASE_MODEL,
     /** A price of zero (free models and embedding output excepted). */
     ZERO_PRICE,
+    /**
+     * A per-token price above {@link PriceTable#IMPLAUSIBLE_PER_TOKEN}: most likely a per-1M price
+     * in a per-token field.
+     */
+    IMPLAUSIBLE_PRICE,
     /** A cache-read price above the input price of the same tier. */
     CACHE_READ_ABOVE_INPUT,
     /**

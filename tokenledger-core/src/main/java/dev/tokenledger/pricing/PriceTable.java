@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.ModelFilter;
 import dev.tokenledger.pricing.PriceFileParser.ParsedFile;
 import dev.tokenledger.pricing.PriceFileParser.RawEntry;
 import java.io.IOException;
@@ -18,17 +19,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The OpenAI per-token prices of a LiteLLM price table, with the version that every cost figure
@@ -43,18 +44,30 @@ public final class PriceTable {
   private static final String RESOURCE = "litellm-model-prices.json";
   private static final String PROVENANCE = "litellm-model-prices.properties";
 
-  private static final Pattern ISO_DATE_SUFFIX = Pattern.compile("^(.+)-\\d{4}-\\d{2}-\\d{2}$");
-  private static final Pattern MONTH_DAY_SUFFIX =
-      Pattern.compile("^(.+)-(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])$");
-
   private final String version;
   private final String source;
   private final Map<String, RawEntry> entries;
   private final Map<String, ModelPrice> prices;
+  private final Map<String, String> overriddenVia;
+
+  /**
+   * The largest per-token price that can be meant: $1,000 per 1M tokens, several times OpenAI's
+   * dearest model. A larger one is almost always a per-1M price written into a per-token field.
+   */
+  public static final BigDecimal IMPLAUSIBLE_PER_TOKEN = new BigDecimal("0.001");
 
   private PriceTable(String version, String source, Map<String, RawEntry> entries) {
+    this(version, source, entries, Map.of());
+  }
+
+  private PriceTable(
+      String version,
+      String source,
+      Map<String, RawEntry> entries,
+      Map<String, String> overriddenVia) {
     this.version = version;
     this.source = source;
+    this.overriddenVia = Map.copyOf(overriddenVia);
     this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     Map<String, ModelPrice> priced = new LinkedHashMap<>();
     entries.forEach(
@@ -110,12 +123,82 @@ public final class PriceTable {
 
   private PriceTable withOverrides(ParsedFile overrides, String sha, String fileName) {
     Map<String, RawEntry> merged = new LinkedHashMap<>(entries);
+    Map<String, String> reached = new LinkedHashMap<>(overriddenVia);
     overrides
         .entries()
         .forEach(
-            (key, override) -> merged.merge(key, override, (base, over) -> base.mergedWith(over)));
+            (key, override) -> {
+              merged.merge(key, override, (base, over) -> base.mergedWith(over));
+              reached.remove(key);
+            });
+    // The Usage API reports dated names, and the table lists many snapshots as entries of their
+    // own: an override under the undated name reaches each snapshot the file does not name itself.
+    overrides
+        .entries()
+        .forEach(
+            (key, override) -> {
+              if (ModelFilter.isDated(key)) {
+                return;
+              }
+              for (String snapshot : entries.keySet()) {
+                if (!overrides.entries().containsKey(snapshot)
+                    && ModelFilter.undated(snapshot).map(key::equals).orElse(false)) {
+                  merged.put(snapshot, entries.get(snapshot).mergedWith(override));
+                  reached.put(snapshot, key);
+                }
+              }
+            });
+    String kind = overrides.perMillion() ? "+overrides-per-1m-sha256:" : "+overrides-sha256:";
+    String described =
+        overrides.perMillion()
+            ? " (input_price, cached_price, output_price: USD per 1M tokens, converted to USD"
+                + " per token)"
+            : "";
     return new PriceTable(
-        version + "+overrides-sha256:" + sha, source + " + overrides " + fileName, merged);
+        version + kind + sha, source + " + overrides " + fileName + described, merged, reached);
+  }
+
+  /**
+   * The override entry whose prices reached the dated entry {@code key}: its undated name, when an
+   * override file named only that; empty otherwise.
+   */
+  public Optional<String> overriddenVia(String key) {
+    return Optional.ofNullable(overriddenVia.get(key));
+  }
+
+  /**
+   * The prices of this table that cannot be right: a per-token price above {@link
+   * #IMPLAUSIBLE_PER_TOKEN} (a per-1M price in a per-token field) or a cached-input price above its
+   * input price. The packaged snapshot has none.
+   */
+  public List<String> implausiblePrices() {
+    List<String> out = new ArrayList<>();
+    prices.forEach(
+        (key, price) ->
+            price
+                .prices()
+                .forEach(
+                    (field, value) -> {
+                      if (value.compareTo(IMPLAUSIBLE_PER_TOKEN) > 0) {
+                        out.add(
+                            key
+                                + "."
+                                + field.jsonName()
+                                + " is $"
+                                + value.stripTrailingZeros().toPlainString()
+                                + " per token ($"
+                                + Money.perMillionTokens(value).toPlainString()
+                                + " per 1M tokens)");
+                      } else if (field.kind() == PriceField.Kind.CACHE_READ
+                          && value.compareTo(
+                                  price
+                                      .price(PriceField.Kind.INPUT, field.tier())
+                                      .orElse(price.input()))
+                              > 0) {
+                        out.add(key + "." + field.jsonName() + " is above its input price");
+                      }
+                    }));
+    return out;
   }
 
   /**
@@ -163,16 +246,9 @@ public final class PriceTable {
   }
 
   private Optional<PriceMatch> withoutDate(String name, LookupRule rule) {
-    for (Pattern suffix : new Pattern[] {ISO_DATE_SUFFIX, MONTH_DAY_SUFFIX}) {
-      Matcher m = suffix.matcher(name);
-      if (m.matches()) {
-        Optional<PriceMatch> found = exact(m.group(1), rule);
-        if (found.isPresent()) {
-          return Optional.of(new PriceMatch(name, found.get().price(), rule));
-        }
-      }
-    }
-    return Optional.empty();
+    return ModelFilter.undated(name)
+        .flatMap(base -> exact(base, rule))
+        .map(found -> new PriceMatch(name, found.price(), rule));
   }
 
   /** The entry listed under exactly {@code key}, if it has input and output prices. */

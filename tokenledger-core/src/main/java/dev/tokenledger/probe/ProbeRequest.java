@@ -1,5 +1,6 @@
 package dev.tokenledger.probe;
 
+import dev.tokenledger.ModelFilter;
 import dev.tokenledger.openai.BucketWidth;
 import dev.tokenledger.openai.Dimension;
 import dev.tokenledger.openai.UsageEndpoint;
@@ -17,9 +18,13 @@ import java.util.Objects;
  * @param width bucket width; {@link #widthFor(Duration)} picks one when the user gives none
  * @param endpoints the usage endpoints to read, at least one
  * @param groupBy the dimensions to show groups by; empty for totals only
- * @param models only these models (empty: all)
+ * @param models only these models (empty: all), as {@link ModelFilter} matches them: an undated
+ *     name takes in its dated snapshots
  * @param apiKeyIds only these API key ids (empty: all)
  * @param projectIds only these project ids (empty: all)
+ * @param userIds only usage of these users' keys (empty: all)
+ * @param batch only Batch API usage ({@code true}), only other usage ({@code false}), or both
+ *     ({@code null})
  */
 public record ProbeRequest(
     Instant start,
@@ -29,7 +34,9 @@ public record ProbeRequest(
     List<Dimension> groupBy,
     List<String> models,
     List<String> apiKeyIds,
-    List<String> projectIds) {
+    List<String> projectIds,
+    List<String> userIds,
+    Boolean batch) {
 
   public ProbeRequest {
     Objects.requireNonNull(start, "start");
@@ -47,6 +54,12 @@ public record ProbeRequest(
     models = List.copyOf(models);
     apiKeyIds = List.copyOf(apiKeyIds);
     projectIds = List.copyOf(projectIds);
+    userIds = List.copyOf(userIds);
+  }
+
+  /** The model names as a filter. */
+  public ModelFilter modelFilter() {
+    return ModelFilter.of(models);
   }
 
   /**

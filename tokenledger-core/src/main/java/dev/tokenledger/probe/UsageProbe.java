@@ -1,5 +1,6 @@
 package dev.tokenledger.probe;
 
+import dev.tokenledger.ModelFilter;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.openai.BucketWidth;
 import dev.tokenledger.openai.Dimension;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Answers "how many tokens did the Usage API record for this window, and what did they cost?". It
@@ -50,12 +52,14 @@ public final class UsageProbe {
     int pages = 0;
     int httpRequests = 0;
     long ignored = 0;
+    Set<String> matched = new TreeSet<>();
+    Set<String> others = new TreeSet<>();
     for (UsageEndpoint endpoint : request.endpoints()) {
       if (!acceptsFilters(endpoint, request)) {
         skipped.add(endpoint);
         continue;
       }
-      EndpointUsage usage = read(endpoint, request);
+      EndpointUsage usage = read(endpoint, request, matched, others);
       read.add(usage);
       pages += usage.stats().pages();
       httpRequests += usage.stats().httpRequests();
@@ -73,21 +77,36 @@ public final class UsageProbe {
         skipped,
         tokens,
         cost,
-        new RequestStats(pages, httpRequests, ignored));
+        new RequestStats(pages, httpRequests, ignored),
+        matched,
+        others);
   }
 
-  private EndpointUsage read(UsageEndpoint endpoint, ProbeRequest request) {
+  private EndpointUsage read(
+      UsageEndpoint endpoint, ProbeRequest request, Set<String> matched, Set<String> others) {
     List<Dimension> shown = allowed(endpoint, request.groupBy());
     Set<Dimension> asked = new LinkedHashSet<>(shown);
     asked.addAll(pricingDimensions(endpoint));
+    ModelFilter models = request.modelFilter();
+    if (!models.isAll()) {
+      // The API's models[] filter takes exact names, and usage is filed under dated ones: read
+      // the rows per model and filter them here, so that gpt-4o-mini finds gpt-4o-mini-2024-07-18.
+      asked.add(Dimension.MODEL);
+    }
     UsageQuery.Builder query =
         UsageQuery.builder(endpoint)
             .window(request.start(), request.end())
             .width(request.width())
             .limit(request.width().maxLimit())
             .groupBy(asked);
-    if (!request.models().isEmpty()) {
-      query.models(request.models());
+    if (!models.isAll() && models.exactOnly()) {
+      query.models(models.names()); // dated names only: the API may filter, it is the same set
+    }
+    if (!request.userIds().isEmpty()) {
+      query.userIds(request.userIds());
+    }
+    if (request.batch() != null) {
+      query.batch(request.batch());
     }
     if (!request.apiKeyIds().isEmpty()) {
       query.apiKeyIds(request.apiKeyIds());
@@ -105,6 +124,16 @@ public final class UsageProbe {
     for (Map.Entry<GroupKey, UsageTotals> e : fine.groups().entrySet()) {
       GroupKey key = e.getKey();
       UsageTotals t = e.getValue();
+      if (!models.isAll()) {
+        String model = key.text(Dimension.MODEL);
+        if (!models.matches(model)) {
+          if (model != null) {
+            others.add(model);
+          }
+          continue;
+        }
+        matched.add(model);
+      }
       CostTotal rowCost = priced ? CostTotal.EMPTY.plus(price(key, t.tokens())) : CostTotal.EMPTY;
       totals = totals.plus(t);
       cost = cost.plus(rowCost);
@@ -160,7 +189,9 @@ public final class UsageProbe {
     Set<UsageFilter> filters = endpoint.filters();
     return (request.models().isEmpty() || filters.contains(UsageFilter.MODELS))
         && (request.apiKeyIds().isEmpty() || filters.contains(UsageFilter.API_KEY_IDS))
-        && (request.projectIds().isEmpty() || filters.contains(UsageFilter.PROJECT_IDS));
+        && (request.projectIds().isEmpty() || filters.contains(UsageFilter.PROJECT_IDS))
+        && (request.userIds().isEmpty() || filters.contains(UsageFilter.USER_IDS))
+        && (request.batch() == null || filters.contains(UsageFilter.BATCH));
   }
 
   private static final Comparator<ProbeGroup> LARGEST_FIRST =

@@ -10,7 +10,10 @@ public enum ReconcileStatus {
   SETTLING,
   /** Enough identical reads, spaced by the interval, and the run is old enough. */
   FINAL,
-  /** A read went down, or local counts and the API disagree after settling; needs a person. */
+  /**
+   * A read went down, a read after final changed, or local counts and the API disagree after
+   * settling; needs a person.
+   */
   WARNING,
   /** The last read failed; the previous figures and status stand. */
   ERROR;

@@ -8,8 +8,9 @@ import java.util.Objects;
  * it, and the delta to show beside the figures.
  *
  * @param delta for a decrease, the drop from the read before ({@code after − before}); for a
- *     mismatch, the API's figures minus the local counts; for a metered run, the API's figures
- *     minus the metered usage of the same minutes
+ *     mismatch, the API's figures minus the local counts; for a change after final, the read minus
+ *     the figures the run was final with; for a metered run, the API's figures minus the metered
+ *     usage of the same minutes
  */
 public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
 
@@ -19,6 +20,11 @@ public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
     DECREASE,
     /** After settling, the API's figures differ from the locally recorded counts. */
     LOCAL_MISMATCH,
+    /**
+     * A read after the run was final (the read once more, or a forced one) differs from the figures
+     * it was final with: usage was reported later than min-age allowed for.
+     */
+    CHANGED_AFTER_FINAL,
     /** After settling, the API shows less than was metered in a metered run's minutes. */
     API_BELOW_METERED
   }

@@ -1,6 +1,7 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.WindowLimits;
 import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.Basis;
@@ -11,6 +12,7 @@ import dev.tokenledger.attribution.RunAttribution;
 import dev.tokenledger.attribution.RunWindow;
 import dev.tokenledger.attribution.StepWindow;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeterStore;
 import dev.tokenledger.ledger.MeteredFigures;
@@ -40,14 +42,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -69,6 +74,8 @@ public final class Reconciler {
           Dimension.PROJECT_ID,
           Dimension.SERVICE_TIER,
           Dimension.BATCH);
+  private static final String NO_KEY =
+      "not read: the run has no key id (record runs with the framework key's id)";
   private static final DateTimeFormatter PASS_TIME =
       DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -83,6 +90,7 @@ public final class Reconciler {
   private final Duration settleLag;
   private final Duration lease;
   private final PassListener listener;
+  private final FingerprintResolver fingerprints;
   private final SecureRandom random = new SecureRandom();
 
   private Reconciler(Builder b) {
@@ -97,6 +105,7 @@ public final class Reconciler {
     this.settleLag = b.settleLag;
     this.lease = b.lease;
     this.listener = b.listener;
+    this.fingerprints = b.fingerprints;
   }
 
   /** A builder reading with {@code client} into {@code ledger}. */
@@ -119,7 +128,8 @@ public final class Reconciler {
     List<RunRecord> candidates =
         store.candidates(
             new ReconcileStore.RunSelection(
-                request.runIds(), request.experiment(), request.framework(), request.force()));
+                request.runIds(), request.experiment(), request.framework(), request.force()),
+            now);
     Claim claim = store.claim(candidates.stream().map(RunRecord::id).toList(), lease);
     boolean stored = false;
     try {
@@ -136,6 +146,17 @@ public final class Reconciler {
   private PassReport work(
       PassRequest request, String passId, Instant now, int considered, Claim claim) {
     List<RunState> states = store.states(claim.claimed());
+    if (fingerprints != null) {
+      boolean resolved = false;
+      for (RunState s : states) {
+        if (s.run().apiKeyId() == null && fingerprints.resolve(s.run()).isPresent()) {
+          resolved = true;
+        }
+      }
+      if (resolved) {
+        states = store.states(claim.claimed());
+      }
+    }
     Map<String, RunHistory> histories = new HashMap<>();
     Map<String, String> notes = new HashMap<>();
     Map<String, RunWindow> planned = new LinkedHashMap<>();
@@ -143,11 +164,11 @@ public final class Reconciler {
     for (RunState s : states) {
       RunHistory history = history(s);
       histories.put(s.run().id(), history);
-      if (s.run().apiKeyId() == null) {
-        notes.put(
-            s.run().id(),
-            "not read: the run has no key id (record runs with the framework key's id)");
-      } else if (!s.run().startedAt().isAfter(now) && needsRead(s, history, now, request.force())) {
+      String unreadable = unreadable(s.run(), now);
+      if (unreadable != null) {
+        notes.put(s.run().id(), unreadable);
+      } else if (!s.run().startedAt().isAfter(now)
+          && (needsRead(s, history, now, request.force()) || recheckDue(s, now))) {
         toRead.add(s);
         planned.put(s.run().id(), window(s.run(), s.steps()));
       }
@@ -167,6 +188,9 @@ public final class Reconciler {
     unattributed.forEach(u -> keysWithUnattributed.add(u.apiKeyId()));
 
     List<AttemptRecord> attempts = new ArrayList<>();
+    List<ReconcileStore.Recheck> rechecks = new ArrayList<>();
+    List<NewlyFinal> newlyFinal = new ArrayList<>();
+    DelaySeen delaySeen = new DelaySeen(now);
     Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
     Map<String, String> statuses = new LinkedHashMap<>();
     for (RunState s : states) {
@@ -250,7 +274,9 @@ public final class Reconciler {
         readIdByEndpoint.put(r.endpoint, r.id);
       }
       RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
-      Assessment a = settler.assess(history.withRead(UsageRead.success(at, f.total)), later(at));
+      RunHistory read = history.withRead(UsageRead.success(at, f.total));
+      Assessment a = settler.assess(read, later(at));
+      recheck(s, history, read, a, at, rechecks, newlyFinal, delaySeen);
       CountsDelta d = a.change();
       attempts.add(
           new AttemptRecord(
@@ -279,24 +305,16 @@ public final class Reconciler {
               keysWithUnattributed.contains(s.run().apiKeyId()),
               null));
     }
+    for (NewlyFinal f : newlyFinal) {
+      rechecks.add(
+          new ReconcileStore.Recheck(
+              f.runId(), RunSettler.recheckAt(f.runEnd(), f.at(), delaySeen.largest())));
+    }
     store.storeSettlement(
-        claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows));
+        claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows, rechecks));
 
     for (RunState s : store.states(claim.busy())) {
-      Assessment a = assess(s, history(s), clock.instant());
-      outcomes.put(
-          s.run().id(),
-          new RunOutcome(
-              s.run(),
-              a,
-              false,
-              true,
-              null,
-              List.of(),
-              0,
-              0,
-              false,
-              "held by another reconciler: left alone in this pass"));
+      outcomes.put(s.run().id(), busy(s, assess(s, history(s), clock.instant())));
     }
     List<RunOutcome> ordered = new ArrayList<>(outcomes.values());
     ordered.sort(
@@ -327,6 +345,148 @@ public final class Reconciler {
             claim.claimed().size(),
             toRead.size());
     return new PassReport(passId, now, ordered, unattributed, stats, firstError);
+  }
+
+  // ---------------------------------------------------------------- the read once more
+
+  /** A run this pass made final: its read once more is scheduled once the pass saw every read. */
+  private record NewlyFinal(String runId, Instant runEnd, Instant at) {}
+
+  /** Whether a final run is due for its read once more at {@code now}. */
+  private static boolean recheckDue(RunState s, Instant now) {
+    return s.recheckAt() != null && !now.isBefore(s.recheckAt());
+  }
+
+  /**
+   * Schedules the read once more of a run that became final with this read, or clears it once a
+   * read at or after its time was taken (its outcome, a change or not, is in the assessment).
+   */
+  private void recheck(
+      RunState s,
+      RunHistory before,
+      RunHistory after,
+      Assessment a,
+      Instant at,
+      List<ReconcileStore.Recheck> rechecks,
+      List<NewlyFinal> newlyFinal,
+      DelaySeen delaySeen) {
+    delaySeen.add(after);
+    if (s.recheckAt() != null) {
+      if (!at.isBefore(s.recheckAt())) {
+        rechecks.add(new ReconcileStore.Recheck(s.run().id(), null));
+      }
+      return;
+    }
+    boolean wasFinal = settler.assess(before, at).settledStatus() == ReconcileStatus.FINAL;
+    if (a.status() == ReconcileStatus.FINAL && !wasFinal) {
+      // its time is set once every read of the pass was seen (delaySeen)
+      newlyFinal.add(new NewlyFinal(s.run().id(), after.runEnd(), at));
+    }
+  }
+
+  /**
+   * The largest reporting delay seen ({@link RunSettler#delaySeen}) over the runs that ended in the
+   * last 30 days, from their stored reads and this pass's; read from the ledger once per pass, when
+   * a run first needs it.
+   */
+  private final class DelaySeen {
+    private static final Duration LOOK_BACK = Duration.ofDays(30);
+    private final Instant now;
+    private Duration largest = Duration.ZERO;
+    private boolean loaded;
+
+    DelaySeen(Instant now) {
+      this.now = now;
+    }
+
+    void add(RunHistory history) {
+      RunSettler.delaySeen(history.runEnd(), history.reads()).ifPresent(this::max);
+    }
+
+    Duration largest() {
+      if (!loaded) {
+        loaded = true;
+        String run = null;
+        Instant end = null;
+        List<UsageRead> reads = new ArrayList<>();
+        for (ReconcileStore.ReadAfterEnd r : store.readsAfterEnd(now.minus(LOOK_BACK))) {
+          if (!r.runId().equals(run)) {
+            RunSettler.delaySeen(end, reads).ifPresent(this::max);
+            run = r.runId();
+            end = r.runEnd();
+            reads.clear();
+          }
+          reads.add(UsageRead.success(r.at(), r.counts()));
+        }
+        RunSettler.delaySeen(end, reads).ifPresent(this::max);
+      }
+      return largest;
+    }
+
+    private void max(Duration d) {
+      largest = d.compareTo(largest) > 0 ? d : largest;
+    }
+  }
+
+  private static RunOutcome busy(RunState s, Assessment a) {
+    return new RunOutcome(
+        s.run(),
+        a,
+        false,
+        true,
+        null,
+        List.of(),
+        0,
+        0,
+        false,
+        "held by another reconciler: left alone in this pass");
+  }
+
+  /**
+   * Where runs {@code runIds} stand in the ledger now, without reading anything: their status from
+   * their stored reads, flagged busy when another reconciler holds them. What a reconcile shows
+   * last for runs its last pass did not read (another reconciler may have settled them since).
+   */
+  public List<RunOutcome> standing(Collection<String> runIds) {
+    Instant now = clock.instant();
+    Set<String> held = store.heldByOthers(runIds);
+    List<RunOutcome> out = new ArrayList<>();
+    for (RunState s : store.states(runIds)) {
+      Assessment a = assess(s, history(s), now);
+      if (held.contains(s.run().id())) {
+        out.add(busy(s, a));
+      } else {
+        out.add(outcome(s.run(), a, false, false, null, unreadable(s.run(), now)));
+      }
+    }
+    return out;
+  }
+
+  /** Why run {@code run} is never read as recorded, or null when it can be. */
+  private static String unreadable(RunRecord run, Instant now) {
+    if (run.apiKeyId() == null) {
+      return run.keyFingerprint() == null
+          ? NO_KEY
+          : "not read: the run has no key id, and its key's fingerprint was not resolved: set"
+              + " OPENAI_API_KEY_"
+              + run.framework().toUpperCase(Locale.ROOT).replace('-', '_')
+              + "_ID, or give reconcile that framework's key (OPENAI_API_KEY_"
+              + run.framework().toUpperCase(Locale.ROOT).replace('-', '_')
+              + ") and an admin key with api.organization.read";
+    }
+    // asked for, an implausible window would cost thousands of pages or a 400 that fails the pass
+    return implausible(run, now)
+        .map(
+            why ->
+                "not read: its window "
+                    + why
+                    + "; correct the record (or remove the run) and import it again")
+        .orElse(null);
+  }
+
+  /** Why a run's recorded window cannot be asked for (see {@link WindowLimits}), if it cannot. */
+  private static Optional<String> implausible(RunRecord run, Instant now) {
+    return WindowLimits.implausible(run.startedAt(), run.effectiveEnd(), now);
   }
 
   private RunOutcome outcome(
@@ -530,6 +690,8 @@ public final class Reconciler {
       rows.put(e, endpointRows);
     }
     if (!metered.isEmpty()) {
+      // requests recorded by fingerprint alone take the ids their fingerprints resolved to since
+      meterStore.applyKeyIds();
       // metered usage comes out of the rows first; what is left is the unmetered runs' usage
       List<MeterStore.StoredRequest> requests = new ArrayList<>();
       for (MeterStore.StoredRequest r : meterStore.requests(metered.keySet())) {
@@ -710,7 +872,7 @@ public final class Reconciler {
     return new RunWindow(run.id(), run.apiKeyId(), start, end, stepWindows);
   }
 
-  private static RunHistory history(RunState s) {
+  static RunHistory history(RunState s) {
     List<UsageRead> reads = new ArrayList<>();
     for (ReconcileStore.Attempt a : s.attempts()) {
       reads.add(
@@ -756,11 +918,14 @@ public final class Reconciler {
     Instant now = clock.instant();
     Assessment a = assess(states.get(0), history(states.get(0)), now);
     if (a.settledStatus() != ReconcileStatus.WARNING) {
+      // name the status the ledger holds: assessed with this call's settings (a longer min-age),
+      // a final run could look pending
+      String stored = states.get(0).run().reconcileStatus();
       throw new ReconcileException(
           "run "
               + runId
               + " is "
-              + a.settledStatus().label()
+              + (stored != null ? stored : a.settledStatus().label())
               + ", not in warning: only a run in warning needs --accept");
     }
     store.accept(runId, now);
@@ -805,6 +970,7 @@ public final class Reconciler {
     private Duration mergeGap = FetchPlanner.DEFAULT_MERGE_GAP;
     private Duration lease = ReconcileStore.DEFAULT_LEASE;
     private PassListener listener = PassListener.NONE;
+    private FingerprintResolver fingerprints;
 
     private Builder(Ledger ledger, OpenAiAdminClient client) {
       this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -847,6 +1013,15 @@ public final class Reconciler {
     /** Hears the progress of every pass; default nothing. */
     public Builder listener(PassListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Resolves the key id of runs recorded with a key fingerprint and no id, before they are read;
+     * default none (such runs are not read).
+     */
+    public Builder fingerprints(FingerprintResolver value) {
+      this.fingerprints = Objects.requireNonNull(value, "fingerprints");
       return this;
     }
 

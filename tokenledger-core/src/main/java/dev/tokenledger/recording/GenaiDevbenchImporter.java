@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.WindowLimits;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RecordedRun;
 import dev.tokenledger.ledger.RunSpec;
@@ -13,6 +14,7 @@ import dev.tokenledger.ledger.StepSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -44,14 +47,28 @@ public final class GenaiDevbenchImporter {
 
   private final Ledger ledger;
   private final Map<String, String> keyIdsByFramework;
+  private final Map<String, String> fingerprintsByFramework;
 
   /**
    * @param keyIdsByFramework the framework keys' ids ({@code key_…}) by lower-case framework name,
    *     as far as they are known
    */
   public GenaiDevbenchImporter(Ledger ledger, Map<String, String> keyIdsByFramework) {
+    this(ledger, keyIdsByFramework, Map.of());
+  }
+
+  /**
+   * @param fingerprintsByFramework the salted fingerprints ({@link Ledger#keyFingerprint}) of the
+   *     framework keys at hand, by lower-case framework name: stored so that reconcile can resolve
+   *     the key id of a run imported without one
+   */
+  public GenaiDevbenchImporter(
+      Ledger ledger,
+      Map<String, String> keyIdsByFramework,
+      Map<String, String> fingerprintsByFramework) {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.keyIdsByFramework = Map.copyOf(keyIdsByFramework);
+    this.fingerprintsByFramework = Map.copyOf(fingerprintsByFramework);
   }
 
   /**
@@ -66,8 +83,10 @@ public final class GenaiDevbenchImporter {
             : Objects.toString(runs.toAbsolutePath().normalize().getParent().getFileName(), null);
     List<String> problems = new ArrayList<>();
     Map<String, RunEntry> entries = new LinkedHashMap<>();
-    readManifest(runs, entries, problems);
+    int notImported = readManifest(runs, entries, problems);
     scanRunFolders(runs, entries, problems);
+    Path realRuns = realPath(runs);
+    Instant now = ledger.clock().instant();
 
     int added = 0;
     int present = 0;
@@ -75,14 +94,16 @@ public final class GenaiDevbenchImporter {
     int keyIds = 0;
     List<String> ids = new ArrayList<>();
     for (RunEntry entry : entries.values()) {
-      RunRead read = read(runs, entry, problems);
+      RunRead read = read(runs, realRuns, now, entry, problems);
       if (read == null) {
+        notImported++;
         continue;
       }
       RunSpec spec =
           RunSpec.builder(entry.framework)
               .experiment(experimentName)
               .apiKeyId(keyIdsByFramework.get(entry.framework))
+              .keyFingerprint(fingerprintsByFramework.get(entry.framework))
               .modelHint(read.model)
               .source(RunSpec.SOURCE_GENAI_DEVBENCH)
               .externalId(entry.runId)
@@ -119,7 +140,7 @@ public final class GenaiDevbenchImporter {
         }
       }
     }
-    return new ImportReport(added, present, steps, keyIds, ids, problems);
+    return new ImportReport(added, present, steps, keyIds, ids, notImported, problems);
   }
 
   private static Path runsFolder(Path folder) {
@@ -137,8 +158,9 @@ public final class GenaiDevbenchImporter {
             + ": expected a runs/ folder (with manifest.json) there; give the experiment folder");
   }
 
-  private static void readManifest(
-      Path runs, Map<String, RunEntry> entries, List<String> problems) {
+  /** Reads the manifest's entries; returns how many were refused. */
+  private static int readManifest(Path runs, Map<String, RunEntry> entries, List<String> problems) {
+    int refused = 0;
     for (String name : MANIFESTS) {
       Path manifest = runs.resolve(name);
       if (!Files.isRegularFile(manifest)) {
@@ -149,7 +171,7 @@ public final class GenaiDevbenchImporter {
         root = JSON.readTree(manifest.toFile());
       } catch (IOException e) {
         problems.add(manifest + ": " + jsonError(e) + "; scanning the run folders instead");
-        return;
+        return refused;
       }
       for (JsonNode run : root.path("runs")) {
         String id = text(run, "run_id");
@@ -158,16 +180,45 @@ public final class GenaiDevbenchImporter {
           problems.add(manifest + ": an entry without run_id or framework was skipped");
           continue;
         }
+        String path = text(run, "path");
+        String unsafe = unsafeEntry(runs, id, framework, path);
+        if (unsafe != null) {
+          problems.add(manifest + ": " + unsafe + "; not imported");
+          refused++;
+          continue;
+        }
         RunEntry entry =
             entries.computeIfAbsent(key(framework, id), k -> new RunEntry(framework, id));
-        String path = text(run, "path");
-        entry.folder = runs.resolve(path != null ? path : framework + "/" + id);
+        entry.folder = runs.resolve(path != null ? path : framework + "/" + id).normalize();
         entry.manifestStart = text(run, "start_time");
         entry.manifestEnd = text(run, "end_time");
         entry.manifest = manifest;
       }
-      return;
+      return refused;
     }
+    return refused;
+  }
+
+  /**
+   * Why a manifest entry could make tokenledger read or (on export) write outside {@code runs}: a
+   * run id or framework that is not one plain folder name, or a path that is absolute or climbs
+   * out; null when it is safe. The offending value is quoted with its control characters escaped.
+   */
+  static String unsafeEntry(Path runs, String runId, String framework, String path) {
+    if (!RunFolders.isPlainName(runId)) {
+      return "run_id " + RunFolders.quote(runId) + " is not a plain folder name";
+    }
+    if (!RunFolders.isPlainName(framework)) {
+      return "run "
+          + runId
+          + ": framework "
+          + RunFolders.quote(framework)
+          + " is not a plain folder name";
+    }
+    if (path != null && !RunFolders.staysInside(runs, path)) {
+      return "run " + runId + ": path " + RunFolders.quote(path) + " leads outside " + runs;
+    }
+    return null;
   }
 
   private static void scanRunFolders(
@@ -176,7 +227,8 @@ public final class GenaiDevbenchImporter {
       for (Path fw : frameworks.filter(Files::isDirectory).sorted().toList()) {
         try (Stream<Path> runFolders = Files.list(fw)) {
           for (Path run : runFolders.filter(Files::isDirectory).sorted().toList()) {
-            if (!Files.isRegularFile(run.resolve("metrics.json"))) {
+            // any kind of file: a link that loops or a folder must be reported, not skipped
+            if (!Files.exists(run.resolve("metrics.json"), LinkOption.NOFOLLOW_LINKS)) {
               continue;
             }
             String framework = fw.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -194,12 +246,18 @@ public final class GenaiDevbenchImporter {
     }
   }
 
-  private static RunRead read(Path runs, RunEntry entry, List<String> problems) {
+  private static RunRead read(
+      Path runs, Path realRuns, Instant now, RunEntry entry, List<String> problems) {
     Path metrics = entry.folder.resolve("metrics.json");
     String where =
         runs.getParent() == null
             ? metrics.toString()
             : runs.getParent().relativize(metrics).toString();
+    String unreadable = RunFolders.unreadable(realRuns, entry.folder, metrics);
+    if (unreadable != null) {
+      problems.add(where + ": " + unreadable + "; run " + entry.runId + " not imported");
+      return null;
+    }
     String runStart = entry.manifestStart;
     String runEnd = entry.manifestEnd;
     String model = null;
@@ -251,6 +309,11 @@ public final class GenaiDevbenchImporter {
       problems.add(where + ": run " + entry.runId + " ends before it starts; not imported");
       return null;
     }
+    Optional<String> badWindow = WindowLimits.implausible(start, end, now);
+    if (badWindow.isPresent()) {
+      problems.add(where + ": run " + entry.runId + " " + badWindow.get() + "; not imported");
+      return null;
+    }
     if (!unusable.isEmpty()) {
       problems.add(
           where + ": steps " + unusable + " have no usable start and end timestamps; left out");
@@ -277,6 +340,14 @@ public final class GenaiDevbenchImporter {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
       return null;
+    }
+  }
+
+  private static Path realPath(Path runs) {
+    try {
+      return runs.toRealPath();
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read " + runs + ": " + e.getMessage());
     }
   }
 

@@ -8,6 +8,8 @@ import java.util.List;
  * usable timestamps).
  *
  * @param runIds the ledger ids of every run imported or already present, in the order read
+ * @param runsNotImported runs found in the records but not imported (a file that cannot be read, a
+ *     name or path that leaves the tree, no usable window): each is one of {@code problems}
  */
 public record ImportReport(
     int runsAdded,
@@ -15,6 +17,7 @@ public record ImportReport(
     int stepsAdded,
     int keyIdsAdded,
     List<String> runIds,
+    int runsNotImported,
     List<String> problems) {
 
   public ImportReport {

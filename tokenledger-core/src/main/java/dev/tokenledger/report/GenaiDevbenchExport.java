@@ -16,14 +16,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.attribution.Basis;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.ReconcileStore.Attempt;
+import dev.tokenledger.ledger.ReconcileStore.Figure;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.pricing.CostParts;
 import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.reconcile.Audit;
+import dev.tokenledger.recording.RunFolders;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -152,8 +155,20 @@ public final class GenaiDevbenchExport {
    * What export writes for one run.
    *
    * @param priced the figures, null when there are none to write
+   * @param figures the run's and its steps' figures from the same read, empty without figures
    */
-  private record RunExport(Verification status, String message, PricedRun priced) {}
+  private record RunExport(
+      Verification status, String message, PricedRun priced, List<Figure> figures) {
+    RunExport(Verification status, String message, PricedRun priced) {
+      this(status, message, priced, List.of());
+    }
+  }
+
+  /**
+   * The object export writes into each step of metrics.json that the ledger has a figure for:
+   * fields genai-devbench's reader does not know and leaves alone.
+   */
+  static final String STEP_FIELD = "tokenledger";
 
   private final Ledger ledger;
   private final ReportBuilder builder;
@@ -177,6 +192,7 @@ public final class GenaiDevbenchExport {
       throw new ConfigurationException(
           "no genai-devbench runs in " + folder + ": give the experiment folder holding runs/");
     }
+    Path realRuns = realRuns(runs);
     Map<Verification, Integer> exported = new EnumMap<>(Verification.class);
     int withoutMetrics = 0;
     int unreadable = 0;
@@ -190,11 +206,29 @@ public final class GenaiDevbenchExport {
       if (query.status() != null && !query.status().equals(run.reconcileStatus())) {
         continue;
       }
+      if (!RunFolders.isPlainName(run.framework()) || !RunFolders.isPlainName(run.externalId())) {
+        failures.add(
+            "run "
+                + run.id()
+                + ": its genai-devbench run id "
+                + RunFolders.quote(run.externalId())
+                + " or framework "
+                + RunFolders.quote(run.framework())
+                + " is not a plain folder name, so it was not exported (its file would be outside "
+                + runs
+                + ")");
+        continue;
+      }
       Path metrics =
           runs.resolve(run.framework()).resolve(run.externalId()).resolve("metrics.json");
       if (!Files.isRegularFile(metrics)) {
         withoutMetrics++;
         problems.add("run " + run.id() + ": no " + metrics + "; it was not exported");
+        continue;
+      }
+      String outside = RunFolders.outside(realRuns, metrics);
+      if (outside != null) {
+        failures.add("run " + run.id() + " was not exported: " + outside);
         continue;
       }
       ObjectNode root;
@@ -226,7 +260,10 @@ public final class GenaiDevbenchExport {
     }
     Path manifest = manifest(runs);
     int entries = 0;
-    if (manifest != null) {
+    String manifestOutside = manifest == null ? null : RunFolders.outside(realRuns, manifest);
+    if (manifestOutside != null) {
+      failures.add("the manifest was not updated: " + manifestOutside);
+    } else if (manifest != null) {
       try {
         entries = updateManifest(manifest, byRunFolder);
       } catch (ManifestUnreadable e) {
@@ -312,8 +349,9 @@ public final class GenaiDevbenchExport {
       }
       case "warning" -> {
         status = Verification.WARNING;
-        m.append("; reconcile status warning: a later read came back lower, or the local counts")
-            .append(" disagree; check with 'tokenledger reconcile --run ")
+        m.append("; reconcile status warning: a later read came back lower, or changed after the")
+            .append(" run was final, or the local counts disagree; check with 'tokenledger")
+            .append(" reconcile --run ")
             .append(run.id())
             .append("' and accept with 'tokenledger reconcile --accept ")
             .append(run.id())
@@ -345,7 +383,68 @@ public final class GenaiDevbenchExport {
               ? ": COST_USD and cost_breakdown count only the priced models, a lower bound"
               : ": COST_USD and the cost parts were left as they were");
     }
-    return new RunExport(status, m.toString(), priced);
+    return new RunExport(
+        status, m.toString(), priced, r.figuresFrom() == null ? List.of() : r.figures());
+  }
+
+  /**
+   * Gives each step of {@code metrics.json} the ledger has a figure for its tokens, requests and
+   * basis: {@code exact}, or {@code apportioned} with the bounds the figure lies between (a basis
+   * is a word, so that one more, such as a metering proxy's, joins without a new shape). Usage of
+   * the run outside every step goes into {@code usage_api_reconciliation.outside_steps}.
+   */
+  private static void fillSteps(ObjectNode root, RunExport export) {
+    Map<Integer, Figure> byStep = new HashMap<>();
+    for (Figure f : export.figures()) {
+      if (f.stepIndex() != null) {
+        byStep.put(f.stepIndex(), f);
+      }
+    }
+    JsonNode steps = root.get("steps");
+    if (steps != null && steps.isArray()) {
+      int position = 0;
+      for (JsonNode step : steps) {
+        position++;
+        if (!step.isObject()) {
+          continue;
+        }
+        // the importer numbered the steps so: their own "step", else their position
+        Figure f = byStep.get(step.path("step").asInt(position));
+        if (f != null) {
+          stepFigure(((ObjectNode) step).putObject(STEP_FIELD), f, export.status());
+        }
+      }
+    }
+    Figure outside = byStep.get(0);
+    if (outside != null && !outside.total().isZero()) {
+      stepFigure(
+          object(root, "usage_api_reconciliation").putObject("outside_steps"),
+          outside,
+          export.status());
+    }
+  }
+
+  private static void stepFigure(ObjectNode node, Figure f, Verification status) {
+    counts(node, f.total());
+    node.put(
+        "basis",
+        (f.apportioned() ? Basis.APPORTIONED : Basis.EXACT).name().toLowerCase(Locale.ROOT));
+    if (f.apportioned() && f.lowerBound() != null && f.upperBound() != null) {
+      ObjectNode bounds = node.putObject("bounds");
+      counts(bounds.putObject("lower"), f.lowerBound());
+      counts(bounds.putObject("upper"), f.upperBound());
+    } else {
+      node.putNull("bounds");
+    }
+    node.put("verification_status", status.word());
+  }
+
+  /** genai-devbench's names for the four counters, as its older step records had them. */
+  private static void counts(ObjectNode node, TokenCounts t) {
+    node.put("tokens_in", t.input());
+    node.put("tokens_out", t.output());
+    node.put("cached_tokens", t.cachedInput());
+    node.put("api_calls", t.requests());
   }
 
   /**
@@ -458,6 +557,8 @@ public final class GenaiDevbenchExport {
       metrics.put("AEI", t.input() == 0 ? 0.0 : autr.asDouble() / Math.log1p(t.input()));
     }
 
+    fillSteps(root, export);
+
     ObjectNode cost = object(root, "cost_breakdown");
     priced.mainModel().ifPresent(m -> cost.put("model", m));
     ArrayNode models = cost.putArray("models");
@@ -554,6 +655,14 @@ public final class GenaiDevbenchExport {
       writeIfChanged(manifest, WRITER.writeValueAsString(root));
     }
     return found;
+  }
+
+  private static Path realRuns(Path runs) {
+    try {
+      return runs.toRealPath();
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read " + runs + ": " + e.getMessage());
+    }
   }
 
   private static Path manifest(Path runs) {

@@ -1,8 +1,11 @@
 package dev.tokenledger.report;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A report over reconciled runs: its rows, their total, and with a framework grouping the
@@ -14,6 +17,7 @@ import java.util.Objects;
  * @param runsWithoutFigures runs that matched the filters but have no reconciled figures yet
  * @param statistics one entry per framework when grouped by framework, else empty
  * @param generatedAt when the report was computed
+ * @param matchedModels the models whose usage a {@code --model} filter let in
  */
 public record Report(
     ReportQuery query,
@@ -22,7 +26,8 @@ public record Report(
     String priceTableVersion,
     int runsWithoutFigures,
     List<FrameworkStatistics> statistics,
-    Instant generatedAt) {
+    Instant generatedAt,
+    Set<String> matchedModels) {
 
   public Report {
     Objects.requireNonNull(query, "query");
@@ -30,6 +35,35 @@ public record Report(
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(priceTableVersion, "priceTableVersion");
     statistics = List.copyOf(statistics);
+    matchedModels = Collections.unmodifiableSet(new TreeSet<>(matchedModels));
+  }
+
+  /** A report without a model filter. */
+  public Report(
+      ReportQuery query,
+      List<ReportRow> rows,
+      ReportRow total,
+      String priceTableVersion,
+      int runsWithoutFigures,
+      List<FrameworkStatistics> statistics,
+      Instant generatedAt) {
+    this(
+        query,
+        rows,
+        total,
+        priceTableVersion,
+        runsWithoutFigures,
+        statistics,
+        generatedAt,
+        Set.of());
+  }
+
+  /**
+   * What {@code --model} matched, e.g. {@code gpt-4o-mini matched gpt-4o-mini-2024-07-18 (its dated
+   * snapshot)}; empty without a filter or when each name matched only itself.
+   */
+  public String modelMatches() {
+    return query.models().describe(matchedModels);
   }
 
   /**

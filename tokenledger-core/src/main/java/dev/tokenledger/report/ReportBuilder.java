@@ -76,6 +76,7 @@ public final class ReportBuilder {
     Group total = new Group(List.of());
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
     int withoutFigures = 0;
+    Set<String> matchedModels = new TreeSet<>();
     for (RunRecord run : ledger.runs(runs)) {
       Optional<Reconciliation> found = store.reconciliation(run.id());
       Facts facts;
@@ -103,6 +104,15 @@ public final class ReportBuilder {
       if (query.status() != null && !query.status().equals(facts.status)) {
         continue;
       }
+      if (!query.models().isAll()) {
+        List<Line> kept = lines.stream().filter(l -> query.models().matches(model(l))).toList();
+        if (kept.isEmpty()) {
+          continue; // the run used none of these models
+        }
+        kept.forEach(l -> matchedModels.add(model(l)));
+        figures = narrowed(figures, lines, kept);
+        lines = kept;
+      }
       pieces.addAll(pieces(query, run, figures, lines, facts));
       // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
       Figure runFigure = runFigure(figures);
@@ -111,6 +121,7 @@ public final class ReportBuilder {
           new Piece(
               List.of(),
               run.id(),
+              null,
               facts,
               runFigure.total(),
               runCost,
@@ -136,7 +147,37 @@ public final class ReportBuilder {
         calculator.priceTable().version(),
         withoutFigures,
         statistics,
-        clock.instant());
+        clock.instant(),
+        matchedModels);
+  }
+
+  /**
+   * The figures of only the {@code kept} lines: a figure all of whose lines are kept stays as it
+   * is, with its bounds; another becomes the sum of its kept lines, without bounds (they were
+   * computed for all of its usage).
+   */
+  private static List<Figure> narrowed(List<Figure> figures, List<Line> all, List<Line> kept) {
+    List<Line> keptInSteps =
+        kept.stream().filter(l -> l.stepIndex() != null && l.stepIndex() != 0).toList();
+    List<Figure> out = new ArrayList<>();
+    for (Figure f : figures) {
+      List<Line> own = linesOf(all, f.stepIndex());
+      List<Line> keptOwn = linesOf(kept, f.stepIndex());
+      if (f.stepIndex() != null && f.stepIndex() == 0 && own.isEmpty()) {
+        // usage outside every step is the run's lines less its steps' (see remainder)
+        keptOwn = remainder(linesOf(kept, null), keptInSteps);
+        own = null;
+      }
+      if (own != null && own.size() == keptOwn.size()) {
+        out.add(f);
+        continue;
+      }
+      TokenCounts sum =
+          keptOwn.stream().map(Line::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
+      boolean apportioned = keptOwn.stream().anyMatch(Line::apportioned);
+      out.add(new Figure(f.stepIndex(), sum, apportioned, null, null, f.sharedMinutes()));
+    }
+    return out;
   }
 
   /**
@@ -198,7 +239,7 @@ public final class ReportBuilder {
   }
 
   /** The ledger query of a report's filters but its status. */
-  static RunQuery runQuery(ReportQuery query) {
+  public static RunQuery runQuery(ReportQuery query) {
     return RunQuery.all()
         .withExperiment(query.experiment())
         .withFramework(query.framework())
@@ -228,6 +269,7 @@ public final class ReportBuilder {
   private record Piece(
       List<String> key,
       String runId,
+      Integer step,
       Facts facts,
       TokenCounts tokens,
       CostTotal cost,
@@ -293,6 +335,7 @@ public final class ReportBuilder {
                   new Piece(
                       key(query, run, project, u, model),
                       run.id(),
+                      u.stepIndex(),
                       facts,
                       tokens,
                       price(ls),
@@ -306,6 +349,7 @@ public final class ReportBuilder {
             new Piece(
                 key(query, run, project, u, null),
                 run.id(),
+                u.stepIndex(),
                 facts,
                 f.total(),
                 price(u.lines()),
@@ -417,15 +461,28 @@ public final class ReportBuilder {
 
   /** What a run brings to every piece of it: its standing and what its metering adds. */
   private record Facts(
-      String status, boolean isFinal, boolean metered, TokenCounts unmetered, long usageUnknown) {
+      String status,
+      boolean isFinal,
+      boolean metered,
+      TokenCounts unmetered,
+      MeteredFigures figures) {
     static Facts of(RunRecord run) {
       String status = run.reconcileStatus();
-      return new Facts(status, "final".equals(status), false, TokenCounts.ZERO, 0);
+      return new Facts(status, "final".equals(status), false, TokenCounts.ZERO, null);
     }
 
     static Facts of(MeteredRun m) {
-      return new Facts(
-          m.status(), m.isFinal(), true, m.unmetered(), m.figures().run().usageUnknown());
+      return new Facts(m.status(), m.isFinal(), true, m.unmetered(), m.figures());
+    }
+
+    /** Requests of unknown usage in the run (step null) or one of its steps. */
+    long usageUnknown(Integer step) {
+      if (figures == null) {
+        return 0;
+      }
+      return step == null
+          ? figures.run().usageUnknown()
+          : figures.step(step).map(MeteredFigures.Part::usageUnknown).orElse(0L);
     }
   }
 
@@ -479,6 +536,7 @@ public final class ReportBuilder {
     private final Set<String> metered = new HashSet<>();
     private final Set<String> unaudited = new HashSet<>();
     private final Set<String> unmeteredRuns = new HashSet<>();
+    private final Set<List<Object>> unknownCounted = new HashSet<>();
     private TokenCounts unmetered = TokenCounts.ZERO;
     private long usageUnknown;
     private boolean apportioned;
@@ -508,8 +566,9 @@ public final class ReportBuilder {
         unmeteredRuns.add(p.runId());
         unmetered = unmetered.plus(f.unmetered);
       }
-      if (first) {
-        usageUnknown += f.usageUnknown;
+      // a run's (or step's) unknown requests count once, however many model rows it has
+      if (unknownCounted.add(Arrays.asList(p.runId(), p.step()))) {
+        usageUnknown += f.usageUnknown(p.step());
       }
       apportioned |= p.apportioned();
       if (p.lower() == null) {

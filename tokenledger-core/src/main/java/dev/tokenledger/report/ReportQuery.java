@@ -1,5 +1,6 @@
 package dev.tokenledger.report;
 
+import dev.tokenledger.ModelFilter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -10,6 +11,8 @@ import java.util.Objects;
  *
  * @param status only runs whose reconcile status is this (e.g. {@code final}), or null for all
  * @param by the groupings, at least one
+ * @param models only usage of these models ({@code --model}; an undated name takes in its dated
+ *     snapshots); runs that used none of them are left out
  */
 public record ReportQuery(
     String experiment,
@@ -17,16 +20,29 @@ public record ReportQuery(
     Instant from,
     Instant to,
     String status,
-    List<ReportDimension> by) {
+    List<ReportDimension> by,
+    ModelFilter models) {
 
   public ReportQuery {
     by = List.copyOf(Objects.requireNonNull(by, "by"));
+    models = models == null ? ModelFilter.ALL : models;
     if (by.isEmpty()) {
       throw new IllegalArgumentException("a report groups by at least one dimension");
     }
     if (from != null && to != null && !from.isBefore(to)) {
       throw new IllegalArgumentException("from (" + from + ") must be before to (" + to + ")");
     }
+  }
+
+  /** A query of every model. */
+  public ReportQuery(
+      String experiment,
+      String framework,
+      Instant from,
+      Instant to,
+      String status,
+      List<ReportDimension> by) {
+    this(experiment, framework, from, to, status, by, ModelFilter.ALL);
   }
 
   /** Every run, grouped by {@code by}. */
@@ -36,7 +52,12 @@ public record ReportQuery(
 
   /** Whether a filter (experiment, framework, start, end or status) narrows the runs. */
   public boolean isFiltered() {
-    return experiment != null || framework != null || from != null || to != null || status != null;
+    return experiment != null
+        || framework != null
+        || from != null
+        || to != null
+        || status != null
+        || !models.isAll();
   }
 
   /** Whether the report groups by {@code dimension}. */

@@ -206,6 +206,47 @@ class TokenLedgerConfigTest {
             });
   }
 
+  @Test
+  void genaiDevbenchsReconciliationSettingsAreReadAsAliasesWithTheLegacyNote() {
+    TokenLedgerConfig config =
+        load(
+            Map.of(
+                "RECONCILIATION_MIN_STABLE_VERIFICATIONS", "4",
+                "RECONCILIATION_VERIFICATION_INTERVAL_MIN", "0.5"));
+    assertThat(config.value(Setting.TOKENLEDGER_STABLE_READS)).contains("4");
+    assertThat(config.value(Setting.TOKENLEDGER_INTERVAL)).contains("30s");
+    assertThat(config.warnings())
+        .filteredOn(w -> w.kind() == ConfigWarning.Kind.LEGACY_SETTING_NAME)
+        .extracting(ConfigWarning::message)
+        .containsExactlyInAnyOrder(
+            "RECONCILIATION_MIN_STABLE_VERIFICATIONS (from environment), genai-devbench's name,"
+                + " is read as TOKENLEDGER_STABLE_READS=4: it works, but TOKENLEDGER_STABLE_READS"
+                + " is tokenledger's name",
+            "RECONCILIATION_VERIFICATION_INTERVAL_MIN (from environment), genai-devbench's name,"
+                + " is read as TOKENLEDGER_INTERVAL=30s: it works, but TOKENLEDGER_INTERVAL is"
+                + " tokenledger's name");
+    assertThat(config.warnings())
+        .allSatisfy(w -> assertThat(w.severity()).isEqualTo(ConfigWarning.Severity.INFO));
+
+    TokenLedgerConfig own =
+        load(
+            Map.of("TOKENLEDGER_INTERVAL", "2m", "RECONCILIATION_VERIFICATION_INTERVAL_MIN", "10"));
+    assertThat(own.value(Setting.TOKENLEDGER_INTERVAL)).contains("2m");
+    assertThat(own.warnings())
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.message()).contains("is not read: TOKENLEDGER_INTERVAL is set"));
+
+    TokenLedgerConfig tiny = load(Map.of("RECONCILIATION_VERIFICATION_INTERVAL_MIN", "0"));
+    assertThat(tiny.value(Setting.TOKENLEDGER_INTERVAL)).contains("1s");
+    assertThat(kinds(tiny)).contains(ConfigWarning.Kind.SETTING_RAISED);
+
+    TokenLedgerConfig bad = load(Map.of("RECONCILIATION_VERIFICATION_INTERVAL_MIN", "-1"));
+    assertThatThrownBy(() -> bad.value(Setting.TOKENLEDGER_INTERVAL))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("is not a number of minutes");
+  }
+
   // --- framework keys ---
 
   @Test

@@ -394,4 +394,34 @@ class LedgerTest {
 
     assertThat(again.run(id).framework()).isEqualTo("chatdev");
   }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aRunClosedAsInterruptedCanBeEndedWithItsRealEndAndExitCode(Backend backend) {
+    open(backend);
+    String runId = ledger.beginRun(RunSpec.builder("chatdev").build(), HARNESS).id();
+    harnessAlive.set(false);
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(ledger.endRun(runId, null, null).status()).isEqualTo(RecordingStatus.INTERRUPTED);
+
+    RunRecord ended = ledger.endRun(runId, 0, T0.plusSeconds(90));
+
+    assertThat(ended.status()).isEqualTo(RecordingStatus.ENDED);
+    assertThat(ended.endedAt()).isEqualTo(T0.plusSeconds(90));
+    assertThat(ended.exitCode()).isZero();
+    assertThatThrownBy(() -> ledger.endRun(runId, 0, null))
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("already ended");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void endingARunBeforeItStartedIsAnArgumentError(Backend backend) {
+    open(backend);
+    String runId = ledger.beginRun(RunSpec.builder("chatdev").build(), HARNESS).id();
+
+    assertThatThrownBy(() -> ledger.endRun(runId, 0, T0.minusSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("before it started at " + T0);
+  }
 }

@@ -1,7 +1,9 @@
 package dev.tokenledger.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.tokenledger.TokenCounts;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +12,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +46,53 @@ class SchemaTest {
               .orElseThrow();
     }
     assertThat(Database.SCHEMA_VERSION).isEqualTo(newest);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void version4MovesTheLocalCountsOfRequestUsageIntoMeteredRequests(Backend backend)
+      throws Exception {
+    LedgerLocation location = backend.newLocation(dir);
+    Database.Dialect dialect =
+        backend == Backend.SQLITE ? Database.Dialect.SQLITE : Database.Dialect.POSTGRESQL;
+    Flyway.configure(Database.class.getClassLoader())
+        .dataSource(location.jdbcUrl(), null, null)
+        .locations("classpath:" + Database.MIGRATIONS)
+        .placeholders(Map.of("id_column", dialect.idColumn))
+        .table(Database.HISTORY_TABLE)
+        .target(MigrationVersion.fromVersion("3"))
+        .load()
+        .migrate();
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO runs (id, framework, started_at, last_seen_at, status, source, created_at)"
+              + " VALUES ('r1', 'chatdev', 'a', 'a', 'ended', 'api', 'a')");
+      s.execute(
+          "INSERT INTO request_usage (run_id, step_index, endpoint, model, completed_at,"
+              + " input_tokens, input_cached_tokens, output_tokens, num_model_requests, source,"
+              + " external_id, recorded_at) VALUES ('r1', 2, 'chat.completions', 'gpt-4o',"
+              + " '2025-10-27T10:00:10.000000Z', 30, 10, 5, 1, 'hook', 'chatcmpl-1', 'x'),"
+              + " ('r1', NULL, 'embeddings', 'text-embedding-3-small',"
+              + " '2025-10-27T10:00:20.000000Z', 12, 0, 0, 1, 'hook', NULL, 'x')");
+    }
+
+    try (Ledger ledger = Ledger.open(location)) {
+      assertThat(ledger.reconcileStore().requestUsage(List.of("r1")))
+          .extracting(
+              ReconcileStore.RequestUsage::stepIndex,
+              ReconcileStore.RequestUsage::endpoint,
+              ReconcileStore.RequestUsage::counts)
+          .containsExactly(
+              tuple(2, "chat.completions", new TokenCounts(30, 10, 5, 1)),
+              tuple(null, "embeddings", new TokenCounts(12, 0, 0, 1)));
+      assertThat(ledger.meterStore().figures("r1").run().counts())
+          .isEqualTo(new TokenCounts(42, 10, 5, 2));
+    }
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        ResultSet rs = c.getMetaData().getTables(null, null, "request_usage", null)) {
+      assertThat(rs.next()).as("request_usage is gone: one source of local counts").isFalse();
+    }
   }
 
   @ParameterizedTest

@@ -224,6 +224,28 @@ class LedgerMeterSinkTest {
     assertThat(everything(location)).doesNotContain(KEY);
   }
 
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aRunRecordedWithItsKeyIdTeachesTheLedgerWhatTheFingerprintIs(Backend backend) {
+    location = backend.newLocation(dir);
+    Ledger ledger = open(location, null);
+    String fp = ledger.keyFingerprint(ApiKey.of(KEY));
+    // a proxy saw the key first, without its id
+    ledger
+        .meterStore()
+        .record("proxy", List.of(new MeterStore.Record("r-1", chat(null, null, fp, 1, 2, 3))));
+    ledger.beginRun(
+        RunSpec.builder("chatdev").apiKeyId("key_sink").keyFingerprint(fp).build(), null);
+
+    String later =
+        ledger.beginRun(RunSpec.builder("chatdev").keyFingerprint(fp).build(), null).id();
+
+    assertThat(ledger.meterStore().keyIds()).containsEntry(fp, "key_sink");
+    assertThat(ledger.run(later).apiKeyId()).isEqualTo("key_sink");
+    assertThat(ledger.meterStore().applyKeyIds()).isEqualTo(1);
+    assertThat(ledger.meterStore().requestsOfKey("key_sink", T0, T0.plusSeconds(60))).hasSize(1);
+  }
+
   private static String everything(LedgerLocation location) throws Exception {
     StringBuilder all = new StringBuilder();
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());

@@ -191,4 +191,24 @@ class CanaryKeyTest {
     assertThat(assertNoKeyIn(c -> c.listModels(FRAMEWORK)))
         .isInstanceOf(BadResponseException.class);
   }
+
+  @Test
+  void aKeyThatCannotBeAHeaderValueIsNeverQuotedInTheError() {
+    for (String bad : new String[] {"\n", "\u200B", "\u0000", "é"}) {
+      String key = "sk-admin-test-canary-0123456789" + bad + "abcdefghijklmnopqrstuvwx";
+      OpenAiAdminClient broken = api.clientBuilder(ApiKey.of(key)).build();
+      Throwable t = catchThrowable(() -> broken.usage(query()).stream().count());
+      assertThat(t).isInstanceOf(dev.tokenledger.ConfigurationException.class);
+      StringWriter trace = new StringWriter();
+      t.printStackTrace(new PrintWriter(trace));
+      assertThat(t.getMessage() + t + trace)
+          .doesNotContain("Bearer")
+          .doesNotContain("0123456789")
+          .doesNotContain("abcdefghijklmnop")
+          .contains("sk-admin-…");
+      Throwable listing = catchThrowable(() -> client.listModels(ApiKey.of(key)));
+      assertThat(listing).isInstanceOf(dev.tokenledger.ConfigurationException.class);
+      assertThat(listing.getMessage()).doesNotContain("Bearer").doesNotContain("0123456789");
+    }
+  }
 }

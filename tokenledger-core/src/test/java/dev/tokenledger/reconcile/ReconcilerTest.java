@@ -14,7 +14,9 @@ import dev.tokenledger.openai.UsageEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -40,6 +42,7 @@ class ReconcilerTest {
   private final MockWebServer server = new MockWebServer();
   private final MutableClock clock = new MutableClock(T0);
   private final AtomicLong input = new AtomicLong(1_000);
+  private final AtomicBoolean down = new AtomicBoolean();
   private Ledger ledger;
   private Reconciler reconciler;
 
@@ -49,6 +52,12 @@ class ReconcilerTest {
         new Dispatcher() {
           @Override
           public @NotNull MockResponse dispatch(@NotNull RecordedRequest request) {
+            if (down.get()) {
+              return new MockResponse.Builder()
+                  .code(500)
+                  .body("{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}")
+                  .build();
+            }
             return new MockResponse.Builder().code(200).body(page(request)).build();
           }
         });
@@ -160,6 +169,128 @@ class ReconcilerTest {
   }
 
   @Test
+  void aFinalRunLeftInErrorByAFailedForcedPassIsReadAgainAndReturnsToFinal() {
+    String run = run("key_a", T0.plusSeconds(50));
+    for (int minute = 20; minute <= 30; minute += 5) {
+      clock.set(T0.plus(Duration.ofMinutes(minute)));
+      pass(run);
+    }
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("final");
+
+    down.set(true);
+    clock.advance(Duration.ofMinutes(5));
+    RunOutcome failed =
+        reconciler.pass(COMPLETIONS.withForce(true)).runs().stream()
+            .filter(r -> r.run().id().equals(run))
+            .findFirst()
+            .orElseThrow();
+    assertThat(failed.status()).isEqualTo(ReconcileStatus.ERROR);
+    assertThat(failed.assessment().settledStatus()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("error");
+
+    down.set(false);
+    int before = server.getRequestCount();
+    clock.advance(Duration.ofMinutes(1));
+    RunOutcome healed = pass(run);
+
+    assertThat(server.getRequestCount() - before).as("usage requests of the ordinary pass").isOne();
+    assertThat(healed.read()).isTrue();
+    assertThat(healed.status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(healed.figures()).isEqualTo(new TokenCounts(1_000, 0, 50, 2));
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("final");
+  }
+
+  @Test
+  void watchWithoutATimeoutEndsOnceARunLeftInErrorIsReadAgain() {
+    String run = run("key_a", T0.plusSeconds(50));
+    for (int minute = 20; minute <= 30; minute += 5) {
+      clock.set(T0.plus(Duration.ofMinutes(minute)));
+      pass(run);
+    }
+    down.set(true);
+    reconciler.pass(COMPLETIONS.withForce(true));
+    down.set(false);
+    List<PassReport> passes = new ArrayList<>();
+
+    PassReport last =
+        reconciler.watch(
+            COMPLETIONS,
+            null,
+            wait -> {
+              if (passes.size() >= 3) {
+                // the watch would go on for ever: stop it here
+                throw new InterruptedException();
+              }
+              clock.advance(wait);
+            },
+            passes::add);
+    Thread.interrupted();
+
+    assertThat(passes).hasSize(1);
+    assertThat(last.settled()).isTrue();
+    assertThat(last.count(ReconcileStatus.FINAL)).isOne();
+  }
+
+  @Test
+  void aFinalRunIsReadOnceMoreAtTwiceTheLargestDelaySeenAndThenNotAgain() {
+    String run = run("key_a", T0.plusSeconds(50));
+    // its usage keeps arriving until 80 minutes after the start: the delay seen is 79m10s
+    for (int minute = 20; minute <= 80; minute += 5) {
+      clock.set(T0.plus(Duration.ofMinutes(minute)));
+      input.addAndGet(100);
+      assertThat(pass(run).status()).isNotEqualTo(ReconcileStatus.FINAL);
+    }
+    clock.set(T0.plus(Duration.ofMinutes(85)));
+    pass(run);
+    clock.set(T0.plus(Duration.ofMinutes(90)));
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.FINAL);
+    Instant due = T0.plusSeconds(50).plus(Duration.ofSeconds(79 * 60 + 10).multipliedBy(2));
+    assertThat(recheckAt(run)).isEqualTo(due);
+
+    clock.set(due.minusSeconds(60));
+    int before = server.getRequestCount();
+    assertThat(reconciler.pass(COMPLETIONS).runs()).as("not due yet").isEmpty();
+    clock.set(due);
+    RunOutcome again = pass(run);
+
+    assertThat(server.getRequestCount() - before).isOne();
+    assertThat(again.read()).isTrue();
+    assertThat(again.status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(recheckAt(run)).isNull();
+    clock.advance(Duration.ofDays(1));
+    assertThat(reconciler.pass(COMPLETIONS).runs()).as("once more, not again").isEmpty();
+  }
+
+  @Test
+  void aReadOnceMoreThatFindsMoreIsAWarning() {
+    String run = run("key_a", T0.plusSeconds(50));
+    for (int minute = 20; minute <= 30; minute += 5) {
+      clock.set(T0.plus(Duration.ofMinutes(minute)));
+      pass(run);
+    }
+    assertThat(recheckAt(run))
+        .as("an hour after it became final")
+        .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    input.set(1_500);
+    clock.set(recheckAt(run));
+
+    RunOutcome again = pass(run);
+
+    assertThat(again.status()).isEqualTo(ReconcileStatus.WARNING);
+    assertThat(again.assessment().warning().kind())
+        .isEqualTo(ReconcileWarning.Kind.CHANGED_AFTER_FINAL);
+    assertThat(again.assessment().warning().delta().input()).isEqualTo(500);
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("warning");
+    reconciler.accept(run);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  private Instant recheckAt(String runId) {
+    return ledger.reconcileStore().states(List.of(runId)).get(0).recheckAt();
+  }
+
+  @Test
   void aRunWithoutAKeyIdIsNotReadAndSaysWhy() {
     String run = run(null, T0.plusSeconds(50));
     clock.set(T0.plus(Duration.ofMinutes(20)));
@@ -193,5 +324,31 @@ class ReconcilerTest {
         .containsExactly("api_key_id", "model", "project_id", "service_tier", "batch");
     assertThat(request.getUrl().queryParameter("bucket_width")).isEqualTo("1m");
     assertThat(request.getUrl().queryParameterValues("api_key_ids[]")).containsExactly("key_a");
+  }
+
+  @Test
+  void acceptingAFinalRunNamesItsStoredStatusWhateverTheSettingsOfThisCall() {
+    String run = run("key_a", T0.plusSeconds(50));
+    clock.set(T0.plus(Duration.ofMinutes(20)));
+    pass(run);
+    clock.advance(Duration.ofMinutes(5));
+    pass(run);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(pass(run).status()).isEqualTo(ReconcileStatus.FINAL);
+    // the default min-age (1 h) has not passed: assessed afresh, the run would look pending
+    Reconciler defaults =
+        Reconciler.builder(
+                ledger,
+                OpenAiAdminClient.builder()
+                    .baseUrl(server.url("/v1").toString())
+                    .adminKey(ADMIN)
+                    .clock(clock)
+                    .build())
+            .clock(clock)
+            .build();
+
+    assertThatThrownBy(() -> defaults.accept(run))
+        .isInstanceOf(ReconcileException.class)
+        .hasMessageContaining("is final, not in warning");
   }
 }

@@ -167,12 +167,71 @@ class RunSettlerTest {
   }
 
   @Test
-  void aForcedReReadOfAFinalRunThatChangedSettlesAgain() {
+  void aReadOfAFinalRunThatChangedIsAWarningUntilAPersonAcceptsTheChange() {
     RunHistory fin = history(ok(10, 100), ok(15, 100), ok(20, 100));
     assertThat(settler.assess(fin, plus(60)).status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(settler.assess(fin.withRead(ok(80, 100)), plus(80)).status())
+        .as("the read once more found nothing new")
+        .isEqualTo(ReconcileStatus.FINAL);
 
-    assertThat(settler.assess(fin.withRead(ok(60, 130)), plus(60)).status())
-        .isEqualTo(ReconcileStatus.SETTLING);
+    RunHistory changed = fin.withRead(ok(80, 130));
+    Assessment a = settler.assess(changed, plus(80));
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.WARNING);
+    assertThat(a.warning().kind()).isEqualTo(ReconcileWarning.Kind.CHANGED_AFTER_FINAL);
+    assertThat(a.warning().readAt()).isEqualTo(plus(80));
+    assertThat(a.warning().delta()).isEqualTo(CountsDelta.between(counts(100), counts(130)));
+    assertThat(a.figures()).isEqualTo(counts(130));
+    RunHistory stillChanged = changed.withRead(ok(85, 130)).withRead(ok(90, 130));
+    assertThat(settler.assess(stillChanged, plus(90)).status())
+        .as("identical reads after the change do not clear it: a person must see it")
+        .isEqualTo(ReconcileStatus.WARNING);
+    assertThat(settler.needsRead(changed, plus(85), false)).isTrue();
+
+    RunHistory accepted = stillChanged.acceptedAt(plus(91));
+    assertThat(settler.assess(accepted, plus(91)).status()).isEqualTo(ReconcileStatus.FINAL);
+    assertThat(settler.assess(accepted, plus(91)).figures()).isEqualTo(counts(130));
+    assertThat(settler.assess(accepted.withRead(ok(95, 130)), plus(95)).status())
+        .isEqualTo(ReconcileStatus.FINAL);
+  }
+
+  @Test
+  void aZeroFinalBecauseMinAgeWasShorterThanTheDelayIsFlaggedByTheReadOnceMore() {
+    // usage that takes 30 minutes to show up; min-age 10 minutes settles on the zeros
+    RunHistory zero = history(ok(10, 0), ok(15, 0), ok(20, 0));
+    assertThat(settler.assess(zero, plus(20)).status()).isEqualTo(ReconcileStatus.FINAL);
+    Instant recheck = RunSettler.recheckAt(END, plus(20), Duration.ZERO);
+    assertThat(recheck).as("an hour after it became final").isEqualTo(plus(80));
+
+    Assessment a = settler.assess(zero.withRead(UsageRead.success(recheck, counts(5000))), recheck);
+
+    assertThat(a.status()).isEqualTo(ReconcileStatus.WARNING);
+    assertThat(a.warning().kind()).isEqualTo(ReconcileWarning.Kind.CHANGED_AFTER_FINAL);
+    assertThat(a.warning().delta().input()).isEqualTo(5000);
+  }
+
+  @Test
+  void theReadOnceMoreComesAtTwiceTheLargestDelaySeenOrAnHourAfterFinalWhicheverIsLater() {
+    assertThat(RunSettler.recheckAt(END, plus(20), Duration.ofMinutes(25))).isEqualTo(plus(80));
+    assertThat(RunSettler.recheckAt(END, plus(20), Duration.ofMinutes(50))).isEqualTo(plus(100));
+    assertThat(RunSettler.recheckAt(END, plus(20), Duration.ofMinutes(40))).isEqualTo(plus(80));
+  }
+
+  @Test
+  void theDelaySeenIsHowLongAfterTheEndTheLastChangingReadCame() {
+    assertThat(RunSettler.delaySeen(END, List.of(ok(5, 0), ok(10, 0), ok(35, 700), ok(40, 700))))
+        .hasValue(Duration.ofMinutes(35));
+    assertThat(RunSettler.delaySeen(END, List.of(ok(5, 10), ok(10, 20), failed(15), ok(50, 25))))
+        .hasValue(Duration.ofMinutes(50));
+    assertThat(RunSettler.delaySeen(END, List.of(ok(90, 700), ok(95, 700))))
+        .as("usage already there at the first read shows no delay")
+        .isEmpty();
+    assertThat(
+            RunSettler.delaySeen(
+                END, List.of(UsageRead.success(END.minusSeconds(60), counts(5)), ok(5, 700))))
+        .as("a read while the run was open shows no delay: the usage may simply have come later")
+        .isEmpty();
+    assertThat(RunSettler.delaySeen(null, List.of(ok(5, 1), ok(10, 2)))).isEmpty();
   }
 
   @Test
@@ -293,8 +352,15 @@ class RunSettlerTest {
     assertThat(settler.needsRead(settling, plus(20), false)).isTrue();
     assertThat(settler.needsRead(fin, plus(90), false)).isFalse();
     assertThat(settler.needsRead(fin, plus(90), true)).isTrue();
-    assertThat(settler.needsRead(fin.withRead(failed(91)), plus(95), false)).isFalse();
     assertThat(settler.needsRead(settling.withRead(failed(19)), plus(20), false)).isTrue();
+    assertThat(settler.needsRead(settling.withRead(failed(19)), plus(19), false))
+        .as("a run in error is read by the next pass, interval or not")
+        .isTrue();
+    assertThat(settler.needsRead(fin.withRead(failed(91)), plus(92), false))
+        .as("a final run left in error by a failed forced read is read again")
+        .isTrue();
+    assertThat(settler.needsRead(fin.withRead(failed(91)).withRead(ok(92, 100)), plus(95), false))
+        .isFalse();
   }
 
   @ParameterizedTest
@@ -328,17 +394,24 @@ class RunSettlerTest {
         assertThat(a.identicalReads()).isGreaterThanOrEqualTo(s.settings().stableReads());
         assertThat(plus(minute)).isAfterOrEqualTo(END.plus(s.settings().minAge()));
       }
-      if (a.settledStatus() == ReconcileStatus.WARNING) {
+      if (a.settledStatus() == ReconcileStatus.WARNING
+          && a.warning().kind() == ReconcileWarning.Kind.DECREASE) {
         assertThat(a.warning().delta().hasDecrease()).isTrue();
+      }
+      if (a.settledStatus() == ReconcileStatus.WARNING
+          && a.warning().kind() == ReconcileWarning.Kind.CHANGED_AFTER_FINAL) {
+        assertThat(a.warning().delta()).isNotEqualTo(CountsDelta.ZERO);
+        assertThat(s.assess(RunHistory.of(END, reads), plus(minute)).warning()).isNotNull();
       }
       UsageRead lastOk =
           reads.stream().filter(UsageRead::succeeded).reduce((x, y) -> y).orElse(null);
       assertThat(a.figures()).isEqualTo(lastOk == null ? null : lastOk.counts());
       assertThat(s.needsRead(h, plus(minute), false))
           .isEqualTo(
-              a.settledStatus() != ReconcileStatus.FINAL
-                  && (lastOk == null
-                      || !plus(minute).isBefore(lastOk.at().plus(s.settings().interval()))));
+              !last.succeeded()
+                  || (a.settledStatus() != ReconcileStatus.FINAL
+                      && (lastOk == null
+                          || !plus(minute).isBefore(lastOk.at().plus(s.settings().interval())))));
     }
   }
 
@@ -356,5 +429,40 @@ class RunSettlerTest {
     assertThat(ReconcileStatus.fromLabel("settling")).isEqualTo(ReconcileStatus.SETTLING);
     assertThatThrownBy(() -> ReconcileStatus.fromLabel("done"))
         .hasMessageContaining("unknown reconcile status 'done'");
+  }
+
+  @Test
+  void earliestFinalCountsTheIdenticalReadsSoFarAndAddsTheOnesStillNeeded() {
+    // min-age 10 min, 3 identical reads 5 minutes apart
+    assertThat(settler.earliestFinal(history(), plus(2))).contains(plus(20));
+    // early reads do not count: still min-age + 2 intervals
+    assertThat(settler.earliestFinal(history(ok(4, 100)), plus(5))).contains(plus(20));
+    // one counted read at 12: two more, at 17 and 22
+    assertThat(settler.earliestFinal(history(ok(12, 100)), plus(13))).contains(plus(22));
+    // two counted reads: one more, an interval after the last
+    assertThat(settler.earliestFinal(history(ok(12, 100), ok(17, 100)), plus(18)))
+        .contains(plus(22));
+    // a changed read starts the count again
+    assertThat(settler.earliestFinal(history(ok(12, 100), ok(17, 150)), plus(18)))
+        .contains(plus(27));
+    // a late reconciler: the next read is now at the soonest
+    assertThat(settler.earliestFinal(history(ok(12, 100), ok(17, 100)), plus(40)))
+        .contains(plus(40));
+    // final runs and open runs have none
+    assertThat(settler.earliestFinal(history(ok(12, 100), ok(17, 100), ok(22, 100)), plus(23)))
+        .isEmpty();
+    assertThat(settler.earliestFinal(RunHistory.of(null, List.of()), plus(23))).isEmpty();
+  }
+
+  @Test
+  void theForecastIsPhrasedAsAPersonReadsIt() {
+    Instant now = Instant.parse("2025-10-27T11:04:00Z");
+    assertThat(SettleForecast.phrase(Instant.parse("2025-10-27T11:42:00Z"), now))
+        .isEqualTo("final at the earliest 11:42 UTC, in 38 minutes");
+    assertThat(SettleForecast.phrase(Instant.parse("2025-10-28T13:10:00Z"), now))
+        .isEqualTo("final at the earliest 2025-10-28 13:10 UTC, in 26 h 6 min");
+    assertThat(SettleForecast.phrase(now.plusSeconds(20), now))
+        .isEqualTo("final at the earliest 11:04 UTC, in less than a minute");
+    assertThat(SettleForecast.phrase(now, now)).contains("at the next read");
   }
 }

@@ -371,7 +371,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           upstream.write(content);
           if (!upstream.isWritable()) {
             upstream.flush();
-            client.config().setAutoRead(false);
+            if (!upstream.isWritable()) {
+              client.config().setAutoRead(false);
+            }
           }
         }
       } else {
@@ -607,8 +609,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
       }
       if (!last && !client.isWritable() && upstream != null) {
+        // a flush may make the client writable again at once (its event has then already passed)
         client.flush();
-        upstream.config().setAutoRead(false);
+        if (!client.isWritable()) {
+          upstream.config().setAutoRead(false);
+        }
       }
     }
 

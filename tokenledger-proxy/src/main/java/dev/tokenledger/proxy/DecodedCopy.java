@@ -24,6 +24,7 @@ final class DecodedCopy {
   private final ByteArrayOutputStream brotli;
   private final String unsupported;
   private boolean failed;
+  private byte[] scratch;
 
   private DecodedCopy(UsageReader reader, String encoding) {
     this.reader = reader;
@@ -115,10 +116,20 @@ final class DecodedCopy {
   private void pass(ByteBuf buf) {
     if (buf.hasArray()) {
       reader.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
-    } else {
-      byte[] copy = new byte[buf.readableBytes()];
-      buf.getBytes(buf.readerIndex(), copy);
-      reader.feed(copy, 0, copy.length);
+      return;
+    }
+    // a direct buffer: read through one scratch array rather than a new one per chunk
+    if (scratch == null) {
+      scratch = new byte[16384];
+    }
+    int at = buf.readerIndex();
+    int left = buf.readableBytes();
+    while (left > 0) {
+      int n = Math.min(left, scratch.length);
+      buf.getBytes(at, scratch, 0, n);
+      reader.feed(scratch, 0, n);
+      at += n;
+      left -= n;
     }
   }
 }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,7 +59,12 @@ public final class MeteringProxy implements AutoCloseable {
     this.settings =
         new Settings(
             Upstream.of(b.upstream, sslContext(b.upstream)), b.clock, b.keyIdentifier, rec);
-    this.group = new MultiThreadIoEventLoopGroup(b.ioThreads, NioIoHandler.newFactory());
+    // daemon threads: a caller that forgets close() does not keep its JVM alive
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            b.ioThreads,
+            new DefaultThreadFactory("tokenledger-proxy", true),
+            NioIoHandler.newFactory());
     try {
       this.server =
           new ServerBootstrap()

@@ -32,8 +32,7 @@ class ChatChunksTest {
         Arguments.of(
             "data:{\"choices\":[{\"delta\":{\"usage\":null}}],\"usage\":null}\r\n\r\n",
             "data:{\"choices\":[{\"delta\":{\"usage\":null}}]}\r\n\r\n"),
-        Arguments.of(
-            "data: {\"choices\":[],\"usage\":null}\n\n", "data: {\"choices\":[]}\n\n"));
+        Arguments.of("data: {\"choices\":[],\"usage\":null}\n\n", "data: {\"choices\":[]}\n\n"));
   }
 
   @ParameterizedTest

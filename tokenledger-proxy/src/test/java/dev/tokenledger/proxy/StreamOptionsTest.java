@@ -78,7 +78,8 @@ class StreamOptionsTest {
             "{\"model\":\"o3\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}"
                 .getBytes(StandardCharsets.UTF_8));
     StreamOptions.Request notAsked =
-        StreamOptions.read("{\"model\":\"gpt-4o\",\"stream\":true}".getBytes(StandardCharsets.UTF_8));
+        StreamOptions.read(
+            "{\"model\":\"gpt-4o\",\"stream\":true}".getBytes(StandardCharsets.UTF_8));
 
     assertThat(asked.model()).isEqualTo("o3");
     assertThat(asked.includeUsage()).isTrue();

@@ -33,7 +33,8 @@ class UsageReaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"<html>502 Bad Gateway</html>", "[1,2,3]", "{\"error\":{\"message\":\"x\"}}"})
+  @ValueSource(
+      strings = {"<html>502 Bad Gateway</html>", "[1,2,3]", "{\"error\":{\"message\":\"x\"}}"})
   void bodiesWithoutUsageReadAsNone(String body) {
     UsageReader r = UsageReader.json();
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
@@ -75,7 +76,8 @@ class UsageReaderTest {
     // {"model":"m","usage":{"prompt_tokens":3,"completion_tokens":2}}, compressed by Node's zlib
     byte[] br =
         Base64.getDecoder()
-            .decode("Gz4AEIzDdKM9f4RybFYRwfLIH7AQAurWbbNSh6UPHHLg+Pkt0VgCDzbghOMwWXeJRkv7WHNPz6/18cicgRIP");
+            .decode(
+                "Gz4AEIzDdKM9f4RybFYRwfLIH7AQAurWbbNSh6UPHHLg+Pkt0VgCDzbghOMwWXeJRkv7WHNPz6/18cicgRIP");
     UsageReader viaBrotli = UsageReader.json();
     DecodedCopy b = DecodedCopy.of(viaBrotli, "br");
     b.feed(Unpooled.wrappedBuffer(br, 0, 10));

@@ -42,6 +42,7 @@ final class PriceLabels {
       case UNPRICED -> "unpriced";
       case FINE_TUNED_AS_BASE_MODEL -> "priced as base";
       case ZERO_PRICE -> "zero price";
+      case IMPLAUSIBLE_PRICE -> "implausible price";
       case CACHE_READ_ABOVE_INPUT -> "cache above input";
       case TIER_PRICE_OUT_OF_RANGE -> "tier out of range";
     };

@@ -56,6 +56,7 @@ public final class PricesCheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TokenLedgerConfig config = options.config(environment);
+    options.prices.quiet();
     PriceTable table = options.table(config);
     List<String> checked =
         List.copyOf(models.isEmpty() ? table.modelKeys() : new LinkedHashSet<>(models));

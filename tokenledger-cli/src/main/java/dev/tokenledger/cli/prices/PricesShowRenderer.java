@@ -32,6 +32,16 @@ final class PricesShowRenderer {
       PriceMatch match = s.match().get();
       ModelPrice price = match.price();
       out.println("  Priced as: " + match.modelKey() + " (" + PriceLabels.rule(match.rule()) + ")");
+      table
+          .overriddenVia(match.modelKey())
+          .ifPresent(
+              undated ->
+                  out.println(
+                      "  Override:  the override file's "
+                          + undated
+                          + " prices (it does not name "
+                          + match.modelKey()
+                          + " itself)"));
       price.mode().ifPresent(m -> out.println("  Mode:      " + m));
       out.println("  USD per 1M tokens:");
       TextTable t = TextTable.withHeaders("TIER", "INPUT", "CACHED INPUT", "OUTPUT");

@@ -10,15 +10,20 @@ import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.Setting;
 import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileException;
 import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.Reconciler;
+import dev.tokenledger.reconcile.SettleForecast;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,8 +45,9 @@ import picocli.CommandLine.Spec;
       "Settle runs against the Usage API until their figures are exact and final.",
       "Reads minute buckets for every run not yet final, attributes them to runs and steps, and",
       "marks a run final once its figures stop changing. Statuses: pending (too young or nothing",
-      "read yet), settling, final, warning (a read went down or local counts disagree: --accept",
-      "it), error (the last read failed; the previous figures stand)."
+      "read yet), settling, final, warning (a read went down, changed after final, or local",
+      "counts disagree: --accept it), error (the last read failed; the previous figures stand).",
+      "A final run is read once more an hour or more after it became final."
     },
     footerHeading = "%nExit codes:%n",
     footer = {
@@ -135,6 +141,9 @@ public final class ReconcileCommand implements Callable<Integer> {
     this.environment = environment;
   }
 
+  /** The shortest --interval: identical reads closer than this prove nothing. */
+  static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
+
   @Override
   public Integer call() {
     if (format == OutputFormat.CSV) {
@@ -144,13 +153,22 @@ public final class ReconcileCommand implements Callable<Integer> {
       throw usageError("--timeout goes with --watch: add --watch, or leave --timeout out");
     }
     TokenLedgerConfig cfg = Services.config(environment, config);
-    ReconcileSettings settings = settings(cfg);
+    Services.printSettingWarnings(cfg, spec.commandLine().getErr());
+    ReconcileSettings settings;
+    try {
+      settings = settings(cfg);
+    } catch (IllegalArgumentException e) {
+      throw usageError(e.getMessage());
+    }
     PassRequest request = request();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Ledger ledger = ledgerOptions.openExisting(environment, cfg, err)) {
+      OpenAiAdminClient client = Services.adminClient(environment, cfg, cfg.usageKey());
       Reconciler reconciler =
-          Reconciler.builder(ledger, Services.adminClient(environment, cfg, cfg.usageKey()))
+          Reconciler.builder(ledger, client)
+              .fingerprints(
+                  new FingerprintResolver(ledger, cfg.frameworkKeys(), client, err::println))
               .settings(settings)
               .clock(environment.clock())
               .listener(ProgressLine.forTerminal(err))
@@ -184,11 +202,29 @@ public final class ReconcileCommand implements Callable<Integer> {
         last = reconciler.pass(request);
         passes.add(last);
       }
-      ReconcileView view = ReconcileView.of(passes);
+      ReconcileView passed = ReconcileView.of(passes);
+      // the last table shows the ledger's state: another reconciler may have settled runs since
+      ReconcileView view = passed.withStanding(reconciler.standing(passed.notReadLast()));
       if (format == OutputFormat.JSON) {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {
-        ReconcileTableRenderer.render(view, stats, out);
+        ReconcileTableRenderer.render(view, stats, out, err);
+        List<String> waiting =
+            view.runs().stream()
+                .filter(
+                    r ->
+                        r.assessment().settledStatus() == ReconcileStatus.PENDING
+                            || r.assessment().settledStatus() == ReconcileStatus.SETTLING)
+                .map(r -> r.run().id())
+                .toList();
+        if (!waiting.isEmpty()) {
+          Instant now = environment.clock().instant();
+          SettleForecast.footer(
+                  new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(waiting, now),
+                  settings,
+                  now)
+              .ifPresent(out::println);
+        }
       }
       out.flush();
       if (last.apiError() != null) {
@@ -215,26 +251,61 @@ public final class ReconcileCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The settle knobs: a flag out of range is a usage error (exit 2), a {@code TOKENLEDGER_*} value
+   * out of range a configuration error (exit 3). Identical reads less than a second apart prove
+   * nothing (three could be taken in one second), so the interval is at least 1 s.
+   */
   private ReconcileSettings settings(TokenLedgerConfig cfg) {
+    if (interval != null && interval.compareTo(MINIMUM_INTERVAL) < 0) {
+      throw usageError(
+          "--interval must be at least 1s (default 5m): identical reads must be spaced apart to"
+              + " prove anything");
+    }
+    if (stableReads != null && stableReads < 1) {
+      throw usageError("--stable-reads cannot be less than 1, was " + stableReads + " (default 3)");
+    }
+    return settings(cfg, minAge, stableReads, interval);
+  }
+
+  /**
+   * The settings: the options given, else {@code TOKENLEDGER_*} (or genai-devbench's names for
+   * them), else the defaults. {@code run show} and {@code report} use them to say when a run can be
+   * final.
+   *
+   * @throws ConfigurationException for a setting that cannot be read or is out of range
+   * @throws IllegalArgumentException for values {@link ReconcileSettings} refuses
+   */
+  public static ReconcileSettings settings(
+      TokenLedgerConfig cfg, Duration minAge, Integer stableReads, Duration interval) {
     Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
     Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
+    if (every.compareTo(MINIMUM_INTERVAL) < 0) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_INTERVAL='"
+              + cfg.value(Setting.TOKENLEDGER_INTERVAL).orElseThrow()
+              + "' is under 1 s: identical reads must be spaced apart to prove anything; set it to"
+              + " at least 1s (default 5m)");
+    }
+    int reads = stableReads != null ? stableReads : stableReadsSetting(cfg);
+    return new ReconcileSettings(age, reads, every);
+  }
+
+  private static int stableReadsSetting(TokenLedgerConfig cfg) {
+    String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
     int reads;
-    if (stableReads != null) {
-      reads = stableReads;
-    } else {
-      String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
-      try {
-        reads = Integer.parseInt(v.strip());
-      } catch (NumberFormatException e) {
-        throw new ConfigurationException(
-            "TOKENLEDGER_STABLE_READS='" + v + "' is not a whole number: set it to e.g. 3");
-      }
-    }
     try {
-      return new ReconcileSettings(age, reads, every);
-    } catch (IllegalArgumentException e) {
-      throw usageError(e.getMessage());
+      reads = Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      reads = 0;
     }
+    if (reads < 1) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_STABLE_READS (or RECONCILIATION_MIN_STABLE_VERIFICATIONS)='"
+              + v
+              + "' is not a whole number of at least 1: set it to e.g. 3 (the default)");
+    }
+    return reads;
   }
 
   private static Duration duration(TokenLedgerConfig cfg, Setting setting) {

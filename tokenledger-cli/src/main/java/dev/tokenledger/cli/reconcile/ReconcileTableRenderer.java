@@ -11,9 +11,13 @@ import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.reconcile.UnattributedUsage;
 import dev.tokenledger.report.TextTable;
 import java.io.PrintWriter;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Renders a reconcile as a table: one line per run, a summary line, unattributed usage, and with
@@ -22,7 +26,11 @@ import java.util.Locale;
 final class ReconcileTableRenderer {
   private ReconcileTableRenderer() {}
 
-  static void render(ReconcileView view, boolean withStats, PrintWriter out) {
+  /**
+   * The table, its summary and unattributed usage on {@code out} (data); why runs failed or were
+   * not read, and with {@code --stats} what each pass cost, on {@code err}.
+   */
+  static void render(ReconcileView view, boolean withStats, PrintWriter out, PrintWriter err) {
     List<PassReport> passes = view.passes();
     TextTable table =
         TextTable.withHeaders(
@@ -78,15 +86,57 @@ final class ReconcileTableRenderer {
     }
     for (RunOutcome r : view.runs()) {
       if (r.assessment().lastError() != null) {
-        out.println("  " + r.run().id() + ": " + r.assessment().lastError());
+        err.println("  " + r.run().id() + ": " + briefCall(r.assessment().lastError()));
       } else if (r.note() != null) {
-        out.println("  " + r.run().id() + ": " + r.note());
+        err.println("  " + r.run().id() + ": " + r.note());
       }
     }
     if (withStats) {
       for (int i = 0; i < passes.size(); i++) {
-        out.println(stats(i + 1, passes.get(i)));
+        err.println(stats(i + 1, passes.get(i)));
       }
+    }
+  }
+
+  private static final Pattern CALL = Pattern.compile("(https?://\\S+?)\\?(\\S*?)(:?)(?=\\s|$)");
+
+  /**
+   * {@code message} with each URL's query (hundreds of URL-encoded characters) replaced by the
+   * window it asked for: {@code …/usage/completions 2025-10-27T10:00:00Z..2025-10-27T11:00:00Z}.
+   * {@code run show} keeps the whole query.
+   */
+  static String briefCall(String message) {
+    Matcher m = CALL.matcher(message);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String window = window(m.group(2));
+      m.appendReplacement(
+          sb,
+          Matcher.quoteReplacement(
+              m.group(1) + (window.isEmpty() ? "" : " " + window) + m.group(3)));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+
+  private static String window(String query) {
+    String start = null;
+    String end = null;
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("start_time=")) {
+        start = pair.substring("start_time=".length());
+      } else if (pair.startsWith("end_time=")) {
+        end = pair.substring("end_time=".length());
+      }
+    }
+    try {
+      return start == null
+          ? ""
+          : Instant.ofEpochSecond(Long.parseLong(start))
+              + ".."
+              + (end == null ? "" : Instant.ofEpochSecond(Long.parseLong(end)).toString());
+    } catch (NumberFormatException | DateTimeException e) {
+      return "";
     }
   }
 
@@ -99,6 +149,7 @@ final class ReconcileTableRenderer {
             + p.at()
             + ": "
             + counts(p.runs())
+            + busy(p.runs())
             + "; "
             + p.stats().requests()
             + " usage request"
@@ -111,7 +162,7 @@ final class ReconcileTableRenderer {
     StringBuilder s = new StringBuilder();
     s.append(view.runs().size()).append(view.runs().size() == 1 ? " run" : " runs");
     if (!view.runs().isEmpty()) {
-      s.append(": ").append(counts(view.runs()));
+      s.append(": ").append(counts(view.runs())).append(busy(view.runs()));
     }
     s.append(" · ")
         .append(p.stats().requests())
@@ -130,6 +181,11 @@ final class ReconcileTableRenderer {
       s.append(" · nothing to reconcile");
     }
     return s.toString();
+  }
+
+  private static String busy(List<RunOutcome> runs) {
+    long n = runs.stream().filter(RunOutcome::busy).count();
+    return n == 0 ? "" : " (" + n + " busy: held by another reconciler)";
   }
 
   private static String counts(List<RunOutcome> runs) {

@@ -6,9 +6,11 @@ import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.reconcile.UnattributedUsage;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +33,24 @@ record ReconcileView(
         Comparator.comparing((RunOutcome o) -> o.run().startedAt())
             .thenComparing(o -> o.run().id()));
     return new ReconcileView(ordered, List.copyOf(unattributed.values()), List.copyOf(passes));
+  }
+
+  /**
+   * The same view with {@code standing} (runs as the ledger holds them now) in place of the
+   * outcomes of those runs: what another reconciler did since our pass looked at them shows.
+   */
+  ReconcileView withStanding(List<RunOutcome> standing) {
+    Map<String, RunOutcome> byId = new LinkedHashMap<>();
+    runs.forEach(r -> byId.put(r.run().id(), r));
+    standing.forEach(r -> byId.replace(r.run().id(), r));
+    return new ReconcileView(List.copyOf(byId.values()), unattributed, passes);
+  }
+
+  /** The runs the last pass did not read: what the view shows of them may be out of date. */
+  List<String> notReadLast() {
+    Set<String> readLast = new HashSet<>();
+    last().runs().stream().filter(RunOutcome::read).forEach(r -> readLast.add(r.run().id()));
+    return runs.stream().map(r -> r.run().id()).filter(id -> !readLast.contains(id)).toList();
   }
 
   PassReport last() {

@@ -15,6 +15,19 @@ import java.util.List;
 final class ReportCharts {
   private ReportCharts() {}
 
+  /** What {@link #chart} draws for {@code query}, for the line that says where it went. */
+  static String describe(ReportQuery query) {
+    if (query.groups(ReportDimension.FRAMEWORK)) {
+      return "cost per run by framework, with its 95 % interval";
+    }
+    if (query.groups(ReportDimension.STEP)) {
+      return "cost per step";
+    }
+    return "tokens per day by "
+        + (query.groups(ReportDimension.MODEL) ? ReportDimension.MODEL : ReportDimension.FRAMEWORK)
+            .label();
+  }
+
   /**
    * Cost per framework with its confidence interval when grouped by framework, cost per step when
    * grouped by step, else tokens per day stacked by model (when grouped by it) or framework.
@@ -60,7 +73,8 @@ final class ReportCharts {
                 q.from(),
                 q.to(),
                 q.status(),
-                List.of(ReportDimension.DAY, series)));
+                List.of(ReportDimension.DAY, series),
+                q.models()));
     if (byDay.rows().isEmpty()) {
       throw new ConfigurationException(
           "no reconciled run to chart: run tokenledger reconcile first, or widen the filters");

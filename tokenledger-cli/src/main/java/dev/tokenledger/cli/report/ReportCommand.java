@@ -2,6 +2,7 @@ package dev.tokenledger.cli.report;
 
 import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.ModelFilter;
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.LedgerMixin;
@@ -11,9 +12,12 @@ import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.SettleForecast;
 import dev.tokenledger.report.GenaiDevbenchExport;
 import dev.tokenledger.report.Report;
 import dev.tokenledger.report.ReportBuilder;
@@ -55,8 +59,8 @@ public final class ReportCommand implements Callable<Integer> {
       names = "--by",
       paramLabel = "DIMS",
       description =
-          "run, step, framework, model, day, key, project or month; combine with commas."
-              + " Default: run.")
+          "run, step, framework, model, day, key, project or month (api_key_id and"
+              + " project_id as usage --group-by spells them); combine with commas. Default: run.")
   String by = "run";
 
   @Option(names = "--experiment", description = "Only runs of this experiment.")
@@ -64,6 +68,15 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--framework", paramLabel = "FW", description = "Only runs of this framework.")
   String framework;
+
+  @Option(
+      names = "--model",
+      split = ",",
+      paramLabel = "MODEL",
+      description =
+          "Only usage of these models: an undated name (gpt-4o-mini) takes in its dated"
+              + " snapshots (gpt-4o-mini-2024-07-18), a dated name only itself.")
+  List<String> models = new ArrayList<>();
 
   @Option(
       names = "--since",
@@ -150,6 +163,7 @@ public final class ReportCommand implements Callable<Integer> {
               + "' is not an export format: use --export genai-devbench DIR");
     }
     Report report;
+    Optional<String> forecast = Optional.empty();
     try (Ledger ledger = ledgerOptions.openExisting(environment, config, err)) {
       CostCalculator calculator = new CostCalculator(priceTable(ledger, config, err));
       ReportBuilder builder = new ReportBuilder(ledger, calculator);
@@ -166,20 +180,34 @@ public final class ReportCommand implements Callable<Integer> {
                   + result.failures().size()
                   + " file(s): "
                   + String.join("; ", result.failures())
-                  + "; check the folder's permissions and free space, then export again");
+                  + "; fix what each one names (the folder's permissions, free space, a link or"
+                  + " name that leads out of runs/), then export again");
         }
         return 0;
       }
       report = builder.build(query);
+      if (report.includesNotFinal()) {
+        forecast = forecast(ledger, config, query);
+      }
       if (chart != null && report.hasFigures()) {
-        ReportCharts.chart(report, builder).write(Services.resolve(config, chart));
+        Path chartFile = Services.resolve(config, chart);
+        ReportCharts.chart(report, builder).write(chartFile);
+        err.println(
+            "tokenledger: chart written to "
+                + chartFile.toAbsolutePath().normalize()
+                + " ("
+                + ReportCharts.describe(report.query())
+                + ")");
       }
     }
     Optional<String> nothing = ReportRenderer.nothingToReport(report);
     StringWriter text = new StringWriter();
     PrintWriter writer = new PrintWriter(text);
     switch (format) {
-      case TABLE -> ReportRenderer.table(report, writer);
+      case TABLE -> {
+        ReportRenderer.table(report, writer);
+        forecast.ifPresent(writer::println);
+      }
       case JSON -> ReportRenderer.json(report, writer);
       case CSV -> ReportRenderer.csv(report, writer);
     }
@@ -207,6 +235,21 @@ public final class ReportCommand implements Callable<Integer> {
     }
     err.flush();
     return 0;
+  }
+
+  /** When the report's runs that are not final can be final at the earliest. */
+  private Optional<String> forecast(Ledger ledger, TokenLedgerConfig config, ReportQuery query) {
+    ReconcileSettings settings = Services.reconcileSettings(config);
+    List<String> ids =
+        ledger.runs(ReportBuilder.runQuery(query)).stream()
+            .filter(r -> !"final".equals(r.reconcileStatus()))
+            .map(RunRecord::id)
+            .toList();
+    Instant now = environment.clock().instant();
+    return SettleForecast.footer(
+        new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(ids, now),
+        settings,
+        now);
   }
 
   /**
@@ -268,7 +311,8 @@ public final class ReportCommand implements Callable<Integer> {
     Instant start = since != null ? when(since, "--since") : when(from, "--from");
     Instant end = when(to, "--to");
     try {
-      return new ReportQuery(experiment, framework, start, end, status, dims);
+      return new ReportQuery(
+          experiment, framework, start, end, status, dims, ModelFilter.of(models));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

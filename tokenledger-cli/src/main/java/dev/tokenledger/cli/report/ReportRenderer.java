@@ -46,6 +46,13 @@ final class ReportRenderer {
             + (report.total().metering().meteredRuns() > 0
                 ? " and metered tokens (" + MeteredRun.COST_SOURCE + ")"
                 : ""));
+    if (!report.query().models().isAll()) {
+      String matches = report.modelMatches();
+      out.println(
+          "Models: "
+              + String.join(", ", report.query().models().names())
+              + (matches.isEmpty() ? "" : " (" + matches + ")"));
+    }
     Optional<String> nothing = nothingToReport(report);
     if (nothing.isPresent()) {
       out.println("Nothing to report: " + nothing.get() + ".");
@@ -243,6 +250,13 @@ final class ReportRenderer {
     root.put("price_table_version", report.priceTableVersion());
     root.put("includes_not_final", report.includesNotFinal());
     root.put("runs_without_figures", report.runsWithoutFigures());
+    if (!report.query().models().isAll()) {
+      ObjectNode models = root.putObject("models");
+      ArrayNode asked = models.putArray("asked");
+      report.query().models().names().forEach(asked::add);
+      ArrayNode matched = models.putArray("matched");
+      report.matchedModels().forEach(matched::add);
+    }
     ArrayNode rows = root.putArray("rows");
     for (ReportRow row : report.rows()) {
       ObjectNode r = rows.addObject();

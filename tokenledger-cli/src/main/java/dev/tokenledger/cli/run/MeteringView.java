@@ -138,7 +138,7 @@ final class MeteringView {
         number(p.counts().input()),
         number(p.counts().cachedInput()),
         number(p.counts().output()),
-        number(p.requests()),
+        number(p.counts().requests()),
         number(p.usageUnknown()),
         MeteredRun.BASIS);
   }

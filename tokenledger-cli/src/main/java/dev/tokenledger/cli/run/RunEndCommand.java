@@ -12,6 +12,7 @@ import dev.tokenledger.ledger.RunRecord;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
     name = "end",
     description = {
       "End a run and any step still open in it.",
-      "A run whose writer died (interrupted) is closed at the last time it was seen, unless --at"
-          + " says otherwise."
+      "A run whose writer died (interrupted) is closed at the last time it was seen and stays"
+          + " interrupted, unless --at or --exit-code says how it ended; an interrupted run can be"
+          + " ended again that way."
     },
     mixinStandardHelpOptions = true,
     sortOptions = false)
@@ -60,13 +62,19 @@ public final class RunEndCommand implements Callable<Integer> {
     TokenLedgerConfig config = Services.config(environment, configOptions);
     PrintWriter err = spec.commandLine().getErr();
     try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
-      RunRecord ended = ledger.endRun(runId, exitCode, at);
+      RunRecord ended;
+      try {
+        ended = ledger.endRun(runId, exitCode, at);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--at: " + e.getMessage());
+      }
       if (ended.status() == RecordingStatus.INTERRUPTED) {
         err.println(
             "tokenledger: run "
                 + runId
                 + " was interrupted; closed at the last time it was seen, "
-                + ended.endedAt());
+                + ended.endedAt()
+                + " (give --exit-code and --at when you know how and when it ended)");
       }
       spec.commandLine().getOut().println(runId);
     }

@@ -6,6 +6,7 @@ import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.proxy.LedgerMeter;
 import dev.tokenledger.recording.ExecRequest;
@@ -120,6 +121,8 @@ public final class RunExecCommand implements Callable<Integer> {
     // A missing key stops here, before the command starts (exit 3).
     FrameworkKey key = config.frameworkKey(framework);
     PrintWriter err = spec.commandLine().getErr();
+    FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
+        .ifPresent(w -> err.println("tokenledger: warning: " + w));
     ExecRequest request =
         new ExecRequest(
             key.name(),

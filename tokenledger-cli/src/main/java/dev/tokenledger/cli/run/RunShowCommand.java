@@ -10,8 +10,12 @@ import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.reconcile.ReconcileSettings;
+import dev.tokenledger.reconcile.SettleForecast;
 import dev.tokenledger.report.MeteredRun;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -72,6 +76,15 @@ public final class RunShowCommand implements Callable<Integer> {
         RunRenderer.showTable(run, ledger.steps(runId), out);
         MeteringView.table(run, metered, failure, out);
         ReconciliationView.table(reconciled, run.metered(), out);
+        Services.printSettingWarnings(config, spec.commandLine().getErr());
+        ReconcileSettings settings = Services.reconcileSettings(config);
+        Instant now = environment.clock().instant();
+        SettleForecast.footer(
+                new SettleForecast(ledger.reconcileStore(), settings)
+                    .earliestFinal(List.of(runId), now),
+                settings,
+                now)
+            .ifPresent(out::println);
       }
     }
     out.flush();

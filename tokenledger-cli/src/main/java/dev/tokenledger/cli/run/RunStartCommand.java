@@ -6,6 +6,7 @@ import dev.tokenledger.cli.LedgerMixin;
 import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.RunSpec;
@@ -63,6 +64,8 @@ public final class RunStartCommand implements Callable<Integer> {
   public Integer call() {
     TokenLedgerConfig config = Services.config(environment, configOptions);
     FrameworkKey key = config.frameworkKey(framework);
+    FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
+        .ifPresent(w -> this.spec.commandLine().getErr().println("tokenledger: warning: " + w));
     try (Ledger ledger =
         ledgerOptions.open(environment, config, this.spec.commandLine().getErr())) {
       RunSpec spec =

@@ -2,6 +2,7 @@ package dev.tokenledger.cli.sim;
 
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.sim.FaultMix;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
@@ -61,8 +62,39 @@ public final class SimCommand implements Callable<Integer> {
               + " Default: OpenAI-like, 5 to 60 minutes, around 15.")
   Duration delay;
 
-  @Option(names = "--seed", description = "Seed for replies and delays. Default: 0.")
+  @Option(names = "--seed", description = "Seed for replies, delays and faults. Default: 0.")
   long seed;
+
+  @Option(
+      names = "--faults",
+      paramLabel = "KIND:SHARE,…",
+      description =
+          "Fail this share of requests per kind, e.g. 429:0.1,500:0.05,reset:0.02. Kinds: "
+              + FaultMix.KINDS
+              + ". Default: none.")
+  String faults;
+
+  @Option(
+      names = "--fault-path",
+      paramLabel = "PREFIX",
+      description =
+          "Only requests under this path fail, e.g. /organization/usage or /chat/completions."
+              + " Default: every endpoint.")
+  String faultPath;
+
+  @Option(
+      names = "--late-revisions",
+      paramLabel = "SHARE",
+      description =
+          "This share of requests (0 to 1) shows up in two parts: most on time, the rest"
+              + " --late-by later, so a minute already read grows. Default: 0.")
+  double lateRevisions;
+
+  @Option(
+      names = "--late-by",
+      paramLabel = "MIN..MAX",
+      description = "How much later the rest of a late revision shows up. Default: 30m..2h.")
+  String lateBy = "30m..2h";
 
   public SimCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -74,6 +106,13 @@ public final class SimCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--speed must be above 0, was " + speed);
     }
+    FaultMix mix = faultMix();
+    Duration[] late = lateBy();
+    if (!(lateRevisions >= 0 && lateRevisions <= 1)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--late-revisions must be a share from 0 to 1 (e.g. 0.2), was " + lateRevisions);
+    }
     SimClock clock = SimClock.running(environment.clock().instant(), speed);
     OpenAiSimulator sim =
         OpenAiSimulator.builder()
@@ -81,7 +120,11 @@ public final class SimCommand implements Callable<Integer> {
             .port(port)
             .seed(seed)
             .reportingDelay(delay == null ? ReportingDelay.typical() : ReportingDelay.fixed(delay))
+            .lateRevisions(lateRevisions, late[0], late[1])
             .build();
+    if (mix != null) {
+      mix.applyTo(faultPath == null ? sim.faults().onAnyRequest() : sim.faults().onPath(faultPath));
+    }
     SimKey admin = sim.register(SimKey.admin("tokenledger usage reader"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -109,6 +152,7 @@ public final class SimCommand implements Callable<Integer> {
             + clock.instant()
             + ", reporting delay "
             + (delay == null ? "5-60 min" : delay.toString())
+            + misbehaviour(mix, late)
             + "); Ctrl-C or kill "
             + ProcessHandle.current().pid()
             + " stops it");
@@ -124,5 +168,61 @@ public final class SimCommand implements Callable<Integer> {
                 "tokenledger-sim-stop"));
     stopped.await();
     return 0;
+  }
+
+  private FaultMix faultMix() {
+    if (faultPath != null && faults == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--fault-path goes with --faults: add --faults 429:0.1 or similar");
+    }
+    if (faultPath != null && !faultPath.startsWith("/")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--fault-path '" + faultPath + "' must start with /, e.g. /organization/usage");
+    }
+    if (faults == null) {
+      return null;
+    }
+    try {
+      return FaultMix.parse(faults);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--faults: " + e.getMessage());
+    }
+  }
+
+  private Duration[] lateBy() {
+    String[] parts = lateBy.split("\\.\\.", -1);
+    try {
+      if (parts.length == 2) {
+        Duration min = TimeConverters.parseDuration(parts[0]);
+        Duration max = TimeConverters.parseDuration(parts[1]);
+        if (max.compareTo(min) >= 0) {
+          return new Duration[] {min, max};
+        }
+      }
+    } catch (CommandLine.TypeConversionException e) {
+      // reported below, with the expected form
+    }
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "--late-by '" + lateBy + "' is not MIN..MAX with MIN <= MAX: write e.g. 1m..10m");
+  }
+
+  private String misbehaviour(FaultMix mix, Duration[] late) {
+    StringBuilder s = new StringBuilder();
+    if (mix != null && !mix.isEmpty()) {
+      s.append(", faults ").append(mix);
+      s.append(faultPath == null ? " on every endpoint" : " under " + faultPath);
+    }
+    if (lateRevisions > 0) {
+      s.append(", late revisions ")
+          .append(lateRevisions)
+          .append(" (")
+          .append(late[0])
+          .append("..")
+          .append(late[1])
+          .append(" later)");
+    }
+    return s.toString();
   }
 }

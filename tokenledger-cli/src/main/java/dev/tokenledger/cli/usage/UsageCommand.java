@@ -53,7 +53,12 @@ public final class UsageCommand implements Callable<Integer> {
 
   @Mixin WindowOptions window;
 
-  @Option(names = "--model", split = ",", description = "Only these models.")
+  @Option(
+      names = "--model",
+      split = ",",
+      description =
+          "Only these models. An undated name (gpt-4o-mini) takes in its dated snapshots"
+              + " (gpt-4o-mini-2024-07-18); a dated name only itself.")
   List<String> models = new ArrayList<>();
 
   @Option(
@@ -68,11 +73,26 @@ public final class UsageCommand implements Callable<Integer> {
   List<String> projects = new ArrayList<>();
 
   @Option(
+      names = "--user-id",
+      split = ",",
+      paramLabel = "ID",
+      description = "Only usage of these users' keys (user-…; the API's user_ids).")
+  List<String> userIds = new ArrayList<>();
+
+  @Option(
+      names = "--batch",
+      paramLabel = "true|false",
+      arity = "1",
+      description = "Only Batch API usage (true) or only other usage (false). Default: both.")
+  Boolean batch;
+
+  @Option(
       names = "--group-by",
       split = ",",
       paramLabel = "DIM",
       description =
-          "Show groups by: model, api_key_id, project_id, user_id, batch, service_tier, …")
+          "Show groups by: model, key, project, user, batch, service_tier, … (the names of"
+              + " report --by; api_key_id, project_id and user_id are taken too)")
   List<String> groupBy = new ArrayList<>();
 
   @Option(
@@ -107,7 +127,8 @@ public final class UsageCommand implements Callable<Integer> {
     TokenLedgerConfig cfg = Services.config(environment, config);
     Services.printWarnings(cfg, spec.commandLine().getErr());
     UsageKey usageKey = cfg.usageKey();
-    OpenAiAdminClient client = Services.adminClient(environment, cfg, usageKey);
+    OpenAiAdminClient client =
+        Services.adminClient(environment, cfg, usageKey, spec.commandLine().getErr());
     List<String> keyIds = new ArrayList<>(apiKeyIds);
     if (framework != null) {
       FrameworkKey fw = cfg.frameworkKey(framework);
@@ -155,10 +176,12 @@ public final class UsageCommand implements Callable<Integer> {
           end,
           width,
           endpoints(),
-          groupBy.stream().map(Dimension::fromWire).distinct().toList(),
+          groupBy.stream().map(Dimension::parse).distinct().toList(),
           models,
           keyIds,
-          projects);
+          projects,
+          userIds,
+          batch);
     } catch (IllegalArgumentException e) {
       throw usageError(e.getMessage());
     }

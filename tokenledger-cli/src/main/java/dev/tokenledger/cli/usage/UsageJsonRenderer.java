@@ -31,6 +31,9 @@ final class UsageJsonRenderer {
 
   static void render(ProbeResult result, ProbeLabels labels, PrintWriter out) {
     ObjectNode root = header(result.request(), result.start(), result.end(), labels);
+    ObjectNode filters = (ObjectNode) root.get("filters");
+    strings(filters.putArray("models_matched"), List.copyOf(result.matchedModels()));
+    strings(filters.putArray("models_left_out"), List.copyOf(result.otherModels()));
     root.put("empty", result.isEmpty());
     tokens(root.putObject("totals"), result.tokens());
     cost(root.putObject("cost"), result.cost());
@@ -113,6 +116,12 @@ final class UsageJsonRenderer {
     strings(filters.putArray("api_key_ids"), request.apiKeyIds());
     strings(filters.putArray("project_ids"), request.projectIds());
     filters.put("framework", labels.framework().orElse(null));
+    strings(filters.putArray("user_ids"), request.userIds());
+    if (request.batch() == null) {
+      filters.putNull("batch");
+    } else {
+      filters.put("batch", request.batch());
+    }
     ArrayNode groupBy = filters.putArray("group_by");
     request.groupBy().forEach(d -> groupBy.add(d.wire()));
     ArrayNode asked = root.putArray("endpoints_requested");

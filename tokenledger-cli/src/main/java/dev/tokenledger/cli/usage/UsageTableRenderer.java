@@ -30,7 +30,17 @@ final class UsageTableRenderer {
     out.println("  Start: " + result.start().getEpochSecond() + " (" + result.start() + ")");
     out.println("  End:   " + result.end().getEpochSecond() + " (" + result.end() + ")");
     if (!request.models().isEmpty()) {
-      out.println("  Model: " + String.join(", ", request.models()));
+      String matches = result.modelMatches();
+      out.println(
+          "  Model: "
+              + String.join(", ", request.models())
+              + (matches.isEmpty() ? "" : " (" + matches + ")"));
+    }
+    if (!request.userIds().isEmpty()) {
+      out.println("  User id: " + String.join(", ", request.userIds()));
+    }
+    if (request.batch() != null) {
+      out.println("  Batch: " + (request.batch() ? "Batch API only" : "without the Batch API"));
     }
     labels
         .framework()
@@ -59,9 +69,23 @@ final class UsageTableRenderer {
       out.println(
           "  Skipped: "
               + e.wireName()
-              + " (it cannot filter by the model, key or project asked for)");
+              + " (it cannot filter by the model, key, project, user or batch asked for)");
     }
 
+    if (result.isEmpty() && !result.otherModels().isEmpty()) {
+      // The API did record usage: only not of these models. No reporting delay to blame.
+      out.println("Results:");
+      out.println(
+          "  No usage of "
+              + String.join(", ", request.models())
+              + " in this window; the Usage API recorded usage of "
+              + String.join(", ", result.otherModels())
+              + ".");
+      out.println(
+          "ℹ️  An undated name (gpt-4o-mini) matches its dated snapshots"
+              + " (gpt-4o-mini-2024-07-18); check the name, or leave --model out.");
+      return;
+    }
     if (result.isEmpty()) {
       out.println("Results:");
       out.println("  No usage recorded in this window.");

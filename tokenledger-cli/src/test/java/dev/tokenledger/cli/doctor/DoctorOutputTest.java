@@ -184,13 +184,14 @@ class DoctorOutputTest {
           healthy(fx);
           fx.env("OPENAI_ADMIN_KEY", CHATDEV);
         },
-        ExitCode.CONFIG),
+        // warned about, then tried: OpenAI's refusal decides (issue 14)
+        ExitCode.KEY_REFUSED),
     LEGACY_KEY_AS_USAGE_KEY(
         fx -> {
           healthy(fx);
           fx.env("OPENAI_ADMIN_KEY", LEGACY);
         },
-        ExitCode.CONFIG),
+        ExitCode.KEY_REFUSED),
     SHARED_KEYS(
         fx -> {
           healthy(fx);

@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -68,30 +69,81 @@ class DoctorUsageKeyTest {
   }
 
   @Test
-  void aServiceAccountKeyAsUsageKeyFailsLocallyAndSaysHowToCreateAnAdminKey() {
+  void aServiceAccountKeyAsUsageKeyIsWarnedAboutThenTriedAndOpenAisAnswerExplained() {
+    // genai-devbench's guide: a service-account key with api.usage.read in OPEN_AI_KEY_ADM
     f.sim.addProject("proj_x", "x");
-    SimKey svc = f.sim.register(SimKey.serviceAccount("bot", "proj_x"));
-    f.env("OPENAI_ADMIN_KEY", DoctorFixture.raw(svc));
+    SimKey svc =
+        f.sim.register(
+            SimKey.serviceAccount("bot", "proj_x")
+                .scopes(SimKey.SCOPE_MODEL_REQUEST, SimKey.SCOPE_USAGE_READ));
+    f.env("OPEN_AI_KEY_ADM", DoctorFixture.raw(svc));
 
     DoctorReport report = f.examine();
 
     DoctorCheck keyClass = check(report, DoctorCheck.USAGE_KEY_CLASS);
-    assertThat(keyClass.status()).isEqualTo(CheckStatus.FAIL);
-    assertThat(keyClass.category()).isEqualTo(ExitCategory.CONFIGURATION);
+    assertThat(keyClass.status()).isEqualTo(CheckStatus.WARN);
     assertThat(keyClass.summary())
         .isEqualTo(
-            "OPENAI_ADMIN_KEY holds a service-account key ("
+            "OPEN_AI_KEY_ADM holds a service-account key ("
                 + svc.apiKey().redacted()
                 + "): only admin keys (sk-admin-…) can read the organization's usage");
+    assertThat(keyClass.details())
+        .anyMatch(d -> d.startsWith("A service-account key cannot read organization usage"));
     assertThat(String.join("\n", keyClass.fix()))
         .contains("As an organization owner, create an admin key")
         .contains("Settings > Organization > Admin keys")
-        .contains("in the environment as OPENAI_ADMIN_KEY");
-    assertThat(check(report, DoctorCheck.USAGE_KEY_WORKS).status()).isEqualTo(CheckStatus.SKIPPED);
+        .contains("in the environment as OPEN_AI_KEY_ADM");
+    // the request is sent anyway, and OpenAI's own answer shown
+    DoctorCheck works = check(report, DoctorCheck.USAGE_KEY_WORKS);
+    assertThat(works.status()).isEqualTo(CheckStatus.FAIL);
+    assertThat(works.category()).isEqualTo(ExitCategory.KEY_REFUSED);
+    assertThat(works.summary())
+        .isEqualTo(
+            "OpenAI refused the usage key (HTTP 401): it lacks the scope api.usage.read;"
+                + " organization usage needs an admin key");
+    assertThat(works.details())
+        .anyMatch(d -> d.startsWith("OpenAI said: You have insufficient permissions"))
+        .anyMatch(d -> d.contains("granting this key api.usage.read does not help"));
+    assertThat(String.join("\n", works.fix()))
+        .contains("Have an organization owner create an admin key")
+        .contains("in place of this service-account key")
+        .doesNotContain("Either grant this key");
+    assertThat(f.sim.requests("/organization/usage/completions")).hasSize(1);
     assertThat(check(report, DoctorCheck.ORGANIZATION_READ).status())
         .isEqualTo(CheckStatus.SKIPPED);
-    assertThat(f.sim.requests("/organization")).isEmpty();
-    assertThat(report.exitCategory()).isEqualTo(ExitCategory.CONFIGURATION);
+    assertThat(report.exitCategory()).isEqualTo(ExitCategory.KEY_REFUSED);
+  }
+
+  @Test
+  void usageAndDoctorGiveTheSameAdviceForTheSameKeyClass() {
+    f.sim.addProject("proj_x", "x");
+    SimKey svc = f.sim.register(SimKey.serviceAccount("bot", "proj_x"));
+    SimKey proj = f.sim.register(SimKey.project("runner", "proj_x"));
+    SimKey admin =
+        f.sim.register(SimKey.admin("usage reader").scopes(SimKey.SCOPE_ORGANIZATION_READ));
+    for (SimKey key : List.of(svc, proj, admin)) {
+      f.env("OPENAI_ADMIN_KEY", DoctorFixture.raw(key));
+      DoctorFixture.Result doctor = f.run("doctor");
+      DoctorFixture.Result usage = f.run("usage");
+      assertThat(doctor.exitCode()).as(key.name()).isEqualTo(ExitCode.KEY_REFUSED);
+      assertThat(usage.exitCode()).as(key.name()).isEqualTo(ExitCode.KEY_REFUSED);
+      if (key == admin) {
+        assertThat(doctor.out()).contains("Either grant this key api.usage.read");
+        assertThat(usage.err()).contains("Either grant this key api.usage.read");
+      } else {
+        String why =
+            "A "
+                + key.apiKey().keyClass().description()
+                + " cannot read organization usage, whatever its scopes";
+        for (String out : List.of(doctor.out(), usage.err())) {
+          assertThat(out)
+              .as(key.name())
+              .contains(why)
+              .contains("Have an organization owner create an admin key")
+              .doesNotContain("grant this key");
+        }
+      }
+    }
   }
 
   @Test
@@ -107,7 +159,7 @@ class DoctorUsageKeyTest {
   }
 
   @Test
-  void aLegacyUserKeyAsUsageKeyFailsWithoutARequest() {
+  void aLegacyUserKeyAsUsageKeyIsWarnedAboutAndTried() {
     f.env("OPENAI_ADMIN_KEY", "sk-legacytestfakekey000000000000000000000000wxyz");
 
     DoctorReport report = f.examine();
@@ -116,8 +168,9 @@ class DoctorUsageKeyTest {
         .isEqualTo(
             "OPENAI_ADMIN_KEY holds a legacy user key (sk-…wxyz): only admin keys (sk-admin-…)"
                 + " can read the organization's usage");
-    assertThat(f.sim.requests()).isEmpty();
-    assertThat(report.exitCategory()).isEqualTo(ExitCategory.CONFIGURATION);
+    assertThat(check(report, DoctorCheck.USAGE_KEY_WORKS).status()).isEqualTo(CheckStatus.FAIL);
+    assertThat(f.sim.requests("/organization/usage/completions")).hasSize(1);
+    assertThat(report.exitCategory()).isEqualTo(ExitCategory.KEY_REFUSED);
   }
 
   @Test

@@ -337,4 +337,69 @@ class PricesCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.err()).contains("a subcommand is required: show, check or versions");
   }
+
+  @Test
+  void theGuidesPerMillionFileIsReadConvertedAndAnUndatedOverrideReachesTheSnapshot()
+      throws IOException {
+    Path seed =
+        Files.writeString(
+            dir.resolve("seed-prices.json"),
+            """
+            {"gpt-4o-mini": {"input_price": 0.15, "cached_price": 0.075, "output_price": 0.60},
+             "gpt-5-mini": {"input_price": 0.30, "cached_price": 0.03, "output_price": 2.40}}
+            """);
+
+    CliHarness.Result r =
+        run("prices", "show", "gpt-5-mini-2025-08-07", "--prices", seed.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("  Priced as: gpt-5-mini-2025-08-07 (exact name)")
+        .contains("  Override:  the override file's gpt-5-mini prices")
+        .containsPattern("    standard +0\\.3 +0\\.03 +2\\.4\n")
+        .contains("+overrides-per-1m-sha256:")
+        .contains("USD per 1M tokens, converted to USD per token");
+  }
+
+  @Test
+  void aFileWithFieldsTokenledgerDoesNotReadIsRefusedWithExit3NamingTheFields() throws IOException {
+    Path wrong =
+        Files.writeString(
+            dir.resolve("prices.json"), "{\"gpt-4o-mini\": {\"input_per_1m\": 0.15}}");
+    // the field has neither "price" nor "cost" in its name: an entry without a price field
+    Path priced =
+        Files.writeString(dir.resolve("priced.json"), "{\"gpt-4o-mini\": {\"input_cost\": 0.15}}");
+
+    CliHarness.Result noPrice = run("prices", "check", "--prices", wrong.toString());
+    CliHarness.Result unknown = run("prices", "show", "gpt-4o-mini", "--prices", priced.toString());
+
+    assertThat(noPrice.exitCode()).isEqualTo(ExitCode.CONFIG);
+    assertThat(noPrice.err()).contains("gpt-4o-mini (an entry without a single price field)");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCode.CONFIG);
+    assertThat(unknown.err())
+        .contains("gpt-4o-mini.input_cost is not a price field tokenledger reads")
+        .contains("input_price, cached_price and output_price (USD per 1M tokens");
+  }
+
+  @Test
+  void perMillionNumbersInPerTokenFieldsFailPricesCheckAndAreWarnedAboutWhereUsed()
+      throws IOException {
+    Path wrong =
+        Files.writeString(
+            dir.resolve("prices.json"),
+            "{\"gpt-4o-mini\": {\"input_cost_per_token\": 0.15, \"output_cost_per_token\": 0.6}}");
+
+    CliHarness.Result check = run("prices", "check", "--prices", wrong.toString());
+    CliHarness.Result show = run("prices", "show", "gpt-4o-mini", "--prices", wrong.toString());
+
+    assertThat(check.exitCode()).isEqualTo(ExitCode.FAILURE);
+    assertThat(check.out())
+        .contains("implausible price")
+        .contains("gpt-4o-mini: input_cost_per_token ($150000 per 1M tokens) is above $1,000");
+    assertThat(check.err()).doesNotContain("warning: the price table");
+    assertThat(show.err())
+        .contains("tokenledger: warning: the price table")
+        .contains("gpt-4o-mini.input_cost_per_token is $0.15 per token ($150000 per 1M tokens)")
+        .contains("run tokenledger prices check");
+  }
 }

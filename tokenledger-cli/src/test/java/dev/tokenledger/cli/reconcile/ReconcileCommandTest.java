@@ -12,6 +12,7 @@ import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ExitCode;
 import dev.tokenledger.cli.TokenLedgerCli;
 import dev.tokenledger.ledger.LedgerLocation;
+import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.sim.Fault;
 import dev.tokenledger.sim.ReportingDelay;
@@ -121,7 +122,9 @@ class ReconcileCommandTest {
             "final", String.format("%,d", chatdev.input()), String.valueOf(chatdev.requests()));
     assertThat(lab.figures(runs.get(0))).isEqualTo(chatdev);
     assertThat(lab.figures(runs.get(1))).isEqualTo(lab.served(lab.keyId("baes")));
-    assertThat(r.out()).contains("Stats, pass 1 at ", "usage requests completions 1, embeddings 1");
+    // what a pass cost is not data: stderr
+    assertThat(r.err()).contains("Stats, pass 1 at ", "usage requests completions 1, embeddings 1");
+    assertThat(r.out()).doesNotContain("Stats, pass");
   }
 
   @Test
@@ -213,6 +216,34 @@ class ReconcileCommandTest {
   }
 
   @Test
+  void perRunErrorAndNotReadLinesGoToStderrNamingTheEndpointAndWindowNotTheQuery() {
+    List<String> runs = twoRuns();
+    lab.ledger.recordFinishedRun(
+        RunSpec.builder("nokey").startedAt(T0).endedAt(T0.plusSeconds(30)).build(), List.of());
+    lab.clock.advance(Duration.ofMinutes(10));
+    lab.sim.faults().onPath("/organization/usage/completions").next(6, Fault.serverError(500));
+
+    Result failed = run("reconcile");
+
+    assertThat(failed.exitCode()).isEqualTo(ExitCode.API_FAILURE);
+    assertThat(failed.out()).doesNotContain("  " + runs.get(0) + ":").doesNotContain("not read:");
+    String errorLine =
+        failed
+            .err()
+            .lines()
+            .filter(l -> l.startsWith("  " + runs.get(0) + ":"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(errorLine)
+        .contains("/organization/usage/completions")
+        .contains(T0.toString())
+        .contains("500")
+        .doesNotContain("start_time=")
+        .doesNotContain("group_by");
+    assertThat(failed.err()).contains("not read: the run has no key id");
+  }
+
+  @Test
   void aDecreaseIsAWarningWithExit6UntilAPersonAcceptsIt() {
     List<String> runs = twoRuns();
     lab.clock.advance(Duration.ofMinutes(10));
@@ -277,7 +308,7 @@ class ReconcileCommandTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("90 runs: 90 final");
     Matcher m =
-        Pattern.compile("usage requests completions (\\d+), embeddings (\\d+)").matcher(r.out());
+        Pattern.compile("usage requests completions (\\d+), embeddings (\\d+)").matcher(r.err());
     List<Integer> printed = new ArrayList<>();
     while (m.find()) {
       printed.add(Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)));

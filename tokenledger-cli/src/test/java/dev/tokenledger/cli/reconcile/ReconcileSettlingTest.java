@@ -5,6 +5,7 @@ import static dev.tokenledger.cli.reconcile.SimLab.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileSettings;
@@ -132,6 +133,54 @@ class ReconcileSettlingTest {
   }
 
   @Test
+  void aMinAgeShorterThanTheDelaySettlesAtZeroAndTheReadOnceMoreFlagsTheChange() {
+    try (SimLab lab =
+        new SimLab(
+            LedgerLocation.sqlite(dir.resolve("ledger.db")),
+            ReportingDelay.fixed(Duration.ofMinutes(30)))) {
+      String run = run(lab);
+      CliHarness cli =
+          new CliHarness(dir)
+              .env("OPENAI_BASE_URL", lab.sim.baseUrl().toString())
+              .env("OPENAI_ADMIN_KEY", lab.admin.apiKey().revealForChildProcess())
+              .env("TOKENLEDGER_DB", dir.resolve("ledger.db").toString())
+              .env("TOKENLEDGER_MIN_AGE", "10m")
+              .clock(lab.clock)
+              .sleeper(lab.clock::advance);
+      lab.clock.set(T0.plus(Duration.ofMinutes(12)));
+
+      CliHarness.Result settled = cli.run("reconcile", "--watch", "--timeout", "1h");
+
+      assertThat(settled.exitCode()).as(settled.err()).isZero();
+      assertThat(settled.out()).contains("1 run: 1 final");
+      assertThat(lab.figures(run))
+          .as("final at zero: the usage was not there yet")
+          .isEqualTo(TokenCounts.ZERO);
+      long before = lab.usageRequests(dev.tokenledger.openai.UsageEndpoint.COMPLETIONS);
+      lab.clock.set(T0.plus(Duration.ofMinutes(60)));
+      assertThat(cli.run("reconcile").out()).contains("nothing to reconcile");
+      assertThat(lab.usageRequests(dev.tokenledger.openai.UsageEndpoint.COMPLETIONS))
+          .as("the read once more is due an hour after the run became final")
+          .isEqualTo(before);
+
+      lab.clock.set(T0.plus(Duration.ofMinutes(90)));
+      CliHarness.Result later = cli.run("reconcile");
+
+      TokenCounts truth = lab.served(lab.keyId("chatdev"));
+      assertThat(later.exitCode()).as(later.err()).isEqualTo(6);
+      assertThat(later.out().lines().filter(l -> l.startsWith(run)))
+          .singleElement()
+          .asString()
+          .contains(
+              "warning",
+              "changed after final +" + String.format("%,d", truth.input() + truth.output()));
+      assertThat(lab.figures(run)).isEqualTo(truth);
+      assertThat(cli.run("reconcile", "--accept", run).exitCode()).isZero();
+      assertThat(lab.ledger.run(run).reconcileStatus()).isEqualTo("final");
+    }
+  }
+
+  @Test
   void aFinalRunIsNotReadAgainUnlessForced() {
     try (SimLab lab =
         new SimLab(
@@ -140,7 +189,8 @@ class ReconcileSettlingTest {
       String run = run(lab);
       lab.settle();
       long before = lab.usageRequests(dev.tokenledger.openai.UsageEndpoint.COMPLETIONS);
-      lab.clock.advance(Duration.ofHours(1));
+      // less than the hour after which a final run is read once more
+      lab.clock.advance(Duration.ofMinutes(30));
 
       Reconciler reconciler = lab.reconciler();
       assertThat(reconciler.pass(PassRequest.notFinal()).runs()).isEmpty();

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A simulated OpenAI organization and a ledger on one stepped clock, for reconcile tests: framework
@@ -53,8 +54,15 @@ final class SimLab implements AutoCloseable {
   private final LedgerLocation location;
 
   SimLab(LedgerLocation location, ReportingDelay delay) {
+    this(location, delay, b -> b);
+  }
+
+  /** A lab whose simulator is built with {@code more} too (late revisions, another seed, …). */
+  SimLab(
+      LedgerLocation location, ReportingDelay delay, UnaryOperator<OpenAiSimulator.Builder> more) {
     this.location = location;
-    this.sim = OpenAiSimulator.builder().clock(clock).seed(11).reportingDelay(delay).start();
+    this.sim =
+        more.apply(OpenAiSimulator.builder().clock(clock).seed(11).reportingDelay(delay)).start();
     this.admin = sim.register(SimKey.admin("reconcile test reader"));
     this.ledger = openLedger();
   }

@@ -4,7 +4,11 @@ import static dev.tokenledger.cli.reconcile.SimLab.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.ledger.Backend;
+import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerLocation;
+import dev.tokenledger.ledger.ReconcileStore;
 import dev.tokenledger.ledger.ReconcileStore.Attempt;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
@@ -27,6 +31,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -116,6 +121,66 @@ class TwoReconcilersTest {
         assertThat(single(st, "SELECT SUM(http_requests) FROM usage_reads"))
             .as("every usage request the simulator answered is in a stored read")
             .isEqualTo(lab.sim.requests("/organization/usage").size());
+      }
+    }
+  }
+
+  @Test
+  void theIdleReconcilerSaysBusyInWatchAndItsLastTableShowsWhatTheOtherSettled() {
+    try (SimLab lab =
+        new SimLab(
+            LedgerLocation.sqlite(dir.resolve("ledger.db")),
+            ReportingDelay.uniform(Duration.ofMinutes(1), Duration.ofMinutes(4)))) {
+      List<String> runs = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        for (String fw : List.of("chatdev", "baes")) {
+          Instant start =
+              T0.plus(Duration.ofMinutes(5L * r)).plusSeconds(fw.equals("baes") ? 3 : 0);
+          lab.chat(fw, start.plusSeconds(20));
+        }
+      }
+      for (int r = 0; r < 2; r++) {
+        for (String fw : List.of("chatdev", "baes")) {
+          Instant start =
+              T0.plus(Duration.ofMinutes(5L * r)).plusSeconds(fw.equals("baes") ? 3 : 0);
+          runs.add(lab.run(fw, start, start.plusSeconds(100)));
+        }
+      }
+      lab.clock.set(T0.plus(Duration.ofMinutes(40)));
+      Ledger other = lab.openLedger();
+      ReconcileStore.Claim held = other.reconcileStore().claim(runs, Duration.ofMinutes(30));
+      boolean[] otherDone = {false};
+      CliHarness cli =
+          new CliHarness(dir)
+              .env("OPENAI_BASE_URL", lab.sim.baseUrl().toString())
+              .env("OPENAI_ADMIN_KEY", lab.admin.apiKey().revealForChildProcess())
+              .env("TOKENLEDGER_DB", dir.resolve("ledger.db").toString())
+              .clock(lab.clock)
+              .sleeper(
+                  wait -> {
+                    if (!otherDone[0]) {
+                      // while the idle one waits, the other reconciler settles every run
+                      other.reconcileStore().release(held);
+                      lab.settle(
+                          lab.reconciler(other, QuickSettling.SETTINGS),
+                          PassRequest.notFinal(),
+                          Duration.ofHours(2));
+                      otherDone[0] = true;
+                    }
+                    lab.clock.advance(wait);
+                  });
+
+      CliHarness.Result r = cli.run("reconcile", "--watch", "--min-age", "10m", "--timeout", "3h");
+
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(r.err())
+          .contains("pass 1 at ", "4 pending (4 busy: held by another reconciler); 0 usage");
+      assertThat(r.out()).contains("4 runs: 4 final ·").doesNotContain("busy", "pending");
+      for (String run : runs) {
+        assertThat(r.out().lines().filter(l -> l.startsWith(run)))
+            .singleElement()
+            .asString()
+            .contains(" final ");
       }
     }
   }

@@ -258,7 +258,8 @@ class ReportCommandTest {
           .isEqualTo(
               "framework,model,input_tokens,input_cached_tokens,output_tokens,total_tokens,"
                   + "requests,cost_usd,cost_status,cost_source,unpriced_models,cache_hit_rate,status,"
-                  + "exactness,lower_total_tokens,upper_total_tokens,price_table_version");
+                  + "exactness,lower_total_tokens,upper_total_tokens,price_table_version,"
+                  + "metered_runs,unmetered_runs,unmetered_total_tokens,usage_unknown_requests");
       assertThat(csv.out().lines().count()).isEqualTo(4);
     }
   }
@@ -297,6 +298,14 @@ class ReportCommandTest {
       assertThat(image.getHeight()).isEqualTo(600);
       assertThat(byDay.exitCode()).as(byDay.err()).isZero();
       assertThat(Files.readString(svg)).contains("<svg");
+      // where the chart went is said on stderr, as the demo says it
+      assertThat(byFramework.err())
+          .contains(
+              "tokenledger: chart written to "
+                  + png
+                  + " (cost per run by framework, with its 95 % interval)");
+      assertThat(byDay.err())
+          .contains("tokenledger: chart written to " + svg + " (tokens per day by framework)");
       try (var files = Files.list(dir)) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
       }

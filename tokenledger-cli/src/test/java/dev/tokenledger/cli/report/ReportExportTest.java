@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
+import dev.tokenledger.ledger.MeterSpill;
+import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.StepSpec;
+import dev.tokenledger.metering.LedgerMeterSink;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceTable;
@@ -243,7 +246,12 @@ class ReportExportTest {
       // what export does not own stays where and as it was
       assertThat(chatdev.path("a_field_from_the_future"))
           .isEqualTo(before.path("a_field_from_the_future"));
-      assertThat(chatdev.path("steps")).isEqualTo(before.path("steps"));
+      // the steps keep every field and gain their figures under "tokenledger" (see below)
+      for (int i = 0; i < before.path("steps").size(); i++) {
+        JsonNode step = chatdev.path("steps").get(i).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) step).remove("tokenledger");
+        assertThat(step).isEqualTo(before.path("steps").get(i));
+      }
       assertThat(chatdev.path("verification_status").asText()).isEqualTo("pending");
       assertThat(fieldNames(chatdev).subList(0, fieldNames(before).size()))
           .isEqualTo(fieldNames(before));
@@ -272,6 +280,58 @@ class ReportExportTest {
           .isEqualByComparingTo("0");
       assertThat(ghspec.path("usage_api_reconciliation").path("verification_status").asText())
           .isEqualTo("verified");
+    }
+  }
+
+  @Test
+  void eachStepGetsItsTokensRequestsAndBasisWithBoundsWhenApportioned() throws Exception {
+    try (ReportLab lab = new ReportLab(dir.resolve("ledger.db"))) {
+      Path experiment = experiment();
+      importWithTraffic(lab, experiment);
+      lab.settle();
+
+      CliHarness.Result result = export(lab, experiment);
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      JsonNode chatdev = read(experiment.resolve(CHATDEV_RUN));
+      TokenCounts run = tokens(served(lab, "chatdev"));
+      long input = 0;
+      long output = 0;
+      long calls = 0;
+      List<String> bases = new ArrayList<>();
+      for (JsonNode step : chatdev.path("steps")) {
+        JsonNode t = step.path("tokenledger");
+        assertThat(fieldNames(t))
+            .containsExactly(
+                "tokens_in",
+                "tokens_out",
+                "cached_tokens",
+                "api_calls",
+                "basis",
+                "bounds",
+                "verification_status");
+        input += t.path("tokens_in").asLong();
+        output += t.path("tokens_out").asLong();
+        calls += t.path("api_calls").asLong();
+        bases.add(t.path("basis").asText());
+        assertThat(t.path("verification_status").asText()).isEqualTo("verified");
+        if (t.path("basis").asText().equals("apportioned")) {
+          JsonNode bounds = t.path("bounds");
+          assertThat(bounds.path("lower").path("tokens_in").asLong())
+              .isLessThanOrEqualTo(t.path("tokens_in").asLong());
+          assertThat(bounds.path("upper").path("tokens_in").asLong())
+              .isGreaterThanOrEqualTo(t.path("tokens_in").asLong());
+        } else {
+          assertThat(t.path("basis").asText()).isEqualTo("exact");
+          assertThat(t.path("bounds").isNull()).isTrue();
+        }
+      }
+      JsonNode outside = chatdev.path("usage_api_reconciliation").path("outside_steps");
+      // step 2's request at 10:01:50 shares the minute 10:01 with step 1: split between them
+      assertThat(bases).contains("apportioned");
+      assertThat(input + outside.path("tokens_in").asLong()).isEqualTo(run.input());
+      assertThat(output + outside.path("tokens_out").asLong()).isEqualTo(run.output());
+      assertThat(calls + outside.path("api_calls").asLong()).isEqualTo(run.requests());
     }
   }
 
@@ -347,6 +407,44 @@ class ReportExportTest {
       assertThat(chatdev.has("cost_breakdown")).isFalse();
       // every entry already said pending: the manifest is not rewritten
       assertThat(Files.readString(experiment.resolve(MANIFEST))).isEqualTo(manifestBefore);
+    }
+  }
+
+  @Test
+  void aMeteredRunIsExportedPendingUntilAuditedThenVerified() throws Exception {
+    try (ReportLab lab = new ReportLab(dir.resolve("ledger.db"))) {
+      Path experiment = experiment();
+      importFrom(lab, experiment, keys(lab, "chatdev", "baes", "ghspec"));
+      String chatdev = lab.ledger.runs(RunQuery.all().withFramework("chatdev")).get(0).id();
+      lab.ledger.meterStore().markMetered(chatdev);
+      try (LedgerMeterSink sink =
+          LedgerMeterSink.open(lab.ledger, new MeterSpill(dir.resolve("spill")), w -> {})) {
+        sink.record(lab.meteredChat(chatdev, null, "chatdev", T0.plusSeconds(30), "gpt-4o-mini"));
+        sink.record(lab.meteredChat(chatdev, null, "chatdev", T0.plusSeconds(110), "gpt-4o"));
+      }
+      TokenCounts metered = lab.ledger.meterStore().figures(chatdev).run().counts();
+
+      assertThat(export(lab, experiment).exitCode()).isZero();
+      JsonNode before = read(experiment.resolve(CHATDEV_RUN));
+      assertThat(before.path("usage_api_reconciliation").path("verification_status").asText())
+          .isEqualTo("pending");
+      assertThat(before.path("usage_api_reconciliation").path("verification_message").asText())
+          .contains("metered", "not yet audited");
+      assertThat(before.path("aggregate_metrics").path("TOK_IN").asLong())
+          .isEqualTo(metered.input())
+          .isPositive();
+
+      lab.settle();
+      assertThat(export(lab, experiment).exitCode()).isZero();
+
+      JsonNode after = read(experiment.resolve(CHATDEV_RUN));
+      assertThat(after.path("usage_api_reconciliation").path("verification_status").asText())
+          .isEqualTo("verified");
+      assertThat(after.path("usage_api_reconciliation").path("verification_message").asText())
+          .contains("audited by the Usage API");
+      assertThat(after.path("aggregate_metrics").path("TOK_OUT").asLong())
+          .isEqualTo(metered.output())
+          .isEqualTo(tokens(served(lab, "chatdev")).output());
     }
   }
 
@@ -679,7 +777,8 @@ class ReportExportTest {
       assertThat(export(lab, experiment).exitCode()).isZero();
 
       String after = Files.readString(file);
-      String head = before.substring(0, before.indexOf("  \"aggregate_metrics\""));
+      // up to the steps, which gain their figures (every line of theirs is kept, below)
+      String head = before.substring(0, before.indexOf("  \"steps\""));
       assertThat(after).startsWith(head).contains("\"operator\": \"Jos\\u00e9 \\u2713\",");
       for (String line : before.split("\n")) {
         if (!line.matches(".*\"(TOK_IN|TOK_OUT|API_CALLS|CACHED_TOKENS|AEI|COST_USD)\".*")

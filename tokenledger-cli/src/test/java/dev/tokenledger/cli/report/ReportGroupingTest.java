@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
+import dev.tokenledger.cli.JsonSchemas;
 import dev.tokenledger.sim.ServedUsage;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -104,6 +105,80 @@ class ReportGroupingTest {
               rows.get("2025-10").path("requests").asLong()
                   + rows.get("2025-11").path("requests").asLong())
           .isEqualTo(5);
+    }
+  }
+
+  @Test
+  void modelTakesAnUndatedNamesSnapshotsAndSaysWhichItMatched() throws Exception {
+    try (ReportLab lab = new ReportLab(dir.resolve("ledger.db"))) {
+      lab.chat("chatdev", T0.plusSeconds(20), "gpt-4o-mini");
+      lab.chat("chatdev", T0.plusSeconds(30), "gpt-5-mini");
+      lab.run("chatdev", T0.plusSeconds(5), T0.plusSeconds(60));
+      lab.chat("baes", T0.plusSeconds(200), "gpt-5-mini");
+      lab.run("baes", T0.plusSeconds(185), T0.plusSeconds(240));
+      lab.settle();
+      CliHarness h = new CliHarness(dir).clock(lab.clock);
+      String db = lab.db.toString();
+
+      CliHarness.Result table = h.run("report", "--db", db, "--model", "gpt-4o-mini");
+      JsonNode undated =
+          JSON.readTree(
+              h.run("report", "--db", db, "--model", "gpt-4o-mini", "--format", "json").out());
+      JsonNode dated =
+          JSON.readTree(
+              h.run(
+                      "report",
+                      "--db",
+                      db,
+                      "--model",
+                      "gpt-4o-mini-2024-07-18",
+                      "--by",
+                      "model",
+                      "--format",
+                      "json")
+                  .out());
+      JsonNode all =
+          JSON.readTree(h.run("report", "--db", db, "--by", "model", "--format", "json").out());
+
+      assertThat(table.exitCode()).as(table.err()).isZero();
+      assertThat(table.out())
+          .contains(
+              "Models: gpt-4o-mini (gpt-4o-mini matched gpt-4o-mini-2024-07-18 (its dated"
+                  + " snapshot))");
+      long miniInput = 0;
+      for (JsonNode row : all.path("rows")) {
+        if (row.path("key").path("model").asText().equals("gpt-4o-mini-2024-07-18")) {
+          miniInput = row.path("input_tokens").asLong();
+        }
+      }
+      assertThat(miniInput).isPositive();
+      // only chatdev's run used gpt-4o-mini; baes's is left out
+      assertThat(undated.path("rows")).hasSize(1);
+      assertThat(undated.path("total").path("input_tokens").asLong()).isEqualTo(miniInput);
+      assertThat(undated.path("models").path("matched").get(0).asText())
+          .isEqualTo("gpt-4o-mini-2024-07-18");
+      assertThat(dated.path("rows")).hasSize(1);
+      assertThat(dated.path("total").path("input_tokens").asLong()).isEqualTo(miniInput);
+      assertThat(JsonSchemas.validate("report.schema.json", undated.toString())).isEmpty();
+    }
+  }
+
+  @Test
+  void byTakesTheApisSpellingsAsUsageGroupByDoes() throws Exception {
+    try (ReportLab lab = new ReportLab(dir.resolve("ledger.db"))) {
+      runs(lab);
+      CliHarness h = new CliHarness(dir).clock(lab.clock);
+      String db = lab.db.toString();
+
+      CliHarness.Result shortNames = h.run("report", "--db", db, "--by", "key,project");
+      CliHarness.Result apiNames = h.run("report", "--db", db, "--by", "api_key_id,project_id");
+      CliHarness.Result usageOnly = h.run("report", "--db", db, "--by", "user");
+
+      assertThat(shortNames.exitCode()).isZero();
+      assertThat(apiNames.out()).isEqualTo(shortNames.out());
+      assertThat(usageOnly.exitCode()).isEqualTo(2);
+      assertThat(usageOnly.err())
+          .contains("user is a field of the Usage API: tokenledger usage --group-by user");
     }
   }
 }

@@ -1,10 +1,16 @@
 package dev.tokenledger.cli.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.StepSpec;
+import dev.tokenledger.metering.MeteredRequest;
+import dev.tokenledger.metering.MeteredUsage;
+import dev.tokenledger.metering.UsageState;
 import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.QuickSettling;
@@ -101,7 +107,37 @@ final class ReportLab implements AutoCloseable {
     chat(framework, at, model, BRIEF);
   }
 
-  private void chat(String framework, Instant at, String model, String system) {
+  /**
+   * A chat completion by {@code framework} at {@code at}, and the request a metering proxy records
+   * for it in run {@code runId}'s step {@code step}: the usage its response carried.
+   */
+  MeteredRequest meteredChat(
+      String runId, Integer step, String framework, Instant at, String model) {
+    JsonNode response = chat(framework, at, model, "");
+    JsonNode usage = response.path("usage");
+    return new MeteredRequest(
+        runId,
+        step,
+        null,
+        key(framework).id(),
+        "POST",
+        "/chat/completions",
+        UsageEndpoint.COMPLETIONS,
+        response.path("model").asText(),
+        at.minusMillis(900),
+        at.plusMillis(30),
+        200,
+        response.path("id").asText(),
+        false,
+        UsageState.REPORTED,
+        MeteredUsage.of(
+            usage.path("prompt_tokens").asLong(),
+            usage.path("prompt_tokens_details").path("cached_tokens").asLong(),
+            usage.path("completion_tokens").asLong()),
+        null);
+  }
+
+  private JsonNode chat(String framework, Instant at, String model, String system) {
     if (at.isBefore(clock.instant())) {
       throw new IllegalStateException("requests must come in time order: " + at);
     }
@@ -127,6 +163,7 @@ final class ReportLab implements AutoCloseable {
       if (response.statusCode() != 200) {
         throw new IllegalStateException("the simulator answered " + response.statusCode());
       }
+      return new ObjectMapper().readTree(response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

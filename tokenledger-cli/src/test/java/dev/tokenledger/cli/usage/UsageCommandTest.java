@@ -14,6 +14,7 @@ import dev.tokenledger.sim.RecordedRequest;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
 import dev.tokenledger.sim.SimKey;
+import dev.tokenledger.sim.SimOwner;
 import dev.tokenledger.sim.UsageEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -239,8 +240,9 @@ class UsageCommandTest {
         .contains("tokenledger: warning: the usage key in OPEN_AI_KEY_ADM")
         .contains("tokenledger: error: ")
         .contains("api.usage.read")
-        .contains("Grant the key the scope api.usage.read")
-        .contains("admin key");
+        .contains("A project key cannot read organization usage, whatever its scopes")
+        .contains("Have an organization owner create an admin key")
+        .doesNotContain("grant this key");
   }
 
   @Test
@@ -397,6 +399,121 @@ class UsageCommandTest {
     for (String json : outputs) {
       assertThat(JsonSchemas.validate("usage.schema.json", json)).as(json).isEmpty();
     }
+  }
+
+  @Test
+  void anUndatedModelNameFindsItsDatedSnapshotsAndSaysWhichItMatched() {
+    record(chatdev, "gpt-4o-mini-2024-07-18", T0.plusSeconds(30), 1_000, 0, 100, 2);
+    record(chatdev, "gpt-4o-2024-08-06", T0.plusSeconds(40), 5_000, 0, 500, 1);
+    record(chatdev, "gpt-5-mini-2025-08-07", T0.plusSeconds(50), 7_000, 0, 700, 3);
+    clock.set(T0.plus(Duration.ofMinutes(30)));
+
+    CliHarness.Result undated = run("usage", "--model", "gpt-4o-mini");
+    JsonNode json = parse(run("usage", "--model", "gpt-4o-mini", "--format", "json").out());
+    JsonNode dated =
+        parse(run("usage", "--model", "gpt-4o-mini-2024-07-18", "--format", "json").out());
+    JsonNode otherSnapshot =
+        parse(run("usage", "--model", "gpt-4o-mini-2030-01-01", "--format", "json").out());
+
+    assertThat(undated.exitCode()).isZero();
+    assertThat(undated.out())
+        .contains(
+            "  Model: gpt-4o-mini (gpt-4o-mini matched gpt-4o-mini-2024-07-18 (its dated"
+                + " snapshot))")
+        .contains("  Input tokens:  1,000   (cached 0)")
+        .contains("  Requests:      2");
+    assertThat(json.at("/totals/input_tokens").asLong()).isEqualTo(1_000);
+    assertThat(json.at("/filters/models_matched/0").asText()).isEqualTo("gpt-4o-mini-2024-07-18");
+    assertThat(json.at("/filters/models_left_out").size()).isEqualTo(2);
+    // the undated name is filtered here, after a read grouped by model: models[] takes exact names
+    assertThat(sim.requests("/organization/usage/completions").get(0).rawQuery())
+        .doesNotContain("models")
+        .contains("group_by%5B%5D=model");
+    // a dated name matches only itself, and the API filters it
+    assertThat(dated.at("/totals/input_tokens").asLong()).isEqualTo(1_000);
+    assertThat(sim.requests("/organization/usage/completions").get(2).rawQuery())
+        .contains("models%5B%5D=gpt-4o-mini-2024-07-18");
+    assertThat(otherSnapshot.at("/empty").asBoolean()).isTrue();
+    assertThat(JsonSchemas.validate("usage.schema.json", json.toString())).isEmpty();
+  }
+
+  @Test
+  void aModelFilterThatMatchesNothingNamesWhatTheApiRecordedInsteadOfTheDelay() {
+    record(chatdev, "gpt-5-mini-2025-08-07", T0.plusSeconds(50), 7_000, 0, 700, 3);
+    clock.set(T0.plus(Duration.ofMinutes(30)));
+
+    CliHarness.Result r = run("usage", "--model", "gpt-4o-mini");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .contains(
+            "No usage of gpt-4o-mini in this window; the Usage API recorded usage of"
+                + " gpt-5-mini-2025-08-07.")
+        .doesNotContain("5 to 60 minutes");
+  }
+
+  @Test
+  void userIdAndBatchFilterAsTheApiDoes() {
+    SimKey other =
+        sim.register(
+            SimKey.project("other", "proj_exp")
+                .owner(SimOwner.user("user-other", "Other", "other@example.com")));
+    record(other, "gpt-4o-mini-2024-07-18", T0.plusSeconds(45), 20_000, 0, 200, 3);
+    record(chatdev, "gpt-4o-mini-2024-07-18", T0.plusSeconds(30), 1_000, 0, 100, 2);
+    sim.recordUsage(
+        UsageEndpoint.COMPLETIONS,
+        chatdev,
+        T0.plusSeconds(35),
+        Map.of(
+            "model", "gpt-4o-mini-2024-07-18",
+            "batch", true,
+            "input_tokens", 4_000L,
+            "output_tokens", 400L,
+            "num_model_requests", 4L));
+    record(baes, "gpt-4o-mini-2024-07-18", T0.plusSeconds(40), 2_000, 0, 200, 3);
+    clock.set(T0.plus(Duration.ofMinutes(30)));
+
+    JsonNode chatdevUser =
+        parse(run("usage", "--user-id", chatdev.userId(), "--format", "json").out());
+    JsonNode batchOnly = parse(run("usage", "--batch", "true", "--format", "json").out());
+    JsonNode withoutBatch = parse(run("usage", "--batch", "false", "--format", "json").out());
+    CliHarness.Result table = run("usage", "--batch", "true", "--user-id", chatdev.userId());
+    CliHarness.Result bad = run("usage", "--batch", "yes");
+
+    assertThat(other.userId()).isEqualTo("user-other");
+    // chatdev's and baes's keys have one owner; the other key another
+    assertThat(chatdevUser.at("/totals/input_tokens").asLong()).isEqualTo(7_000);
+    assertThat(chatdevUser.at("/filters/user_ids/0").asText()).isEqualTo(chatdev.userId());
+    assertThat(batchOnly.at("/totals/input_tokens").asLong()).isEqualTo(4_000);
+    assertThat(batchOnly.at("/filters/batch").asBoolean()).isTrue();
+    assertThat(withoutBatch.at("/totals/input_tokens").asLong()).isEqualTo(23_000);
+    assertThat(table.out()).contains("  Batch: Batch API only").contains("  User id: ");
+    assertThat(sim.requests("/organization/usage/completions").get(0).rawQuery())
+        .contains("user_ids%5B%5D=" + chatdev.userId());
+    assertThat(sim.requests("/organization/usage/completions").get(1).rawQuery())
+        .contains("batch=true");
+    assertThat(bad.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(JsonSchemas.validate("usage.schema.json", batchOnly.toString())).isEmpty();
+  }
+
+  @Test
+  void groupByTakesTheNamesOfReportByAndTheApisSpellings() {
+    record(chatdev, "gpt-4o-mini-2024-07-18", T0.plusSeconds(30), 1_000, 0, 100, 2);
+    record(baes, "gpt-4o-mini-2024-07-18", T0.plusSeconds(40), 2_000, 0, 200, 3);
+    clock.set(T0.plus(Duration.ofMinutes(30)));
+
+    CliHarness.Result shortNames = run("usage", "--group-by", "key,project,user");
+    CliHarness.Result apiNames = run("usage", "--group-by", "api_key_id,project_id,user_id");
+    CliHarness.Result reportOnly = run("usage", "--group-by", "framework");
+
+    assertThat(shortNames.exitCode()).isZero();
+    assertThat(shortNames.out()).isEqualTo(apiNames.out());
+    assertThat(shortNames.out())
+        .contains("Groups (completions, by api_key_id, project_id, user_id)");
+    assertThat(reportOnly.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(reportOnly.err())
+        .contains("'framework' groups recorded runs: use tokenledger report --by framework")
+        .contains("project, user, key, model, batch, service_tier");
   }
 
   static JsonNode parse(String json) {
