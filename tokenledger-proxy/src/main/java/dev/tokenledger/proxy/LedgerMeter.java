@@ -2,10 +2,10 @@ package dev.tokenledger.proxy;
 
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeterSpill;
-import dev.tokenledger.metering.LedgerMeterSink;
-import dev.tokenledger.metering.SaltedKeyIdentifier;
 import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.recording.LedgerMeterSink;
 import dev.tokenledger.recording.MeterLauncher;
+import dev.tokenledger.recording.SaltedKeyIdentifier;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,8 +1,10 @@
-package dev.tokenledger.metering;
+package dev.tokenledger.recording;
 
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeterSpill;
 import dev.tokenledger.ledger.MeterStore;
+import dev.tokenledger.metering.MeterSink;
+import dev.tokenledger.metering.MeteredRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

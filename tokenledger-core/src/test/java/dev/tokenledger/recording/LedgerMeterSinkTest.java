@@ -1,4 +1,4 @@
-package dev.tokenledger.metering;
+package dev.tokenledger.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,10 @@ import dev.tokenledger.ledger.MeterStore;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.MutableClock;
 import dev.tokenledger.ledger.RunSpec;
+import dev.tokenledger.metering.KeyIdentifier;
+import dev.tokenledger.metering.MeteredRequest;
+import dev.tokenledger.metering.MeteredUsage;
+import dev.tokenledger.metering.UsageState;
 import dev.tokenledger.openai.UsageEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
-package dev.tokenledger.metering;
+package dev.tokenledger.recording;
 
 import dev.tokenledger.config.ApiKey;
 import dev.tokenledger.keys.KeyIdResolver;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeterStore;
+import dev.tokenledger.metering.KeyIdentifier;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import java.util.Map;
 import java.util.Objects;
