@@ -38,6 +38,12 @@ public final class SettleForecast {
   public Map<String, Instant> earliestFinal(Collection<String> runIds, Instant now) {
     Map<String, Instant> out = new LinkedHashMap<>();
     for (RunState s : store.states(runIds)) {
+      String stored = s.run().reconcileStatus();
+      if (ReconcileStatus.FINAL.label().equals(stored)
+          || ReconcileStatus.WARNING.label().equals(stored)) {
+        // what the reconciler stored stands: these settings may differ from the ones it used
+        continue;
+      }
       settler.earliestFinal(Reconciler.history(s), now).ifPresent(at -> out.put(s.run().id(), at));
     }
     return out;
