@@ -519,25 +519,48 @@ public final class TokenLedgerConfig {
   /** The metering proxy's origin from {@code TOKENLEDGER_PROXY}, or the default. */
   public URI proxyUrl() {
     String text = value(Setting.TOKENLEDGER_PROXY).orElseThrow();
+    try {
+      return proxyOrigin(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("TOKENLEDGER_PROXY " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads the origin of a tokenledger proxy, {@code http://HOST:PORT} (a trailing {@code /} aside,
+   * nothing after the port).
+   *
+   * @throws IllegalArgumentException naming what is wrong and the form expected
+   */
+  public static URI proxyOrigin(String text) {
     URI uri;
     try {
-      uri = new URI(text);
+      uri = new URI(text.strip());
     } catch (URISyntaxException e) {
       uri = null;
     }
-    if (uri == null
-        || !"http".equalsIgnoreCase(uri.getScheme())
-        || uri.getHost() == null
-        || uri.getPort() < 1) {
-      throw new ConfigurationException(
-          "TOKENLEDGER_PROXY is '"
+    boolean ok =
+        uri != null
+            && "http".equalsIgnoreCase(uri.getScheme())
+            && uri.getHost() != null
+            && uri.getPort() >= 1
+            && uri.getPort() <= 65535
+            && uri.getRawUserInfo() == null
+            && uri.getRawQuery() == null
+            && uri.getRawFragment() == null
+            && (uri.getRawPath() == null
+                || uri.getRawPath().isEmpty()
+                || uri.getRawPath().equals("/"));
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "is '"
               + text
-              + "', not the address of a tokenledger proxy: write it as http://HOST:PORT"
-              + " (what 'tokenledger proxy' prints, default "
+              + "', not the address of a tokenledger proxy: write it as http://HOST:PORT, nothing"
+              + " after the port (what 'tokenledger proxy' prints, default "
               + DEFAULT_PROXY
               + ")");
     }
-    return uri;
+    return URI.create("http://" + uri.getRawAuthority());
   }
 
   /** The price file from {@code TOKENLEDGER_PRICES}, made absolute; empty for the packaged one. */

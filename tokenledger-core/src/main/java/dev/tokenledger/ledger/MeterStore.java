@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -163,7 +164,11 @@ public final class MeterStore {
         });
   }
 
-  /** Marks run {@code runId} as metered: its figures are its metered requests from now on. */
+  /**
+   * Marks run {@code runId} as metered: its figures are its metered requests from now on. A run
+   * whose meter already failed stays {@code meter_failed}: a later metered step cannot make its
+   * incomplete records exact.
+   */
   public void markMetered(String runId) {
     setMetering(runId, Metering.METERED, null);
   }
@@ -180,13 +185,18 @@ public final class MeterStore {
     db.inTransaction(
         "cannot mark run " + runId + " " + metering.stored(),
         c -> {
-          if (Ledger.update(
+          String keep =
+              metering == Metering.METERED ? " AND (metering IS NULL OR metering <> ?)" : "";
+          List<Object> args = new ArrayList<>(Arrays.asList(metering.stored(), note, runId));
+          if (!keep.isEmpty()) {
+            args.add(Metering.METER_FAILED.stored());
+          }
+          int updated =
+              Ledger.update(
                   c,
-                  "UPDATE runs SET metering = ?, metering_note = ? WHERE id = ?",
-                  metering.stored(),
-                  note,
-                  runId)
-              == 0) {
+                  "UPDATE runs SET metering = ?, metering_note = ? WHERE id = ?" + keep,
+                  args.toArray());
+          if (updated == 0 && !exists(c, runId)) {
             throw new LedgerException(
                 "no run '"
                     + runId
@@ -196,6 +206,13 @@ public final class MeterStore {
           }
           return null;
         });
+  }
+
+  private static boolean exists(Connection c, String runId) throws SQLException {
+    List<String> out = new ArrayList<>();
+    ReconcileStore.query(
+        c, "SELECT id FROM runs WHERE id = ?", List.of(runId), rs -> out.add(rs.getString(1)));
+    return !out.isEmpty();
   }
 
   /** Why run {@code runId}'s meter failed, if it did and said why. */

@@ -36,6 +36,12 @@ public record ExecRequest(
     Path workingDirectory,
     URI meterUpstream) {
 
+  /** Names the framework and command only: the environment holds keys. */
+  @Override
+  public String toString() {
+    return "ExecRequest[framework=" + framework + ", run=" + runId + ", command=" + command + "]";
+  }
+
   /** Whether the command's requests go through a metering proxy. */
   public boolean metered() {
     return meterUpstream != null;

@@ -142,38 +142,55 @@ public final class RunExecutor {
     if (meterLauncher == null) {
       throw new IllegalStateException("a metered request needs an executor with a MeterLauncher");
     }
-    if (ledger == null || step == null) {
-      warn("cannot meter without the ledger; the command's requests go straight to the API");
+    if (step == null) {
+      warn(
+          "cannot meter a step the ledger did not record; the command's requests go straight to"
+              + " the API");
       return null;
     }
     String runId = step.runId();
-    MeterLauncher.Meter meter;
     try {
-      meter =
-          meterLauncher.start(
-              ledger, request.meterUpstream(), reason -> meterFailed(ledger, runId, reason));
+      // marked before the first request can arrive
+      ledger.meterStore().markMetered(runId);
     } catch (RuntimeException e) {
-      meterFailed(ledger, runId, "the metering proxy could not start: " + e.getMessage());
+      warn(
+          "could not mark run "
+              + runId
+              + " metered ("
+              + e.getMessage()
+              + "); the command's requests go straight to the API");
       return null;
     }
     try {
-      ledger.meterStore().markMetered(runId);
+      return meterLauncher.start(
+          ledger, request.meterUpstream(), reason -> meterFailed(ledger, runId, reason));
     } catch (RuntimeException e) {
-      warn("could not mark run " + runId + " metered (" + e.getMessage() + ")");
+      meterFailed(
+          ledger,
+          runId,
+          "the metering proxy could not start ("
+              + e.getMessage()
+              + "), so the command's requests go straight to the API");
+      return null;
     }
-    return meter;
   }
 
   private void meterFailed(Ledger ledger, String runId, String reason) {
-    warn(
-        reason
-            + "; run "
-            + runId
-            + " is marked meter_failed and its figures will come from the Usage API alone");
     try {
       ledger.meterStore().markMeterFailed(runId, reason);
+      warn(
+          reason
+              + "; run "
+              + runId
+              + " is marked meter_failed: its figures will come from the Usage API alone");
     } catch (RuntimeException e) {
-      warn("could not mark run " + runId + " meter_failed (" + e.getMessage() + ")");
+      warn(
+          reason
+              + "; and run "
+              + runId
+              + " could not be marked meter_failed ("
+              + e.getMessage()
+              + ")");
     }
   }
 

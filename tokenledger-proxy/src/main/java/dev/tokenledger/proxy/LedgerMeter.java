@@ -10,6 +10,12 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +40,15 @@ public final class LedgerMeter implements MeterLauncher.Meter {
   private final LedgerMeterSink sink;
   private final SaltedKeyIdentifier keys;
   private final MeteringProxy proxy;
+  private final Set<String> failedRuns = ConcurrentHashMap.newKeySet();
+  // failures come on the proxy's I/O threads, which must not wait for the ledger
+  private final ExecutorService failures =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "tokenledger-meter-failures");
+            t.setDaemon(true);
+            return t;
+          });
 
   private LedgerMeter(Builder b) {
     this.ledger = b.ledger;
@@ -90,14 +105,25 @@ public final class LedgerMeter implements MeterLauncher.Meter {
   }
 
   private void failed(ProxyFailure failure, Consumer<ProxyFailure> listener) {
-    if (failure.runId() != null) {
-      try {
-        ledger.meterStore().markMeterFailed(failure.runId(), failure.message());
-      } catch (RuntimeException e) {
-        // the run may not be in this ledger (a mistyped tag): the listener still hears of it
-      }
+    String runId = failure.runId();
+    if (runId != null && !failedRuns.add(runId)) {
+      return; // marked once, said once
     }
-    listener.accept(failure);
+    try {
+      failures.execute(
+          () -> {
+            if (runId != null) {
+              try {
+                ledger.meterStore().markMeterFailed(runId, failure.message());
+              } catch (RuntimeException e) {
+                // the run may not be in this ledger (a mistyped tag): the listener still hears
+              }
+            }
+            listener.accept(failure);
+          });
+    } catch (RejectedExecutionException closing) {
+      listener.accept(failure);
+    }
   }
 
   /** The port the proxy listens on. */
@@ -126,6 +152,12 @@ public final class LedgerMeter implements MeterLauncher.Meter {
     try {
       proxy.close();
     } finally {
+      try {
+        failures.shutdown();
+        failures.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       try {
         sink.close();
       } finally {

@@ -106,7 +106,11 @@ public final class ProxyCommand implements Callable<Integer> {
               .port(listenPort)
               .clock(environment.clock())
               .workingDirectory(environment.workingDirectory())
-              .warnings(line -> warn(err, line))
+              .warnings(
+                  line -> {
+                    err.println(line);
+                    err.flush();
+                  })
               .onFailure(
                   f ->
                       warn(

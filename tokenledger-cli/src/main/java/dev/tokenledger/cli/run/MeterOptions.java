@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,8 +39,31 @@ public final class MeterOptions {
       names = "--proxy",
       paramLabel = "URL",
       description =
-          "Where 'tokenledger proxy' listens. Default: TOKENLEDGER_PROXY, else http://127.0.0.1:8790.")
-  URI proxy;
+          "Where 'tokenledger proxy' listens. Default: TOKENLEDGER_PROXY, else"
+              + " http://127.0.0.1:8790.")
+  String proxy;
+
+  private URI origin;
+
+  /**
+   * Checks where the proxy is before anything is recorded, so that a bad address leaves no run or
+   * step behind: {@code --proxy} wrong is a usage error (exit 2), {@code TOKENLEDGER_PROXY} wrong a
+   * configuration error (exit 3).
+   */
+  void check(TokenLedgerConfig config, CommandSpec spec) {
+    if (!meter) {
+      return;
+    }
+    if (proxy == null) {
+      origin = config.proxyUrl();
+      return;
+    }
+    try {
+      origin = TokenLedgerConfig.proxyOrigin(proxy);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--proxy " + e.getMessage());
+    }
+  }
 
   @Option(
       names = "--format",
@@ -65,8 +90,10 @@ public final class MeterOptions {
     exports.put(variable, value);
     String base = null;
     if (meter) {
-      URI origin = proxy != null ? proxy : config.proxyUrl();
-      base = origin.toString().replaceAll("/+$", "") + MeterPath.basePath(runId, stepIndex);
+      if (origin == null) {
+        throw new IllegalStateException("check() the proxy's address before recording");
+      }
+      base = origin + MeterPath.basePath(runId, stepIndex);
       ledger.meterStore().markMetered(runId);
       exports.put("OPENAI_BASE_URL", base);
       exports.put("OPENAI_API_BASE", base);

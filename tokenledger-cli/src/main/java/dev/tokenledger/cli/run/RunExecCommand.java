@@ -1,5 +1,6 @@
 package dev.tokenledger.cli.run;
 
+import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.ConfigMixin;
 import dev.tokenledger.cli.LedgerMixin;
@@ -7,6 +8,7 @@ import dev.tokenledger.cli.Services;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.keys.FingerprintResolver;
+import dev.tokenledger.metering.MeterPath;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.proxy.LedgerMeter;
 import dev.tokenledger.recording.ExecRequest;
@@ -121,6 +123,9 @@ public final class RunExecCommand implements Callable<Integer> {
     // A missing key stops here, before the command starts (exit 3).
     FrameworkKey key = config.frameworkKey(framework);
     PrintWriter err = spec.commandLine().getErr();
+    if (meter) {
+      refuseMeteredUpstream(config);
+    }
     FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
         .ifPresent(w -> err.println("tokenledger: warning: " + w));
     ExecRequest request =
@@ -152,6 +157,22 @@ public final class RunExecCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * An OPENAI_BASE_URL that is already a run's metered base URL (a harness shell after 'run start
+   * --meter --format env') would meter every request twice, under two runs.
+   */
+  private static void refuseMeteredUpstream(TokenLedgerConfig config) {
+    String path = config.baseUrl().getRawPath();
+    boolean tagged = path != null && MeterPath.parse(path).map(p -> p.runId() != null).orElse(true);
+    if (tagged) {
+      throw new ConfigurationException(
+          "OPENAI_BASE_URL is a metered base URL ("
+              + config.baseUrl()
+              + "): --meter would meter these requests twice. Drop --meter (that proxy already"
+              + " meters them), or set OPENAI_BASE_URL back to the API's address");
+    }
+  }
+
   /** The proxy of --meter: key ids resolved through the usage key when there is one. */
   private MeterLauncher meterLauncher(TokenLedgerConfig config, PrintWriter err) {
     OpenAiAdminClient admin =
@@ -161,7 +182,8 @@ public final class RunExecCommand implements Callable<Integer> {
         environment.workingDirectory(),
         environment.clock(),
         line -> {
-          err.println("tokenledger: warning: " + line);
+          // the sink and the key identifier say what kind of line it is themselves
+          err.println(line);
           err.flush();
         });
   }

@@ -64,6 +64,7 @@ public final class RunStartCommand implements Callable<Integer> {
   public Integer call() {
     TokenLedgerConfig config = Services.config(environment, configOptions);
     FrameworkKey key = config.frameworkKey(framework);
+    meterOptions.check(config, this.spec);
     FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
         .ifPresent(w -> this.spec.commandLine().getErr().println("tokenledger: warning: " + w));
     try (Ledger ledger =

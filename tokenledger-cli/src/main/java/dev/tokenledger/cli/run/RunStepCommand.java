@@ -86,6 +86,7 @@ public final class RunStepCommand implements Runnable {
       }
       String runId = runId(run, environment, spec);
       TokenLedgerConfig config = Services.config(environment, configOptions);
+      meterOptions.check(config, spec);
       try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
         StepRecord s = ledger.beginStep(runId, step, name, RunOwner.harness(), null);
         meterOptions.print(

@@ -188,6 +188,56 @@ class MeteredExecTest {
     assertThat(r.err()).contains("TOKENLEDGER_PROXY is 'localhost'").contains("http://HOST:PORT");
   }
 
+  @Test
+  void aProxyAddressWithAPathIsRefusedBeforeAnyRunIsRecorded() {
+    CliHarness.Result flag =
+        cli.run(
+            "run",
+            "start",
+            "--meter",
+            "--framework",
+            "chatdev",
+            "--proxy",
+            "http://127.0.0.1:8790/v1");
+    assertThat(flag.exitCode()).isEqualTo(2);
+    assertThat(flag.err()).contains("--proxy is 'http://127.0.0.1:8790/v1'");
+    CliHarness.Result variable =
+        cli.env("TOKENLEDGER_PROXY", "http://127.0.0.1:8790/v1")
+            .run("run", "start", "--meter", "--framework", "chatdev");
+    assertThat(variable.exitCode()).isEqualTo(3);
+    assertThat(Files.exists(dir.resolve(".tokenledger/ledger.db"))).isFalse();
+  }
+
+  @Test
+  void meteringAnUpstreamThatIsAlreadyAMeteredBaseUrlIsRefused() {
+    CliHarness.Result r =
+        cli.env("OPENAI_BASE_URL", "http://127.0.0.1:8790/r/20260302-100000-aaaaaaaa/s/1/v1")
+            .run("run", "exec", "--meter", "--framework", "chatdev", "--", "true");
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains("would meter these requests twice");
+  }
+
+  @Test
+  void aLaterMeteredStepDoesNotMakeARunWhoseMeterFailedMeteredAgain() {
+    CliHarness.Result start =
+        cli.run(
+            "run", "start", "--meter", "--framework", "chatdev", "--proxy", "http://127.0.0.1:1");
+    assertThat(start.exitCode()).as(start.err()).isZero();
+    String runId = onlyRun().id();
+    try (Ledger ledger =
+        Ledger.open(LedgerLocation.sqlite(dir.resolve(".tokenledger/ledger.db")))) {
+      ledger.meterStore().markMeterFailed(runId, "the proxy stopped");
+    }
+    CliHarness.Result step =
+        cli.env("TOKENLEDGER_RUN_ID", runId)
+            .run("run", "step", "start", "--meter", "--proxy", "http://127.0.0.1:1");
+    assertThat(step.exitCode()).as(step.err()).isZero();
+    try (Ledger ledger =
+        Ledger.open(LedgerLocation.sqlite(dir.resolve(".tokenledger/ledger.db")))) {
+      assertThat(ledger.run(runId).metering()).isEqualTo(Metering.METER_FAILED);
+    }
+  }
+
   private RunRecord onlyRun() {
     try (Ledger ledger =
         Ledger.open(LedgerLocation.sqlite(dir.resolve(".tokenledger/ledger.db")))) {
