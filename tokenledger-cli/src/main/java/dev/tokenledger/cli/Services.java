@@ -14,6 +14,7 @@ import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Builds the core services a command needs from its environment and options, so that commands stay
@@ -106,6 +107,15 @@ public final class Services {
   }
 
   /**
+   * A client for the organization endpoints when a usage key is configured, else {@code null}: for
+   * work that an admin key only improves (resolving key ids while metering).
+   */
+  public static OpenAiAdminClient adminClientIfConfigured(
+      CliEnvironment environment, TokenLedgerConfig config) {
+    return config.findUsageKey().map(k -> adminClient(environment, config, k)).orElse(null);
+  }
+
+  /**
    * The price table: the packaged snapshot, or the file of {@code --prices} or {@code
    * TOKENLEDGER_PRICES}: a whole LiteLLM file replaces the snapshot, a small override file is laid
    * over it.
@@ -135,5 +145,32 @@ public final class Services {
   /** {@code file} as the user meant it: relative to the configuration's working directory. */
   public static Path resolve(TokenLedgerConfig config, Path file) {
     return config.workingDirectory().resolve(file); // an absolute file stays as it is
+  }
+
+  /**
+   * Blocks a serving command ({@code sim}, {@code proxy}) until the JVM is asked to stop (Ctrl-C,
+   * kill), then closes {@code resources} in order, each even if one before it failed.
+   */
+  public static void serveUntilStopped(String name, AutoCloseable... resources)
+      throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    for (AutoCloseable r : resources) {
+                      try {
+                        r.close();
+                      } catch (Exception e) {
+                        // stopping anyway: the next resource still gets closed
+                      }
+                    }
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "tokenledger-" + name + "-stop"));
+    stopped.await();
   }
 }

@@ -464,7 +464,7 @@ public final class TokenLedgerConfig {
    * The shortest interval tokenledger reads usage at: one second. A legacy setting below it is
    * raised to it.
    */
-  static final Duration INTERVAL_FLOOR = Duration.ofSeconds(1);
+  public static final Duration INTERVAL_FLOOR = Duration.ofSeconds(1);
 
   private boolean isSet(Setting setting) {
     String v = values.get(setting.variable());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.TokenLedgerCli;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
@@ -12,7 +11,6 @@ import dev.tokenledger.sim.SimKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -215,18 +212,13 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private String run(CliEnvironment env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = TokenLedgerCli.commandLine(env);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    if (code != 0) {
+    DemoShell.Output o = DemoShell.run(env, args);
+    if (o.exitCode() != 0) {
       throw new IllegalStateException(
-          "demo step 'tokenledger " + String.join(" ", args) + "' failed: " + err);
+          "demo step 'tokenledger " + String.join(" ", args) + "' failed: " + o.err());
     }
-    spec.commandLine().getErr().print(err);
-    return out.toString();
+    spec.commandLine().getErr().print(o.err());
+    return o.out();
   }
 
   private static TokenCounts totals(String json) throws IOException {

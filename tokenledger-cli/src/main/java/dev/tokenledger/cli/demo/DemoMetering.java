@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.TokenLedgerCli;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ReconcileStore;
@@ -16,14 +15,12 @@ import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.SimClock;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import picocli.CommandLine;
 
 /**
  * The demo's metering section: one run of a key sends its requests through the metering proxy while
@@ -99,7 +96,7 @@ final class DemoMetering {
         "  ask for usage), 'direct' calls the API itself. The metered figures, per step too, are");
     out.println("  exact the moment the run ends, before the Usage API has seen anything:");
     out.println("$ tokenledger run show " + metered + "   (its metering)");
-    String show = cli("run", "show", metered).out();
+    String show = DemoShell.run(env, "run", "show", metered).out();
     int at = show.indexOf("Metering");
     out.print(at >= 0 ? show.substring(at) : show);
 
@@ -110,7 +107,7 @@ final class DemoMetering {
         "  audits the metered run against it and gives the direct run exactly what is left:");
     String args = "reconcile --watch --timeout 1h --experiment " + EXPERIMENT;
     out.println("$ tokenledger " + args);
-    Output watch = cli(args.split(" "));
+    DemoShell.Output watch = DemoShell.run(env, args.split(" "));
     watch.err().lines().filter(l -> l.startsWith("reconcile: pass")).forEach(out::println);
     out.print(watch.out());
 
@@ -193,17 +190,5 @@ final class DemoMetering {
         usage.path("prompt_tokens_details").path("cached_tokens").asLong(),
         usage.path("completion_tokens").asLong(),
         1);
-  }
-
-  private record Output(int exitCode, String out, String err) {}
-
-  private Output cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = TokenLedgerCli.commandLine(env);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Output(code, out.toString(), err.toString());
   }
 }

@@ -2,7 +2,6 @@ package dev.tokenledger.cli.demo;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.TokenLedgerCli;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ReconcileStore;
@@ -10,14 +9,12 @@ import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.sim.OpenAiSimulator;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 
 /**
  * The demo's reconcile section: records the experiment's runs and steps in the demo's ledger, runs
@@ -92,12 +89,12 @@ final class DemoReconcile {
             + " runs and their steps in the ledger");
     out.println("  (through the Java API; 'tokenledger run exec' records the same):");
     out.println("$ tokenledger run list");
-    out.print(run("run", "list").out());
+    out.print(DemoShell.run(env, "run", "list").out());
     out.println("  Reconcile reads every framework key's minute buckets once per pass, attributes");
     out.println("  them to runs and steps, and marks a run final once three reads, five minutes");
     out.println("  apart, agree:");
     out.println("$ tokenledger reconcile --watch --timeout 1h");
-    Output watch = run("reconcile", "--watch", "--timeout", "1h");
+    DemoShell.Output watch = DemoShell.run(env, "reconcile", "--watch", "--timeout", "1h");
     watch.err().lines().filter(l -> l.startsWith("reconcile: pass")).forEach(out::println);
     out.print(watch.out());
 
@@ -113,7 +110,7 @@ final class DemoReconcile {
     out.println(
         "  bounds; the run's own figure stays exact (no other run of its key in those minutes):");
     out.println("$ tokenledger run show " + ghspecRun + "   (its reconciliation)");
-    String show = run("run", "show", ghspecRun).out();
+    String show = DemoShell.run(env, "run", "show", ghspecRun).out();
     out.print(show.substring(show.indexOf("Reconciliation:")));
 
     boolean allMatch = watch.exitCode() == 0;
@@ -136,16 +133,4 @@ final class DemoReconcile {
   }
 
   private record RunWindow(DemoExperiment.Framework framework, Instant start, Instant end) {}
-
-  private record Output(int exitCode, String out, String err) {}
-
-  private Output run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = TokenLedgerCli.commandLine(env);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Output(code, out.toString(), err.toString());
-  }
 }

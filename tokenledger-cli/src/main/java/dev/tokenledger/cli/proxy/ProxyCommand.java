@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,8 +93,7 @@ public final class ProxyCommand implements Callable<Integer> {
               + ", not loopback: anyone who can reach it can send requests through it, with"
               + " their keys or the ones your frameworks send; keep it on a trusted network");
     }
-    OpenAiAdminClient admin =
-        config.findUsageKey().map(k -> Services.adminClient(environment, config, k)).orElse(null);
+    OpenAiAdminClient admin = Services.adminClientIfConfigured(environment, config);
     Ledger ledger = ledgerOptions.open(environment, config, err);
     LedgerMeter meter;
     try {
@@ -139,20 +137,7 @@ public final class ProxyCommand implements Callable<Integer> {
             + ProcessHandle.current().pid()
             + " stops it");
     err.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    meter.close();
-                  } finally {
-                    ledger.close();
-                    stopped.countDown();
-                  }
-                },
-                "tokenledger-proxy-stop"));
-    stopped.await();
+    Services.serveUntilStopped("proxy", meter, ledger);
     return 0;
   }
 

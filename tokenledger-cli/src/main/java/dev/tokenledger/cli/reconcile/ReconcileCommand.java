@@ -141,9 +141,6 @@ public final class ReconcileCommand implements Callable<Integer> {
     this.environment = environment;
   }
 
-  /** The shortest --interval: identical reads closer than this prove nothing. */
-  static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
-
   @Override
   public Integer call() {
     if (format == OutputFormat.CSV) {
@@ -257,7 +254,7 @@ public final class ReconcileCommand implements Callable<Integer> {
    * nothing (three could be taken in one second), so the interval is at least 1 s.
    */
   private ReconcileSettings settings(TokenLedgerConfig cfg) {
-    if (interval != null && interval.compareTo(MINIMUM_INTERVAL) < 0) {
+    if (interval != null && interval.compareTo(TokenLedgerConfig.INTERVAL_FLOOR) < 0) {
       throw usageError(
           "--interval must be at least 1s (default 5m): identical reads must be spaced apart to"
               + " prove anything");
@@ -280,7 +277,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       TokenLedgerConfig cfg, Duration minAge, Integer stableReads, Duration interval) {
     Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
     Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
-    if (every.compareTo(MINIMUM_INTERVAL) < 0) {
+    if (every.compareTo(TokenLedgerConfig.INTERVAL_FLOOR) < 0) {
       throw new ConfigurationException(
           "TOKENLEDGER_INTERVAL='"
               + cfg.value(Setting.TOKENLEDGER_INTERVAL).orElseThrow()

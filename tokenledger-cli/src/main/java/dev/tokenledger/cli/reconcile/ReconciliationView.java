@@ -179,7 +179,8 @@ public final class ReconciliationView {
     return m;
   }
 
-  private static Map<String, Object> tokens(TokenCounts t) {
+  /** The four counters as every JSON output spells them. */
+  public static Map<String, Object> tokens(TokenCounts t) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("input_tokens", t.input());
     m.put("cached_input_tokens", t.cachedInput());
@@ -188,7 +189,8 @@ public final class ReconciliationView {
     return m;
   }
 
-  private static String number(long n) {
+  /** A count with thousands separators, as every table shows it. */
+  public static String number(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 

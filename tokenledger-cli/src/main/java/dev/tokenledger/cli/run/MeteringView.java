@@ -1,6 +1,6 @@
 package dev.tokenledger.cli.run;
 
-import dev.tokenledger.TokenCounts;
+import dev.tokenledger.cli.reconcile.ReconciliationView;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.Metering;
 import dev.tokenledger.ledger.RunRecord;
@@ -10,7 +10,6 @@ import dev.tokenledger.report.TextTable;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,10 +56,10 @@ final class MeteringView {
                 a -> {
                   Map<String, Object> x = new LinkedHashMap<>();
                   x.put("result", a.label());
-                  x.put("usage_api", tokens(a.api()));
-                  x.put("metered", tokens(a.metered()));
-                  x.put("unmetered", tokens(a.unmetered()));
-                  x.put("below_metered", tokens(a.deficit()));
+                  x.put("usage_api", ReconciliationView.tokens(a.api()));
+                  x.put("metered", ReconciliationView.tokens(a.metered()));
+                  x.put("unmetered", ReconciliationView.tokens(a.unmetered()));
+                  x.put("below_metered", ReconciliationView.tokens(a.deficit()));
                   return x;
                 })
             .orElse(null));
@@ -112,22 +111,22 @@ final class MeteringView {
     return switch (a.label()) {
       case Audit.AUDITED ->
           "audited — the Usage API filed the same in the run's minutes ("
-              + number(a.api().total())
+              + ReconciliationView.number(a.api().total())
               + " tokens)";
       case Audit.UNMETERED ->
           "unmetered — the Usage API filed "
-              + number(a.unmetered().input())
+              + ReconciliationView.number(a.unmetered().input())
               + " input and "
-              + number(a.unmetered().output())
+              + ReconciliationView.number(a.unmetered().output())
               + " output tokens more in the run's minutes: the key was used around the meter;"
               + " the metered figures stand, the Usage API's ("
-              + number(a.api().total())
+              + ReconciliationView.number(a.api().total())
               + " tokens) is the upper bound";
       default ->
           "the Usage API filed less than was metered ("
-              + number(a.api().total())
+              + ReconciliationView.number(a.api().total())
               + " against "
-              + number(a.metered().total())
+              + ReconciliationView.number(a.metered().total())
               + " tokens): a warning once its reads settle";
     };
   }
@@ -135,31 +134,18 @@ final class MeteringView {
   private static List<String> row(String what, MeteredFigures.Part p) {
     return List.of(
         what,
-        number(p.counts().input()),
-        number(p.counts().cachedInput()),
-        number(p.counts().output()),
-        number(p.counts().requests()),
-        number(p.usageUnknown()),
+        ReconciliationView.number(p.counts().input()),
+        ReconciliationView.number(p.counts().cachedInput()),
+        ReconciliationView.number(p.counts().output()),
+        ReconciliationView.number(p.counts().requests()),
+        ReconciliationView.number(p.usageUnknown()),
         MeteredRun.BASIS);
   }
 
   private static Map<String, Object> part(MeteredFigures.Part p) {
-    Map<String, Object> m = new LinkedHashMap<>(tokens(p.counts()));
+    Map<String, Object> m = new LinkedHashMap<>(ReconciliationView.tokens(p.counts()));
     m.put("metered_requests", p.requests());
     m.put("usage_unknown_requests", p.usageUnknown());
     return m;
-  }
-
-  private static Map<String, Object> tokens(TokenCounts t) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("input_tokens", t.input());
-    m.put("cached_input_tokens", t.cachedInput());
-    m.put("output_tokens", t.output());
-    m.put("requests", t.requests());
-    return m;
-  }
-
-  private static String number(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
   }
 }

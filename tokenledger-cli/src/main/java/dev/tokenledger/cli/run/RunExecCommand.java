@@ -175,8 +175,7 @@ public final class RunExecCommand implements Callable<Integer> {
 
   /** The proxy of --meter: key ids resolved through the usage key when there is one. */
   private MeterLauncher meterLauncher(TokenLedgerConfig config, PrintWriter err) {
-    OpenAiAdminClient admin =
-        config.findUsageKey().map(k -> Services.adminClient(environment, config, k)).orElse(null);
+    OpenAiAdminClient admin = Services.adminClientIfConfigured(environment, config);
     return LedgerMeter.launcher(
         admin,
         environment.workingDirectory(),

@@ -1,6 +1,7 @@
 package dev.tokenledger.cli.sim;
 
 import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.TimeConverters;
 import dev.tokenledger.sim.FaultMix;
 import dev.tokenledger.sim.OpenAiSimulator;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -157,16 +157,7 @@ public final class SimCommand implements Callable<Integer> {
             + ProcessHandle.current().pid()
             + " stops it");
     err.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  sim.close();
-                  stopped.countDown();
-                },
-                "tokenledger-sim-stop"));
-    stopped.await();
+    Services.serveUntilStopped("sim", sim);
     return 0;
   }
 
