@@ -9,30 +9,55 @@ import dev.tokenledger.cli.proxy.ProxyCommand;
 import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.cli.report.ReportCommand;
 import dev.tokenledger.cli.run.RunCommand;
+import dev.tokenledger.cli.run.RunEndCommand;
+import dev.tokenledger.cli.run.RunExecCommand;
+import dev.tokenledger.cli.run.RunListCommand;
+import dev.tokenledger.cli.run.RunShowCommand;
+import dev.tokenledger.cli.run.RunStartCommand;
+import dev.tokenledger.cli.run.RunStepCommand;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
-/** Builds the command line: the root command, its subcommands, the error handling. */
+/**
+ * Builds the command line: the root command, its subcommands, the error handling.
+ *
+ * <p>picocli reads the annotations of every command it is given, which was a third of the start-up
+ * of a short command such as {@code run exec}; so {@link #commandLine(CliEnvironment, String...)}
+ * builds only the commands its arguments can reach. {@code run}'s subcommands are added here rather
+ * than in its {@code @Command} for the same reason: a harness calls {@code run exec}, {@code run
+ * start} and {@code run end} once per step.
+ */
 public final class TokenLedgerCli {
   private TokenLedgerCli() {}
 
-  /** A ready-to-execute command line over {@code environment}. */
+  /** The root's subcommands, in the order its usage lists them. */
+  static final List<String> SUBCOMMANDS =
+      List.of(
+          "demo",
+          "doctor",
+          "usage",
+          "run",
+          "reconcile",
+          "costs",
+          "report",
+          "prices",
+          "import",
+          "proxy",
+          "sim");
+
+  /** {@code run}'s subcommands, in the order its usage lists them. */
+  static final List<String> RUN_SUBCOMMANDS =
+      List.of("exec", "start", "step", "end", "list", "show");
+
+  /** A ready-to-execute command line over {@code environment}, with every command. */
   public static CommandLine commandLine(CliEnvironment environment) {
-    ErrorHandler errors = new ErrorHandler();
-    CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
-    cli.addSubcommand(DemoCommand.class);
-    cli.addSubcommand(DoctorCommand.class);
-    cli.addSubcommand(UsageCommand.class);
-    cli.addSubcommand(RunCommand.class);
-    cli.addSubcommand(ReconcileCommand.class);
-    cli.addSubcommand(CostsCommand.class);
-    cli.addSubcommand(ReportCommand.class);
-    cli.addSubcommand(PricesCommand.class);
-    cli.addSubcommand(ImportCommand.class);
-    cli.addSubcommand(ProxyCommand.class);
-    cli.addSubcommand(SimCommand.class);
+    CommandLine cli = root(environment);
+    for (String name : SUBCOMMANDS) {
+      add(cli, name, null);
+    }
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     completion
@@ -40,6 +65,70 @@ public final class TokenLedgerCli {
         .usageMessage()
         .description("Print a bash/zsh completion script (source <(tokenledger completion)).");
     cli.addSubcommand("completion", completion);
+    return configured(cli);
+  }
+
+  /**
+   * A command line that executes {@code args} exactly as {@link #commandLine(CliEnvironment)}
+   * would, holding only the commands they name. The whole tree (or the whole of {@code run}) is
+   * built whenever its usage may show: no command, help, completion, a mistyped command's
+   * suggestions.
+   */
+  public static CommandLine commandLine(CliEnvironment environment, String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return configured(root(environment));
+    }
+    if (args.length == 0 || !SUBCOMMANDS.contains(args[0])) {
+      return commandLine(environment);
+    }
+    CommandLine cli = root(environment);
+    add(cli, args[0], args.length > 1 ? args[1] : null);
+    return configured(cli);
+  }
+
+  private static CommandLine root(CliEnvironment environment) {
+    return new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
+  }
+
+  /** Adds command {@code name}; of {@code run}, only subcommand {@code only} when it names one. */
+  private static void add(CommandLine parent, String name, String only) {
+    parent.addSubcommand(command(name));
+    if (name.equals("run")) {
+      CommandLine run = parent.getSubcommands().get(name);
+      for (String sub :
+          only != null && RUN_SUBCOMMANDS.contains(only) ? List.of(only) : RUN_SUBCOMMANDS) {
+        run.addSubcommand(command("run " + sub));
+      }
+    }
+  }
+
+  /** The command class at {@code path} (a test checks each against its {@code @Command} name). */
+  static Class<?> command(String path) {
+    return switch (path) {
+      case "demo" -> DemoCommand.class;
+      case "doctor" -> DoctorCommand.class;
+      case "usage" -> UsageCommand.class;
+      case "run" -> RunCommand.class;
+      case "run exec" -> RunExecCommand.class;
+      case "run start" -> RunStartCommand.class;
+      case "run step" -> RunStepCommand.class;
+      case "run end" -> RunEndCommand.class;
+      case "run list" -> RunListCommand.class;
+      case "run show" -> RunShowCommand.class;
+      case "reconcile" -> ReconcileCommand.class;
+      case "costs" -> CostsCommand.class;
+      case "report" -> ReportCommand.class;
+      case "prices" -> PricesCommand.class;
+      case "import" -> ImportCommand.class;
+      case "proxy" -> ProxyCommand.class;
+      case "sim" -> SimCommand.class;
+      default -> throw new IllegalArgumentException("no command " + path);
+    };
+  }
+
+  /** Settings applied once every command is in: picocli hands them down to the subcommands. */
+  private static CommandLine configured(CommandLine cli) {
+    ErrorHandler errors = new ErrorHandler();
     cli.setExecutionExceptionHandler(errors);
     cli.setParameterExceptionHandler(errors);
     cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -59,7 +59,7 @@ public final class CliHarness {
               waits.add(wait);
               onWait.sleep(wait);
             });
-    CommandLine cli = TokenLedgerCli.commandLine(environment);
+    CommandLine cli = TokenLedgerCli.commandLine(environment, args);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);

@@ -35,7 +35,10 @@ public final class MeterSpill {
   /** The file name suffix of a SQLite ledger's spill file ({@code ledger.db.meter-spill}). */
   public static final String SUFFIX = ".meter-spill";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Made on first use: every ledger the CLI opens names its spill file, few ever write one. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   /** One JVM may not lock a file twice: its threads take turns here first. */
   private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
@@ -78,7 +81,7 @@ public final class MeterSpill {
   public void append(String source, List<MeterStore.Record> records) throws IOException {
     StringBuilder lines = new StringBuilder();
     for (MeterStore.Record r : records) {
-      lines.append(JSON.writeValueAsString(toJson(source, r))).append('\n');
+      lines.append(Json.MAPPER.writeValueAsString(toJson(source, r))).append('\n');
     }
     Files.createDirectories(file.getParent());
     withLock(
@@ -133,7 +136,7 @@ public final class MeterSpill {
                 continue;
               }
               try {
-                JsonNode node = JSON.readTree(line);
+                JsonNode node = Json.MAPPER.readTree(line);
                 bySource.add(node.path("source").asText(MeterStore.SOURCE_PROXY), fromJson(node));
                 count++;
               } catch (IOException | RuntimeException e) {
@@ -189,7 +192,7 @@ public final class MeterSpill {
 
   private static ObjectNode toJson(String source, MeterStore.Record r) {
     MeteredRequest m = r.request();
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("record_id", r.recordId());
     n.put("source", source);
     n.put("run_id", m.runId());

@@ -5,19 +5,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code tokenledger run}: recording runs and steps, and reading them back. */
+/**
+ * {@code tokenledger run}: recording runs and steps, and reading them back. Its subcommands are
+ * added by {@code TokenLedgerCli}, which builds only the one a command line names.
+ */
 @Command(
     name = "run",
     description = "Record runs and steps in the ledger, and list them.",
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      RunExecCommand.class,
-      RunStartCommand.class,
-      RunStepCommand.class,
-      RunEndCommand.class,
-      RunListCommand.class,
-      RunShowCommand.class
-    })
+    mixinStandardHelpOptions = true)
 public final class RunCommand implements Runnable {
   /**
    * Set by harnesses to the current run: {@code export TOKENLEDGER_RUN_ID=$(tokenledger run start

@@ -1,0 +1,127 @@
+package dev.tokenledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** The command line built for given arguments behaves as the whole tree does. */
+class TokenLedgerCliTest {
+  @TempDir Path dir;
+
+  @Test
+  void theListsNameEveryCommandOfTheTreeInItsOrder() {
+    CommandLine full = TokenLedgerCli.commandLine(environment());
+
+    List<String> expected = new ArrayList<>(TokenLedgerCli.SUBCOMMANDS);
+    expected.add("completion");
+    assertThat(full.getSubcommands().keySet()).containsExactlyElementsOf(expected);
+    assertThat(full.getSubcommands().get("run").getSubcommands().keySet())
+        .containsExactlyElementsOf(TokenLedgerCli.RUN_SUBCOMMANDS);
+    for (String name : TokenLedgerCli.SUBCOMMANDS) {
+      assertThat(commandName(TokenLedgerCli.command(name))).isEqualTo(name);
+    }
+    for (String name : TokenLedgerCli.RUN_SUBCOMMANDS) {
+      assertThat(commandName(TokenLedgerCli.command("run " + name))).isEqualTo(name);
+    }
+  }
+
+  @Test
+  void aSubcommandBuildsItAlone() {
+    CommandLine exec = TokenLedgerCli.commandLine(environment(), "run", "exec", "--", "true");
+    assertThat(exec.getSubcommands().keySet()).containsExactly("run");
+    assertThat(exec.getSubcommands().get("run").getSubcommands().keySet()).containsExactly("exec");
+
+    assertThat(TokenLedgerCli.commandLine(environment(), "--version").getSubcommands()).isEmpty();
+    assertThat(TokenLedgerCli.commandLine(environment(), "run").getSubcommands().get("run"))
+        .satisfies(run -> assertThat(run.getSubcommands()).hasSize(6));
+    assertThat(TokenLedgerCli.commandLine(environment(), "--help").getSubcommands())
+        .hasSize(TokenLedgerCli.SUBCOMMANDS.size() + 1);
+  }
+
+  static Stream<List<String>> argumentLists() {
+    List<List<String>> lists = new ArrayList<>();
+    for (List<String> path : paths(TokenLedgerCli.commandLine(environment(Path.of("."))))) {
+      List<String> help = new ArrayList<>(path);
+      help.add("--help");
+      lists.add(help);
+    }
+    lists.add(List.of());
+    lists.add(List.of("--version"));
+    lists.add(List.of("-V"));
+    lists.add(List.of("--bogus"));
+    lists.add(List.of("rnu", "exec"));
+    lists.add(List.of("run"));
+    lists.add(List.of("run", "exce", "--framework", "x"));
+    lists.add(List.of("run", "exec"));
+    lists.add(List.of("run", "exec", "-x", "--framework"));
+    lists.add(List.of("run", "exec", "--stacktrace", "--framework", "x", "--run"));
+    lists.add(List.of("run", "end", "--bogus"));
+    lists.add(List.of("prices", "show", "--bogus"));
+    lists.add(List.of("-x", "run", "show", "--bogus"));
+    return lists.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("argumentLists")
+  void executesAsTheWholeTreeDoes(List<String> args) {
+    String[] argv = args.toArray(String[]::new);
+
+    String whole = execute(TokenLedgerCli.commandLine(environment()), argv);
+    String built = execute(TokenLedgerCli.commandLine(environment(), argv), argv);
+
+    assertThat(built).isEqualTo(whole);
+  }
+
+  private static List<List<String>> paths(CommandLine cli) {
+    List<List<String>> paths = new ArrayList<>();
+    paths.add(List.of());
+    for (Map.Entry<String, CommandLine> sub : cli.getSubcommands().entrySet()) {
+      for (List<String> below : paths(sub.getValue())) {
+        List<String> path = new ArrayList<>();
+        path.add(sub.getKey());
+        path.addAll(below);
+        paths.add(path);
+      }
+    }
+    return paths;
+  }
+
+  private static String execute(CommandLine cli, String[] args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+  }
+
+  private static String commandName(Class<?> type) {
+    return type.getAnnotation(CommandLine.Command.class).name();
+  }
+
+  private CliEnvironment environment() {
+    return environment(dir);
+  }
+
+  private static CliEnvironment environment(Path workingDirectory) {
+    return new CliEnvironment(
+        Map.of(),
+        workingDirectory,
+        Clock.systemUTC(),
+        new ByteArrayInputStream(new byte[0]),
+        wait -> {});
+  }
+}
