@@ -9,6 +9,7 @@ import dev.tokenledger.cli.proxy.ProxyCommand;
 import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.cli.report.ReportCommand;
 import dev.tokenledger.cli.run.RunCommand;
+import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
 import picocli.AutoComplete;
@@ -21,7 +22,9 @@ public final class TokenLedgerCli {
   /** A ready-to-execute command line over {@code environment}. */
   public static CommandLine commandLine(CliEnvironment environment) {
     ErrorHandler errors = new ErrorHandler();
-    CommandLine cli = new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
+    CommandLine cli =
+        new CommandLine(
+            TokenLedgerCommand.class, new CommandFactory(environment, TokenLedgerCli::commandLine));
     cli.addSubcommand(DemoCommand.class);
     cli.addSubcommand(DoctorCommand.class);
     cli.addSubcommand(UsageCommand.class);

@@ -1,9 +1,7 @@
 package dev.tokenledger.cli.run;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.LedgerMixin;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.keys.FingerprintResolver;
@@ -30,8 +28,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunStartCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -52,23 +48,18 @@ public final class RunStartCommand implements Callable<Integer> {
 
   @Mixin MeterOptions meterOptions;
 
-  @Mixin ConfigMixin configOptions;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
 
-  public RunStartCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() {
-    TokenLedgerConfig config = Services.config(environment, configOptions);
+    TokenLedgerConfig config = context.config();
     FrameworkKey key = config.frameworkKey(framework);
     meterOptions.check(config, this.spec);
     FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
-        .ifPresent(w -> this.spec.commandLine().getErr().println("tokenledger: warning: " + w));
-    try (Ledger ledger =
-        ledgerOptions.open(environment, config, this.spec.commandLine().getErr())) {
+        .ifPresent(w -> context.err().println("tokenledger: warning: " + w));
+    try (Ledger ledger = context.openLedger(ledgerOptions)) {
       RunSpec spec =
           RunSpec.builder(key.name())
               .experiment(experiment)
@@ -80,8 +71,8 @@ public final class RunStartCommand implements Callable<Integer> {
               .build();
       RunRecord run = ledger.beginRun(spec, RunOwner.harness());
       meterOptions.print(
-          this.spec.commandLine().getOut(),
-          this.spec.commandLine().getErr(),
+          context.out(),
+          context.err(),
           config,
           ledger,
           RunCommand.RUN_ID_VARIABLE,
