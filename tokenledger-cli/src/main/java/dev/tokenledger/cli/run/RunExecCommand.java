@@ -42,18 +42,7 @@ import picocli.CommandLine.Parameters;
     sortOptions = false)
 public final class RunExecCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--framework",
-      required = true,
-      paramLabel = "FW",
-      description = "The framework; its key is OPENAI_API_KEY_<FW>.")
-  String framework;
-
-  @Option(names = "--experiment", description = "The experiment the run belongs to.")
-  String experiment;
-
-  @Option(names = "--label", description = "A label for a new run.")
-  String label;
+  @Mixin NewRunMixin newRun;
 
   @ArgGroup(exclusive = true)
   RunChoice runChoice;
@@ -108,7 +97,7 @@ public final class RunExecCommand implements Callable<Integer> {
     }
     TokenLedgerConfig config = context.config();
     // A missing key stops here, before the command starts (exit 3).
-    FrameworkKey key = config.frameworkKey(framework);
+    FrameworkKey key = config.frameworkKey(newRun.framework);
     PrintWriter err = context.err();
     if (meter) {
       refuseMeteredUpstream(config);
@@ -120,8 +109,8 @@ public final class RunExecCommand implements Callable<Integer> {
             key.name(),
             key.key(),
             key.keyId().orElse(null),
-            experiment,
-            label,
+            newRun.experiment,
+            newRun.label,
             runId(),
             step,
             name,

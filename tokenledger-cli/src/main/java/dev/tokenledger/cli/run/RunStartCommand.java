@@ -30,18 +30,7 @@ import picocli.CommandLine.Spec;
 public final class RunStartCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--framework",
-      required = true,
-      paramLabel = "FW",
-      description = "The framework; its key is OPENAI_API_KEY_<FW>.")
-  String framework;
-
-  @Option(names = "--experiment", description = "The experiment the run belongs to.")
-  String experiment;
-
-  @Option(names = "--label", description = "A label for the run.")
-  String label;
+  @Mixin NewRunMixin newRun;
 
   @Option(names = "--model", description = "The model the run is expected to use (a hint).")
   String model;
@@ -55,15 +44,15 @@ public final class RunStartCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TokenLedgerConfig config = context.config();
-    FrameworkKey key = config.frameworkKey(framework);
+    FrameworkKey key = config.frameworkKey(newRun.framework);
     meterOptions.check(config, this.spec);
     FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
         .ifPresent(w -> context.err().println("tokenledger: warning: " + w));
     try (Ledger ledger = context.openLedger(ledgerOptions)) {
       RunSpec spec =
           RunSpec.builder(key.name())
-              .experiment(experiment)
-              .label(label)
+              .experiment(newRun.experiment)
+              .label(newRun.label)
               .modelHint(model)
               .keyFingerprint(ledger.keyFingerprint(key.key()))
               .apiKeyId(key.keyId().orElse(null))
