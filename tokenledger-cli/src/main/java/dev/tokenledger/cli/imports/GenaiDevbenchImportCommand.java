@@ -35,7 +35,6 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class GenaiDevbenchImportCommand implements Callable<Integer> {
-
   @Parameters(paramLabel = "DIR", description = "The experiment folder (holding runs/).")
   Path folder;
 

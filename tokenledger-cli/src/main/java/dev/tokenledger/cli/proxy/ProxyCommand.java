@@ -35,7 +35,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class ProxyCommand implements Callable<Integer> {
-
   @Option(
       names = "--port",
       paramLabel = "P",

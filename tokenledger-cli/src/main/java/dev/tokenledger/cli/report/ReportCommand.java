@@ -41,7 +41,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class ReportCommand implements Callable<Integer> {
-
   @Option(
       names = "--by",
       paramLabel = "DIMS",

@@ -41,7 +41,6 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunExecCommand implements Callable<Integer> {
-
   @Mixin NewRunMixin newRun;
 
   @ArgGroup(exclusive = true)

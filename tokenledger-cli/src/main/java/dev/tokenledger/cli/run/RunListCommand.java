@@ -26,7 +26,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunListCommand implements Callable<Integer> {
-
   @Mixin RunFilterMixin runs;
 
   @Option(

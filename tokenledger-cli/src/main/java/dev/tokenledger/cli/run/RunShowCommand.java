@@ -29,7 +29,6 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunShowCommand implements Callable<Integer> {
-
   @Parameters(paramLabel = "ID", description = "The run's id, as 'run list' shows it.")
   String runId;
 
