@@ -1,6 +1,7 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.config.KeyClass;
 import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.openai.ApiUnavailableException;

@@ -1,5 +1,7 @@
 package dev.tokenledger.cli;
 
+import dev.tokenledger.cli.shared.CliEnvironment;
+
 /** Entry point of the runnable jar. */
 public final class Main {
   private Main() {}

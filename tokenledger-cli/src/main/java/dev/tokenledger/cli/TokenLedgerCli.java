@@ -15,6 +15,7 @@ import dev.tokenledger.cli.run.RunListCommand;
 import dev.tokenledger.cli.run.RunShowCommand;
 import dev.tokenledger.cli.run.RunStartCommand;
 import dev.tokenledger.cli.run.RunStepCommand;
+import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
 import java.util.List;
@@ -87,7 +88,8 @@ public final class TokenLedgerCli {
   }
 
   private static CommandLine root(CliEnvironment environment) {
-    return new CommandLine(TokenLedgerCommand.class, new CommandFactory(environment));
+    return new CommandLine(
+        TokenLedgerCommand.class, new CommandFactory(environment, TokenLedgerCli::commandLine));
   }
 
   /** Adds command {@code name}; of {@code run}, only subcommand {@code only} when it names one. */

@@ -2,6 +2,7 @@ package dev.tokenledger.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenledger.cli.shared.CliEnvironment;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

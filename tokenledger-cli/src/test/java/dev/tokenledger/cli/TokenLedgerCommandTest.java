@@ -2,6 +2,7 @@ package dev.tokenledger.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenledger.cli.shared.ExitCode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

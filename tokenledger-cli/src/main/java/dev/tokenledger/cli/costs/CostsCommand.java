@@ -1,43 +1,24 @@
 package dev.tokenledger.cli.costs;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.OutputFormat;
-import dev.tokenledger.cli.PricesMixin;
-import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.WindowOptions;
-import dev.tokenledger.config.FrameworkKey;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.FormatMixin;
+import dev.tokenledger.cli.shared.KeyFilterMixin;
+import dev.tokenledger.cli.shared.LedgerMixin;
+import dev.tokenledger.cli.shared.PricesMixin;
+import dev.tokenledger.cli.shared.WindowMixin;
 import dev.tokenledger.config.TokenLedgerConfig;
-import dev.tokenledger.costs.CostComparer;
 import dev.tokenledger.costs.CostsComparison;
-import dev.tokenledger.costs.CostsFetcher;
-import dev.tokenledger.costs.CostsRead;
 import dev.tokenledger.costs.CostsRequest;
-import dev.tokenledger.keys.KeyIdResolver;
-import dev.tokenledger.ledger.CostsStore;
+import dev.tokenledger.costs.service.CostsService;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.openai.KeyRefusedException;
-import dev.tokenledger.openai.OpenAiAdminClient;
-import dev.tokenledger.pricing.CostCalculator;
-import dev.tokenledger.pricing.PriceTable;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code tokenledger costs}: billed dollars from the Costs API beside the estimate. */
 @Command(
@@ -55,14 +36,11 @@ import picocli.CommandLine.Spec;
       "behind it; --offline shows a comparison again from them."
     })
 public final class CostsCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-  @Mixin ConfigMixin config;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
 
-  @Mixin WindowOptions window;
+  @Mixin WindowMixin window;
 
   @Option(
       names = "--offline",
@@ -71,17 +49,7 @@ public final class CostsCommand implements Callable<Integer> {
               + " without asking the API.")
   boolean offline;
 
-  @Option(
-      names = "--framework",
-      split = ",",
-      description = "Only these frameworks' keys (OPENAI_API_KEY_<FW>, id set or resolved).")
-  List<String> frameworks = new ArrayList<>();
-
-  @Option(names = "--api-key-id", split = ",", description = "Only these key ids (key_…).")
-  List<String> apiKeyIds = new ArrayList<>();
-
-  @Option(names = "--project", split = ",", description = "Only these project ids (proj_…).")
-  List<String> projects = new ArrayList<>();
+  @Mixin KeyFilterMixin keys;
 
   @Option(
       names = "--tolerance",
@@ -91,67 +59,47 @@ public final class CostsCommand implements Callable<Integer> {
 
   @Mixin PricesMixin prices;
 
-  @Option(names = "--format", description = "table (default), json or csv.")
-  OutputFormat format = OutputFormat.TABLE;
-
-  public CostsCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
+  @Mixin FormatMixin format;
 
   @Override
   public Integer call() {
     CostsRequest request = request();
-    TokenLedgerConfig cfg = Services.config(environment, config);
-    PrintWriter err = spec.commandLine().getErr();
-    Services.printWarnings(cfg, err);
-    PriceTable table = prices.table(cfg);
-    CostComparer comparer = new CostComparer(new CostCalculator(table));
-    CostsComparison comparison;
-    Provenance provenance;
-    Map<String, String> names;
+    TokenLedgerConfig cfg = context.config();
+    PrintWriter err = context.err();
+    CostsService service =
+        new CostsService(
+            cfg,
+            prices.table(cfg),
+            line -> {
+              err.println("tokenledger: warning: " + line);
+              err.flush();
+            });
+    CostsService.Outcome outcome;
     if (offline) {
-      names = frameworkNames(cfg, null, err);
-      request = withFrameworkKeys(request, cfg, null);
-      if (ledgerOptions.missing(environment, cfg)) {
-        throw new ConfigurationException(
-            "there is no ledger at "
-                + ledgerOptions.location(environment, cfg).displayName()
-                + " to show costs from; run 'tokenledger costs' without --offline first, or name"
-                + " the ledger with --db");
-      }
-      try (Ledger ledger = ledgerOptions.open(environment, cfg, err)) {
-        List<Provenance.Read> reads = new ArrayList<>();
-        for (CostsStore.Kept k : ledger.costsStore().newestCovering(CostsFetcher.plan(request))) {
-          reads.add(new Provenance.Read(k.id(), k.read()));
-        }
-        comparison = comparer.compare(request, reads.stream().map(Provenance.Read::read).toList());
-        Services.recordPrices(ledger, table, err);
-        provenance = new Provenance(ledger.location().displayName(), true, reads);
-      }
+      outcome = service.fromLedger(request, keys.frameworks(), this::openForOffline);
     } else {
-      LedgerLocation location = ledgerOptions.location(environment, cfg);
-      OpenAiAdminClient client = Services.adminClient(environment, cfg, cfg.usageKey());
-      names = frameworkNames(cfg, client, err);
-      request = withFrameworkKeys(request, cfg, client);
-      try (ReadKeeper keeper =
-          new ReadKeeper(
-              () -> ledgerOptions.open(environment, cfg, err), location.displayName(), err)) {
-        List<CostsRead> reads =
-            new CostsFetcher(client, environment.clock()).fetch(request, keeper::keep);
-        comparison = comparer.compare(request, reads);
-        keeper.keepPrices(table);
-        provenance = keeper.provenance();
-      }
+      outcome =
+          service.fetch(
+              request,
+              keys.frameworks(),
+              context.adminClient(),
+              context.environment().clock(),
+              () -> context.openLedger(ledgerOptions),
+              ledgerOptions.location(context).displayName());
     }
-    PrintWriter out = spec.commandLine().getOut();
-    switch (format) {
-      case TABLE -> CostsTableRenderer.render(comparison, names, provenance, out);
-      case JSON -> CostsJsonRenderer.render(comparison, names, provenance, out);
-      case CSV -> CostsCsvRenderer.render(comparison, names, out);
+    CostsComparison comparison = outcome.comparison();
+    PrintWriter out = context.out();
+    switch (format.format()) {
+      case TABLE ->
+          CostsTableRenderer.render(
+              comparison, outcome.frameworkNames(), outcome.provenance(), out);
+      case JSON ->
+          CostsJsonRenderer.render(comparison, outcome.frameworkNames(), outcome.provenance(), out);
+      case CSV -> CostsCsvRenderer.render(comparison, outcome.frameworkNames(), out);
     }
     out.flush();
     long flagged = comparison.rows().stream().filter(r -> r.flagged()).count();
-    if (flagged > 0 && format != OutputFormat.TABLE) {
+    if (flagged > 0 && format.forPrograms()) {
       err.println(
           "tokenledger: warning: "
               + flagged
@@ -164,78 +112,25 @@ public final class CostsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * The request with the key ids of {@code --framework} added: configured ids, else resolved
-   * through the API; without a client (offline) only configured ids can be used.
-   */
-  private CostsRequest withFrameworkKeys(
-      CostsRequest request, TokenLedgerConfig cfg, OpenAiAdminClient client) {
-    if (frameworks.isEmpty()) {
-      return request;
+  /** The ledger {@code --offline} reads: one that does not exist has nothing to show. */
+  private Ledger openForOffline() {
+    if (ledgerOptions.missing(context)) {
+      throw new ConfigurationException(
+          "there is no ledger at "
+              + ledgerOptions.location(context).displayName()
+              + " to show costs from; run 'tokenledger costs' without --offline first, or name"
+              + " the ledger with --db");
     }
-    List<String> ids = new ArrayList<>(request.apiKeyIds());
-    KeyIdResolver resolver = client == null ? null : new KeyIdResolver(client);
-    for (String f : frameworks) {
-      FrameworkKey key = cfg.frameworkKey(f);
-      if (resolver != null) {
-        ids.add(resolver.keyId(key));
-      } else {
-        ids.add(
-            key.keyId()
-                .orElseThrow(
-                    () ->
-                        new ConfigurationException(
-                            "--offline cannot look up the key id of framework "
-                                + f
-                                + " (that asks the API): set "
-                                + key.keyIdVariable()
-                                + ", or give --api-key-id")));
-      }
-    }
-    return new CostsRequest(
-        request.start(), request.end(), ids, request.projectIds(), request.tolerance());
-  }
-
-  /**
-   * Framework names by key id: configured ids, and those the key listing resolves (none without a
-   * client). A key that cannot be resolved keeps its id in the output, with a warning.
-   */
-  private static Map<String, String> frameworkNames(
-      TokenLedgerConfig cfg, OpenAiAdminClient client, PrintWriter err) {
-    Map<String, String> names = new LinkedHashMap<>();
-    KeyIdResolver resolver = client == null ? null : new KeyIdResolver(client);
-    boolean listingRefused = false;
-    for (FrameworkKey fw : cfg.frameworkKeys()) {
-      if (fw.keyId().isPresent()) {
-        names.put(fw.keyId().get(), fw.name());
-        continue;
-      }
-      if (listingRefused || client == null) {
-        continue;
-      }
-      try {
-        names.put(resolver.keyId(fw), fw.name());
-      } catch (ConfigurationException e) {
-        err.println("tokenledger: warning: " + e.getMessage());
-      } catch (KeyRefusedException e) {
-        listingRefused = true;
-        err.println(
-            "tokenledger: warning: cannot list the organization's keys to name frameworks ("
-                + e.getMessage()
-                + "); set OPENAI_API_KEY_<FW>_ID to show framework names");
-      }
-    }
-    return names;
+    return context.openLedger(ledgerOptions);
   }
 
   private CostsRequest request() {
-    WindowOptions.Window w = window.window(environment.clock().instant(), Duration.ofDays(7));
-    Instant start = w.start();
-    Instant end = w.end();
+    WindowMixin.Window w = window.bounded(context.now(), Duration.ofDays(7));
     try {
-      return new CostsRequest(start, end, apiKeyIds, projects, parseTolerance(tolerance));
+      return new CostsRequest(
+          w.start(), w.end(), keys.apiKeyIds(), keys.projects(), parseTolerance(tolerance));
     } catch (IllegalArgumentException e) {
-      throw usageError(e.getMessage());
+      throw context.usageError(e.getMessage());
     }
   }
 
@@ -251,11 +146,8 @@ public final class CostsCommand implements Callable<Integer> {
       }
       return percent.movePointLeft(2);
     } catch (NumberFormatException e) {
-      throw usageError("--tolerance '" + text + "' is not a percentage: write it as 2% or 0.5%");
+      throw context.usageError(
+          "--tolerance '" + text + "' is not a percentage: write it as 2% or 0.5%");
     }
-  }
-
-  private CommandLine.ParameterException usageError(String message) {
-    return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 }

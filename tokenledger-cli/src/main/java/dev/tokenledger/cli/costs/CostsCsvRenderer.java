@@ -1,6 +1,6 @@
 package dev.tokenledger.cli.costs;
 
-import dev.tokenledger.cli.Csv;
+import dev.tokenledger.cli.shared.Csv;
 import dev.tokenledger.costs.CostCause;
 import dev.tokenledger.costs.CostsComparison;
 import dev.tokenledger.costs.KeyDayCost;

@@ -3,6 +3,7 @@ package dev.tokenledger.cli.costs;
 import dev.tokenledger.costs.CostCause;
 import dev.tokenledger.costs.CostsComparison;
 import dev.tokenledger.costs.KeyDayCost;
+import dev.tokenledger.costs.service.Provenance;
 import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.pricing.Money;
 import dev.tokenledger.report.TextTable;

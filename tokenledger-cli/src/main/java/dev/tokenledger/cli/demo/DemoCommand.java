@@ -3,7 +3,8 @@ package dev.tokenledger.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.cli.shared.CommandLineFactory;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
@@ -42,6 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
   static final Instant START = Instant.parse("2025-10-27T10:00:00Z");
 
   private final CliEnvironment environment;
+  private final DemoShell shell;
 
   @Spec CommandSpec spec;
 
@@ -56,8 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
               + " Default: tokenledger-demo-cost.png in the temporary directory.")
   Path chart;
 
-  public DemoCommand(CliEnvironment environment) {
+  public DemoCommand(CliEnvironment environment, CommandLineFactory commandLines) {
     this.environment = environment;
+    this.shell = new DemoShell(commandLines);
   }
 
   @Override
@@ -167,7 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
           "  Sum over frameworks: %,d tokens in %d requests.%n", sum.total(), sum.requests());
 
       heading(out, "6. Reconcile: every run settles to exact, final figures");
-      allMatch &= new DemoReconcile(sim, demoEnv).show(frameworks, steps, out);
+      allMatch &= new DemoReconcile(sim, demoEnv, shell).show(frameworks, steps, out);
 
       heading(out, "7. The framework comparison a paper cites");
       Path chartFile =
@@ -180,7 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
 
       heading(
           out, "8. Exact metering: a metered run beside an unmetered one, same key, same minute");
-      allMatch &= new DemoMetering(sim, demoEnv, frameworks.get(0)).show(out);
+      allMatch &= new DemoMetering(sim, demoEnv, shell, frameworks.get(0)).show(out);
 
       heading(out, "What to look at");
       out.println("  - Step 3: figures read too early are incomplete; tokenledger never zeroes or");
@@ -212,7 +215,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private String run(CliEnvironment env, String... args) {
-    DemoShell.Output o = DemoShell.run(env, args);
+    DemoShell.Output o = shell.run(env, args);
     if (o.exitCode() != 0) {
       throw new IllegalStateException(
           "demo step 'tokenledger " + String.join(" ", args) + "' failed: " + o.err());

@@ -3,7 +3,7 @@ package dev.tokenledger.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ReconcileStore;
@@ -38,9 +38,16 @@ final class DemoMetering {
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  DemoMetering(OpenAiSimulator sim, CliEnvironment env, DemoExperiment.Framework framework) {
+  private final DemoShell shell;
+
+  DemoMetering(
+      OpenAiSimulator sim,
+      CliEnvironment env,
+      DemoShell shell,
+      DemoExperiment.Framework framework) {
     this.sim = sim;
     this.env = env;
+    this.shell = shell;
     this.clock = sim.clock();
     this.framework = framework;
   }
@@ -96,7 +103,7 @@ final class DemoMetering {
         "  ask for usage), 'direct' calls the API itself. The metered figures, per step too, are");
     out.println("  exact the moment the run ends, before the Usage API has seen anything:");
     out.println("$ tokenledger run show " + metered + "   (its metering)");
-    String show = DemoShell.run(env, "run", "show", metered).out();
+    String show = shell.run(env, "run", "show", metered).out();
     int at = show.indexOf("Metering");
     out.print(at >= 0 ? show.substring(at) : show);
 
@@ -107,7 +114,7 @@ final class DemoMetering {
         "  audits the metered run against it and gives the direct run exactly what is left:");
     String args = "reconcile --watch --timeout 1h --experiment " + EXPERIMENT;
     out.println("$ tokenledger " + args);
-    DemoShell.Output watch = DemoShell.run(env, args.split(" "));
+    DemoShell.Output watch = shell.run(env, args.split(" "));
     watch.err().lines().filter(l -> l.startsWith("reconcile: pass")).forEach(out::println);
     out.print(watch.out());
 

@@ -1,7 +1,7 @@
 package dev.tokenledger.cli.demo;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.cli.CliEnvironment;
+import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ReconcileStore;
@@ -24,10 +24,12 @@ import java.util.Map;
 final class DemoReconcile {
   private final OpenAiSimulator sim;
   private final CliEnvironment env;
+  private final DemoShell shell;
 
-  DemoReconcile(OpenAiSimulator sim, CliEnvironment env) {
+  DemoReconcile(OpenAiSimulator sim, CliEnvironment env, DemoShell shell) {
     this.sim = sim;
     this.env = env;
+    this.shell = shell;
   }
 
   /** Prints the section; returns whether every run ended final with what was served. */
@@ -89,12 +91,12 @@ final class DemoReconcile {
             + " runs and their steps in the ledger");
     out.println("  (through the Java API; 'tokenledger run exec' records the same):");
     out.println("$ tokenledger run list");
-    out.print(DemoShell.run(env, "run", "list").out());
+    out.print(shell.run(env, "run", "list").out());
     out.println("  Reconcile reads every framework key's minute buckets once per pass, attributes");
     out.println("  them to runs and steps, and marks a run final once three reads, five minutes");
     out.println("  apart, agree:");
     out.println("$ tokenledger reconcile --watch --timeout 1h");
-    DemoShell.Output watch = DemoShell.run(env, "reconcile", "--watch", "--timeout", "1h");
+    DemoShell.Output watch = shell.run(env, "reconcile", "--watch", "--timeout", "1h");
     watch.err().lines().filter(l -> l.startsWith("reconcile: pass")).forEach(out::println);
     out.print(watch.out());
 
@@ -110,7 +112,7 @@ final class DemoReconcile {
     out.println(
         "  bounds; the run's own figure stays exact (no other run of its key in those minutes):");
     out.println("$ tokenledger run show " + ghspecRun + "   (its reconciliation)");
-    String show = DemoShell.run(env, "run", "show", ghspecRun).out();
+    String show = shell.run(env, "run", "show", ghspecRun).out();
     out.print(show.substring(show.indexOf("Reconciliation:")));
 
     boolean allMatch = watch.exitCode() == 0;

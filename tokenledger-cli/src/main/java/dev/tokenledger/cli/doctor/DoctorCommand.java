@@ -1,9 +1,10 @@
 package dev.tokenledger.cli.doctor;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.ExitCode;
-import dev.tokenledger.cli.OutputFormat;
+import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.ExitCode;
+import dev.tokenledger.cli.shared.FormatMixin;
+import dev.tokenledger.cli.shared.OutputFormat;
 import dev.tokenledger.doctor.Doctor;
 import dev.tokenledger.doctor.DoctorOptions;
 import dev.tokenledger.doctor.DoctorReport;
@@ -12,12 +13,9 @@ import dev.tokenledger.openai.OpenAiAdminClient;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Checks keys, scopes, key ids and the connection, and says what is wrong and how to fix it. */
 @Command(
@@ -29,10 +27,7 @@ import picocli.CommandLine.Spec;
       "Exit 0 when nothing blocks; 3 configuration, 4 a key refused, 5 the API unreachable."
     })
 public final class DoctorCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-  @Mixin ConfigMixin config;
+  @Mixin CommandContext context;
 
   @Option(names = "--offline", description = "Run only the local checks: nothing is sent.")
   boolean offline;
@@ -50,35 +45,26 @@ public final class DoctorCommand implements Callable<Integer> {
               + " read (or ./.env), keeping every other byte of it.")
   boolean writeIds;
 
-  @Option(names = "--format", description = "table (default) or json.")
-  OutputFormat format = OutputFormat.TABLE;
-
-  public DoctorCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
+  @Mixin FormatMixin format;
 
   @Override
   public Integer call() {
-    if (format == OutputFormat.CSV) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "doctor writes --format table or json, not csv");
-    }
+    OutputFormat shown = format.tableOrJson("doctor writes --format table or json, not csv");
     if (offline && writeIds) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--write-ids needs the API to resolve key ids: leave out --offline");
+      throw context.usageError("--write-ids needs the API to resolve key ids: leave out --offline");
     }
     Doctor doctor =
         new Doctor(
-            environment.variables(),
-            environment.workingDirectory(),
-            config.options(),
-            clients(environment),
-            environment.clock());
+            context.environment().variables(),
+            context.environment().workingDirectory(),
+            context.configOptions().options(),
+            clients(context.environment()),
+            context.environment().clock());
     DoctorReport report =
         doctor.examine(new DoctorOptions(offline, Optional.ofNullable(framework), writeIds));
     int exitCode = exitCode(report.exitCategory());
-    PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.JSON) {
+    PrintWriter out = context.out();
+    if (shown == OutputFormat.JSON) {
       DoctorJsonRenderer.render(report, exitCode, out);
     } else {
       DoctorTableRenderer.render(report, out);

@@ -1,10 +1,8 @@
 package dev.tokenledger.cli.imports;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.ExitCode;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.ExitCode;
+import dev.tokenledger.cli.shared.LedgerMixin;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.keys.FingerprintResolver;
@@ -23,10 +21,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tokenledger import genai-devbench DIR}: runs and steps from genai-devbench records. */
 @Command(
@@ -39,10 +35,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class GenaiDevbenchImportCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-
   @Parameters(paramLabel = "DIR", description = "The experiment folder (holding runs/).")
   Path folder;
 
@@ -51,24 +43,19 @@ public final class GenaiDevbenchImportCommand implements Callable<Integer> {
       description = "The experiment's name in the ledger. Default: the folder's name.")
   String experiment;
 
-  @Mixin ConfigMixin configOptions;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
 
-  public GenaiDevbenchImportCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() {
-    TokenLedgerConfig config = Services.config(environment, configOptions);
+    TokenLedgerConfig config = context.config();
     Map<String, String> keyIds = config.frameworkKeyIds();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    Services.printWarnings(config, err);
+    PrintWriter out = context.out();
+    PrintWriter err = context.err();
     ImportReport report;
     List<String> keyWarnings = new ArrayList<>();
-    try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+    try (Ledger ledger = context.openLedger(ledgerOptions)) {
       Map<String, String> fingerprints = new TreeMap<>();
       Map<String, FrameworkKey> keys = new TreeMap<>();
       for (FrameworkKey k : config.frameworkKeys()) {
@@ -77,7 +64,7 @@ public final class GenaiDevbenchImportCommand implements Callable<Integer> {
       }
       report =
           new GenaiDevbenchImporter(ledger, keyIds, fingerprints)
-              .importFrom(environment.workingDirectory().resolve(folder), experiment);
+              .importFrom(context.environment().workingDirectory().resolve(folder), experiment);
       Set<String> withoutId = new TreeSet<>();
       for (String id : report.runIds()) {
         RunRecord run = ledger.run(id);

@@ -1,8 +1,8 @@
 package dev.tokenledger.cli.prices;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ExitCode;
-import dev.tokenledger.cli.LedgerMixin;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.ExitCode;
+import dev.tokenledger.cli.shared.LedgerMixin;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerException;
@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tokenledger prices check [MODEL…]}: prices that are missing or look wrong. */
 @Command(
@@ -37,9 +35,7 @@ import picocli.CommandLine.Spec;
       "something is."
     })
 public final class PricesCheckCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
+  @Mixin CommandContext context;
   @Mixin PriceTableOptions options;
   @Mixin LedgerMixin ledgerOptions;
 
@@ -49,21 +45,17 @@ public final class PricesCheckCommand implements Callable<Integer> {
       description = "Model names to check (default: every model of the price table).")
   List<String> models = new ArrayList<>();
 
-  public PricesCheckCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() {
-    TokenLedgerConfig config = options.config(environment);
+    TokenLedgerConfig config = context.config();
     options.prices.quiet();
     PriceTable table = options.table(config);
     List<String> checked =
         List.copyOf(models.isEmpty() ? table.modelKeys() : new LinkedHashSet<>(models));
     List<PriceFinding> findings = PriceCheck.check(table, checked);
     LedgerModels ledger = models.isEmpty() ? ledgerModels(config, table) : null;
-    PrintWriter out = spec.commandLine().getOut();
-    switch (options.format) {
+    PrintWriter out = context.out();
+    switch (options.format()) {
       case TABLE -> PricesCheckRenderer.table(table, checked, findings, ledger, out);
       case JSON -> PricesCheckRenderer.json(table, checked, findings, ledger, out);
       case CSV -> PricesCheckRenderer.csv(findings, ledger, out);
@@ -78,16 +70,16 @@ public final class PricesCheckCommand implements Callable<Integer> {
    * file (checking never creates one) or it cannot be read.
    */
   private LedgerModels ledgerModels(TokenLedgerConfig config, PriceTable table) {
-    PrintWriter err = spec.commandLine().getErr();
-    if (ledgerOptions.missing(environment, config)) {
+    PrintWriter err = context.err();
+    if (ledgerOptions.missing(context)) {
       err.println(
           "tokenledger: note: no ledger at "
-              + ledgerOptions.location(environment, config).displayName()
+              + ledgerOptions.location(context).displayName()
               + ", so only the price table was checked; name one with --db to check its models");
       err.flush();
       return null;
     }
-    try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+    try (Ledger ledger = context.openLedger(ledgerOptions)) {
       Map<String, SeenModel> seen = new LinkedHashMap<>();
       ledger.modelsSeen().forEach(m -> seen.put(m.model(), m));
       List<LedgerModels.Problem> problems = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.tokenledger.cli.prices;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.pricing.PriceCheck;
 import dev.tokenledger.pricing.PriceFinding;
 import dev.tokenledger.pricing.PriceTable;
@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tokenledger prices show MODEL…}: the price entry a model name is priced from. */
 @Command(
@@ -27,9 +25,7 @@ import picocli.CommandLine.Spec;
       "Exits 1 when a model has no price (its usage would be UNPRICED)."
     })
 public final class PricesShowCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
+  @Mixin CommandContext context;
   @Mixin PriceTableOptions options;
 
   @Parameters(
@@ -38,19 +34,15 @@ public final class PricesShowCommand implements Callable<Integer> {
       description = "Model names as the Usage API reports them, e.g. gpt-4o-mini-2024-07-18.")
   List<String> models = new ArrayList<>();
 
-  public PricesShowCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() {
-    PriceTable table = options.table(environment);
+    PriceTable table = options.table(context.config());
     List<ShownPrice> shown = new ArrayList<>();
     for (String model : new LinkedHashSet<>(models)) {
       shown.add(new ShownPrice(model, table.lookup(model)));
     }
-    PrintWriter out = spec.commandLine().getOut();
-    switch (options.format) {
+    PrintWriter out = context.out();
+    switch (options.format()) {
       case TABLE -> PricesShowRenderer.table(table, shown, out);
       case JSON -> PricesShowRenderer.json(table, shown, out);
       case CSV -> PricesShowRenderer.csv(table, shown, out);
@@ -61,7 +53,7 @@ public final class PricesShowCommand implements Callable<Integer> {
     if (unpriced.isEmpty()) {
       return ExitCode.OK;
     }
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = context.err();
     for (PriceFinding f : PriceCheck.check(table, unpriced)) {
       err.println("tokenledger: warning: " + f.message());
     }

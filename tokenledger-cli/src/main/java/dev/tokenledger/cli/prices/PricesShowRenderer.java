@@ -2,8 +2,8 @@ package dev.tokenledger.cli.prices;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tokenledger.cli.Csv;
-import dev.tokenledger.cli.JsonOutput;
+import dev.tokenledger.cli.shared.Csv;
+import dev.tokenledger.cli.shared.JsonOutput;
 import dev.tokenledger.pricing.ModelPrice;
 import dev.tokenledger.pricing.PriceField;
 import dev.tokenledger.pricing.PriceMatch;

@@ -1,10 +1,9 @@
 package dev.tokenledger.cli.proxy;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.LedgerMixin;
+import dev.tokenledger.cli.shared.Services;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.openai.OpenAiAdminClient;
@@ -14,12 +13,9 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tokenledger proxy}: the metering proxy as a server, for harnesses that drive their runs
@@ -39,10 +35,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class ProxyCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-
   @Option(
       names = "--port",
       paramLabel = "P",
@@ -63,24 +55,18 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Where requests go. Default: OPENAI_BASE_URL, else https://api.openai.com/v1.")
   URI upstream;
 
-  @Mixin ConfigMixin configOptions;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
 
-  public ProxyCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() throws InterruptedException {
-    TokenLedgerConfig config = Services.config(environment, configOptions);
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    Services.printWarnings(config, err);
+    TokenLedgerConfig config = context.config();
+    PrintWriter out = context.out();
+    PrintWriter err = context.err();
     int listenPort = port != null ? port : config.proxyUrl().getPort();
     if (listenPort < 0 || listenPort > 65535) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--port must be 0..65535, was " + listenPort);
+      throw context.usageError("--port must be 0..65535, was " + listenPort);
     }
     String address = bind != null ? bind : "127.0.0.1";
     InetAddress listen = address(address);
@@ -93,8 +79,8 @@ public final class ProxyCommand implements Callable<Integer> {
               + ", not loopback: anyone who can reach it can send requests through it, with"
               + " their keys or the ones your frameworks send; keep it on a trusted network");
     }
-    OpenAiAdminClient admin = Services.adminClientIfConfigured(environment, config);
-    Ledger ledger = ledgerOptions.open(environment, config, err);
+    OpenAiAdminClient admin = context.adminClientIfConfigured();
+    Ledger ledger = context.openLedger(ledgerOptions);
     LedgerMeter meter;
     try {
       meter =
@@ -102,8 +88,8 @@ public final class ProxyCommand implements Callable<Integer> {
               .admin(admin)
               .bind(address)
               .port(listenPort)
-              .clock(environment.clock())
-              .workingDirectory(environment.workingDirectory())
+              .clock(context.environment().clock())
+              .workingDirectory(context.environment().workingDirectory())
               .warnings(
                   line -> {
                     err.println(line);
@@ -132,7 +118,7 @@ public final class ProxyCommand implements Callable<Integer> {
             + " -> "
             + meter.upstream()
             + ", recording into "
-            + ledgerOptions.location(environment, config).displayName()
+            + ledgerOptions.location(context).displayName()
             + "; give a run its base URL with 'tokenledger run start --meter'; Ctrl-C or kill "
             + ProcessHandle.current().pid()
             + " stops it");
@@ -145,8 +131,7 @@ public final class ProxyCommand implements Callable<Integer> {
     try {
       return InetAddress.getByName(text);
     } catch (UnknownHostException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
+      throw context.usageError(
           "--bind " + text + " is not an address of this machine; use 127.0.0.1 or an IP it has");
     }
   }

@@ -1,14 +1,13 @@
 package dev.tokenledger.cli.reconcile;
 
-import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.ExitCode;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.OutputFormat;
-import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.TimeConverters;
-import dev.tokenledger.config.Setting;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.ExitCode;
+import dev.tokenledger.cli.shared.FormatMixin;
+import dev.tokenledger.cli.shared.LedgerMixin;
+import dev.tokenledger.cli.shared.OutputFormat;
+import dev.tokenledger.cli.shared.RunFilterMixin;
+import dev.tokenledger.cli.shared.Services;
+import dev.tokenledger.cli.shared.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
@@ -27,12 +26,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tokenledger reconcile}: settles runs against the Usage API until their figures are final.
@@ -57,10 +53,7 @@ import picocli.CommandLine.Spec;
       "  6  some run is in warning"
     })
 public final class ReconcileCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-  @Mixin ConfigMixin config;
+  @Mixin CommandContext context;
   @Mixin LedgerMixin ledgerOptions;
 
   @Option(
@@ -70,11 +63,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       description = "Only these runs (final ones are shown, and read again with --force).")
   List<String> runIds = new ArrayList<>();
 
-  @Option(names = "--experiment", description = "Only runs of this experiment.")
-  String experiment;
-
-  @Option(names = "--framework", description = "Only runs of this framework.")
-  String framework;
+  @Mixin RunFilterMixin runs;
 
   @Option(
       names = "--endpoints",
@@ -134,47 +123,40 @@ public final class ReconcileCommand implements Callable<Integer> {
       description = "Also print what each pass cost: usage requests per endpoint, minutes, runs.")
   boolean stats;
 
-  @Option(names = "--format", description = "table (default) or json.")
-  OutputFormat format = OutputFormat.TABLE;
-
-  public ReconcileCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
+  @Mixin FormatMixin format;
 
   @Override
   public Integer call() {
-    if (format == OutputFormat.CSV) {
-      throw usageError("reconcile prints table or json; for CSV use 'tokenledger report'");
-    }
+    OutputFormat shown =
+        format.tableOrJson("reconcile prints table or json; for CSV use 'tokenledger report'");
     if (timeout != null && !watch) {
-      throw usageError("--timeout goes with --watch: add --watch, or leave --timeout out");
+      throw context.usageError("--timeout goes with --watch: add --watch, or leave --timeout out");
     }
-    TokenLedgerConfig cfg = Services.config(environment, config);
-    Services.printSettingWarnings(cfg, spec.commandLine().getErr());
+    TokenLedgerConfig cfg = context.config();
     ReconcileSettings settings;
     try {
       settings = settings(cfg);
     } catch (IllegalArgumentException e) {
-      throw usageError(e.getMessage());
+      throw context.usageError(e.getMessage());
     }
     PassRequest request = request();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try (Ledger ledger = ledgerOptions.openExisting(environment, cfg, err)) {
-      OpenAiAdminClient client = Services.adminClient(environment, cfg, cfg.usageKey());
+    PrintWriter out = context.out();
+    PrintWriter err = context.err();
+    try (Ledger ledger = context.openExistingLedger(ledgerOptions)) {
+      OpenAiAdminClient client = context.adminClient();
       Reconciler reconciler =
           Reconciler.builder(ledger, client)
               .fingerprints(
                   new FingerprintResolver(ledger, cfg.frameworkKeys(), client, err::println))
               .settings(settings)
-              .clock(environment.clock())
+              .clock(context.environment().clock())
               .listener(ProgressLine.forTerminal(err))
               .build();
       if (accept != null) {
         try {
           reconciler.accept(accept);
         } catch (ReconcileException e) {
-          throw usageError(e.getMessage());
+          throw context.usageError(e.getMessage());
         }
         err.println("tokenledger: accepted the current figures of run " + accept);
       }
@@ -185,7 +167,7 @@ public final class ReconcileCommand implements Callable<Integer> {
             reconciler.watch(
                 request,
                 timeout,
-                environment.sleeper(),
+                context.environment().sleeper(),
                 p -> {
                   passes.add(p);
                   ReconcileTableRenderer.passLine(passes.size(), p, err);
@@ -202,7 +184,7 @@ public final class ReconcileCommand implements Callable<Integer> {
       ReconcileView passed = ReconcileView.of(passes);
       // the last table shows the ledger's state: another reconciler may have settled runs since
       ReconcileView view = passed.withStanding(reconciler.standing(passed.notReadLast()));
-      if (format == OutputFormat.JSON) {
+      if (shown == OutputFormat.JSON) {
         ReconcileJsonRenderer.render(view, stats, out);
       } else {
         ReconcileTableRenderer.render(view, stats, out, err);
@@ -215,7 +197,7 @@ public final class ReconcileCommand implements Callable<Integer> {
                 .map(r -> r.run().id())
                 .toList();
         if (!waiting.isEmpty()) {
-          Instant now = environment.clock().instant();
+          Instant now = context.now();
           SettleForecast.footer(
                   new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(waiting, now),
                   settings,
@@ -242,9 +224,9 @@ public final class ReconcileCommand implements Callable<Integer> {
           endpoints.isEmpty()
               ? PassRequest.DEFAULT_ENDPOINTS
               : endpoints.stream().map(UsageEndpoint::fromWireName).distinct().toList();
-      return new PassRequest(ids, experiment, framework, chosen, force);
+      return new PassRequest(ids, runs.experiment(), runs.framework(), chosen, force);
     } catch (IllegalArgumentException e) {
-      throw usageError(e.getMessage());
+      throw context.usageError(e.getMessage());
     }
   }
 
@@ -255,67 +237,14 @@ public final class ReconcileCommand implements Callable<Integer> {
    */
   private ReconcileSettings settings(TokenLedgerConfig cfg) {
     if (interval != null && interval.compareTo(TokenLedgerConfig.INTERVAL_FLOOR) < 0) {
-      throw usageError(
+      throw context.usageError(
           "--interval must be at least 1s (default 5m): identical reads must be spaced apart to"
               + " prove anything");
     }
     if (stableReads != null && stableReads < 1) {
-      throw usageError("--stable-reads cannot be less than 1, was " + stableReads + " (default 3)");
+      throw context.usageError(
+          "--stable-reads cannot be less than 1, was " + stableReads + " (default 3)");
     }
-    return settings(cfg, minAge, stableReads, interval);
-  }
-
-  /**
-   * The settings: the options given, else {@code TOKENLEDGER_*} (or genai-devbench's names for
-   * them), else the defaults. {@code run show} and {@code report} use them to say when a run can be
-   * final.
-   *
-   * @throws ConfigurationException for a setting that cannot be read or is out of range
-   * @throws IllegalArgumentException for values {@link ReconcileSettings} refuses
-   */
-  public static ReconcileSettings settings(
-      TokenLedgerConfig cfg, Duration minAge, Integer stableReads, Duration interval) {
-    Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
-    Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
-    if (every.compareTo(TokenLedgerConfig.INTERVAL_FLOOR) < 0) {
-      throw new ConfigurationException(
-          "TOKENLEDGER_INTERVAL='"
-              + cfg.value(Setting.TOKENLEDGER_INTERVAL).orElseThrow()
-              + "' is under 1 s: identical reads must be spaced apart to prove anything; set it to"
-              + " at least 1s (default 5m)");
-    }
-    int reads = stableReads != null ? stableReads : stableReadsSetting(cfg);
-    return new ReconcileSettings(age, reads, every);
-  }
-
-  private static int stableReadsSetting(TokenLedgerConfig cfg) {
-    String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
-    int reads;
-    try {
-      reads = Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      reads = 0;
-    }
-    if (reads < 1) {
-      throw new ConfigurationException(
-          "TOKENLEDGER_STABLE_READS (or RECONCILIATION_MIN_STABLE_VERIFICATIONS)='"
-              + v
-              + "' is not a whole number of at least 1: set it to e.g. 3 (the default)");
-    }
-    return reads;
-  }
-
-  private static Duration duration(TokenLedgerConfig cfg, Setting setting) {
-    String v = cfg.value(setting).orElseThrow();
-    try {
-      return TimeConverters.parseDuration(v);
-    } catch (CommandLine.TypeConversionException e) {
-      throw new ConfigurationException(
-          setting.variable() + "='" + v + "' is not a duration: write it as 30s, 10m, 2h or 1d");
-    }
-  }
-
-  private CommandLine.ParameterException usageError(String message) {
-    return new CommandLine.ParameterException(spec.commandLine(), message);
+    return Services.reconcileSettings(cfg, minAge, stableReads, interval);
   }
 }

@@ -1,44 +1,34 @@
 package dev.tokenledger.cli.report;
 
-import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.ModelFilter;
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.OutputFormat;
-import dev.tokenledger.cli.PricesMixin;
-import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.FormatMixin;
+import dev.tokenledger.cli.shared.LedgerMixin;
+import dev.tokenledger.cli.shared.PricesMixin;
+import dev.tokenledger.cli.shared.RunFilterMixin;
+import dev.tokenledger.cli.shared.Services;
+import dev.tokenledger.cli.shared.WindowMixin;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
-import dev.tokenledger.reconcile.ReconcileSettings;
-import dev.tokenledger.reconcile.SettleForecast;
 import dev.tokenledger.report.GenaiDevbenchExport;
 import dev.tokenledger.report.Report;
-import dev.tokenledger.report.ReportBuilder;
 import dev.tokenledger.report.ReportDimension;
 import dev.tokenledger.report.ReportQuery;
-import java.io.IOException;
+import dev.tokenledger.report.ReportService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tokenledger report}: reconciled tokens and their cost, grouped, as a table, JSON or CSV.
@@ -51,10 +41,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class ReportCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-
   @Option(
       names = "--by",
       paramLabel = "DIMS",
@@ -63,11 +49,7 @@ public final class ReportCommand implements Callable<Integer> {
               + " project_id as usage --group-by spells them); combine with commas. Default: run.")
   String by = "run";
 
-  @Option(names = "--experiment", description = "Only runs of this experiment.")
-  String experiment;
-
-  @Option(names = "--framework", paramLabel = "FW", description = "Only runs of this framework.")
-  String framework;
+  @Mixin RunFilterMixin runs;
 
   @Option(
       names = "--model",
@@ -78,20 +60,7 @@ public final class ReportCommand implements Callable<Integer> {
               + " snapshots (gpt-4o-mini-2024-07-18), a dated name only itself.")
   List<String> models = new ArrayList<>();
 
-  @Option(
-      names = "--since",
-      paramLabel = "WHEN",
-      description = "Only runs started at or after WHEN: an instant, or a duration ago (2h, 1d).")
-  String since;
-
-  @Option(
-      names = "--from",
-      paramLabel = "INSTANT",
-      description = "Only runs started at or after INSTANT (same as --since).")
-  String from;
-
-  @Option(names = "--to", paramLabel = "INSTANT", description = "Only runs started before INSTANT.")
-  String to;
+  @Mixin WindowMixin window;
 
   @Option(
       names = "--status",
@@ -109,8 +78,7 @@ public final class ReportCommand implements Callable<Integer> {
               + " its hash (see prices versions): reproduces an old report's costs.")
   String priceVersion;
 
-  @Option(names = "--format", description = "table (default), json or csv.")
-  OutputFormat format = OutputFormat.TABLE;
+  @Mixin FormatMixin format;
 
   @Option(
       names = "--output",
@@ -136,74 +104,63 @@ public final class ReportCommand implements Callable<Integer> {
               + " (the experiment folder holding runs/).")
   List<String> export;
 
-  @Mixin ConfigMixin configOptions;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
-
-  public ReportCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
 
   @Override
   public Integer call() {
     ReportQuery query = query();
-    TokenLedgerConfig config = Services.config(environment, configOptions);
-    PrintWriter err = spec.commandLine().getErr();
-    Services.printWarnings(config, err);
+    TokenLedgerConfig config = context.config();
+    PrintWriter err = context.err();
     if (priceVersion != null && prices.given()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
+      throw context.usageError(
           "--prices and --price-version both name the price table: give one of them");
     }
     if (export != null && !"genai-devbench".equals(export.get(0))) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
+      throw context.usageError(
           "--export '"
               + export.get(0)
               + "' is not an export format: use --export genai-devbench DIR");
     }
     Report report;
     Optional<String> forecast = Optional.empty();
-    try (Ledger ledger = ledgerOptions.openExisting(environment, config, err)) {
-      CostCalculator calculator = new CostCalculator(priceTable(ledger, config, err));
-      ReportBuilder builder = new ReportBuilder(ledger, calculator);
+    try (Ledger ledger = context.openExistingLedger(ledgerOptions)) {
+      ReportService service =
+          new ReportService(ledger, new CostCalculator(priceTable(ledger, config, err)));
       if (export != null) {
-        Path folder = Services.resolve(config, Path.of(export.get(1)));
-        GenaiDevbenchExport.Result result =
-            new GenaiDevbenchExport(ledger, builder).export(folder, query);
+        Path folder = context.resolve(Path.of(export.get(1)));
+        GenaiDevbenchExport.Result result = service.exportGenaiDevbench(folder, query);
         result.problems().forEach(p -> err.println("tokenledger: warning: " + p));
-        err.println("tokenledger: " + exportSummary(result, folder));
+        err.println("tokenledger: " + ReportService.exportSummary(result, folder));
         err.flush();
-        if (!result.failures().isEmpty()) {
-          throw new ConfigurationException(
-              "could not write "
-                  + result.failures().size()
-                  + " file(s): "
-                  + String.join("; ", result.failures())
-                  + "; fix what each one names (the folder's permissions, free space, a link or"
-                  + " name that leads out of runs/), then export again");
-        }
+        ReportService.exportFailure(result)
+            .ifPresent(
+                e -> {
+                  throw e;
+                });
         return 0;
       }
-      report = builder.build(query);
+      report = service.build(query);
       if (report.includesNotFinal()) {
-        forecast = forecast(ledger, config, query);
+        forecast =
+            service.settleForecast(report, Services.reconcileSettings(config), context.now());
       }
       if (chart != null && report.hasFigures()) {
-        Path chartFile = Services.resolve(config, chart);
-        ReportCharts.chart(report, builder).write(chartFile);
+        Path chartFile = context.resolve(chart);
+        String shows = service.writeChart(report, chartFile);
         err.println(
             "tokenledger: chart written to "
                 + chartFile.toAbsolutePath().normalize()
                 + " ("
-                + ReportCharts.describe(report.query())
+                + shows
                 + ")");
       }
     }
     Optional<String> nothing = ReportRenderer.nothingToReport(report);
     StringWriter text = new StringWriter();
     PrintWriter writer = new PrintWriter(text);
-    switch (format) {
+    switch (format.format()) {
       case TABLE -> {
         ReportRenderer.table(report, writer);
         forecast.ifPresent(writer::println);
@@ -213,21 +170,21 @@ public final class ReportCommand implements Callable<Integer> {
     }
     writer.flush();
     if (output == null) {
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = context.out();
       out.print(text);
       out.flush();
     } else {
-      writeAtomically(Services.resolve(config, output), text.toString());
+      ReportService.writeAtomically(context.resolve(output), text.toString());
     }
     if (nothing.isPresent()) {
-      if (format != OutputFormat.TABLE) {
+      if (format.forPrograms()) {
         err.println("tokenledger: nothing to report: " + nothing.get());
       }
       if (chart != null) {
         err.println("tokenledger: warning: no chart written to " + chart + ": nothing to report");
       }
     }
-    if (format != OutputFormat.TABLE && report.includesNotFinal()) {
+    if (format.forPrograms() && report.includesNotFinal()) {
       err.println(
           "tokenledger: warning: the report includes "
               + report.total().notFinalRuns()
@@ -235,53 +192,6 @@ public final class ReportCommand implements Callable<Integer> {
     }
     err.flush();
     return 0;
-  }
-
-  /** When the report's runs that are not final can be final at the earliest. */
-  private Optional<String> forecast(Ledger ledger, TokenLedgerConfig config, ReportQuery query) {
-    ReconcileSettings settings = Services.reconcileSettings(config);
-    List<String> ids =
-        ledger.runs(ReportBuilder.runQuery(query)).stream()
-            .filter(r -> !"final".equals(r.reconcileStatus()))
-            .map(RunRecord::id)
-            .toList();
-    Instant now = environment.clock().instant();
-    return SettleForecast.footer(
-        new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(ids, now),
-        settings,
-        now);
-  }
-
-  /**
-   * {@code exported 5 run(s) to genai-devbench: 3 verified, 1 warning, 1 pending; 0 without
-   * metrics.json; 5 set in runs/manifest.json}.
-   */
-  static String exportSummary(GenaiDevbenchExport.Result result, Path folder) {
-    StringBuilder line =
-        new StringBuilder("exported ").append(result.written()).append(" run(s) to genai-devbench");
-    List<String> counts = new ArrayList<>();
-    result
-        .exported()
-        .forEach(
-            (status, n) -> {
-              if (n > 0) {
-                counts.add(n + " " + status.word());
-              }
-            });
-    if (!counts.isEmpty()) {
-      line.append(": ").append(String.join(", ", counts));
-    }
-    line.append("; ").append(result.withoutMetrics()).append(" without metrics.json");
-    if (result.unreadable() > 0) {
-      line.append(", ").append(result.unreadable()).append(" unreadable");
-    }
-    if (result.manifest() != null) {
-      line.append("; ")
-          .append(result.manifestEntries())
-          .append(" set in ")
-          .append(folder.relativize(result.manifest()));
-    }
-    return line.toString();
   }
 
   /**
@@ -302,34 +212,20 @@ public final class ReportCommand implements Callable<Integer> {
     try {
       dims = ReportDimension.parse(by);
     } catch (ConfigurationException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw context.usageError(e.getMessage());
     }
-    if (since != null && from != null) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--since and --from both set the start: give one of them");
-    }
-    Instant start = since != null ? when(since, "--since") : when(from, "--from");
-    Instant end = when(to, "--to");
+    WindowMixin.Window w = window.open(context.now());
     try {
       return new ReportQuery(
-          experiment, framework, start, end, status, dims, ModelFilter.of(models));
+          runs.experiment(),
+          runs.framework(),
+          w.start(),
+          w.end(),
+          status,
+          dims,
+          ModelFilter.of(models));
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  private Instant when(String text, String option) {
-    return TimeConverters.instantOrAgo(
-        text, environment.clock().instant(), option, spec.commandLine());
-  }
-
-  /** Writes {@code text} to a temporary file beside {@code file}, then moves it into place. */
-  private static void writeAtomically(Path file, String text) {
-    try {
-      AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ConfigurationException(
-          "cannot write the report to " + file + ": " + e.getMessage() + "; check the path", e);
+      throw context.usageError(e.getMessage());
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.tokenledger.cli.run;
 
-import dev.tokenledger.cli.reconcile.ReconciliationView;
+import dev.tokenledger.cli.shared.ReconciliationView;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.Metering;
 import dev.tokenledger.ledger.RunRecord;

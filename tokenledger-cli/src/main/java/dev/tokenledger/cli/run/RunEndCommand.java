@@ -1,10 +1,8 @@
 package dev.tokenledger.cli.run;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.LedgerMixin;
+import dev.tokenledger.cli.shared.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RecordingStatus;
@@ -12,12 +10,9 @@ import dev.tokenledger.ledger.RunRecord;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code tokenledger run end}: ends a run, or closes an interrupted one by hand. */
 @Command(
@@ -31,10 +26,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunEndCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-
   @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
   String run;
 
@@ -48,25 +39,21 @@ public final class RunEndCommand implements Callable<Integer> {
       description = "When the run ended (ISO-8601 or epoch seconds). Default: now.")
   Instant at;
 
-  @Mixin ConfigMixin configOptions;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
 
-  public RunEndCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() {
-    String runId = RunStepCommand.runId(run, environment, spec);
-    TokenLedgerConfig config = Services.config(environment, configOptions);
-    PrintWriter err = spec.commandLine().getErr();
-    try (Ledger ledger = ledgerOptions.open(environment, config, err)) {
+    String runId = RunStepCommand.runId(run, context);
+    TokenLedgerConfig config = context.config();
+    PrintWriter err = context.err();
+    try (Ledger ledger = context.openLedger(ledgerOptions)) {
       RunRecord ended;
       try {
         ended = ledger.endRun(runId, exitCode, at);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--at: " + e.getMessage());
+        throw context.usageError("--at: " + e.getMessage());
       }
       if (ended.status() == RecordingStatus.INTERRUPTED) {
         err.println(
@@ -76,7 +63,7 @@ public final class RunEndCommand implements Callable<Integer> {
                 + ended.endedAt()
                 + " (give --exit-code and --at when you know how and when it ended)");
       }
-      spec.commandLine().getOut().println(runId);
+      context.out().println(runId);
     }
     return 0;
   }

@@ -1,10 +1,8 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.LedgerMixin;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.keys.FingerprintResolver;
@@ -19,14 +17,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tokenledger run exec}: runs a framework's command with its own key as one recorded step
@@ -46,22 +41,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunExecCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--framework",
-      required = true,
-      paramLabel = "FW",
-      description = "The framework; its key is OPENAI_API_KEY_<FW>.")
-  String framework;
-
-  @Option(names = "--experiment", description = "The experiment the run belongs to.")
-  String experiment;
-
-  @Option(names = "--label", description = "A label for a new run.")
-  String label;
+  @Mixin NewRunMixin newRun;
 
   @ArgGroup(exclusive = true)
   RunChoice runChoice;
@@ -99,7 +79,7 @@ public final class RunExecCommand implements Callable<Integer> {
               + " and each step's figures are exact at once; reconcile then audits them.")
   boolean meter;
 
-  @Mixin ConfigMixin configOptions;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
 
@@ -109,20 +89,15 @@ public final class RunExecCommand implements Callable<Integer> {
       description = "The command and its arguments, after --.")
   List<String> command;
 
-  public RunExecCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() {
     if (step != null && step < 1) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--step must be 1 or more, was " + step);
+      throw context.usageError("--step must be 1 or more, was " + step);
     }
-    TokenLedgerConfig config = Services.config(environment, configOptions);
+    TokenLedgerConfig config = context.config();
     // A missing key stops here, before the command starts (exit 3).
-    FrameworkKey key = config.frameworkKey(framework);
-    PrintWriter err = spec.commandLine().getErr();
+    FrameworkKey key = config.frameworkKey(newRun.framework);
+    PrintWriter err = context.err();
     if (meter) {
       refuseMeteredUpstream(config);
     }
@@ -133,22 +108,22 @@ public final class RunExecCommand implements Callable<Integer> {
             key.name(),
             key.key(),
             key.keyId().orElse(null),
-            experiment,
-            label,
+            newRun.experiment,
+            newRun.label,
             runId(),
             step,
             name,
             fence,
             command,
             childEnvironment(config),
-            environment.workingDirectory(),
+            context.environment().workingDirectory(),
             meter ? config.baseUrl() : null);
     try (SignalForwarding signals = new SignalForwarding()) {
       RunExecutor executor =
           new RunExecutor(
-              () -> ledgerOptions.open(environment, config, err),
-              environment.clock(),
-              environment.sleeper(),
+              () -> context.openLedger(ledgerOptions),
+              context.environment().clock(),
+              context.environment().sleeper(),
               err,
               RunExecutor.Streams.INHERIT,
               signals::attach,
@@ -175,11 +150,11 @@ public final class RunExecCommand implements Callable<Integer> {
 
   /** The proxy of --meter: key ids resolved through the usage key when there is one. */
   private MeterLauncher meterLauncher(TokenLedgerConfig config, PrintWriter err) {
-    OpenAiAdminClient admin = Services.adminClientIfConfigured(environment, config);
+    OpenAiAdminClient admin = context.adminClientIfConfigured();
     return LedgerMeter.launcher(
         admin,
-        environment.workingDirectory(),
-        environment.clock(),
+        context.environment().workingDirectory(),
+        context.environment().clock(),
         line -> {
           // the sink and the key identifier say what kind of line it is themselves
           err.println(line);
@@ -191,13 +166,13 @@ public final class RunExecCommand implements Callable<Integer> {
     if (runChoice != null) {
       return runChoice.newRun ? null : runChoice.runId;
     }
-    String fromEnvironment = environment.variables().get(RunCommand.RUN_ID_VARIABLE);
+    String fromEnvironment = context.environment().variables().get(RunCommand.RUN_ID_VARIABLE);
     return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.strip();
   }
 
   /** The caller's variables, plus OPENAI_BASE_URL when only .env sets it. */
   private Map<String, String> childEnvironment(TokenLedgerConfig config) {
-    Map<String, String> env = new HashMap<>(environment.variables());
+    Map<String, String> env = new HashMap<>(context.environment().variables());
     if (!env.containsKey("OPENAI_BASE_URL") && config.origin("OPENAI_BASE_URL").isPresent()) {
       env.put("OPENAI_BASE_URL", config.baseUrl().toString());
     }

@@ -1,11 +1,11 @@
 package dev.tokenledger.cli.run;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.OutputFormat;
-import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.reconcile.ReconciliationView;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.FormatMixin;
+import dev.tokenledger.cli.shared.LedgerMixin;
+import dev.tokenledger.cli.shared.OutputFormat;
+import dev.tokenledger.cli.shared.ReconciliationView;
+import dev.tokenledger.cli.shared.Services;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
@@ -18,13 +18,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tokenledger run show ID}: one run, its steps, and their reconciled figures. */
 @Command(
@@ -33,39 +29,27 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunShowCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
-  @Spec CommandSpec spec;
-
   @Parameters(paramLabel = "ID", description = "The run's id, as 'run list' shows it.")
   String runId;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "table or json. Default: table.")
-  OutputFormat format = OutputFormat.TABLE;
+  @Mixin FormatMixin format;
 
-  @Mixin ConfigMixin configOptions;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
 
-  public RunShowCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() {
-    if (format == OutputFormat.CSV) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "run show prints table or json; for CSV use 'run list --format csv'");
-    }
-    TokenLedgerConfig config = Services.config(environment, configOptions);
-    PrintWriter out = spec.commandLine().getOut();
-    try (Ledger ledger =
-        ledgerOptions.openExisting(environment, config, spec.commandLine().getErr())) {
+    OutputFormat shown =
+        format.tableOrJson("run show prints table or json; for CSV use 'run list --format csv'");
+    TokenLedgerConfig config = context.config();
+    PrintWriter out = context.out();
+    try (Ledger ledger = context.openExistingLedger(ledgerOptions)) {
       RunRecord run = ledger.run(runId);
       Reconciliation reconciled = ledger.reconcileStore().reconciliation(runId).orElseThrow();
       Optional<MeteredRun> metered = MeteredRun.read(ledger, runId);
       String failure = ledger.meterStore().meterFailure(runId).orElse(null);
-      if (format == OutputFormat.JSON) {
+      if (shown == OutputFormat.JSON) {
         RunRenderer.showJson(
             run,
             ledger.steps(runId),
@@ -76,9 +60,8 @@ public final class RunShowCommand implements Callable<Integer> {
         RunRenderer.showTable(run, ledger.steps(runId), out);
         MeteringView.table(run, metered, failure, out);
         ReconciliationView.table(reconciled, run.metered(), out);
-        Services.printSettingWarnings(config, spec.commandLine().getErr());
         ReconcileSettings settings = Services.reconcileSettings(config);
-        Instant now = environment.clock().instant();
+        Instant now = context.now();
         SettleForecast.footer(
                 new SettleForecast(ledger.reconcileStore(), settings)
                     .earliestFinal(List.of(runId), now),

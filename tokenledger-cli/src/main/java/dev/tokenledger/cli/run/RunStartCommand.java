@@ -1,9 +1,7 @@
 package dev.tokenledger.cli.run;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.LedgerMixin;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.keys.FingerprintResolver;
@@ -30,49 +28,31 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunStartCommand implements Callable<Integer> {
-  private final CliEnvironment environment;
-
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--framework",
-      required = true,
-      paramLabel = "FW",
-      description = "The framework; its key is OPENAI_API_KEY_<FW>.")
-  String framework;
-
-  @Option(names = "--experiment", description = "The experiment the run belongs to.")
-  String experiment;
-
-  @Option(names = "--label", description = "A label for the run.")
-  String label;
+  @Mixin NewRunMixin newRun;
 
   @Option(names = "--model", description = "The model the run is expected to use (a hint).")
   String model;
 
   @Mixin MeterOptions meterOptions;
 
-  @Mixin ConfigMixin configOptions;
+  @Mixin CommandContext context;
 
   @Mixin LedgerMixin ledgerOptions;
 
-  public RunStartCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
-
   @Override
   public Integer call() {
-    TokenLedgerConfig config = Services.config(environment, configOptions);
-    FrameworkKey key = config.frameworkKey(framework);
+    TokenLedgerConfig config = context.config();
+    FrameworkKey key = config.frameworkKey(newRun.framework);
     meterOptions.check(config, this.spec);
     FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
-        .ifPresent(w -> this.spec.commandLine().getErr().println("tokenledger: warning: " + w));
-    try (Ledger ledger =
-        ledgerOptions.open(environment, config, this.spec.commandLine().getErr())) {
+        .ifPresent(w -> context.err().println("tokenledger: warning: " + w));
+    try (Ledger ledger = context.openLedger(ledgerOptions)) {
       RunSpec spec =
           RunSpec.builder(key.name())
-              .experiment(experiment)
-              .label(label)
+              .experiment(newRun.experiment)
+              .label(newRun.label)
               .modelHint(model)
               .keyFingerprint(ledger.keyFingerprint(key.key()))
               .apiKeyId(key.keyId().orElse(null))
@@ -80,8 +60,8 @@ public final class RunStartCommand implements Callable<Integer> {
               .build();
       RunRecord run = ledger.beginRun(spec, RunOwner.harness());
       meterOptions.print(
-          this.spec.commandLine().getOut(),
-          this.spec.commandLine().getErr(),
+          context.out(),
+          context.err(),
           config,
           ledger,
           RunCommand.RUN_ID_VARIABLE,

@@ -1,9 +1,7 @@
 package dev.tokenledger.cli.run;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.LedgerMixin;
-import dev.tokenledger.cli.Services;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.LedgerMixin;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.StepRecord;
@@ -32,14 +30,13 @@ public final class RunStepCommand implements Runnable {
   }
 
   /** The run the step belongs to: {@code --run}, else {@code TOKENLEDGER_RUN_ID}. */
-  static String runId(String option, CliEnvironment environment, CommandSpec spec) {
+  static String runId(String option, CommandContext context) {
     if (option != null && !option.isBlank()) {
       return option.strip();
     }
-    String fromEnvironment = environment.variables().get(RunCommand.RUN_ID_VARIABLE);
+    String fromEnvironment = context.environment().variables().get(RunCommand.RUN_ID_VARIABLE);
     if (fromEnvironment == null || fromEnvironment.isBlank()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
+      throw context.usageError(
           "which run? give --run ID, or set "
               + RunCommand.RUN_ID_VARIABLE
               + " to the id that"
@@ -55,8 +52,6 @@ public final class RunStepCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false)
   public static final class Start implements Callable<Integer> {
-    private final CliEnvironment environment;
-
     @Spec CommandSpec spec;
 
     @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
@@ -70,28 +65,23 @@ public final class RunStepCommand implements Runnable {
 
     @Mixin MeterOptions meterOptions;
 
-    @Mixin ConfigMixin configOptions;
+    @Mixin CommandContext context;
 
     @Mixin LedgerMixin ledgerOptions;
-
-    public Start(CliEnvironment environment) {
-      this.environment = environment;
-    }
 
     @Override
     public Integer call() {
       if (step != null && step < 1) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--step must be 1 or more, was " + step);
+        throw context.usageError("--step must be 1 or more, was " + step);
       }
-      String runId = runId(run, environment, spec);
-      TokenLedgerConfig config = Services.config(environment, configOptions);
+      String runId = runId(run, context);
+      TokenLedgerConfig config = context.config();
       meterOptions.check(config, spec);
-      try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
+      try (Ledger ledger = context.openLedger(ledgerOptions)) {
         StepRecord s = ledger.beginStep(runId, step, name, RunOwner.harness(), null);
         meterOptions.print(
-            spec.commandLine().getOut(),
-            spec.commandLine().getErr(),
+            context.out(),
+            context.err(),
             config,
             ledger,
             "TOKENLEDGER_STEP",
@@ -110,8 +100,6 @@ public final class RunStepCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false)
   public static final class End implements Callable<Integer> {
-    private final CliEnvironment environment;
-
     @Spec CommandSpec spec;
 
     @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
@@ -123,22 +111,18 @@ public final class RunStepCommand implements Runnable {
     @Option(names = "--exit-code", paramLabel = "CODE", description = "The step's exit code.")
     Integer exitCode;
 
-    @Mixin ConfigMixin configOptions;
+    @Mixin CommandContext context;
 
     @Mixin LedgerMixin ledgerOptions;
 
-    public End(CliEnvironment environment) {
-      this.environment = environment;
-    }
-
     @Override
     public Integer call() {
-      String runId = runId(run, environment, spec);
-      TokenLedgerConfig config = Services.config(environment, configOptions);
-      try (Ledger ledger = ledgerOptions.open(environment, config, spec.commandLine().getErr())) {
+      String runId = runId(run, context);
+      TokenLedgerConfig config = context.config();
+      try (Ledger ledger = context.openLedger(ledgerOptions)) {
         int index = step != null ? step : latestOpenStep(ledger, runId);
         StepRecord s = ledger.endStep(runId, index, exitCode, null);
-        spec.commandLine().getOut().println(s.index());
+        context.out().println(s.index());
       }
       return 0;
     }
@@ -151,8 +135,7 @@ public final class RunStepCommand implements Runnable {
           .map(StepRecord::index)
           .orElseThrow(
               () ->
-                  new CommandLine.ParameterException(
-                      spec.commandLine(),
+                  context.usageError(
                       "run "
                           + runId
                           + " has no open step: see 'tokenledger run show "

@@ -1,8 +1,8 @@
 package dev.tokenledger.cli.sim;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.TimeConverters;
+import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.cli.shared.Services;
+import dev.tokenledger.cli.shared.TimeConverters;
 import dev.tokenledger.sim.FaultMix;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;

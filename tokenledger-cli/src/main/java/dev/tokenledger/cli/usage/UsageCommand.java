@@ -1,11 +1,11 @@
 package dev.tokenledger.cli.usage;
 
-import dev.tokenledger.cli.CliEnvironment;
-import dev.tokenledger.cli.ConfigMixin;
-import dev.tokenledger.cli.OutputFormat;
-import dev.tokenledger.cli.PricesMixin;
-import dev.tokenledger.cli.Services;
-import dev.tokenledger.cli.WindowOptions;
+import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.FormatMixin;
+import dev.tokenledger.cli.shared.KeyFilterMixin;
+import dev.tokenledger.cli.shared.OutputFormat;
+import dev.tokenledger.cli.shared.PricesMixin;
+import dev.tokenledger.cli.shared.WindowMixin;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
@@ -27,12 +27,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** The probe: what the Usage API recorded for a window, and what it cost. */
 @Command(
@@ -46,12 +43,10 @@ import picocli.CommandLine.Spec;
     })
 public final class UsageCommand implements Callable<Integer> {
   private static final Duration DEFAULT_SINCE = Duration.ofHours(1);
-  private final CliEnvironment environment;
 
-  @Spec CommandSpec spec;
-  @Mixin ConfigMixin config;
+  @Mixin CommandContext context;
 
-  @Mixin WindowOptions window;
+  @Mixin WindowMixin window;
 
   @Option(
       names = "--model",
@@ -61,16 +56,7 @@ public final class UsageCommand implements Callable<Integer> {
               + " (gpt-4o-mini-2024-07-18); a dated name only itself.")
   List<String> models = new ArrayList<>();
 
-  @Option(
-      names = "--framework",
-      description = "Only this framework's key (its id from OPENAI_API_KEY_<FW>_ID or resolved).")
-  String framework;
-
-  @Option(names = "--api-key-id", split = ",", description = "Only these key ids (key_…).")
-  List<String> apiKeyIds = new ArrayList<>();
-
-  @Option(names = "--project", split = ",", description = "Only these project ids (proj_…).")
-  List<String> projects = new ArrayList<>();
+  @Mixin KeyFilterMixin keys;
 
   @Option(
       names = "--user-id",
@@ -113,47 +99,42 @@ public final class UsageCommand implements Callable<Integer> {
 
   @Mixin PricesMixin prices;
 
-  @Option(names = "--format", description = "table (default), json or csv.")
-  OutputFormat format = OutputFormat.TABLE;
-
-  public UsageCommand(CliEnvironment environment) {
-    this.environment = environment;
-  }
+  @Mixin FormatMixin format;
 
   @Override
   public Integer call() {
     // The command line is checked before the configuration: a bad window is a usage error.
-    WindowOptions.Window w = window.window(environment.clock().instant(), DEFAULT_SINCE);
-    TokenLedgerConfig cfg = Services.config(environment, config);
-    Services.printWarnings(cfg, spec.commandLine().getErr());
+    WindowMixin.Window w = window.bounded(context.now(), DEFAULT_SINCE);
+    TokenLedgerConfig cfg = context.config();
     UsageKey usageKey = cfg.usageKey();
-    OpenAiAdminClient client =
-        Services.adminClient(environment, cfg, usageKey, spec.commandLine().getErr());
-    List<String> keyIds = new ArrayList<>(apiKeyIds);
-    if (framework != null) {
+    OpenAiAdminClient client = context.adminClientTellingRetries();
+    List<String> keyIds = new ArrayList<>(keys.apiKeyIds());
+    for (String framework : keys.frameworks()) {
       FrameworkKey fw = cfg.frameworkKey(framework);
       keyIds.add(new KeyIdResolver(client).keyId(fw));
     }
     ProbeRequest request = request(w, keyIds);
     ProbeLabels labels =
         new ProbeLabels(
-            window.phrase(DEFAULT_SINCE),
+            window.phrase(context.now(), DEFAULT_SINCE),
             usageKey.variable(),
             usageKey.key().redacted(),
-            Optional.ofNullable(framework));
+            keys.frameworks().isEmpty()
+                ? Optional.empty()
+                : Optional.of(String.join(",", keys.frameworks())));
     UsageProbe probe = new UsageProbe(client, new CostCalculator(prices.table(cfg)));
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = context.out();
     ProbeResult result;
     try {
       result = probe.probe(request);
     } catch (OpenAiException e) {
-      if (format == OutputFormat.JSON) {
+      if (format.format() == OutputFormat.JSON) {
         UsageJsonRenderer.renderError(request, labels, e, out);
         out.flush();
       }
       throw e;
     }
-    switch (format) {
+    switch (format.format()) {
       case JSON -> UsageJsonRenderer.render(result, labels, out);
       case CSV -> UsageCsvRenderer.render(result, out);
       case TABLE -> UsageTableRenderer.render(result, labels, out);
@@ -162,7 +143,7 @@ public final class UsageCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ProbeRequest request(WindowOptions.Window w, List<String> keyIds) {
+  private ProbeRequest request(WindowMixin.Window w, List<String> keyIds) {
     Instant start = w.start();
     Instant end = w.end();
     BucketWidth width;
@@ -179,11 +160,11 @@ public final class UsageCommand implements Callable<Integer> {
           groupBy.stream().map(Dimension::parse).distinct().toList(),
           models,
           keyIds,
-          projects,
+          keys.projects(),
           userIds,
           batch);
     } catch (IllegalArgumentException e) {
-      throw usageError(e.getMessage());
+      throw context.usageError(e.getMessage());
     }
   }
 
@@ -192,9 +173,5 @@ public final class UsageCommand implements Callable<Integer> {
       return Arrays.asList(UsageEndpoint.values());
     }
     return endpoints.stream().map(UsageEndpoint::fromWireName).distinct().toList();
-  }
-
-  private CommandLine.ParameterException usageError(String message) {
-    return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 }

@@ -2,8 +2,8 @@ package dev.tokenledger.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.TokenLedgerCli;
+import dev.tokenledger.cli.shared.CliEnvironment;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,7 +3,7 @@ package dev.tokenledger.cli.doctor;
 import static dev.tokenledger.cli.doctor.DoctorFixture.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.config.ConfigOptions;
 import dev.tokenledger.doctor.CheckStatus;
 import dev.tokenledger.doctor.DoctorCheck;

@@ -1,7 +1,7 @@
 package dev.tokenledger.cli.doctor;
 
-import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.TokenLedgerCli;
+import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.config.ConfigOptions;
 import dev.tokenledger.doctor.Doctor;
 import dev.tokenledger.doctor.DoctorCheck;

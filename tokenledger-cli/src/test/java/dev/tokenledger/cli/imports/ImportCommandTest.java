@@ -3,7 +3,7 @@ package dev.tokenledger.cli.imports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.cli.CliHarness;
-import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.shared.ExitCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package dev.tokenledger.cli.reconcile;
 import static dev.tokenledger.cli.reconcile.SimLab.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokenledger.cli.CliEnvironment;
 import dev.tokenledger.cli.TokenLedgerCli;
+import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.sim.ReportingDelay;
 import java.io.ByteArrayInputStream;

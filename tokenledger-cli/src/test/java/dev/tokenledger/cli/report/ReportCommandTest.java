@@ -476,7 +476,7 @@ class ReportCommandTest {
 
     CliHarness.Result result = new CliHarness(elsewhere).run("report", "--by", "framework");
 
-    assertThat(result.exitCode()).isEqualTo(dev.tokenledger.cli.ExitCode.CONFIG);
+    assertThat(result.exitCode()).isEqualTo(dev.tokenledger.cli.shared.ExitCode.CONFIG);
     assertThat(result.err())
         .contains("there is no ledger at " + elsewhere.resolve(".tokenledger/ledger.db"))
         .contains("--db");

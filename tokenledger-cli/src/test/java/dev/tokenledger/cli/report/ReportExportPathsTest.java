@@ -4,7 +4,7 @@ import static dev.tokenledger.cli.report.ReportLab.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.cli.CliHarness;
-import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.ledger.RunSpec;
 import java.io.IOException;
 import java.nio.file.Files;

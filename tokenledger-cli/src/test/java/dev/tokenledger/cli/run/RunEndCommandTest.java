@@ -3,7 +3,7 @@ package dev.tokenledger.cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.cli.CliHarness;
-import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ProcessIdentity;

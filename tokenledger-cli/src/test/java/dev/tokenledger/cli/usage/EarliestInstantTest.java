@@ -3,7 +3,7 @@ package dev.tokenledger.cli.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.cli.CliHarness;
-import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.shared.ExitCode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,7 +3,7 @@ package dev.tokenledger.cli.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.cli.CliHarness;
-import dev.tokenledger.cli.ExitCode;
+import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.sim.Fault;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;

@@ -1,4 +1,4 @@
-package dev.tokenledger.cli;
+package dev.tokenledger.cli.shared;
 
 /** The documented exit codes of every tokenledger command (DESIGN.md §10). */
 public final class ExitCode {

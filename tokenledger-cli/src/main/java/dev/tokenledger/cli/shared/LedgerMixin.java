@@ -1,7 +1,6 @@
-package dev.tokenledger.cli;
+package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.MeterSpill;
@@ -9,7 +8,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import picocli.CommandLine.Option;
 
-/** The option of every command that reads or writes the ledger ({@code --db}), and opening it. */
+/**
+ * The option of every command that reads or writes the ledger ({@code --db}); the command opens the
+ * ledger through its {@link CommandContext}.
+ */
 public final class LedgerMixin {
   @Option(
       names = "--db",
@@ -20,22 +22,22 @@ public final class LedgerMixin {
   String db;
 
   /** The ledger named by {@code --db}, else by the configuration. */
-  public LedgerLocation location(CliEnvironment environment, TokenLedgerConfig config) {
+  public LedgerLocation location(CommandContext context) {
     return LedgerLocation.resolve(
-        db != null ? db : config.database(), environment.workingDirectory());
+        db != null ? db : context.config().database(), context.environment().workingDirectory());
   }
 
   /** The file where metered requests go when the ledger cannot be written. */
-  public MeterSpill meterSpill(CliEnvironment environment, TokenLedgerConfig config) {
-    return MeterSpill.of(location(environment, config), environment.workingDirectory());
+  public MeterSpill meterSpill(CommandContext context) {
+    return MeterSpill.of(location(context), context.environment().workingDirectory());
   }
 
   /**
    * Whether the ledger is a SQLite file that does not exist yet: opening it would create it, which
    * a command that only reads must not do.
    */
-  public boolean missing(CliEnvironment environment, TokenLedgerConfig config) {
-    LedgerLocation location = location(environment, config);
+  public boolean missing(CommandContext context) {
+    LedgerLocation location = location(context);
     return location.kind() == LedgerLocation.Kind.SQLITE && !Files.exists(location.sqliteFile());
   }
 
@@ -45,26 +47,26 @@ public final class LedgerMixin {
    *
    * @throws ConfigurationException when the ledger is a SQLite file that does not exist
    */
-  public Ledger openExisting(
-      CliEnvironment environment, TokenLedgerConfig config, PrintWriter err) {
-    if (missing(environment, config)) {
+  Ledger openExisting(CommandContext context) {
+    if (missing(context)) {
       throw new ConfigurationException(
           "there is no ledger at "
-              + location(environment, config).displayName()
+              + location(context).displayName()
               + ": run tokenledger in the experiment folder that holds .tokenledger/, or name the"
               + " ledger with --db or TOKENLEDGER_DB");
     }
-    return open(environment, config, err);
+    return open(context);
   }
 
   /**
    * Opens the ledger on the environment's clock, replaying metered requests its spill file holds
-   * (docs/metering.md); background warnings go to {@code err}.
+   * (docs/metering.md); background warnings go to stderr.
    */
-  public Ledger open(CliEnvironment environment, TokenLedgerConfig config, PrintWriter err) {
-    return Ledger.builder(location(environment, config))
-        .clock(environment.clock())
-        .meterSpill(meterSpill(environment, config))
+  Ledger open(CommandContext context) {
+    PrintWriter err = context.err();
+    return Ledger.builder(location(context))
+        .clock(context.environment().clock())
+        .meterSpill(meterSpill(context))
         .warnings(
             line -> {
               err.println(line);

@@ -1,4 +1,4 @@
-package dev.tokenledger.cli;
+package dev.tokenledger.cli.shared;
 
 import java.io.IOException;
 import java.io.PrintWriter;

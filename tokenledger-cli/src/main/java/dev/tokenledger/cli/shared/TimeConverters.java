@@ -1,4 +1,4 @@
-package dev.tokenledger.cli;
+package dev.tokenledger.cli.shared;
 
 import java.time.DateTimeException;
 import java.time.Duration;

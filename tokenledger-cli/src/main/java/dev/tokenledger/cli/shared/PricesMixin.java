@@ -1,4 +1,4 @@
-package dev.tokenledger.cli;
+package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.pricing.PriceTable;

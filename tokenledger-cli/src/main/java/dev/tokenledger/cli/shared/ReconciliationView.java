@@ -1,4 +1,4 @@
-package dev.tokenledger.cli.reconcile;
+package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.ledger.ReconcileStore.Attempt;

@@ -1,4 +1,4 @@
-package dev.tokenledger.cli;
+package dev.tokenledger.cli.shared;
 
 /** The output formats of data commands ({@code --format}). */
 public enum OutputFormat {

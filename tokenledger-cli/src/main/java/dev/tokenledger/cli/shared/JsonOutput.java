@@ -1,4 +1,4 @@
-package dev.tokenledger.cli;
+package dev.tokenledger.cli.shared;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;

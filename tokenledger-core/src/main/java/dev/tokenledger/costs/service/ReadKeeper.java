@@ -1,23 +1,22 @@
-package dev.tokenledger.cli.costs;
+package dev.tokenledger.costs.service;
 
-import dev.tokenledger.cli.Services;
 import dev.tokenledger.costs.CostsRead;
 import dev.tokenledger.ledger.CostsStore;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.pricing.PriceTable;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Stores each read of {@code tokenledger costs} in the ledger as soon as it arrives. Storing is
  * provenance, not the command's purpose: when the ledger cannot be opened or written, it warns once
- * on stderr and the comparison is still shown.
+ * and the comparison is still shown.
  */
 final class ReadKeeper implements AutoCloseable {
-  private final PrintWriter err;
+  private final Consumer<String> warnings;
   private final String ledgerName;
   private final List<Provenance.Read> reads = new ArrayList<>();
   private Ledger ledger;
@@ -25,8 +24,8 @@ final class ReadKeeper implements AutoCloseable {
   private boolean complete = true;
 
   /** Opens the ledger from {@code opener}; a ledger that cannot be opened is warned about. */
-  ReadKeeper(Supplier<Ledger> opener, String ledgerName, PrintWriter err) {
-    this.err = err;
+  ReadKeeper(Supplier<Ledger> opener, String ledgerName, Consumer<String> warnings) {
+    this.warnings = warnings;
     this.ledgerName = ledgerName;
     try {
       ledger = opener.get();
@@ -52,7 +51,7 @@ final class ReadKeeper implements AutoCloseable {
   /** Records the price table the comparison is estimated with, when the ledger is writable. */
   void keepPrices(PriceTable table) {
     if (store != null) {
-      Services.recordPrices(ledger, table, err);
+      PriceRecording.record(ledger, table, warnings);
     }
   }
 
@@ -64,11 +63,10 @@ final class ReadKeeper implements AutoCloseable {
   private void giveUp(LedgerException e) {
     complete = false;
     store = null;
-    err.println(
-        "tokenledger: warning: the reads of this comparison are not stored in the ledger ("
+    warnings.accept(
+        "the reads of this comparison are not stored in the ledger ("
             + e.getMessage()
             + "); the figures below cannot be traced or shown again with --offline");
-    err.flush();
   }
 
   @Override

@@ -1,20 +1,20 @@
-package dev.tokenledger.cli;
+package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.cli.reconcile.ReconcileCommand;
-import dev.tokenledger.config.ConfigWarning;
+import dev.tokenledger.config.Setting;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
+import dev.tokenledger.costs.service.PriceRecording;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.LedgerException;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.RetryNotice;
-import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 
 /**
  * Builds the core services a command needs from its environment and options, so that commands stay
@@ -23,50 +23,67 @@ import java.util.concurrent.CountDownLatch;
 public final class Services {
   private Services() {}
 
-  /** The configuration: {@code .env} overlaid by the environment's variables. */
-  public static TokenLedgerConfig config(CliEnvironment environment, ConfigMixin options) {
-    return TokenLedgerConfig.load(
-        environment.variables(), environment.workingDirectory(), options.options());
-  }
-
-  /**
-   * Prints the configuration's warnings that matter (not the merely informative ones) on {@code
-   * err}, one line each with its fix.
-   */
-  public static void printWarnings(TokenLedgerConfig config, PrintWriter err) {
-    for (ConfigWarning w : config.warnings()) {
-      if (w.severity() != ConfigWarning.Severity.INFO) {
-        err.println("tokenledger: warning: " + w.message() + "; " + w.fix());
-      }
-    }
-    err.flush();
-  }
-
-  /**
-   * Prints the warnings about the reconcile settings (a genai-devbench value raised to
-   * tokenledger's floor) for the commands that use them but not the keys.
-   */
-  public static void printSettingWarnings(TokenLedgerConfig config, PrintWriter err) {
-    for (ConfigWarning w : config.warnings()) {
-      if (w.kind() == ConfigWarning.Kind.SETTING_RAISED) {
-        err.println("tokenledger: warning: " + w.message() + "; " + w.fix());
-      }
-    }
-    err.flush();
-  }
-
   /**
    * The reconcile settings of the configuration ({@code TOKENLEDGER_*} or genai-devbench's names),
-   * for the commands that say when runs can be final; their warnings are printed by {@link
-   * #printSettingWarnings}.
+   * for the commands that say when runs can be final.
    *
    * @throws ConfigurationException for a setting that cannot be used
    */
   public static ReconcileSettings reconcileSettings(TokenLedgerConfig config) {
     try {
-      return ReconcileCommand.settings(config, null, null, null);
+      return reconcileSettings(config, null, null, null);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage() + ": check the TOKENLEDGER_* settings");
+    }
+  }
+
+  /**
+   * The settings: the options given, else {@code TOKENLEDGER_*} (or genai-devbench's names for
+   * them), else the defaults. {@code run show} and {@code report} use them to say when a run can be
+   * final.
+   *
+   * @throws ConfigurationException for a setting that cannot be read or is out of range
+   * @throws IllegalArgumentException for values {@link ReconcileSettings} refuses
+   */
+  public static ReconcileSettings reconcileSettings(
+      TokenLedgerConfig cfg, Duration minAge, Integer stableReads, Duration interval) {
+    Duration age = minAge != null ? minAge : duration(cfg, Setting.TOKENLEDGER_MIN_AGE);
+    Duration every = interval != null ? interval : duration(cfg, Setting.TOKENLEDGER_INTERVAL);
+    if (every.compareTo(TokenLedgerConfig.INTERVAL_FLOOR) < 0) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_INTERVAL='"
+              + cfg.value(Setting.TOKENLEDGER_INTERVAL).orElseThrow()
+              + "' is under 1 s: identical reads must be spaced apart to prove anything; set it to"
+              + " at least 1s (default 5m)");
+    }
+    int reads = stableReads != null ? stableReads : stableReadsSetting(cfg);
+    return new ReconcileSettings(age, reads, every);
+  }
+
+  private static int stableReadsSetting(TokenLedgerConfig cfg) {
+    String v = cfg.value(Setting.TOKENLEDGER_STABLE_READS).orElseThrow();
+    int reads;
+    try {
+      reads = Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      reads = 0;
+    }
+    if (reads < 1) {
+      throw new ConfigurationException(
+          "TOKENLEDGER_STABLE_READS (or RECONCILIATION_MIN_STABLE_VERIFICATIONS)='"
+              + v
+              + "' is not a whole number of at least 1: set it to e.g. 3 (the default)");
+    }
+    return reads;
+  }
+
+  private static Duration duration(TokenLedgerConfig cfg, Setting setting) {
+    String v = cfg.value(setting).orElseThrow();
+    try {
+      return TimeConverters.parseDuration(v);
+    } catch (CommandLine.TypeConversionException e) {
+      throw new ConfigurationException(
+          setting.variable() + "='" + v + "' is not a duration: write it as 30s, 10m, 2h or 1d");
     }
   }
 
@@ -131,15 +148,13 @@ public final class Services {
    * the figures are still shown.
    */
   public static void recordPrices(Ledger ledger, PriceTable table, PrintWriter err) {
-    try {
-      new PriceHistory(ledger).record(table);
-    } catch (LedgerException e) {
-      err.println(
-          "tokenledger: warning: the price table was not recorded in the ledger ("
-              + e.getMessage()
-              + "); these figures cannot be priced again with --price-version");
-      err.flush();
-    }
+    PriceRecording.record(
+        ledger,
+        table,
+        warning -> {
+          err.println("tokenledger: warning: " + warning);
+          err.flush();
+        });
   }
 
   /** {@code file} as the user meant it: relative to the configuration's working directory. */

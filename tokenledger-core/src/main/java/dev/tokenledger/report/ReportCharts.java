@@ -1,13 +1,6 @@
-package dev.tokenledger.cli.report;
+package dev.tokenledger.report;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.report.FrameworkStatistics;
-import dev.tokenledger.report.Report;
-import dev.tokenledger.report.ReportBuilder;
-import dev.tokenledger.report.ReportChart;
-import dev.tokenledger.report.ReportDimension;
-import dev.tokenledger.report.ReportQuery;
-import dev.tokenledger.report.ReportRow;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.tokenledger.cli.costs;
+package dev.tokenledger.costs.service;
 
 import dev.tokenledger.costs.CostsRead;
 import java.util.List;
@@ -11,11 +11,11 @@ import java.util.List;
  * @param offline whether the reads were loaded from the ledger
  * @param reads the reads in the order fetched
  */
-record Provenance(String ledger, boolean offline, List<Read> reads) {
-  Provenance {
+public record Provenance(String ledger, boolean offline, List<Read> reads) {
+  public Provenance {
     reads = List.copyOf(reads);
   }
 
   /** A read and its id in the ledger ({@code null} when it was not stored). */
-  record Read(Long id, CostsRead read) {}
+  public record Read(Long id, CostsRead read) {}
 }
