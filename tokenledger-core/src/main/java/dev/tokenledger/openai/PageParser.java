@@ -1,5 +1,38 @@
 package dev.tokenledger.openai;
 
+import static dev.tokenledger.openai.ResultField.API_KEY_ID;
+import static dev.tokenledger.openai.ResultField.CHARACTERS;
+import static dev.tokenledger.openai.ResultField.CONTEXT_LEVEL;
+import static dev.tokenledger.openai.ResultField.IMAGES;
+import static dev.tokenledger.openai.ResultField.INPUT_AUDIO_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_CACHED_AUDIO_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_CACHED_IMAGE_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_CACHED_TEXT_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_CACHED_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_CACHE_WRITE_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_IMAGE_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_TEXT_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_TOKENS;
+import static dev.tokenledger.openai.ResultField.INPUT_UNCACHED_TOKENS;
+import static dev.tokenledger.openai.ResultField.LINE_ITEM;
+import static dev.tokenledger.openai.ResultField.MODEL;
+import static dev.tokenledger.openai.ResultField.NUM_MODEL_REQUESTS;
+import static dev.tokenledger.openai.ResultField.NUM_REQUESTS;
+import static dev.tokenledger.openai.ResultField.NUM_SESSIONS;
+import static dev.tokenledger.openai.ResultField.OUTPUT_AUDIO_TOKENS;
+import static dev.tokenledger.openai.ResultField.OUTPUT_IMAGE_TOKENS;
+import static dev.tokenledger.openai.ResultField.OUTPUT_TEXT_TOKENS;
+import static dev.tokenledger.openai.ResultField.OUTPUT_TOKENS;
+import static dev.tokenledger.openai.ResultField.PROJECT_ID;
+import static dev.tokenledger.openai.ResultField.QUANTITY_UNIT;
+import static dev.tokenledger.openai.ResultField.SECONDS;
+import static dev.tokenledger.openai.ResultField.SERVICE_TIER;
+import static dev.tokenledger.openai.ResultField.SIZE;
+import static dev.tokenledger.openai.ResultField.SOURCE;
+import static dev.tokenledger.openai.ResultField.USAGE_BYTES;
+import static dev.tokenledger.openai.ResultField.USER_ID;
+import static dev.tokenledger.openai.ResultField.VECTOR_STORE_ID;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,6 +41,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -93,6 +127,8 @@ public final class PageParser {
     private final String defaultObject;
     private final Fields fields = new Fields();
     private final String[] strings = new String[512];
+    private final String[] names = new String[64];
+    private final ResultField[] known = new ResultField[64];
     private JsonParser p;
     private int bucketIndex = -1;
     private int resultIndex = -1;
@@ -211,50 +247,26 @@ public final class PageParser {
       }
       Fields f = fields;
       f.reset();
+      int position = 0;
       while ((field = p.nextFieldName()) != null) {
         t = p.nextToken();
-        switch (field) {
-          case "object" -> f.object = text(t);
-          case "input_tokens" -> f.inputTokens = count(t);
-          case "input_cached_tokens" -> f.inputCachedTokens = count(t);
-          case "input_cache_write_tokens" -> f.inputCacheWriteTokens = count(t);
-          case "input_uncached_tokens" -> f.inputUncachedTokens = count(t);
-          case "output_tokens" -> f.outputTokens = count(t);
-          case "input_text_tokens" -> f.inputTextTokens = count(t);
-          case "output_text_tokens" -> f.outputTextTokens = count(t);
-          case "input_cached_text_tokens" -> f.inputCachedTextTokens = count(t);
-          case "input_audio_tokens" -> f.inputAudioTokens = count(t);
-          case "input_cached_audio_tokens" -> f.inputCachedAudioTokens = count(t);
-          case "output_audio_tokens" -> f.outputAudioTokens = count(t);
-          case "input_image_tokens" -> f.inputImageTokens = count(t);
-          case "input_cached_image_tokens" -> f.inputCachedImageTokens = count(t);
-          case "output_image_tokens" -> f.outputImageTokens = count(t);
-          case "num_model_requests" -> f.numModelRequests = count(t);
-          case "images" -> f.images = count(t);
-          case "characters" -> f.characters = count(t);
-          case "seconds" -> f.seconds = count(t);
-          case "usage_bytes" -> f.usageBytes = count(t);
-          case "num_sessions", "sessions" -> f.numSessions = count(t);
-          case "num_requests" -> f.numRequests = count(t);
-          case "project_id" -> f.projectId = text(t);
-          case "user_id" -> f.userId = text(t);
-          case "api_key_id" -> f.apiKeyId = text(t);
-          case "model" -> f.model = text(t);
-          case "batch" -> f.batch = bool(t);
-          case "service_tier" -> f.serviceTier = text(t);
-          case "source" -> f.source = text(t);
-          case "size" -> f.size = text(t);
-          case "vector_store_id" -> f.vectorStoreId = text(t);
-          case "context_level" -> f.contextLevel = text(t);
-          case "line_item" -> f.lineItem = text(t);
-          case "quantity" -> f.quantity = decimal(t);
-          case "quantity_unit" -> f.quantityUnit = text(t);
-          case "amount" -> readAmount(t, f);
-          default -> p.skipChildren();
+        ResultField rf = fieldAt(position++, field);
+        if (rf == null) {
+          p.skipChildren();
+          continue;
+        }
+        int i = rf.ordinal();
+        switch (rf.kind) {
+          case COUNT -> f.counts[i] = count(t);
+          case TEXT -> f.texts[i] = text(t);
+          case BOOLEAN -> f.batch = bool(t);
+          case DECIMAL -> f.quantity = decimal(t);
+          case AMOUNT -> readAmount(t, f);
         }
       }
       field = null;
-      String object = f.object != null ? f.object : defaultObject;
+      String object =
+          f.text(ResultField.OBJECT) != null ? f.text(ResultField.OBJECT) : defaultObject;
       R r;
       try {
         r = object == null ? null : result(f, object);
@@ -265,6 +277,23 @@ public final class PageParser {
         ignored++;
       }
       return r;
+    }
+
+    /**
+     * The field named {@code name}, at {@code position} in its row. Rows of a page repeat their
+     * fields in the same order, and Jackson hands out one interned string per name, so a name seen
+     * at this position in the last row is recognised by identity, without hashing it again.
+     */
+    private ResultField fieldAt(int position, String name) {
+      if (position < names.length && names[position] == name) {
+        return known[position];
+      }
+      ResultField rf = ResultField.named(name);
+      if (position < names.length) {
+        names[position] = name;
+        known[position] = rf;
+      }
+      return rf;
     }
 
     private void readAmount(JsonToken t, Fields f) throws IOException, PageFormatException {
@@ -452,142 +481,111 @@ public final class PageParser {
 
   /** Every field a result row can have; reused across rows to keep parsing allocation-light. */
   static final class Fields {
-    String object;
-    long inputTokens;
-    long inputCachedTokens;
-    long inputCacheWriteTokens;
-    long inputUncachedTokens;
-    long outputTokens;
-    long inputTextTokens;
-    long outputTextTokens;
-    long inputCachedTextTokens;
-    long inputAudioTokens;
-    long inputCachedAudioTokens;
-    long outputAudioTokens;
-    long inputImageTokens;
-    long inputCachedImageTokens;
-    long outputImageTokens;
-    long numModelRequests;
-    long images;
-    long characters;
-    long seconds;
-    long usageBytes;
-    long numSessions;
-    long numRequests;
-    String projectId;
-    String userId;
-    String apiKeyId;
-    String model;
+    private static final int N = ResultField.values().length;
+    final long[] counts = new long[N];
+    final String[] texts = new String[N];
     Boolean batch;
-    String serviceTier;
-    String source;
-    String size;
-    String vectorStoreId;
-    String contextLevel;
-    String lineItem;
     BigDecimal quantity;
-    String quantityUnit;
     BigDecimal amount;
     String currency;
+    private String lastObject;
+    private UsageEndpoint lastEndpoint;
 
     void reset() {
-      object = null;
-      inputTokens = 0;
-      inputCachedTokens = 0;
-      inputCacheWriteTokens = 0;
-      inputUncachedTokens = 0;
-      outputTokens = 0;
-      inputTextTokens = 0;
-      outputTextTokens = 0;
-      inputCachedTextTokens = 0;
-      inputAudioTokens = 0;
-      inputCachedAudioTokens = 0;
-      outputAudioTokens = 0;
-      inputImageTokens = 0;
-      inputCachedImageTokens = 0;
-      outputImageTokens = 0;
-      numModelRequests = 0;
-      images = 0;
-      characters = 0;
-      seconds = 0;
-      usageBytes = 0;
-      numSessions = 0;
-      numRequests = 0;
-      projectId = null;
-      userId = null;
-      apiKeyId = null;
-      model = null;
+      Arrays.fill(counts, 0);
+      Arrays.fill(texts, null);
       batch = null;
-      serviceTier = null;
-      source = null;
-      size = null;
-      vectorStoreId = null;
-      contextLevel = null;
-      lineItem = null;
       quantity = null;
-      quantityUnit = null;
       amount = null;
       currency = null;
     }
 
+    long n(ResultField f) {
+      return counts[f.ordinal()];
+    }
+
+    String text(ResultField f) {
+      return texts[f.ordinal()];
+    }
+
+    /**
+     * The endpoint whose results carry {@code object}; the last one is remembered by identity, as
+     * the parser hands out one string per distinct value on a page.
+     */
+    private UsageEndpoint endpointOf(String object) {
+      if (object != lastObject) {
+        lastEndpoint = UsageEndpoint.forResultObject(object);
+        lastObject = object;
+      }
+      return lastEndpoint;
+    }
+
     UsageResult usageResult(String object) {
-      UsageEndpoint e = UsageEndpoint.forResultObject(object);
+      UsageEndpoint e = endpointOf(object);
       if (e == null) {
         return null;
       }
+      String project = text(PROJECT_ID);
+      String user = text(USER_ID);
+      String key = text(API_KEY_ID);
+      String model = text(MODEL);
+      long requests = n(NUM_MODEL_REQUESTS);
       return switch (e) {
         case COMPLETIONS ->
             new UsageResult.Completions(
-                inputTokens,
-                inputCachedTokens,
-                inputCacheWriteTokens,
-                inputUncachedTokens,
-                outputTokens,
-                inputTextTokens,
-                outputTextTokens,
-                inputCachedTextTokens,
-                inputAudioTokens,
-                inputCachedAudioTokens,
-                outputAudioTokens,
-                inputImageTokens,
-                inputCachedImageTokens,
-                outputImageTokens,
-                numModelRequests,
-                projectId,
-                userId,
-                apiKeyId,
+                n(INPUT_TOKENS),
+                n(INPUT_CACHED_TOKENS),
+                n(INPUT_CACHE_WRITE_TOKENS),
+                n(INPUT_UNCACHED_TOKENS),
+                n(OUTPUT_TOKENS),
+                n(INPUT_TEXT_TOKENS),
+                n(OUTPUT_TEXT_TOKENS),
+                n(INPUT_CACHED_TEXT_TOKENS),
+                n(INPUT_AUDIO_TOKENS),
+                n(INPUT_CACHED_AUDIO_TOKENS),
+                n(OUTPUT_AUDIO_TOKENS),
+                n(INPUT_IMAGE_TOKENS),
+                n(INPUT_CACHED_IMAGE_TOKENS),
+                n(OUTPUT_IMAGE_TOKENS),
+                requests,
+                project,
+                user,
+                key,
                 model,
                 batch,
-                serviceTier);
+                text(SERVICE_TIER));
         case EMBEDDINGS ->
-            new UsageResult.Embeddings(
-                inputTokens, numModelRequests, projectId, userId, apiKeyId, model);
+            new UsageResult.Embeddings(n(INPUT_TOKENS), requests, project, user, key, model);
         case MODERATIONS ->
-            new UsageResult.Moderations(
-                inputTokens, numModelRequests, projectId, userId, apiKeyId, model);
+            new UsageResult.Moderations(n(INPUT_TOKENS), requests, project, user, key, model);
         case IMAGES ->
             new UsageResult.Images(
-                images, numModelRequests, source, size, projectId, userId, apiKeyId, model);
+                n(IMAGES), requests, text(SOURCE), text(SIZE), project, user, key, model);
         case AUDIO_SPEECHES ->
-            new UsageResult.AudioSpeeches(
-                characters, numModelRequests, projectId, userId, apiKeyId, model);
+            new UsageResult.AudioSpeeches(n(CHARACTERS), requests, project, user, key, model);
         case AUDIO_TRANSCRIPTIONS ->
-            new UsageResult.AudioTranscriptions(
-                seconds, numModelRequests, projectId, userId, apiKeyId, model);
-        case VECTOR_STORES -> new UsageResult.VectorStores(usageBytes, projectId);
+            new UsageResult.AudioTranscriptions(n(SECONDS), requests, project, user, key, model);
+        case VECTOR_STORES -> new UsageResult.VectorStores(n(USAGE_BYTES), project);
         case CODE_INTERPRETER_SESSIONS ->
-            new UsageResult.CodeInterpreterSessions(numSessions, projectId);
+            new UsageResult.CodeInterpreterSessions(n(NUM_SESSIONS), project);
         case FILE_SEARCH_CALLS ->
-            new UsageResult.FileSearches(numRequests, projectId, userId, apiKeyId, vectorStoreId);
+            new UsageResult.FileSearches(
+                n(NUM_REQUESTS), project, user, key, text(VECTOR_STORE_ID));
         case WEB_SEARCH_CALLS ->
             new UsageResult.WebSearches(
-                numModelRequests, numRequests, projectId, userId, apiKeyId, model, contextLevel);
+                requests, n(NUM_REQUESTS), project, user, key, model, text(CONTEXT_LEVEL));
       };
     }
 
     CostResult costResult() {
       return new CostResult(
-          amount, currency, lineItem, projectId, apiKeyId, quantity, quantityUnit);
+          amount,
+          currency,
+          text(LINE_ITEM),
+          text(PROJECT_ID),
+          text(API_KEY_ID),
+          quantity,
+          text(QUANTITY_UNIT));
     }
   }
 }
