@@ -127,8 +127,7 @@ public final class PageParser {
     private final String defaultObject;
     private final Fields fields = new Fields();
     private final String[] strings = new String[512];
-    private final String[] names = new String[64];
-    private final ResultField[] known = new ResultField[64];
+    private final ResultField[] predicted = new ResultField[64];
     private JsonParser p;
     private int bucketIndex = -1;
     private int resultIndex = -1;
@@ -247,10 +246,12 @@ public final class PageParser {
       }
       Fields f = fields;
       f.reset();
-      int position = 0;
-      while ((field = p.nextFieldName()) != null) {
+      for (int position = 0; ; position++) {
+        ResultField rf = nextField(position);
+        if (field == null) {
+          break;
+        }
         t = p.nextToken();
-        ResultField rf = fieldAt(position++, field);
         if (rf == null) {
           p.skipChildren();
           continue;
@@ -280,18 +281,27 @@ public final class PageParser {
     }
 
     /**
-     * The field named {@code name}, at {@code position} in its row. Rows of a page repeat their
-     * fields in the same order, and Jackson hands out one interned string per name, so a name seen
-     * at this position in the last row is recognised by identity, without hashing it again.
+     * Moves to the next field of a row and returns it ({@code null} for one the parser skips), with
+     * its name in {@link #field} ({@code null} at the end of the row). Rows of a page repeat their
+     * fields in the same order, so the field at this position in the last row is tried first:
+     * Jackson compares its name to the input's bytes, which spares hashing the name.
      */
-    private ResultField fieldAt(int position, String name) {
-      if (position < names.length && names[position] == name) {
-        return known[position];
+    private ResultField nextField(int position) throws IOException {
+      ResultField expected = position < predicted.length ? predicted[position] : null;
+      if (expected == null) {
+        field = p.nextFieldName();
+      } else if (p.nextFieldName(expected.wire)) {
+        field = expected.wire.getValue();
+        return expected;
+      } else {
+        field = p.currentToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
       }
-      ResultField rf = ResultField.named(name);
-      if (position < names.length) {
-        names[position] = name;
-        known[position] = rf;
+      if (field == null) {
+        return null;
+      }
+      ResultField rf = ResultField.named(field);
+      if (position < predicted.length) {
+        predicted[position] = rf;
       }
       return rf;
     }

@@ -1,5 +1,6 @@
 package dev.tokenledger.openai;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -56,10 +57,15 @@ enum ResultField {
   }
 
   final Kind kind;
+
+  /** The current wire name, for Jackson to compare with the input's bytes. */
+  final SerializedString wire;
+
   private final String[] names;
 
   ResultField(Kind kind, String... names) {
     this.kind = kind;
+    this.wire = new SerializedString(names[0]);
     this.names = names;
   }
 
