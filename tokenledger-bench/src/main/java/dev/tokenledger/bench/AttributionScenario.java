@@ -23,7 +23,7 @@ import java.util.Random;
  * here is asserted anywhere.
  */
 public final class AttributionScenario {
-  private static final Instant DAY = Instant.parse("2025-10-27T00:00:00Z");
+  static final Instant DAY = Instant.parse("2025-10-27T00:00:00Z");
   private static final String[] KEYS = {"key_chatdev", "key_baes", "key_speckit"};
   private static final String[] MODELS = {"gpt-4o-mini-2024-07-18", "gpt-4.1"};
 
@@ -74,7 +74,7 @@ public final class AttributionScenario {
   }
 
   /** Runs spread over the day, keys taking turns, each with short back-to-back steps. */
-  private static List<RunWindow> runs(int count, int stepsPerRun, Random random) {
+  static List<RunWindow> runs(int count, int stepsPerRun, Random random) {
     List<RunWindow> runs = new ArrayList<>();
     long spacing = Duration.ofDays(1).toMillis() / count;
     for (int i = 0; i < count; i++) {
@@ -92,7 +92,7 @@ public final class AttributionScenario {
   }
 
   /** Every minute of the day, every key, two models. */
-  private static List<UsageRow> dayOfRows(Random random) {
+  static List<UsageRow> dayOfRows(Random random) {
     List<UsageRow> rows = new ArrayList<>();
     for (int m = 0; m < 1_440; m++) {
       for (String key : KEYS) {

@@ -1,5 +1,6 @@
 package dev.tokenledger.bench;
 
+import dev.tokenledger.TokenCounts;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ReconcileStore.RunSelection;
@@ -7,15 +8,25 @@ import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.ledger.TestPostgres;
 import dev.tokenledger.openai.OpenAiAdminClient;
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import dev.tokenledger.reconcile.Reconciler;
+import dev.tokenledger.report.Report;
+import dev.tokenledger.report.ReportBuilder;
+import dev.tokenledger.report.ReportDimension;
+import dev.tokenledger.report.ReportQuery;
+import dev.tokenledger.report.ReportRow;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
 import dev.tokenledger.sim.SimKey;
 import dev.tokenledger.sim.UsageEndpoint;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,15 +36,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * Prints what reconcile passes over many runs cost: usage requests per pass (from the simulator's
- * request log) and the wall time of each pass, until every run is final, on SQLite and on an
- * embedded PostgreSQL. One simulated day: runs of three framework keys, six steps each, two model
- * requests per step. Run by hand (see the README); it exits 1 when a run is not final after
- * stable-reads + 3 passes.
+ * request log), the wall time of each pass and the heap's peak while reconciling, until every run
+ * is final; then what {@code report --by framework} over those runs costs. One simulated day: runs
+ * of three framework keys, six steps each, two model requests per step. Run by hand (see the
+ * README). It exits 1 when the result is wrong, never for being slow: a run not final after
+ * stable-reads + 3 passes, or a framework's reported tokens not equal to what the simulator served
+ * its key.
  *
- * <p>Arguments: {@code [runs] [steps]}, default 1,000 and 6.
+ * <p>Arguments: {@code [runs] [steps] [sqlite|postgresql|both]}, default 1,000, 6 and both.
  */
 public final class ReconcileScenario {
   private static final Instant DAY = Instant.parse("2025-10-27T00:00:00Z");
@@ -44,6 +58,7 @@ public final class ReconcileScenario {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+    String backends = args.length > 2 ? args[2] : "both";
     Path dir = Files.createTempDirectory("tokenledger-bench-reconcile-");
     System.out.printf(
         Locale.ROOT,
@@ -51,12 +66,16 @@ public final class ReconcileScenario {
         runs,
         steps,
         FRAMEWORKS.length);
-    boolean sqlite =
-        scenario("SQLite", LedgerLocation.sqlite(dir.resolve("ledger.db")), runs, steps);
-    boolean postgres =
-        scenario(
-            "PostgreSQL", LedgerLocation.postgresql(TestPostgres.newDatabaseUrl()), runs, steps);
-    if (!sqlite || !postgres) {
+    boolean ok = true;
+    if (!backends.equals("postgresql")) {
+      ok &= scenario("SQLite", LedgerLocation.sqlite(dir.resolve("ledger.db")), runs, steps);
+    }
+    if (!backends.equals("sqlite")) {
+      ok &=
+          scenario(
+              "PostgreSQL", LedgerLocation.postgresql(TestPostgres.newDatabaseUrl()), runs, steps);
+    }
+    if (!ok) {
       // a scenario whose runs do not settle is a failure, never a figure
       System.exit(1);
     }
@@ -81,6 +100,8 @@ public final class ReconcileScenario {
         keys.add(sim.register(SimKey.project(fw + " runner", "proj_" + fw)));
       }
       Random random = new Random(42);
+      // what the simulator serves each framework's key: the figures the report must show
+      Map<String, TokenCounts> served = new TreeMap<>();
       long spacing = Duration.ofDays(1).toMillis() / runs;
       Instant last = DAY;
       for (int i = 0; i < runs; i++) {
@@ -92,6 +113,12 @@ public final class ReconcileScenario {
           Instant end = cursor.plusMillis(4_000 + random.nextInt(30_000));
           for (int k = 0; k < 2; k++) {
             Instant at = cursor.plusMillis(1_000 + random.nextInt(2_500) * (k + 1));
+            int input = 800 + random.nextInt(4_000);
+            int output = 100 + random.nextInt(900);
+            served.merge(
+                FRAMEWORKS[i % FRAMEWORKS.length],
+                new TokenCounts(input, 0, output, 1),
+                TokenCounts::plus);
             sim.recordUsage(
                 UsageEndpoint.COMPLETIONS,
                 key,
@@ -102,9 +129,9 @@ public final class ReconcileScenario {
                     "service_tier",
                     "default",
                     "input_tokens",
-                    800 + random.nextInt(4_000),
+                    input,
                     "output_tokens",
-                    100 + random.nextInt(900),
+                    output,
                     "num_model_requests",
                     1));
           }
@@ -137,6 +164,9 @@ public final class ReconcileScenario {
       System.out.println("  " + name + ":");
       int passes = settings.stableReads() + 3;
       long notFinal = runs;
+      System.gc();
+      long heapBefore = heapUsed();
+      resetHeapPeaks();
       for (int pass = 1; pass <= passes && notFinal > 0; pass++) {
         if (pass > 1) {
           clock.advance(settings.interval());
@@ -160,6 +190,12 @@ public final class ReconcileScenario {
             runs - notFinal,
             runs);
       }
+      System.out.printf(
+          Locale.ROOT,
+          "    heap: %.0f MB used before the passes, peak %.0f MB while reconciling"
+              + " (one JVM: the simulator's usage and the ledger's pool included)%n",
+          heapBefore / 1e6,
+          heapPeak() / 1e6);
       if (notFinal > 0) {
         System.out.printf(
             Locale.ROOT,
@@ -167,8 +203,70 @@ public final class ReconcileScenario {
             notFinal,
             runs,
             passes);
+        return false;
       }
-      return notFinal == 0;
+      return report(ledger, served);
     }
+  }
+
+  /**
+   * Times {@code report --by framework} (the report the command builds, without the JVM's start)
+   * and checks each framework's tokens against what the simulator served its key.
+   */
+  private static boolean report(Ledger ledger, Map<String, TokenCounts> served) {
+    ReportBuilder builder =
+        new ReportBuilder(ledger, new CostCalculator(PriceTable.defaultTable()));
+    ReportQuery query = ReportQuery.by(ReportDimension.FRAMEWORK);
+    Report report = null;
+    double[] ms = new double[3];
+    for (int i = 0; i < ms.length; i++) {
+      long t0 = System.nanoTime();
+      report = builder.build(query);
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    Map<String, TokenCounts> reported = new TreeMap<>();
+    for (ReportRow row : report.rows()) {
+      reported.put(row.key().get(0), row.tokens());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "    report --by framework: %d rows, first %.0f ms, then %.0f and %.0f ms%n",
+        report.rows().size(),
+        ms[0],
+        ms[1],
+        ms[2]);
+    if (!reported.equals(served)) {
+      System.out.printf(
+          Locale.ROOT,
+          "    FAILED: the report shows %s, the simulator served %s%n",
+          reported,
+          served);
+      return false;
+    }
+    System.out.println("    every framework's tokens equal what the simulator served");
+    return true;
+  }
+
+  private static long heapUsed() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static void resetHeapPeaks() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /** The sum of the heap pools' peaks since the reset: an upper bound of the heap's peak. */
+  private static long heapPeak() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
   }
 }

@@ -3,12 +3,9 @@ package dev.tokenledger.openai;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -129,63 +126,11 @@ public final class CostsQuery {
   }
 
   /** Collects a costs query's settings; {@link #build()} checks them. */
-  public static final class Builder {
-    private Instant start;
-    private Instant end;
-    private Integer limit;
-    private final Set<Dimension> groupBy = new LinkedHashSet<>();
-    private final Set<String> projectIds = new LinkedHashSet<>();
-    private final Set<String> apiKeyIds = new LinkedHashSet<>();
-
+  public static final class Builder extends WindowQueryBuilder<Builder> {
     private Builder() {}
 
-    public Builder start(Instant start) {
-      this.start = start;
-      return this;
-    }
-
-    public Builder end(Instant end) {
-      this.end = end;
-      return this;
-    }
-
-    /** The window {@code [start, end)}. */
-    public Builder window(Instant start, Instant end) {
-      return start(start).end(end);
-    }
-
-    /** Days per page, 1 to {@value CostsQuery#MAX_LIMIT}. */
-    public Builder limit(int limit) {
-      this.limit = limit;
-      return this;
-    }
-
-    public Builder groupBy(Dimension... dims) {
-      return groupBy(Arrays.asList(dims));
-    }
-
-    public Builder groupBy(Collection<Dimension> dims) {
-      dims.forEach(d -> groupBy.add(Objects.requireNonNull(d, "group_by value")));
-      return this;
-    }
-
-    public Builder projectIds(String... ids) {
-      projectIds.addAll(Arrays.asList(ids));
-      return this;
-    }
-
-    public Builder projectIds(Collection<String> ids) {
-      projectIds.addAll(ids);
-      return this;
-    }
-
-    public Builder apiKeyIds(String... ids) {
-      apiKeyIds.addAll(Arrays.asList(ids));
-      return this;
-    }
-
-    public Builder apiKeyIds(Collection<String> ids) {
-      apiKeyIds.addAll(ids);
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -1,6 +1,6 @@
 package dev.tokenledger.openai;
 
-/** Checks and lookups shared by the result records. */
+/** The counter check shared by the result records. */
 final class Counters {
   private Counters() {}
 
@@ -11,16 +11,5 @@ final class Counters {
         throw new IllegalArgumentException(what + " counters cannot be negative, found " + c);
       }
     }
-  }
-
-  static Object modelDimension(
-      Dimension d, String projectId, String userId, String apiKeyId, String model) {
-    return switch (d) {
-      case PROJECT_ID -> projectId;
-      case USER_ID -> userId;
-      case API_KEY_ID -> apiKeyId;
-      case MODEL -> model;
-      default -> null;
-    };
   }
 }

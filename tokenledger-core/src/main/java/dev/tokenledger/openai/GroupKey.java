@@ -59,6 +59,11 @@ public final class GroupKey {
     return v == null ? null : v.toString();
   }
 
+  /** Whether this is the key of a row with these values, under this key's dimensions. */
+  boolean matches(int hash, UsageEndpoint endpoint, Object[] values) {
+    return this.hash == hash && this.endpoint == endpoint && Arrays.equals(this.values, values);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof GroupKey k

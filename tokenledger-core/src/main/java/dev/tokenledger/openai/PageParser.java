@@ -62,7 +62,7 @@ public final class PageParser {
     return new Reader<UsageResult, UsageBucket>(
         json, endpoint == null ? null : endpoint.resultObject()) {
       @Override
-      UsageResult result(Fields f, String object) {
+      UsageResult result(RowFields f, String object) {
         return f.usageResult(object);
       }
 
@@ -76,7 +76,7 @@ public final class PageParser {
   static Page<CostBucket> costs(byte[] json) throws PageFormatException {
     return new Reader<CostResult, CostBucket>(json, CostResult.OBJECT) {
       @Override
-      CostResult result(Fields f, String object) {
+      CostResult result(RowFields f, String object) {
         return CostResult.OBJECT.equals(object) ? f.costResult() : null;
       }
 
@@ -91,8 +91,9 @@ public final class PageParser {
   private abstract static class Reader<R, B> {
     private final byte[] json;
     private final String defaultObject;
-    private final Fields fields = new Fields();
+    private final RowFields fields = new RowFields();
     private final String[] strings = new String[512];
+    private final ResultField[] predicted = new ResultField[64];
     private JsonParser p;
     private int bucketIndex = -1;
     private int resultIndex = -1;
@@ -105,7 +106,7 @@ public final class PageParser {
     }
 
     /** The result for {@code object}, or {@code null} when this page kind does not know it. */
-    abstract R result(Fields f, String object);
+    abstract R result(RowFields f, String object);
 
     abstract B bucket(Instant start, Instant end, List<R> results);
 
@@ -209,52 +210,30 @@ public final class PageParser {
       if (t != JsonToken.START_OBJECT) {
         throw shape("expected a result object at " + path() + " but found " + describe(t));
       }
-      Fields f = fields;
+      RowFields f = fields;
       f.reset();
-      while ((field = p.nextFieldName()) != null) {
+      for (int position = 0; ; position++) {
+        ResultField rf = nextField(position);
+        if (field == null) {
+          break;
+        }
         t = p.nextToken();
-        switch (field) {
-          case "object" -> f.object = text(t);
-          case "input_tokens" -> f.inputTokens = count(t);
-          case "input_cached_tokens" -> f.inputCachedTokens = count(t);
-          case "input_cache_write_tokens" -> f.inputCacheWriteTokens = count(t);
-          case "input_uncached_tokens" -> f.inputUncachedTokens = count(t);
-          case "output_tokens" -> f.outputTokens = count(t);
-          case "input_text_tokens" -> f.inputTextTokens = count(t);
-          case "output_text_tokens" -> f.outputTextTokens = count(t);
-          case "input_cached_text_tokens" -> f.inputCachedTextTokens = count(t);
-          case "input_audio_tokens" -> f.inputAudioTokens = count(t);
-          case "input_cached_audio_tokens" -> f.inputCachedAudioTokens = count(t);
-          case "output_audio_tokens" -> f.outputAudioTokens = count(t);
-          case "input_image_tokens" -> f.inputImageTokens = count(t);
-          case "input_cached_image_tokens" -> f.inputCachedImageTokens = count(t);
-          case "output_image_tokens" -> f.outputImageTokens = count(t);
-          case "num_model_requests" -> f.numModelRequests = count(t);
-          case "images" -> f.images = count(t);
-          case "characters" -> f.characters = count(t);
-          case "seconds" -> f.seconds = count(t);
-          case "usage_bytes" -> f.usageBytes = count(t);
-          case "num_sessions", "sessions" -> f.numSessions = count(t);
-          case "num_requests" -> f.numRequests = count(t);
-          case "project_id" -> f.projectId = text(t);
-          case "user_id" -> f.userId = text(t);
-          case "api_key_id" -> f.apiKeyId = text(t);
-          case "model" -> f.model = text(t);
-          case "batch" -> f.batch = bool(t);
-          case "service_tier" -> f.serviceTier = text(t);
-          case "source" -> f.source = text(t);
-          case "size" -> f.size = text(t);
-          case "vector_store_id" -> f.vectorStoreId = text(t);
-          case "context_level" -> f.contextLevel = text(t);
-          case "line_item" -> f.lineItem = text(t);
-          case "quantity" -> f.quantity = decimal(t);
-          case "quantity_unit" -> f.quantityUnit = text(t);
-          case "amount" -> readAmount(t, f);
-          default -> p.skipChildren();
+        if (rf == null) {
+          p.skipChildren();
+          continue;
+        }
+        int i = rf.ordinal();
+        switch (rf.kind) {
+          case COUNT -> f.counts[i] = count(t);
+          case TEXT -> f.texts[i] = text(t);
+          case BOOLEAN -> f.batch = bool(t);
+          case DECIMAL -> f.quantity = decimal(t);
+          case AMOUNT -> readAmount(t, f);
         }
       }
       field = null;
-      String object = f.object != null ? f.object : defaultObject;
+      String object =
+          f.text(ResultField.OBJECT) != null ? f.text(ResultField.OBJECT) : defaultObject;
       R r;
       try {
         r = object == null ? null : result(f, object);
@@ -267,7 +246,33 @@ public final class PageParser {
       return r;
     }
 
-    private void readAmount(JsonToken t, Fields f) throws IOException, PageFormatException {
+    /**
+     * Moves to the next field of a row and returns it ({@code null} for one the parser skips), with
+     * its name in {@link #field} ({@code null} at the end of the row). Rows of a page repeat their
+     * fields in the same order, so the field at this position in the last row is tried first:
+     * Jackson compares its name to the input's bytes, which spares hashing the name.
+     */
+    private ResultField nextField(int position) throws IOException {
+      ResultField expected = position < predicted.length ? predicted[position] : null;
+      if (expected == null) {
+        field = p.nextFieldName();
+      } else if (p.nextFieldName(expected.wire)) {
+        field = expected.wire.getValue();
+        return expected;
+      } else {
+        field = p.currentToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
+      }
+      if (field == null) {
+        return null;
+      }
+      ResultField rf = ResultField.named(field);
+      if (position < predicted.length) {
+        predicted[position] = rf;
+      }
+      return rf;
+    }
+
+    private void readAmount(JsonToken t, RowFields f) throws IOException, PageFormatException {
       if (t == JsonToken.VALUE_NULL) {
         return;
       }
@@ -448,146 +453,5 @@ public final class PageParser {
       }
     }
     return false;
-  }
-
-  /** Every field a result row can have; reused across rows to keep parsing allocation-light. */
-  static final class Fields {
-    String object;
-    long inputTokens;
-    long inputCachedTokens;
-    long inputCacheWriteTokens;
-    long inputUncachedTokens;
-    long outputTokens;
-    long inputTextTokens;
-    long outputTextTokens;
-    long inputCachedTextTokens;
-    long inputAudioTokens;
-    long inputCachedAudioTokens;
-    long outputAudioTokens;
-    long inputImageTokens;
-    long inputCachedImageTokens;
-    long outputImageTokens;
-    long numModelRequests;
-    long images;
-    long characters;
-    long seconds;
-    long usageBytes;
-    long numSessions;
-    long numRequests;
-    String projectId;
-    String userId;
-    String apiKeyId;
-    String model;
-    Boolean batch;
-    String serviceTier;
-    String source;
-    String size;
-    String vectorStoreId;
-    String contextLevel;
-    String lineItem;
-    BigDecimal quantity;
-    String quantityUnit;
-    BigDecimal amount;
-    String currency;
-
-    void reset() {
-      object = null;
-      inputTokens = 0;
-      inputCachedTokens = 0;
-      inputCacheWriteTokens = 0;
-      inputUncachedTokens = 0;
-      outputTokens = 0;
-      inputTextTokens = 0;
-      outputTextTokens = 0;
-      inputCachedTextTokens = 0;
-      inputAudioTokens = 0;
-      inputCachedAudioTokens = 0;
-      outputAudioTokens = 0;
-      inputImageTokens = 0;
-      inputCachedImageTokens = 0;
-      outputImageTokens = 0;
-      numModelRequests = 0;
-      images = 0;
-      characters = 0;
-      seconds = 0;
-      usageBytes = 0;
-      numSessions = 0;
-      numRequests = 0;
-      projectId = null;
-      userId = null;
-      apiKeyId = null;
-      model = null;
-      batch = null;
-      serviceTier = null;
-      source = null;
-      size = null;
-      vectorStoreId = null;
-      contextLevel = null;
-      lineItem = null;
-      quantity = null;
-      quantityUnit = null;
-      amount = null;
-      currency = null;
-    }
-
-    UsageResult usageResult(String object) {
-      UsageEndpoint e = UsageEndpoint.forResultObject(object);
-      if (e == null) {
-        return null;
-      }
-      return switch (e) {
-        case COMPLETIONS ->
-            new UsageResult.Completions(
-                inputTokens,
-                inputCachedTokens,
-                inputCacheWriteTokens,
-                inputUncachedTokens,
-                outputTokens,
-                inputTextTokens,
-                outputTextTokens,
-                inputCachedTextTokens,
-                inputAudioTokens,
-                inputCachedAudioTokens,
-                outputAudioTokens,
-                inputImageTokens,
-                inputCachedImageTokens,
-                outputImageTokens,
-                numModelRequests,
-                projectId,
-                userId,
-                apiKeyId,
-                model,
-                batch,
-                serviceTier);
-        case EMBEDDINGS ->
-            new UsageResult.Embeddings(
-                inputTokens, numModelRequests, projectId, userId, apiKeyId, model);
-        case MODERATIONS ->
-            new UsageResult.Moderations(
-                inputTokens, numModelRequests, projectId, userId, apiKeyId, model);
-        case IMAGES ->
-            new UsageResult.Images(
-                images, numModelRequests, source, size, projectId, userId, apiKeyId, model);
-        case AUDIO_SPEECHES ->
-            new UsageResult.AudioSpeeches(
-                characters, numModelRequests, projectId, userId, apiKeyId, model);
-        case AUDIO_TRANSCRIPTIONS ->
-            new UsageResult.AudioTranscriptions(
-                seconds, numModelRequests, projectId, userId, apiKeyId, model);
-        case VECTOR_STORES -> new UsageResult.VectorStores(usageBytes, projectId);
-        case CODE_INTERPRETER_SESSIONS ->
-            new UsageResult.CodeInterpreterSessions(numSessions, projectId);
-        case FILE_SEARCH_CALLS ->
-            new UsageResult.FileSearches(numRequests, projectId, userId, apiKeyId, vectorStoreId);
-        case WEB_SEARCH_CALLS ->
-            new UsageResult.WebSearches(
-                numModelRequests, numRequests, projectId, userId, apiKeyId, model, contextLevel);
-      };
-    }
-
-    CostResult costResult() {
-      return new CostResult(
-          amount, currency, lineItem, projectId, apiKeyId, quantity, quantityUnit);
-    }
   }
 }

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +18,20 @@ import java.util.Map;
  */
 public final class UsageAggregator {
   private final List<Dimension> dimensions;
-  private final Map<GroupKey, Sum> groups = new HashMap<>();
-  private final List<GroupKey> order = new ArrayList<>();
+  private final Dimension[] dims;
+
+  /** The current row's dimension values, reused from row to row. */
+  private final Object[] probe;
+
+  private Group[] slots = new Group[64];
+  private final List<Group> order = new ArrayList<>();
   private long buckets;
 
   /** An aggregator grouping by {@code dimensions}, in that order; none sums per endpoint. */
   public UsageAggregator(Collection<Dimension> dimensions) {
     this.dimensions = List.copyOf(dimensions);
+    this.dims = this.dimensions.toArray(new Dimension[0]);
+    this.probe = new Object[dims.length];
   }
 
   /** An aggregator grouping by {@code dimensions}. */
@@ -40,19 +46,48 @@ public final class UsageAggregator {
 
   /** Adds one result row. */
   public UsageAggregator add(UsageResult result) {
-    Object[] values = new Object[dimensions.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = result.dimension(dimensions.get(i));
+    UsageEndpoint endpoint = result.endpoint();
+    int hash = 1;
+    for (int i = 0; i < probe.length; i++) {
+      Object v = result.dimension(dims[i]);
+      probe[i] = v;
+      hash = 31 * hash + (v == null ? 0 : v.hashCode());
     }
-    GroupKey key = new GroupKey(result.endpoint(), dimensions, values);
-    Sum sum = groups.get(key);
-    if (sum == null) {
-      sum = new Sum();
-      groups.put(key, sum);
-      order.add(key);
+    hash = 31 * endpoint.hashCode() + hash;
+    // Open addressing on the key's own hash, so that a row of a known group allocates nothing.
+    int mask = slots.length - 1;
+    int i = spread(hash) & mask;
+    Group g;
+    while ((g = slots[i]) != null && !g.key.matches(hash, endpoint, probe)) {
+      i = (i + 1) & mask;
     }
-    sum.add(result);
+    if (g == null) {
+      g = new Group(new GroupKey(endpoint, dimensions, probe.clone()));
+      slots[i] = g;
+      order.add(g);
+      if (order.size() * 2 > slots.length) {
+        rehash();
+      }
+    }
+    g.sum.add(result);
     return this;
+  }
+
+  private static int spread(int h) {
+    return h ^ (h >>> 16);
+  }
+
+  private void rehash() {
+    Group[] bigger = new Group[slots.length * 2];
+    int mask = bigger.length - 1;
+    for (Group g : order) {
+      int i = spread(g.key.hashCode()) & mask;
+      while (bigger[i] != null) {
+        i = (i + 1) & mask;
+      }
+      bigger[i] = g;
+    }
+    slots = bigger;
   }
 
   /** Adds every row of a bucket. */
@@ -75,8 +110,8 @@ public final class UsageAggregator {
   /** The totals per group, in the order the groups were first seen. */
   public Map<GroupKey, UsageTotals> groups() {
     Map<GroupKey, UsageTotals> out = new LinkedHashMap<>();
-    for (GroupKey k : order) {
-      out.put(k, groups.get(k).totals());
+    for (Group g : order) {
+      out.put(g.key, g.sum.totals());
     }
     return Collections.unmodifiableMap(out);
   }
@@ -84,9 +119,9 @@ public final class UsageAggregator {
   /** The totals of all groups of {@code endpoint} (zero when it had none). */
   public UsageTotals total(UsageEndpoint endpoint) {
     Sum all = new Sum();
-    for (Map.Entry<GroupKey, Sum> e : groups.entrySet()) {
-      if (e.getKey().endpoint() == endpoint) {
-        all.add(e.getValue());
+    for (Group g : order) {
+      if (g.key.endpoint() == endpoint) {
+        all.add(g.sum);
       }
     }
     return all.totals();
@@ -95,8 +130,8 @@ public final class UsageAggregator {
   /** The totals per endpoint, for the endpoints seen. */
   public Map<UsageEndpoint, UsageTotals> totalsByEndpoint() {
     Map<UsageEndpoint, Sum> sums = new EnumMap<>(UsageEndpoint.class);
-    for (GroupKey k : order) {
-      sums.computeIfAbsent(k.endpoint(), e -> new Sum()).add(groups.get(k));
+    for (Group g : order) {
+      sums.computeIfAbsent(g.key.endpoint(), e -> new Sum()).add(g.sum);
     }
     Map<UsageEndpoint, UsageTotals> out = new EnumMap<>(UsageEndpoint.class);
     sums.forEach((e, s) -> out.put(e, s.totals()));
@@ -111,10 +146,20 @@ public final class UsageAggregator {
   /** Result rows added. */
   public long rows() {
     long rows = 0;
-    for (Sum s : groups.values()) {
-      rows += s.rows;
+    for (Group g : order) {
+      rows += g.sum.rows;
     }
     return rows;
+  }
+
+  /** One group's key and running sum. */
+  private static final class Group {
+    final GroupKey key;
+    final Sum sum = new Sum();
+
+    Group(GroupKey key) {
+      this.key = key;
+    }
   }
 
   /** A mutable running sum, so adding a row allocates nothing. */
@@ -133,36 +178,16 @@ public final class UsageAggregator {
 
     Sum add(UsageResult r) {
       rows++;
-      if (r instanceof UsageResult.Completions c) {
-        input += c.inputTokens();
-        cachedInput += c.inputCachedTokens();
-        output += c.outputTokens();
-        requests += c.numModelRequests();
-      } else if (r instanceof UsageResult.Embeddings e) {
-        input += e.inputTokens();
-        requests += e.numModelRequests();
-      } else if (r instanceof UsageResult.Moderations m) {
-        input += m.inputTokens();
-        requests += m.numModelRequests();
-      } else if (r instanceof UsageResult.Images i) {
-        images += i.images();
-        requests += i.numModelRequests();
-      } else if (r instanceof UsageResult.AudioSpeeches a) {
-        characters += a.characters();
-        requests += a.numModelRequests();
-      } else if (r instanceof UsageResult.AudioTranscriptions a) {
-        seconds += a.seconds();
-        requests += a.numModelRequests();
-      } else if (r instanceof UsageResult.VectorStores v) {
-        usageBytes += v.usageBytes();
-      } else if (r instanceof UsageResult.CodeInterpreterSessions c) {
-        sessions += c.numSessions();
-      } else if (r instanceof UsageResult.FileSearches f) {
-        numRequests += f.numRequests();
-      } else if (r instanceof UsageResult.WebSearches w) {
-        numRequests += w.numRequests();
-        requests += w.numModelRequests();
-      }
+      input += r.inputTokens();
+      cachedInput += r.inputCachedTokens();
+      output += r.outputTokens();
+      requests += r.numModelRequests();
+      images += r.images();
+      characters += r.characters();
+      seconds += r.seconds();
+      usageBytes += r.usageBytes();
+      sessions += r.numSessions();
+      numRequests += r.numRequests();
       return this;
     }
 

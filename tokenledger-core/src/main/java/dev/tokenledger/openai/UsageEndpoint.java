@@ -9,18 +9,11 @@ import static dev.tokenledger.openai.Dimension.SIZE;
 import static dev.tokenledger.openai.Dimension.SOURCE;
 import static dev.tokenledger.openai.Dimension.USER_ID;
 import static dev.tokenledger.openai.Dimension.VECTOR_STORE_ID;
-import static dev.tokenledger.openai.UsageFilter.API_KEY_IDS;
-import static dev.tokenledger.openai.UsageFilter.CONTEXT_LEVELS;
-import static dev.tokenledger.openai.UsageFilter.MODELS;
-import static dev.tokenledger.openai.UsageFilter.PROJECT_IDS;
-import static dev.tokenledger.openai.UsageFilter.SIZES;
-import static dev.tokenledger.openai.UsageFilter.SOURCES;
-import static dev.tokenledger.openai.UsageFilter.USER_IDS;
-import static dev.tokenledger.openai.UsageFilter.VECTOR_STORE_IDS;
 
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -30,68 +23,44 @@ import java.util.Set;
  * the {@code group_by} values and filters each accepts (API-NOTES §2, §3.2).
  */
 public enum UsageEndpoint {
-  COMPLETIONS(
-      "completions",
-      "organization.usage.completions.result",
-      EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID, MODEL, Dimension.BATCH, SERVICE_TIER),
-      EnumSet.of(PROJECT_IDS, USER_IDS, API_KEY_IDS, MODELS, UsageFilter.BATCH)),
-  EMBEDDINGS(
-      "embeddings",
-      "organization.usage.embeddings.result",
-      EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID, MODEL),
-      EnumSet.of(PROJECT_IDS, USER_IDS, API_KEY_IDS, MODELS)),
-  MODERATIONS(
-      "moderations",
-      "organization.usage.moderations.result",
-      EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID, MODEL),
-      EnumSet.of(PROJECT_IDS, USER_IDS, API_KEY_IDS, MODELS)),
-  IMAGES(
-      "images",
-      "organization.usage.images.result",
-      EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID, MODEL, SIZE, SOURCE),
-      EnumSet.of(PROJECT_IDS, USER_IDS, API_KEY_IDS, MODELS, SOURCES, SIZES)),
-  AUDIO_SPEECHES(
-      "audio_speeches",
-      "organization.usage.audio_speeches.result",
-      EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID, MODEL),
-      EnumSet.of(PROJECT_IDS, USER_IDS, API_KEY_IDS, MODELS)),
-  AUDIO_TRANSCRIPTIONS(
-      "audio_transcriptions",
-      "organization.usage.audio_transcriptions.result",
-      EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID, MODEL),
-      EnumSet.of(PROJECT_IDS, USER_IDS, API_KEY_IDS, MODELS)),
-  VECTOR_STORES(
-      "vector_stores",
-      "organization.usage.vector_stores.result",
-      EnumSet.of(PROJECT_ID),
-      EnumSet.of(PROJECT_IDS)),
+  COMPLETIONS("completions", "completions", keyed(MODEL, Dimension.BATCH, SERVICE_TIER)),
+  EMBEDDINGS("embeddings", "embeddings", keyed(MODEL)),
+  MODERATIONS("moderations", "moderations", keyed(MODEL)),
+  IMAGES("images", "images", keyed(MODEL, SIZE, SOURCE)),
+  AUDIO_SPEECHES("audio_speeches", "audio_speeches", keyed(MODEL)),
+  AUDIO_TRANSCRIPTIONS("audio_transcriptions", "audio_transcriptions", keyed(MODEL)),
+  VECTOR_STORES("vector_stores", "vector_stores", EnumSet.of(PROJECT_ID)),
   CODE_INTERPRETER_SESSIONS(
-      "code_interpreter_sessions",
-      "organization.usage.code_interpreter_sessions.result",
-      EnumSet.of(PROJECT_ID),
-      EnumSet.of(PROJECT_IDS)),
-  FILE_SEARCH_CALLS(
-      "file_search_calls",
-      "organization.usage.file_searches.result",
-      EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID, VECTOR_STORE_ID),
-      EnumSet.of(PROJECT_IDS, USER_IDS, API_KEY_IDS, VECTOR_STORE_IDS)),
-  WEB_SEARCH_CALLS(
-      "web_search_calls",
-      "organization.usage.web_searches.result",
-      EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID, MODEL, CONTEXT_LEVEL),
-      EnumSet.of(PROJECT_IDS, USER_IDS, API_KEY_IDS, MODELS, CONTEXT_LEVELS));
+      "code_interpreter_sessions", "code_interpreter_sessions", EnumSet.of(PROJECT_ID)),
+  FILE_SEARCH_CALLS("file_search_calls", "file_searches", keyed(VECTOR_STORE_ID)),
+  WEB_SEARCH_CALLS("web_search_calls", "web_searches", keyed(MODEL, CONTEXT_LEVEL));
 
   private final String name;
   private final String resultObject;
   private final Set<Dimension> groupBy;
   private final Set<UsageFilter> filters;
 
-  UsageEndpoint(
-      String name, String resultObject, Set<Dimension> groupBy, Set<UsageFilter> filters) {
+  /**
+   * @param result the middle of the result {@code object}: {@code organization.usage.RESULT.result}
+   */
+  UsageEndpoint(String name, String result, Set<Dimension> groupBy) {
     this.name = name;
-    this.resultObject = resultObject;
+    this.resultObject = "organization.usage." + result + ".result";
     this.groupBy = Collections.unmodifiableSet(groupBy);
+    Set<UsageFilter> filters = EnumSet.noneOf(UsageFilter.class);
+    for (UsageFilter f : UsageFilter.values()) {
+      if (groupBy.contains(f.dimension())) {
+        filters.add(f);
+      }
+    }
     this.filters = Collections.unmodifiableSet(filters);
+  }
+
+  /** Project, user and API key, which every endpoint with per-request rows groups by, and more. */
+  private static Set<Dimension> keyed(Dimension... more) {
+    Set<Dimension> dims = EnumSet.of(PROJECT_ID, USER_ID, API_KEY_ID);
+    dims.addAll(List.of(more));
+    return dims;
   }
 
   /** The last path segment, e.g. {@code file_search_calls}; also the CLI's name for it. */

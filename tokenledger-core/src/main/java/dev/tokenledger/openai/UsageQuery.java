@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -218,16 +217,10 @@ public final class UsageQuery {
   }
 
   /** Collects a query's settings; {@link #build()} checks them against the endpoint's rules. */
-  public static final class Builder {
+  public static final class Builder extends WindowQueryBuilder<Builder> {
     private UsageEndpoint endpoint;
-    private Instant start;
-    private Instant end;
     private BucketWidth width = BucketWidth.DAY;
-    private Integer limit;
-    private final Set<Dimension> groupBy = new LinkedHashSet<>();
-    private final Set<String> projectIds = new LinkedHashSet<>();
     private final Set<String> userIds = new LinkedHashSet<>();
-    private final Set<String> apiKeyIds = new LinkedHashSet<>();
     private final Set<String> models = new LinkedHashSet<>();
     private Boolean batch;
     private final Set<String> sources = new LinkedHashSet<>();
@@ -237,56 +230,20 @@ public final class UsageQuery {
 
     private Builder() {}
 
+    @Override
+    Builder self() {
+      return this;
+    }
+
     public Builder endpoint(UsageEndpoint endpoint) {
       this.endpoint = endpoint;
       return this;
-    }
-
-    /** The inclusive start; floored to the bucket width when sent. */
-    public Builder start(Instant start) {
-      this.start = start;
-      return this;
-    }
-
-    /** The exclusive end; ceiled to the bucket width when sent. */
-    public Builder end(Instant end) {
-      this.end = end;
-      return this;
-    }
-
-    /** The window {@code [start, end)}. */
-    public Builder window(Instant start, Instant end) {
-      return start(start).end(end);
     }
 
     /** The bucket width; default {@code 1d}, as the API's. */
     public Builder width(BucketWidth width) {
       this.width = width;
       return this;
-    }
-
-    /** Buckets per page, 1 up to the width's maximum; see {@link UsageQuery#limit()}. */
-    public Builder limit(int limit) {
-      this.limit = limit;
-      return this;
-    }
-
-    public Builder groupBy(Dimension... dims) {
-      return groupBy(Arrays.asList(dims));
-    }
-
-    public Builder groupBy(Collection<Dimension> dims) {
-      dims.forEach(d -> groupBy.add(Objects.requireNonNull(d, "group_by value")));
-      return this;
-    }
-
-    public Builder projectIds(Collection<String> ids) {
-      projectIds.addAll(ids);
-      return this;
-    }
-
-    public Builder projectIds(String... ids) {
-      return projectIds(Arrays.asList(ids));
     }
 
     public Builder userIds(Collection<String> ids) {
@@ -296,15 +253,6 @@ public final class UsageQuery {
 
     public Builder userIds(String... ids) {
       return userIds(Arrays.asList(ids));
-    }
-
-    public Builder apiKeyIds(Collection<String> ids) {
-      apiKeyIds.addAll(ids);
-      return this;
-    }
-
-    public Builder apiKeyIds(String... ids) {
-      return apiKeyIds(Arrays.asList(ids));
     }
 
     public Builder models(Collection<String> names) {

@@ -5,6 +5,9 @@ import dev.tokenledger.TokenCounts;
 /**
  * One result row of a usage bucket: one record per result {@code object} type. Counters missing
  * from the payload are 0; a dimension field is {@code null} when the query did not group by it.
+ *
+ * <p>Every row answers every counter and every shared dimension: a type without the field answers 0
+ * or {@code null}, so that sums, tokens and group keys are computed once here for all ten types.
  */
 public sealed interface UsageResult
     permits UsageResult.Completions,
@@ -28,19 +31,98 @@ public sealed interface UsageResult
 
   String projectId();
 
+  /** {@code user_id}, or {@code null} (not grouped by it, or a type without it). */
+  default String userId() {
+    return null;
+  }
+
+  /** {@code api_key_id}, or {@code null} (not grouped by it, or a type without it). */
+  default String apiKeyId() {
+    return null;
+  }
+
+  /** {@code model}, or {@code null} (not grouped by it, or a type without it). */
+  default String model() {
+    return null;
+  }
+
   /**
    * This row's value for {@code dimension}: a {@code String}, a {@code Boolean} for {@link
    * Dimension#BATCH}, or {@code null} when not grouped by it or when this type has no such field.
    */
-  Object dimension(Dimension dimension);
+  default Object dimension(Dimension dimension) {
+    return switch (dimension) {
+      case PROJECT_ID -> projectId();
+      case USER_ID -> userId();
+      case API_KEY_ID -> apiKeyId();
+      case MODEL -> model();
+      default -> null;
+    };
+  }
+
+  /** {@code input_tokens} (with cached and cache-write tokens); 0 for types without tokens. */
+  default long inputTokens() {
+    return 0;
+  }
+
+  /** {@code input_cached_tokens}; 0 for types other than completions. */
+  default long inputCachedTokens() {
+    return 0;
+  }
+
+  /** {@code output_tokens}; 0 for types other than completions. */
+  default long outputTokens() {
+    return 0;
+  }
+
+  /** {@code num_model_requests}; 0 for types that do not count them. */
+  default long numModelRequests() {
+    return 0;
+  }
+
+  /** {@code images}; 0 for types other than images. */
+  default long images() {
+    return 0;
+  }
+
+  /** {@code characters}; 0 for types other than audio speeches. */
+  default long characters() {
+    return 0;
+  }
+
+  /** {@code seconds}; 0 for types other than audio transcriptions. */
+  default long seconds() {
+    return 0;
+  }
+
+  /** {@code usage_bytes}; 0 for types other than vector stores. */
+  default long usageBytes() {
+    return 0;
+  }
+
+  /** {@code num_sessions}; 0 for types other than code interpreter sessions. */
+  default long numSessions() {
+    return 0;
+  }
+
+  /** {@code num_requests} (tool calls); 0 for types other than file and web searches. */
+  default long numRequests() {
+    return 0;
+  }
 
   /** Model requests counted by this row (0 for types that do not count them). */
-  long modelRequests();
+  default long modelRequests() {
+    return numModelRequests();
+  }
 
   /**
    * The tokens of this row: completions, embeddings and moderations count them, others are zero.
+   * Its {@code uncachedInput()} is the part priced at the input rate: cache-write tokens are billed
+   * at the input price, so they stay in {@code input_tokens}.
    */
-  TokenCounts tokens();
+  default TokenCounts tokens() {
+    return new TokenCounts(inputTokens(), inputCachedTokens(), outputTokens(), numModelRequests());
+  }
 
   /** {@code organization.usage.completions.result}. */
   record Completions(
@@ -118,30 +200,11 @@ public sealed interface UsageResult
     }
 
     @Override
-    public long modelRequests() {
-      return numModelRequests;
-    }
-
-    /**
-     * Input (with cached and cache-write tokens), cached input, output and requests. Its {@code
-     * uncachedInput()} is the part priced at the input rate: cache-write tokens are billed at the
-     * input price, so they belong there.
-     */
-    @Override
-    public TokenCounts tokens() {
-      return new TokenCounts(inputTokens, inputCachedTokens, outputTokens, numModelRequests);
-    }
-
-    @Override
     public Object dimension(Dimension d) {
       return switch (d) {
-        case PROJECT_ID -> projectId;
-        case USER_ID -> userId;
-        case API_KEY_ID -> apiKeyId;
-        case MODEL -> model;
         case BATCH -> batch;
         case SERVICE_TIER -> serviceTier;
-        default -> null;
+        default -> UsageResult.super.dimension(d);
       };
     }
   }
@@ -166,21 +229,6 @@ public sealed interface UsageResult
     public UsageEndpoint endpoint() {
       return UsageEndpoint.EMBEDDINGS;
     }
-
-    @Override
-    public long modelRequests() {
-      return numModelRequests;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return new TokenCounts(inputTokens, 0, 0, numModelRequests);
-    }
-
-    @Override
-    public Object dimension(Dimension d) {
-      return Counters.modelDimension(d, projectId, userId, apiKeyId, model);
-    }
   }
 
   /** {@code organization.usage.moderations.result}. */
@@ -202,21 +250,6 @@ public sealed interface UsageResult
     @Override
     public UsageEndpoint endpoint() {
       return UsageEndpoint.MODERATIONS;
-    }
-
-    @Override
-    public long modelRequests() {
-      return numModelRequests;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return new TokenCounts(inputTokens, 0, 0, numModelRequests);
-    }
-
-    @Override
-    public Object dimension(Dimension d) {
-      return Counters.modelDimension(d, projectId, userId, apiKeyId, model);
     }
   }
 
@@ -244,21 +277,11 @@ public sealed interface UsageResult
     }
 
     @Override
-    public long modelRequests() {
-      return numModelRequests;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return new TokenCounts(0, 0, 0, numModelRequests);
-    }
-
-    @Override
     public Object dimension(Dimension d) {
       return switch (d) {
         case SOURCE -> source;
         case SIZE -> size;
-        default -> Counters.modelDimension(d, projectId, userId, apiKeyId, model);
+        default -> UsageResult.super.dimension(d);
       };
     }
   }
@@ -283,21 +306,6 @@ public sealed interface UsageResult
     public UsageEndpoint endpoint() {
       return UsageEndpoint.AUDIO_SPEECHES;
     }
-
-    @Override
-    public long modelRequests() {
-      return numModelRequests;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return new TokenCounts(0, 0, 0, numModelRequests);
-    }
-
-    @Override
-    public Object dimension(Dimension d) {
-      return Counters.modelDimension(d, projectId, userId, apiKeyId, model);
-    }
   }
 
   /** {@code organization.usage.audio_transcriptions.result}. */
@@ -320,21 +328,6 @@ public sealed interface UsageResult
     public UsageEndpoint endpoint() {
       return UsageEndpoint.AUDIO_TRANSCRIPTIONS;
     }
-
-    @Override
-    public long modelRequests() {
-      return numModelRequests;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return new TokenCounts(0, 0, 0, numModelRequests);
-    }
-
-    @Override
-    public Object dimension(Dimension d) {
-      return Counters.modelDimension(d, projectId, userId, apiKeyId, model);
-    }
   }
 
   /** {@code organization.usage.vector_stores.result}: bytes stored in the bucket. */
@@ -349,21 +342,6 @@ public sealed interface UsageResult
     @Override
     public UsageEndpoint endpoint() {
       return UsageEndpoint.VECTOR_STORES;
-    }
-
-    @Override
-    public long modelRequests() {
-      return 0;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return TokenCounts.ZERO;
-    }
-
-    @Override
-    public Object dimension(Dimension d) {
-      return d == Dimension.PROJECT_ID ? projectId : null;
     }
   }
 
@@ -382,21 +360,6 @@ public sealed interface UsageResult
     @Override
     public UsageEndpoint endpoint() {
       return UsageEndpoint.CODE_INTERPRETER_SESSIONS;
-    }
-
-    @Override
-    public long modelRequests() {
-      return 0;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return TokenCounts.ZERO;
-    }
-
-    @Override
-    public Object dimension(Dimension d) {
-      return d == Dimension.PROJECT_ID ? projectId : null;
     }
   }
 
@@ -417,20 +380,8 @@ public sealed interface UsageResult
     }
 
     @Override
-    public long modelRequests() {
-      return 0;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return TokenCounts.ZERO;
-    }
-
-    @Override
     public Object dimension(Dimension d) {
-      return d == Dimension.VECTOR_STORE_ID
-          ? vectorStoreId
-          : Counters.modelDimension(d, projectId, userId, apiKeyId, null);
+      return d == Dimension.VECTOR_STORE_ID ? vectorStoreId : UsageResult.super.dimension(d);
     }
   }
 
@@ -457,20 +408,8 @@ public sealed interface UsageResult
     }
 
     @Override
-    public long modelRequests() {
-      return numModelRequests;
-    }
-
-    @Override
-    public TokenCounts tokens() {
-      return new TokenCounts(0, 0, 0, numModelRequests);
-    }
-
-    @Override
     public Object dimension(Dimension d) {
-      return d == Dimension.CONTEXT_LEVEL
-          ? contextLevel
-          : Counters.modelDimension(d, projectId, userId, apiKeyId, model);
+      return d == Dimension.CONTEXT_LEVEL ? contextLevel : UsageResult.super.dimension(d);
     }
   }
 }

@@ -37,6 +37,40 @@ class PageParserTest {
   }
 
   @Test
+  void rowsWhoseFieldsChangeOrderNameOrSpellingFromRowToRowReadTheSame() {
+    // the parser first tries the field the previous row had at each position: every way of
+    // missing that guess must read as if there were no guess
+    String first =
+        "{\"object\":\"organization.usage.completions.result\",\"input_tokens\":10,"
+            + "\"output_tokens\":3,\"num_model_requests\":1,\"model\":\"m\"}";
+    Page<UsageBucket> p =
+        usage(
+            page(
+                first
+                    + ","
+                    + "{\"output_tokens\":3,\"object\":\"organization.usage.completions.result\","
+                    + "\"num_model_requests\":1,\"model\":\"m\",\"input_tokens\":10},"
+                    + "{\"object\":\"organization.usage.completions.result\",\"new\":[{}],"
+                    + "\"input_tokens\":10,\"output_tokens\":3,\"num_model_requests\":1,"
+                    + "\"model\":\"m\"},"
+                    + "{\"object\":\"organization.usage.completions.result\","
+                    + "\"input\\u005ftokens\":10,\"output_tokens\":3,\"num_model_requests\":1,"
+                    + "\"model\":\"m\"},"
+                    + "{\"object\":\"organization.usage.completions.result\",\"input_tokens\":10}"));
+    UsageResult full =
+        new UsageResult.Completions(
+            10, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, null, null, null, "m", null, null);
+    assertThat(p.buckets().get(0).results())
+        .containsExactly(
+            full,
+            full,
+            full,
+            full,
+            new UsageResult.Completions(
+                10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null));
+  }
+
+  @Test
   void unknownResultTypesAreSkippedAndCounted() {
     Page<UsageBucket> p =
         usage(
