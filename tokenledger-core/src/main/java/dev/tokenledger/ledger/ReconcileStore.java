@@ -1,8 +1,14 @@
 package dev.tokenledger.ledger;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.UsageLine;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Figure;
+import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -143,7 +149,7 @@ public final class ReconcileStore {
   /** One locally recorded model response of a run (a metering proxy, a hook, an import). */
   public record RequestUsage(
       String runId,
-      Integer stepIndex,
+      StepIndex step,
       String endpoint,
       String model,
       Instant at,
@@ -189,45 +195,6 @@ public final class ReconcileStore {
   public record Change(long input, long cachedInput, long output, long requests) {}
 
   /**
-   * A run's or step's total in one attempt.
-   *
-   * @param stepIndex null for the run, 0 for the run's usage outside every step, else the step
-   */
-  public record Figure(
-      Integer stepIndex,
-      TokenCounts total,
-      boolean apportioned,
-      TokenCounts lowerBound,
-      TokenCounts upperBound,
-      int sharedMinutes) {}
-
-  /** A run's or step's share of one line (model, tier, batch, project) of one read. */
-  public record Line(
-      long readId,
-      Integer stepIndex,
-      String endpoint,
-      UsageLine line,
-      TokenCounts counts,
-      boolean apportioned,
-      int sharedMinutes,
-      long sharedTokens) {}
-
-  /** A minute a run (step null) or step shared with others of its key. */
-  public record SharedMinute(
-      Integer stepIndex,
-      String endpoint,
-      Instant minute,
-      List<String> otherRunIds,
-      List<String> otherStepIndexes,
-      TokenCounts bucket,
-      TokenCounts share) {
-    public SharedMinute {
-      otherRunIds = List.copyOf(otherRunIds);
-      otherStepIndexes = List.copyOf(otherStepIndexes);
-    }
-  }
-
-  /**
    * One attempt to store for a claimed run: successful ({@code counts} set, with figures, lines and
    * shared minutes) or failed ({@code error} set).
    */
@@ -237,11 +204,11 @@ public final class ReconcileStore {
       List<Long> readIds,
       TokenCounts counts,
       String error,
-      String status,
+      ReconcileStatus status,
       Change change,
       int stableReads,
       List<Figure> figures,
-      List<Line> lines,
+      List<LineFigure> lines,
       List<SharedMinute> sharedMinutes,
       String audit,
       TokenCounts metered) {
@@ -253,11 +220,11 @@ public final class ReconcileStore {
         List<Long> readIds,
         TokenCounts counts,
         String error,
-        String status,
+        ReconcileStatus status,
         Change change,
         int stableReads,
         List<Figure> figures,
-        List<Line> lines,
+        List<LineFigure> lines,
         List<SharedMinute> sharedMinutes) {
       this(
           runId,
@@ -300,7 +267,7 @@ public final class ReconcileStore {
    */
   public record Settlement(
       List<AttemptRecord> attempts,
-      Map<String, String> statuses,
+      Map<String, ReconcileStatus> statuses,
       List<Unattributed> unattributed,
       List<Recheck> rechecks) {
     public Settlement {
@@ -313,7 +280,7 @@ public final class ReconcileStore {
     /** A settlement that schedules no recheck. */
     public Settlement(
         List<AttemptRecord> attempts,
-        Map<String, String> statuses,
+        Map<String, ReconcileStatus> statuses,
         List<Unattributed> unattributed) {
       this(attempts, statuses, unattributed, List.of());
     }
@@ -522,12 +489,10 @@ public final class ReconcileStore {
                     + ") ORDER BY finished_at, id",
                 new ArrayList<>(chunk),
                 rs -> {
-                  int step = rs.getInt(2);
-                  Integer stepIndex = rs.wasNull() ? null : step;
                   out.add(
                       new RequestUsage(
                           rs.getString(1),
-                          stepIndex,
+                          stepOrNull(rs, 2),
                           rs.getString(3),
                           rs.getString(4),
                           Timestamps.parse(rs.getString(5)),
@@ -561,7 +526,7 @@ public final class ReconcileStore {
                   UUID.randomUUID().toString(),
                   source,
                   r.runId(),
-                  r.stepIndex(),
+                  index(r.step()),
                   r.endpoint() == null ? "" : r.endpoint(),
                   r.endpoint(),
                   r.model(),
@@ -834,8 +799,8 @@ public final class ReconcileStore {
           insertAttempts(c, settlement.attempts());
           try (PreparedStatement ps =
               c.prepareStatement("UPDATE runs SET reconcile_status = ? WHERE id = ?")) {
-            for (Map.Entry<String, String> e : settlement.statuses().entrySet()) {
-              Ledger.bind(ps, e.getValue(), e.getKey());
+            for (Map.Entry<String, ReconcileStatus> e : settlement.statuses().entrySet()) {
+              Ledger.bind(ps, e.getValue().label(), e.getKey());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -895,7 +860,7 @@ public final class ReconcileStore {
                 n == null ? null : n.cachedInput(),
                 n == null ? null : n.output(),
                 n == null ? null : n.requests(),
-                a.status(),
+                a.status().label(),
                 a.error(),
                 d == null ? null : d.input(),
                 d == null ? null : d.cachedInput(),
@@ -947,7 +912,7 @@ public final class ReconcileStore {
         (a, id, rows) -> {
           for (Figure f : a.figures()) {
             List<Object> args = new ArrayList<>(List.of(id, a.runId()));
-            args.add(f.stepIndex());
+            args.add(index(f.step()));
             addCounts(args, f.total());
             args.add(exactness(f.apportioned()));
             addCounts(args, f.lowerBound());
@@ -966,9 +931,9 @@ public final class ReconcileStore {
         attempts,
         ids,
         (a, id, rows) -> {
-          for (Line l : a.lines()) {
+          for (LineFigure l : a.lines()) {
             List<Object> args = new ArrayList<>(List.of(l.readId(), id, a.runId()));
-            args.add(l.stepIndex());
+            args.add(index(l.step()));
             args.add(l.line().model());
             args.add(l.line().serviceTier());
             args.add(bool(l.line().batch()));
@@ -977,7 +942,7 @@ public final class ReconcileStore {
             args.add(l.sharedMinutes());
             args.add(l.sharedTokens());
             args.add(now);
-            args.add(l.endpoint());
+            args.add(l.endpoint().wireName());
             args.add(l.line().projectId());
             rows.add(args.toArray());
           }
@@ -994,11 +959,11 @@ public final class ReconcileStore {
         (a, id, rows) -> {
           for (SharedMinute m : a.sharedMinutes()) {
             List<Object> args = new ArrayList<>(List.of(id, a.runId()));
-            args.add(m.stepIndex());
-            args.add(m.endpoint());
+            args.add(index(m.step()));
+            args.add(m.endpoint().wireName());
             args.add(Timestamps.format(m.minute()));
             args.add(String.join(",", m.otherRunIds()));
-            args.add(String.join(",", m.otherStepIndexes()));
+            args.add(String.join(",", m.otherSteps().stream().map(StepIndex::toString).toList()));
             addCounts(args, m.bucket());
             addCounts(args, m.share());
             rows.add(args.toArray());
@@ -1009,7 +974,7 @@ public final class ReconcileStore {
         "UPDATE runs SET reconcile_status = ? WHERE id = ?",
         attempts,
         ids,
-        (a, id, rows) -> rows.add(new Object[] {a.status(), a.runId()}));
+        (a, id, rows) -> rows.add(new Object[] {a.status().label(), a.runId()}));
   }
 
   /** The rows one attempt (with its new id) contributes to a batch. */
@@ -1112,7 +1077,7 @@ public final class ReconcileStore {
                 rs ->
                     figures.add(
                         new Figure(
-                            intOrNull(rs, 1),
+                            stepOrNull(rs, 1),
                             counts(rs, 2),
                             "apportioned".equals(rs.getString(6)),
                             counts(rs, 7),
@@ -1147,11 +1112,13 @@ public final class ReconcileStore {
                 rs ->
                     shared.add(
                         new SharedMinute(
-                            intOrNull(rs, 1),
-                            rs.getString(2),
+                            stepOrNull(rs, 1),
+                            Endpoint.fromWireName(rs.getString(2)),
                             Timestamps.parse(rs.getString(3)),
                             split(rs.getString(4)),
-                            split(rs.getString(5)),
+                            split(rs.getString(5)).stream()
+                                .map(i -> StepIndex.of(Integer.parseInt(i)))
+                                .toList(),
                             counts(rs, 6),
                             counts(rs, 10))));
           }
@@ -1164,11 +1131,11 @@ public final class ReconcileStore {
    * The lines (model, tier, batch, project) of attempt {@code attemptId}: the run's (step null) and
    * each step's, as reports price them.
    */
-  public List<Line> lines(long attemptId) {
+  public List<LineFigure> lines(long attemptId) {
     return db.read(
         "cannot read the lines of reconcile attempt " + attemptId,
         c -> {
-          List<Line> out = new ArrayList<>();
+          List<LineFigure> out = new ArrayList<>();
           query(
               c,
               "SELECT read_id, step_index, endpoint, model, service_tier, batch, project_id,"
@@ -1179,10 +1146,10 @@ public final class ReconcileStore {
               rs -> {
                 Integer batch = intOrNull(rs, 6);
                 out.add(
-                    new Line(
+                    new LineFigure(
                         rs.getLong(1),
-                        intOrNull(rs, 2),
-                        rs.getString(3),
+                        stepOrNull(rs, 2),
+                        Endpoint.fromWireName(rs.getString(3)),
                         new UsageLine(
                             rs.getString(4),
                             rs.getString(5),
@@ -1292,6 +1259,15 @@ public final class ReconcileStore {
   private static Integer intOrNull(ResultSet rs, int column) throws SQLException {
     int v = rs.getInt(column);
     return rs.wasNull() ? null : v;
+  }
+
+  private static StepIndex stepOrNull(ResultSet rs, int column) throws SQLException {
+    Integer v = intOrNull(rs, column);
+    return v == null ? null : StepIndex.of(v);
+  }
+
+  private static Integer index(StepIndex step) {
+    return step == null ? null : step.value();
   }
 
   private static Integer bool(Boolean b) {

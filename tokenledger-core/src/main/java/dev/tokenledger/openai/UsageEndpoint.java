@@ -18,6 +18,7 @@ import static dev.tokenledger.openai.UsageFilter.SOURCES;
 import static dev.tokenledger.openai.UsageFilter.USER_IDS;
 import static dev.tokenledger.openai.UsageFilter.VECTOR_STORE_IDS;
 
+import dev.tokenledger.figures.Endpoint;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -97,6 +98,11 @@ public enum UsageEndpoint {
   /** The last path segment, e.g. {@code file_search_calls}; also the CLI's name for it. */
   public String wireName() {
     return name;
+  }
+
+  /** The endpoint as figures name it: the one a figure read from here carries. */
+  public Endpoint endpoint() {
+    return Endpoint.valueOf(name());
   }
 
   /** The path relative to the base URL, e.g. {@code /organization/usage/completions}. */

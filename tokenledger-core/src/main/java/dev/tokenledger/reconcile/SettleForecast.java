@@ -1,5 +1,6 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.ReconcileStore;
 import dev.tokenledger.ledger.ReconcileStore.RunState;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public final class SettleForecast {
         // what the reconciler stored stands: these settings may differ from the ones it used
         continue;
       }
-      settler.earliestFinal(Reconciler.history(s), now).ifPresent(at -> out.put(s.run().id(), at));
+      settler.earliestFinal(RunStanding.history(s), now).ifPresent(at -> out.put(s.run().id(), at));
     }
     return out;
   }

@@ -1,10 +1,10 @@
 package dev.tokenledger.report;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Figure;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.ReconcileStore.Attempt;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.reconcile.Audit;
@@ -57,13 +57,13 @@ public record MeteredRun(
     if (from != null && from.audit() != null && from.metered() != null) {
       TokenCounts upper =
           r.figures().stream()
-              .filter(f -> f.stepIndex() == null)
+              .filter(Figure::isRun)
               .map(Figure::upperBound)
               .findFirst()
               .orElse(from.counts());
       TokenCounts runTotal =
           r.figures().stream()
-              .filter(f -> f.stepIndex() == null)
+              .filter(Figure::isRun)
               .map(Figure::total)
               .findFirst()
               .orElse(from.counts());

@@ -4,19 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.UsageLine;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Figure;
+import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
 import dev.tokenledger.ledger.ReconcileStore.Change;
 import dev.tokenledger.ledger.ReconcileStore.Claim;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Line;
 import dev.tokenledger.ledger.ReconcileStore.ReadRecord;
 import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
 import dev.tokenledger.ledger.ReconcileStore.RunSelection;
 import dev.tokenledger.ledger.ReconcileStore.RunState;
 import dev.tokenledger.ledger.ReconcileStore.Settlement;
-import dev.tokenledger.ledger.ReconcileStore.SharedMinute;
 import dev.tokenledger.ledger.ReconcileStore.Unattributed;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -235,7 +238,7 @@ class ReconcileStoreTest {
             List.of(readId),
             total,
             null,
-            "settling",
+            ReconcileStatus.SETTLING,
             new Change(120, 60, 14, 2),
             1,
             List.of(
@@ -247,17 +250,17 @@ class ReconcileStoreTest {
                     new TokenCounts(140, 70, 14, 2),
                     1),
                 new Figure(
-                    1,
+                    StepIndex.of(1),
                     total,
                     true,
                     new TokenCounts(100, 50, 7, 1),
                     new TokenCounts(140, 70, 14, 2),
                     1)),
             List.of(
-                new Line(
+                new LineFigure(
                     readId,
                     null,
-                    "completions",
+                    Endpoint.COMPLETIONS,
                     new UsageLine("gpt-4o-mini", "default", false, "proj_1"),
                     total,
                     true,
@@ -266,7 +269,7 @@ class ReconcileStoreTest {
             List.of(
                 new SharedMinute(
                     null,
-                    "completions",
+                    Endpoint.COMPLETIONS,
                     T0.plusSeconds(60),
                     List.of(partner),
                     List.of(),
@@ -276,13 +279,13 @@ class ReconcileStoreTest {
         claim,
         new Settlement(
             List.of(attempt),
-            Map.of(partner, "final"),
+            Map.of(partner, ReconcileStatus.FINAL),
             List.of(new Unattributed(readId, row(5, 3)))));
 
     Reconciliation r = store.reconciliation(run).orElseThrow();
     assertThat(r.latest().status()).isEqualTo("settling");
     assertThat(r.figuresFrom().counts()).isEqualTo(total);
-    assertThat(r.figures()).extracting(Figure::stepIndex).containsExactly(null, 1);
+    assertThat(r.figures()).extracting(Figure::step).containsExactly(null, StepIndex.of(1));
     assertThat(r.figures().get(0).upperBound()).isEqualTo(new TokenCounts(140, 70, 14, 2));
     assertThat(r.reads()).singleElement().satisfies(x -> assertThat(x.id()).isEqualTo(readId));
     assertThat(r.sharedMinutes())
@@ -314,7 +317,7 @@ class ReconcileStoreTest {
             List.of(),
             TokenCounts.ZERO,
             null,
-            "settling",
+            ReconcileStatus.SETTLING,
             null,
             1,
             List.of(),
@@ -344,7 +347,7 @@ class ReconcileStoreTest {
                   List.of(),
                   null,
                   "HTTP 429",
-                  "error",
+                  ReconcileStatus.ERROR,
                   null,
                   0,
                   List.of(),
@@ -356,7 +359,7 @@ class ReconcileStoreTest {
                   List.of(),
                   new TokenCounts(10 + i, 0, 0, 1),
                   null,
-                  "settling",
+                  ReconcileStatus.SETTLING,
                   null,
                   1,
                   List.of(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.StepIndex;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,11 +81,11 @@ class SchemaTest {
     try (Ledger ledger = Ledger.open(location)) {
       assertThat(ledger.reconcileStore().requestUsage(List.of("r1")))
           .extracting(
-              ReconcileStore.RequestUsage::stepIndex,
+              ReconcileStore.RequestUsage::step,
               ReconcileStore.RequestUsage::endpoint,
               ReconcileStore.RequestUsage::counts)
           .containsExactly(
-              tuple(2, "chat.completions", new TokenCounts(30, 10, 5, 1)),
+              tuple(StepIndex.of(2), "chat.completions", new TokenCounts(30, 10, 5, 1)),
               tuple(null, "embeddings", new TokenCounts(12, 0, 0, 1)));
       assertThat(ledger.meterStore().figures("r1").run().counts())
           .isEqualTo(new TokenCounts(42, 10, 5, 2));

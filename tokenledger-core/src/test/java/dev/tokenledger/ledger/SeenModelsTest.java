@@ -3,11 +3,14 @@ package dev.tokenledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.UsageLine;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
 import dev.tokenledger.ledger.ReconcileStore.Claim;
-import dev.tokenledger.ledger.ReconcileStore.Line;
 import dev.tokenledger.ledger.ReconcileStore.ReadRecord;
 import dev.tokenledger.ledger.ReconcileStore.RequestUsage;
 import dev.tokenledger.ledger.ReconcileStore.Settlement;
@@ -66,13 +69,14 @@ class SeenModelsTest {
         List.of(readId),
         counts,
         null,
-        "settling",
+        ReconcileStatus.SETTLING,
         null,
         1,
         List.of(),
         List.of(
-            new Line(readId, null, "completions", line, counts, false, 0, 0),
-            new Line(readId, 1, "completions", line, counts, false, 0, 0)),
+            new LineFigure(readId, null, Endpoint.COMPLETIONS, line, counts, false, 0, 0),
+            new LineFigure(
+                readId, StepIndex.of(1), Endpoint.COMPLETIONS, line, counts, false, 0, 0)),
         List.of());
   }
 
@@ -113,7 +117,12 @@ class SeenModelsTest {
         "proxy",
         List.of(
             new RequestUsage(
-                run, 1, "completions", UNKNOWN, T0.plusSeconds(10), new TokenCounts(10, 0, 5, 1))));
+                run,
+                StepIndex.of(1),
+                "completions",
+                UNKNOWN,
+                T0.plusSeconds(10),
+                new TokenCounts(10, 0, 5, 1))));
 
     List<SeenModel> seen = ledger.modelsSeen();
 

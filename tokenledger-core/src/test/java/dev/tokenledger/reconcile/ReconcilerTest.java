@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.config.ApiKey;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.MutableClock;
