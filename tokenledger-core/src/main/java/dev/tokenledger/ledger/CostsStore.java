@@ -67,7 +67,7 @@ public final class CostsStore {
         "cannot store the read of " + spec.endpoint(),
         c -> {
           long id =
-              ReconcileStore.insertReturningId(
+              Sql.insertReturningId(
                   c,
                   "INSERT INTO usage_reads (endpoint, bucket_width, window_start, window_end,"
                       + " group_by, api_key_ids, project_ids, fetched_at, http_requests, status,"
@@ -214,7 +214,7 @@ public final class CostsStore {
         "cannot read the stored " + wanted.endpoint() + " reads",
         c -> {
           List<Candidate> candidates = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT id, window_start, window_end, group_by, api_key_ids, project_ids, query,"
                   + " fetched_at FROM usage_reads WHERE endpoint = ? AND bucket_width = ?"
@@ -257,7 +257,7 @@ public final class CostsStore {
 
   private static List<CostBucket> costBuckets(Connection c, long readId) throws SQLException {
     Map<List<String>, List<CostResult>> byBucket = new LinkedHashMap<>();
-    ReconcileStore.query(
+    Sql.query(
         c,
         "SELECT bucket_start, bucket_end, api_key_id, project_id, line_item, amount, currency,"
             + " raw_json FROM cost_rows WHERE read_id = ? ORDER BY bucket_start, id",
@@ -296,7 +296,7 @@ public final class CostsStore {
       throws SQLException {
     UsageEndpoint endpoint = UsageEndpoint.fromWireName(spec.endpoint());
     Map<List<String>, List<UsageResult>> byBucket = new LinkedHashMap<>();
-    ReconcileStore.query(
+    Sql.query(
         c,
         "SELECT bucket_start, bucket_end, api_key_id, project_id, model, service_tier, batch,"
             + " user_id, input_tokens, input_cached_tokens, output_tokens, num_model_requests,"

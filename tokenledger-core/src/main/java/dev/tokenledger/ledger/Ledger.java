@@ -95,9 +95,24 @@ public final class Ledger implements AutoCloseable {
     return clock;
   }
 
-  /** What {@code tokenledger reconcile} stores in this ledger: claims, reads and figures. */
-  public ReconcileStore reconcileStore() {
-    return new ReconcileStore(this, db, clock, liveness, localHost);
+  /** Claims on runs, so two reconcilers never work on one run at once. */
+  public ClaimStore claimStore() {
+    return new ClaimStore(db, clock, liveness, localHost);
+  }
+
+  /** Usage reads with their rows, and locally recorded responses. */
+  public UsageStore usageStore() {
+    return new UsageStore(db, clock);
+  }
+
+  /** What a reconcile pass reads and stores: runs to settle, attempts and their figures. */
+  public SettlementStore settlementStore() {
+    return new SettlementStore(this, db, clock);
+  }
+
+  /** Where a run's figures came from: attempts, figures, reads, shared minutes and lines. */
+  public ProvenanceStore provenanceStore() {
+    return new ProvenanceStore(db);
   }
 
   /** What exact metering stores in this ledger: metered requests, key ids, metering of runs. */

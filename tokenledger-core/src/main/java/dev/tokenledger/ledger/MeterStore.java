@@ -210,7 +210,7 @@ public final class MeterStore {
 
   private static boolean exists(Connection c, String runId) throws SQLException {
     List<String> out = new ArrayList<>();
-    ReconcileStore.query(
+    Sql.query(
         c, "SELECT id FROM runs WHERE id = ?", List.of(runId), rs -> out.add(rs.getString(1)));
     return !out.isEmpty();
   }
@@ -221,7 +221,7 @@ public final class MeterStore {
         "cannot read the metering of run " + runId,
         c -> {
           List<String> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT metering_note FROM runs WHERE id = ? AND metering = 'meter_failed'",
               List.of(runId),
@@ -250,7 +250,7 @@ public final class MeterStore {
               HexFormat.of().formatHex(bytes),
               Timestamps.format(clock.instant()));
           List<String> salt = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT value FROM ledger_settings WHERE name = ?",
               List.of(SALT),
@@ -265,7 +265,7 @@ public final class MeterStore {
         "cannot read the resolved key fingerprints",
         c -> {
           Map<String, String> out = new HashMap<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT fingerprint, api_key_id FROM key_fingerprints WHERE api_key_id IS NOT NULL",
               List.of(),
@@ -281,7 +281,7 @@ public final class MeterStore {
 
   static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
     List<String> out = new ArrayList<>();
-    ReconcileStore.query(
+    Sql.query(
         c,
         "SELECT api_key_id FROM key_fingerprints WHERE fingerprint = ? AND api_key_id IS NOT NULL",
         List.of(fingerprint),
@@ -346,7 +346,7 @@ public final class MeterStore {
         "cannot read the unresolved key fingerprints",
         c -> {
           List<String> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT fingerprint FROM key_fingerprints WHERE api_key_id IS NULL"
                   + " UNION SELECT key_fingerprint FROM runs WHERE api_key_id IS NULL"
@@ -391,7 +391,7 @@ public final class MeterStore {
         "cannot read metered requests",
         c -> {
           List<StoredRequest> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT " + COLUMNS + " FROM metered_requests " + whereAndOrder,
               args,

@@ -66,7 +66,7 @@ final class SeenModels {
 
   private static void tally(Connection c, String sql, int source, Map<String, Tally[]> byName)
       throws SQLException {
-    ReconcileStore.query(
+    Sql.query(
         c,
         sql,
         List.of(),

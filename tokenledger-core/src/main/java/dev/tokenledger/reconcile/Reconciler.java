@@ -13,16 +13,21 @@ import dev.tokenledger.attribution.RunWindow;
 import dev.tokenledger.attribution.StepWindow;
 import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.keys.FingerprintResolver;
+import dev.tokenledger.ledger.Attempt;
+import dev.tokenledger.ledger.ClaimStore;
+import dev.tokenledger.ledger.ClaimStore.Claim;
+import dev.tokenledger.ledger.Figure;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeterStore;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.Metering;
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
-import dev.tokenledger.ledger.ReconcileStore.Claim;
-import dev.tokenledger.ledger.ReconcileStore.RunState;
+import dev.tokenledger.ledger.ProvenanceStore;
 import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.ledger.SettlementStore;
+import dev.tokenledger.ledger.SettlementStore.AttemptRecord;
+import dev.tokenledger.ledger.SettlementStore.RunState;
 import dev.tokenledger.ledger.StepRecord;
+import dev.tokenledger.ledger.UsageStore;
 import dev.tokenledger.openai.BadResponseException;
 import dev.tokenledger.openai.BucketWidth;
 import dev.tokenledger.openai.Dimension;
@@ -79,7 +84,10 @@ public final class Reconciler {
   private static final DateTimeFormatter PASS_TIME =
       DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  private final ReconcileStore store;
+  private final ClaimStore claims;
+  private final UsageStore usage;
+  private final SettlementStore settlements;
+  private final ProvenanceStore provenance;
   private final MeterStore meterStore;
   private final MeterAudit meterAudit;
   private final OpenAiAdminClient client;
@@ -94,7 +102,10 @@ public final class Reconciler {
   private final SecureRandom random = new SecureRandom();
 
   private Reconciler(Builder b) {
-    this.store = b.ledger.reconcileStore();
+    this.claims = b.ledger.claimStore();
+    this.usage = b.ledger.usageStore();
+    this.settlements = b.ledger.settlementStore();
+    this.provenance = b.ledger.provenanceStore();
     this.meterStore = b.ledger.meterStore();
     this.meterAudit = new MeterAudit(b.settleLag);
     this.client = b.client;
@@ -126,11 +137,11 @@ public final class Reconciler {
     Instant now = clock.instant();
     String passId = PASS_TIME.format(now) + "-" + hex(3);
     List<RunRecord> candidates =
-        store.candidates(
-            new ReconcileStore.RunSelection(
+        settlements.candidates(
+            new SettlementStore.RunSelection(
                 request.runIds(), request.experiment(), request.framework(), request.force()),
             now);
-    Claim claim = store.claim(candidates.stream().map(RunRecord::id).toList(), lease);
+    Claim claim = claims.claim(candidates.stream().map(RunRecord::id).toList(), lease);
     boolean stored = false;
     try {
       PassReport report = work(request, passId, now, candidates.size(), claim);
@@ -145,7 +156,7 @@ public final class Reconciler {
 
   private PassReport work(
       PassRequest request, String passId, Instant now, int considered, Claim claim) {
-    List<RunState> states = store.states(claim.claimed());
+    List<RunState> states = settlements.states(claim.claimed());
     if (fingerprints != null) {
       boolean resolved = false;
       for (RunState s : states) {
@@ -154,7 +165,7 @@ public final class Reconciler {
         }
       }
       if (resolved) {
-        states = store.states(claim.claimed());
+        states = settlements.states(claim.claimed());
       }
     }
     Map<String, RunHistory> histories = new HashMap<>();
@@ -182,13 +193,13 @@ public final class Reconciler {
     Map<String, MeterAudit.RunAudit> audits = new HashMap<>();
     Map<UsageEndpoint, AttributionResult> results =
         attribute(request.endpoints(), plan, reads, planned, audits);
-    List<ReconcileStore.Unattributed> unattributedRows = new ArrayList<>();
+    List<SettlementStore.Unattributed> unattributedRows = new ArrayList<>();
     List<UnattributedUsage> unattributed = unattributed(results, reads, unattributedRows);
     Set<String> keysWithUnattributed = new TreeSet<>();
     unattributed.forEach(u -> keysWithUnattributed.add(u.apiKeyId()));
 
     List<AttemptRecord> attempts = new ArrayList<>();
-    List<ReconcileStore.Recheck> rechecks = new ArrayList<>();
+    List<SettlementStore.Recheck> rechecks = new ArrayList<>();
     List<NewlyFinal> newlyFinal = new ArrayList<>();
     DelaySeen delaySeen = new DelaySeen(now);
     Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
@@ -244,7 +255,7 @@ public final class Reconciler {
                 audit.api(),
                 null,
                 a.status().label(),
-                new ReconcileStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
+                new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
                 a.identicalReads(),
                 meteredFigures(metered, audit),
                 List.of(),
@@ -286,7 +297,7 @@ public final class Reconciler {
               f.total,
               null,
               a.status().label(),
-              new ReconcileStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
+              new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
               a.identicalReads(),
               f.figures,
               f.lines,
@@ -307,13 +318,13 @@ public final class Reconciler {
     }
     for (NewlyFinal f : newlyFinal) {
       rechecks.add(
-          new ReconcileStore.Recheck(
+          new SettlementStore.Recheck(
               f.runId(), RunSettler.recheckAt(f.runEnd(), f.at(), delaySeen.largest())));
     }
-    store.storeSettlement(
-        claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows, rechecks));
+    settlements.storeSettlement(
+        claim, new SettlementStore.Settlement(attempts, statuses, unattributedRows, rechecks));
 
-    for (RunState s : store.states(claim.busy())) {
+    for (RunState s : settlements.states(claim.busy())) {
       outcomes.put(s.run().id(), busy(s, assess(s, history(s), clock.instant())));
     }
     List<RunOutcome> ordered = new ArrayList<>(outcomes.values());
@@ -367,13 +378,13 @@ public final class Reconciler {
       RunHistory after,
       Assessment a,
       Instant at,
-      List<ReconcileStore.Recheck> rechecks,
+      List<SettlementStore.Recheck> rechecks,
       List<NewlyFinal> newlyFinal,
       DelaySeen delaySeen) {
     delaySeen.add(after);
     if (s.recheckAt() != null) {
       if (!at.isBefore(s.recheckAt())) {
-        rechecks.add(new ReconcileStore.Recheck(s.run().id(), null));
+        rechecks.add(new SettlementStore.Recheck(s.run().id(), null));
       }
       return;
     }
@@ -409,7 +420,7 @@ public final class Reconciler {
         String run = null;
         Instant end = null;
         List<UsageRead> reads = new ArrayList<>();
-        for (ReconcileStore.ReadAfterEnd r : store.readsAfterEnd(now.minus(LOOK_BACK))) {
+        for (ProvenanceStore.ReadAfterEnd r : provenance.readsAfterEnd(now.minus(LOOK_BACK))) {
           if (!r.runId().equals(run)) {
             RunSettler.delaySeen(end, reads).ifPresent(this::max);
             run = r.runId();
@@ -449,9 +460,9 @@ public final class Reconciler {
    */
   public List<RunOutcome> standing(Collection<String> runIds) {
     Instant now = clock.instant();
-    Set<String> held = store.heldByOthers(runIds);
+    Set<String> held = claims.heldByOthers(runIds);
     List<RunOutcome> out = new ArrayList<>();
-    for (RunState s : store.states(runIds)) {
+    for (RunState s : settlements.states(runIds)) {
       Assessment a = assess(s, history(s), now);
       if (held.contains(s.run().id())) {
         out.add(busy(s, a));
@@ -587,8 +598,8 @@ public final class Reconciler {
     Instant fetchedAt = clock.instant();
     int httpRequests = pages.stats().httpRequests();
     long id =
-        store.storeRead(
-            new ReconcileStore.ReadRecord(
+        usage.storeRead(
+            new UsageStore.ReadRecord(
                 endpoint.wireName(),
                 BucketWidth.MINUTE.wire(),
                 window.start(),
@@ -666,7 +677,7 @@ public final class Reconciler {
     Map<String, RunWindow> windows = new LinkedHashMap<>();
     Map<String, RunWindow> metered = new LinkedHashMap<>();
     Set<String> meterFailed = new TreeSet<>();
-    for (RunRecord r : store.runsOfKeys(keys, from, to)) {
+    for (RunRecord r : settlements.runsOfKeys(keys, from, to)) {
       RunWindow w = planned.containsKey(r.id()) ? planned.get(r.id()) : window(r, List.of());
       (r.metered() ? metered : windows).put(r.id(), w);
       if (r.metering() == Metering.METER_FAILED) {
@@ -708,7 +719,7 @@ public final class Reconciler {
     // the requests a failed meter recorded are only some of the run's: they split nothing
     Set<String> counted = new TreeSet<>(windows.keySet());
     counted.removeAll(meterFailed);
-    for (ReconcileStore.RequestUsage u : store.requestUsage(counted)) {
+    for (UsageStore.RequestUsage u : usage.requestUsage(counted)) {
       local
           .computeIfAbsent(MeterAudit.endpointOf(u.endpoint()), k -> new ArrayList<>())
           .add(
@@ -741,8 +752,8 @@ public final class Reconciler {
     if (!s.run().metered()) {
       return settler.assess(history, now);
     }
-    ReconcileStore.Attempt audited = null;
-    for (ReconcileStore.Attempt a : s.attempts()) {
+    Attempt audited = null;
+    for (Attempt a : s.attempts()) {
       if (a.counts() != null) {
         audited = a;
       }
@@ -803,26 +814,22 @@ public final class Reconciler {
   }
 
   /** The figures a metered run's attempt stores: its metered sums, bounded by the API's. */
-  private static List<ReconcileStore.Figure> meteredFigures(MeteredFigures m, Audit audit) {
-    List<ReconcileStore.Figure> out = new ArrayList<>();
+  private static List<Figure> meteredFigures(MeteredFigures m, Audit audit) {
+    List<Figure> out = new ArrayList<>();
     TokenCounts run = m.run().counts();
-    out.add(new ReconcileStore.Figure(null, run, false, run, run.plus(audit.unmetered()), 0));
+    out.add(new Figure(null, run, false, run, run.plus(audit.unmetered()), 0));
     m.steps()
         .forEach(
             (index, part) ->
-                out.add(
-                    new ReconcileStore.Figure(
-                        index, part.counts(), false, part.counts(), part.counts(), 0)));
-    out.sort(
-        Comparator.comparing(
-            (ReconcileStore.Figure f) -> f.stepIndex() == null ? -1 : f.stepIndex()));
+                out.add(new Figure(index, part.counts(), false, part.counts(), part.counts(), 0)));
+    out.sort(Comparator.comparing((Figure f) -> f.stepIndex() == null ? -1 : f.stepIndex()));
     return out;
   }
 
   private static List<UnattributedUsage> unattributed(
       Map<UsageEndpoint, AttributionResult> results,
       List<Read> reads,
-      List<ReconcileStore.Unattributed> rows) {
+      List<SettlementStore.Unattributed> rows) {
     Map<String, List<UsageRow>> byKey = new TreeMap<>();
     results.forEach(
         (endpoint, result) -> {
@@ -832,7 +839,7 @@ public final class Reconciler {
                   && r.id != null
                   && r.error == null
                   && r.covers(row.minute())) {
-                rows.add(new ReconcileStore.Unattributed(r.id, row));
+                rows.add(new SettlementStore.Unattributed(r.id, row));
                 break;
               }
             }
@@ -874,7 +881,7 @@ public final class Reconciler {
 
   static RunHistory history(RunState s) {
     List<UsageRead> reads = new ArrayList<>();
-    for (ReconcileStore.Attempt a : s.attempts()) {
+    for (Attempt a : s.attempts()) {
       reads.add(
           a.counts() != null
               ? UsageRead.success(a.attemptedAt(), a.counts())
@@ -888,7 +895,7 @@ public final class Reconciler {
 
   private void releaseAfterFailure(Claim claim) {
     try {
-      store.release(claim);
+      claims.release(claim);
     } catch (RuntimeException ignored) {
       // the claim expires by itself; the original failure is what the caller needs to see
     }
@@ -910,7 +917,7 @@ public final class Reconciler {
    */
   public void accept(String runId) {
     Objects.requireNonNull(runId, "runId");
-    List<RunState> states = store.states(List.of(runId));
+    List<RunState> states = settlements.states(List.of(runId));
     if (states.isEmpty()) {
       throw new ReconcileException(
           "no run '" + runId + "' in the ledger; 'tokenledger run list' shows the runs");
@@ -928,7 +935,7 @@ public final class Reconciler {
               + (stored != null ? stored : a.settledStatus().label())
               + ", not in warning: only a run in warning needs --accept");
     }
-    store.accept(runId, now);
+    settlements.accept(runId, now);
   }
 
   /**
@@ -968,7 +975,7 @@ public final class Reconciler {
     private Clock clock;
     private Duration settleLag = Attributor.DEFAULT_SETTLE_LAG;
     private Duration mergeGap = FetchPlanner.DEFAULT_MERGE_GAP;
-    private Duration lease = ReconcileStore.DEFAULT_LEASE;
+    private Duration lease = ClaimStore.DEFAULT_LEASE;
     private PassListener listener = PassListener.NONE;
     private FingerprintResolver fingerprints;
 

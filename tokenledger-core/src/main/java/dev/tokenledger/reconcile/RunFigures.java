@@ -7,7 +7,8 @@ import dev.tokenledger.attribution.SharedMinute;
 import dev.tokenledger.attribution.StepAttribution;
 import dev.tokenledger.attribution.UsageLine;
 import dev.tokenledger.attribution.UsageRow;
-import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.Figure;
+import dev.tokenledger.ledger.Line;
 import dev.tokenledger.openai.UsageEndpoint;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +28,9 @@ import java.util.TreeSet;
 final class RunFigures {
   final TokenCounts total;
   final Basis basis;
-  final List<ReconcileStore.Figure> figures = new ArrayList<>();
-  final List<ReconcileStore.Line> lines = new ArrayList<>();
-  final List<ReconcileStore.SharedMinute> sharedMinutes = new ArrayList<>();
+  final List<Figure> figures = new ArrayList<>();
+  final List<Line> lines = new ArrayList<>();
+  final List<dev.tokenledger.ledger.SharedMinute> sharedMinutes = new ArrayList<>();
   final List<String> sharedWith;
   final int sharedMinuteCount;
   final int apportionedSteps;
@@ -78,13 +79,13 @@ final class RunFigures {
     this.basis = apportioned ? Basis.APPORTIONED : Basis.EXACT;
     this.sharedWith = List.copyOf(others);
     this.sharedMinuteCount = minutes.size();
-    figures.add(new ReconcileStore.Figure(null, sum, apportioned, lower, upper, minutes.size()));
+    figures.add(new Figure(null, sum, apportioned, lower, upper, minutes.size()));
     int apportionedCount = 0;
     for (Map.Entry<String, StepSum> s : steps.entrySet()) {
       StepSum step = s.getValue();
       apportionedCount += step.apportioned ? 1 : 0;
       figures.add(
-          new ReconcileStore.Figure(
+          new Figure(
               Integer.valueOf(s.getKey()),
               step.total,
               step.apportioned,
@@ -96,7 +97,7 @@ final class RunFigures {
     if (hasSteps && !unstepped.isZero()) {
       // a residual (run minus its steps): exact only when the run's figure is
       figures.add(
-          new ReconcileStore.Figure(
+          new Figure(
               0,
               unstepped,
               apportioned,
@@ -129,7 +130,7 @@ final class RunFigures {
     byLine.forEach(
         (line, sum) ->
             lines.add(
-                new ReconcileStore.Line(
+                new Line(
                     readId,
                     stepIndex,
                     endpoint,
@@ -140,9 +141,9 @@ final class RunFigures {
                     sum.sharedTokens)));
   }
 
-  private static ReconcileStore.SharedMinute shared(
+  private static dev.tokenledger.ledger.SharedMinute shared(
       Integer stepIndex, String endpoint, SharedMinute m) {
-    return new ReconcileStore.SharedMinute(
+    return new dev.tokenledger.ledger.SharedMinute(
         stepIndex, endpoint, m.minute(), m.otherRunIds(), m.otherStepIds(), m.bucket(), m.share());
   }
 

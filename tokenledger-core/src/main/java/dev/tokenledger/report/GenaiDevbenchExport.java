@@ -17,10 +17,10 @@ import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.Basis;
+import dev.tokenledger.ledger.Attempt;
+import dev.tokenledger.ledger.Figure;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.ReconcileStore.Attempt;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.pricing.CostParts;
@@ -281,7 +281,7 @@ public final class GenaiDevbenchExport {
     if (run.metered()) {
       return decideMetered(run);
     }
-    Reconciliation r = ledger.reconcileStore().reconciliation(run.id()).orElse(null);
+    Reconciliation r = ledger.provenanceStore().reconciliation(run.id()).orElse(null);
     Instant end = run.effectiveEnd();
     if (end != null && !end.isAfter(run.startedAt())) {
       return new RunExport(

@@ -78,11 +78,11 @@ class SchemaTest {
     }
 
     try (Ledger ledger = Ledger.open(location)) {
-      assertThat(ledger.reconcileStore().requestUsage(List.of("r1")))
+      assertThat(ledger.usageStore().requestUsage(List.of("r1")))
           .extracting(
-              ReconcileStore.RequestUsage::stepIndex,
-              ReconcileStore.RequestUsage::endpoint,
-              ReconcileStore.RequestUsage::counts)
+              UsageStore.RequestUsage::stepIndex,
+              UsageStore.RequestUsage::endpoint,
+              UsageStore.RequestUsage::counts)
           .containsExactly(
               tuple(2, "chat.completions", new TokenCounts(30, 10, 5, 1)),
               tuple(null, "embeddings", new TokenCounts(12, 0, 0, 1)));

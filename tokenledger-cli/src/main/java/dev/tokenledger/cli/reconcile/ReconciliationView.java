@@ -1,11 +1,11 @@
 package dev.tokenledger.cli.reconcile;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.ledger.ReconcileStore.Attempt;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
-import dev.tokenledger.ledger.ReconcileStore.SharedMinute;
-import dev.tokenledger.ledger.ReconcileStore.StoredRead;
+import dev.tokenledger.ledger.Attempt;
+import dev.tokenledger.ledger.Figure;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.StoredRead;
+import dev.tokenledger.ledger.SharedMinute;
 import dev.tokenledger.report.TextTable;
 import java.io.PrintWriter;
 import java.time.Instant;

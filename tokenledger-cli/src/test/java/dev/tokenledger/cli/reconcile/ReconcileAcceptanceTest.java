@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.MinuteFence;
+import dev.tokenledger.ledger.Figure;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.ReconcileStatus;
