@@ -1,7 +1,9 @@
 package dev.tokenledger.ledger;
 
-import static dev.tokenledger.ledger.Sql.*;
+import static dev.tokenledger.ledger.internal.Sql.*;
 
+import dev.tokenledger.ledger.internal.Liveness;
+import dev.tokenledger.ledger.internal.Sql;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,15 +31,13 @@ public final class ClaimStore {
 
   private final Database db;
   private final Clock clock;
-  private final LivenessProbe liveness;
-  private final String localHost;
+  private final Liveness liveness;
   private final SecureRandom random = new SecureRandom();
 
-  ClaimStore(Database db, Clock clock, LivenessProbe liveness, String localHost) {
+  ClaimStore(Database db, Clock clock, Liveness liveness) {
     this.db = db;
     this.clock = clock;
     this.liveness = liveness;
-    this.localHost = localHost;
   }
 
   /**
@@ -73,7 +73,7 @@ public final class ClaimStore {
                     "INSERT INTO reconcile_leases (run_id) VALUES (?)"
                         + " ON CONFLICT (run_id) DO NOTHING")) {
               for (String id : chunk) {
-                Ledger.bind(ps, id);
+                Sql.bind(ps, id);
                 ps.addBatch();
               }
               ps.executeBatch();
@@ -112,7 +112,7 @@ public final class ClaimStore {
             "UPDATE reconcile_leases SET holder = ?, host = ?, pid = ?, process_started_at = ?,"
                 + " expires_at = ? WHERE run_id = ?")) {
       for (String id : free) {
-        Ledger.bind(
+        Sql.bind(
             ps,
             holder,
             me.host(),
@@ -139,9 +139,9 @@ public final class ClaimStore {
     }
     String host = rs.getString(3);
     long pid = rs.getLong(4);
-    if (host != null && host.equals(localHost) && pid > 0) {
+    if (host != null && pid > 0) {
       ProcessIdentity holder = new ProcessIdentity(host, pid, Timestamps.parse(rs.getString(5)));
-      return !liveness.isAlive(holder);
+      return liveness.goneFromThisHost(holder);
     }
     return false;
   }
@@ -186,7 +186,7 @@ public final class ClaimStore {
   }
 
   static void releaseAll(Connection c, String holder) throws SQLException {
-    Ledger.update(
+    Sql.update(
         c,
         "UPDATE reconcile_leases SET holder = NULL, host = NULL, pid = NULL,"
             + " process_started_at = NULL, expires_at = NULL WHERE holder = ?",

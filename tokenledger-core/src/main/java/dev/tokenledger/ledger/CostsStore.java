@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.costs.CostsRead;
 import dev.tokenledger.costs.ReadSpec;
+import dev.tokenledger.ledger.internal.Sql;
 import dev.tokenledger.openai.CostBucket;
 import dev.tokenledger.openai.CostResult;
 import dev.tokenledger.openai.Dimension;
@@ -101,7 +102,7 @@ public final class CostsStore {
           if (r.amount() == null) {
             continue;
           }
-          Ledger.bind(
+          Sql.bind(
               ps,
               readId,
               Timestamps.format(bucket.start()),
@@ -132,7 +133,7 @@ public final class CostsStore {
           TokenCounts t = r.tokens();
           Object batch = r.dimension(Dimension.BATCH);
           UsageResult.Completions audio = r instanceof UsageResult.Completions cr ? cr : null;
-          Ledger.bind(
+          Sql.bind(
               ps,
               readId,
               Timestamps.format(bucket.start()),
@@ -233,9 +234,9 @@ public final class CostsStore {
                               wanted.endpoint(),
                               Timestamps.parse(rs.getString(2)),
                               Timestamps.parse(rs.getString(3)),
-                              split(rs.getString(4)),
-                              split(rs.getString(5)),
-                              split(rs.getString(6)),
+                              Sql.split(rs.getString(4)),
+                              Sql.split(rs.getString(5)),
+                              Sql.split(rs.getString(6)),
                               rs.getString(7)),
                           Timestamps.parse(rs.getString(8)))));
           for (Candidate k : candidates) {
@@ -387,9 +388,5 @@ public final class CostsStore {
   /** A filter list as stored: comma-separated, null for none. */
   private static String joined(List<String> values) {
     return values.isEmpty() ? null : String.join(",", values);
-  }
-
-  private static List<String> split(String joined) {
-    return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
   }
 }

@@ -1,11 +1,10 @@
 package dev.tokenledger.ledger;
 
-import static dev.tokenledger.ledger.Sql.*;
+import static dev.tokenledger.ledger.internal.Sql.*;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageLine;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -234,30 +233,18 @@ public final class ProvenanceStore {
         "SELECT " + ATTEMPT_COLUMNS + " FROM reconcile_attempts " + whereAndOrder,
         args,
         rs -> {
-          long input = rs.getLong(4);
-          boolean failed = rs.wasNull();
           out.add(
               new Attempt(
                   rs.getLong(1),
                   rs.getString(2),
                   Timestamps.parse(rs.getString(3)),
-                  failed
-                      ? null
-                      : new TokenCounts(input, rs.getLong(5), rs.getLong(6), rs.getLong(7)),
+                  countsOrNull(rs, 4),
                   rs.getString(8),
                   rs.getString(9),
                   rs.getInt(10),
                   rs.getString(11),
-                  meteredCounts(rs)));
+                  countsOrNull(rs, 12)));
         });
     return out;
-  }
-
-  private static TokenCounts meteredCounts(ResultSet rs) throws SQLException {
-    long input = rs.getLong(12);
-    if (rs.wasNull()) {
-      return null;
-    }
-    return new TokenCounts(input, rs.getLong(13), rs.getLong(14), rs.getLong(15));
   }
 }

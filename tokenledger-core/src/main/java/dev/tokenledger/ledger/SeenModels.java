@@ -1,6 +1,7 @@
 package dev.tokenledger.ledger;
 
 import dev.tokenledger.ledger.SeenModel.Tally;
+import dev.tokenledger.ledger.internal.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

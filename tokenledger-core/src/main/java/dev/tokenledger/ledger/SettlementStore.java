@@ -1,10 +1,12 @@
 package dev.tokenledger.ledger;
 
-import static dev.tokenledger.ledger.Sql.*;
+import static dev.tokenledger.ledger.internal.Sql.*;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.ledger.ClaimStore.Claim;
+import dev.tokenledger.ledger.internal.Runs;
+import dev.tokenledger.ledger.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,12 +31,12 @@ import java.util.Set;
  * Ledger#settlementStore()}; every method is one transaction.
  */
 public final class SettlementStore {
-  private final Ledger ledger;
+  private final Runs runs;
   private final Database db;
   private final Clock clock;
 
-  SettlementStore(Ledger ledger, Database db, Clock clock) {
-    this.ledger = ledger;
+  SettlementStore(Runs runs, Database db, Clock clock) {
+    this.runs = runs;
     this.db = db;
     this.clock = clock;
   }
@@ -208,7 +210,7 @@ public final class SettlementStore {
     }
     return db.read(
         "cannot list the runs to reconcile",
-        c -> ledger.selectRuns(c, where + " ORDER BY started_at, id", args, null));
+        c -> runs.selectRuns(c, where + " ORDER BY started_at, id", args));
   }
 
   /**
@@ -225,14 +227,13 @@ public final class SettlementStore {
           db.read(
               "cannot read the runs of the keys read",
               c ->
-                  ledger.selectRuns(
+                  runs.selectRuns(
                       c,
                       "WHERE api_key_id IN ("
                           + placeholders(chunk.size())
                           + ") AND started_at < ? AND (ended_at IS NULL OR ended_at >= ?)"
                           + " ORDER BY started_at, id",
-                      args,
-                      null)));
+                      args)));
     }
     out.removeIf(r -> r.effectiveEnd() != null && r.effectiveEnd().isBefore(from));
     return out;
@@ -252,11 +253,11 @@ public final class SettlementStore {
       db.read(
           "cannot read the runs to reconcile",
           c -> {
-            for (RunRecord r : ledger.selectRuns(c, "WHERE id IN " + in, args, null)) {
+            for (RunRecord r : this.runs.selectRuns(c, "WHERE id IN " + in, args)) {
               runs.put(r.id(), r);
             }
             for (StepRecord s :
-                ledger.selectSteps(
+                this.runs.selectSteps(
                     c, "WHERE run_id IN " + in + " ORDER BY run_id, step_index", args)) {
               steps.computeIfAbsent(s.runId(), k -> new ArrayList<>()).add(s);
             }
@@ -316,7 +317,7 @@ public final class SettlementStore {
     db.inTransaction(
         "cannot accept run " + runId,
         c -> {
-          if (Ledger.update(
+          if (Sql.update(
                   c, "UPDATE runs SET accepted_at = ? WHERE id = ?", Timestamps.format(at), runId)
               == 0) {
             throw new LedgerException(
@@ -359,7 +360,7 @@ public final class SettlementStore {
           try (PreparedStatement ps =
               c.prepareStatement("UPDATE runs SET reconcile_status = ? WHERE id = ?")) {
             for (Map.Entry<String, String> e : settlement.statuses().entrySet()) {
-              Ledger.bind(ps, e.getValue(), e.getKey());
+              Sql.bind(ps, e.getValue(), e.getKey());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -369,7 +370,7 @@ public final class SettlementStore {
               c.prepareStatement("UPDATE runs SET recheck_at = ? WHERE id = ?")) {
             for (Recheck r : settlement.rechecks()) {
               requireHeld(held, r.runId());
-              Ledger.bind(ps, r.at() == null ? null : Timestamps.format(r.at()), r.runId());
+              Sql.bind(ps, r.at() == null ? null : Timestamps.format(r.at()), r.runId());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -554,7 +555,7 @@ public final class SettlementStore {
     }
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (Object[] row : rows) {
-        Ledger.bind(ps, row);
+        Sql.bind(ps, row);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -571,7 +572,7 @@ public final class SettlementStore {
                 + " ?)")) {
       for (Unattributed u : rows) {
         UsageRow r = u.row();
-        Ledger.bind(
+        Sql.bind(
             ps,
             u.readId(),
             r.apiKeyId(),

@@ -1,9 +1,10 @@
 package dev.tokenledger.ledger;
 
-import static dev.tokenledger.ledger.Sql.*;
+import static dev.tokenledger.ledger.internal.Sql.*;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.ledger.internal.Sql;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
@@ -98,7 +99,7 @@ public final class UsageStore {
                       + " input_cached_tokens, output_tokens, num_model_requests)"
                       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (UsageRow row : rows) {
-              Ledger.bind(
+              Sql.bind(
                   ps,
                   id,
                   Timestamps.format(row.minute()),
@@ -170,7 +171,7 @@ public final class UsageStore {
                       + " VALUES (?, ?, ?, ?, 'POST', ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?)")) {
             String now = Timestamps.format(clock.instant());
             for (RequestUsage r : requests) {
-              Ledger.bind(
+              Sql.bind(
                   ps,
                   UUID.randomUUID().toString(),
                   source,

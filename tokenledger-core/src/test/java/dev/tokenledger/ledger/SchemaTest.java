@@ -116,6 +116,21 @@ class SchemaTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void version6DropsTheCostEstimatesNothingWrote(Backend backend) throws Exception {
+    LedgerLocation location = backend.newLocation(dir);
+    Ledger.open(location).close();
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        ResultSet tables = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      List<String> names = new java.util.ArrayList<>();
+      while (tables.next()) {
+        names.add(tables.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+      }
+      assertThat(names).contains("runs", "cost_rows").doesNotContain("cost_estimates");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void everyTableTakesARowOfWhatLaterFiguresNeed(Backend backend)
       throws URISyntaxException, Exception {
     LedgerLocation location = backend.newLocation(dir);
@@ -145,9 +160,7 @@ class SchemaTest {
                 + " 'POST', '/chat/completions', 'c', 'interrupted', 'c')",
             "INSERT INTO price_tables (version, source, loaded_at) VALUES ('abc', 'litellm', 'c')",
             "INSERT INTO cost_rows (read_id, bucket_start, bucket_end, amount, currency)"
-                + " VALUES (1, 'a', 'b', '0.000123456789012345678901', 'usd')",
-            "INSERT INTO cost_estimates (attribution_id, run_id, source, price_version, amount,"
-                + " computed_at) VALUES (1, 'r1', 'usage-x-price', 'abc', '1.5', 'c')");
+                + " VALUES (1, 'a', 'b', '0.000123456789012345678901', 'usd')");
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         Statement s = c.createStatement()) {
       for (String insert : inserts) {
