@@ -1,6 +1,8 @@
 package dev.tokenledger.ledger;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.ledger.internal.KeyFingerprints;
+import dev.tokenledger.ledger.internal.Sql;
 import dev.tokenledger.metering.MeteredRequest;
 import dev.tokenledger.metering.MeteredUsage;
 import dev.tokenledger.metering.UsageState;
@@ -101,7 +103,7 @@ public final class MeterStore {
           for (Record r : records) {
             String fp = r.request().keyFingerprint();
             if (fp != null && !known.containsKey(fp)) {
-              Ledger.update(
+              Sql.update(
                   c,
                   "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at,"
                       + " resolved_at) VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
@@ -130,7 +132,7 @@ public final class MeterStore {
                       ? m.apiKeyId()
                       : m.keyFingerprint() == null ? null : known.get(m.keyFingerprint());
               MeteredUsage u = m.usage();
-              Ledger.bind(
+              Sql.bind(
                   ps,
                   r.recordId(),
                   now,
@@ -192,7 +194,7 @@ public final class MeterStore {
             args.add(Metering.METER_FAILED.stored());
           }
           int updated =
-              Ledger.update(
+              Sql.update(
                   c,
                   "UPDATE runs SET metering = ?, metering_note = ? WHERE id = ?" + keep,
                   args.toArray());
@@ -210,7 +212,7 @@ public final class MeterStore {
 
   private static boolean exists(Connection c, String runId) throws SQLException {
     List<String> out = new ArrayList<>();
-    ReconcileStore.query(
+    Sql.query(
         c, "SELECT id FROM runs WHERE id = ?", List.of(runId), rs -> out.add(rs.getString(1)));
     return !out.isEmpty();
   }
@@ -221,7 +223,7 @@ public final class MeterStore {
         "cannot read the metering of run " + runId,
         c -> {
           List<String> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT metering_note FROM runs WHERE id = ? AND metering = 'meter_failed'",
               List.of(runId),
@@ -242,7 +244,7 @@ public final class MeterStore {
         c -> {
           byte[] bytes = new byte[32];
           new SecureRandom().nextBytes(bytes);
-          Ledger.update(
+          Sql.update(
               c,
               "INSERT INTO ledger_settings (name, value, created_at) VALUES (?, ?, ?)"
                   + " ON CONFLICT (name) DO NOTHING",
@@ -250,7 +252,7 @@ public final class MeterStore {
               HexFormat.of().formatHex(bytes),
               Timestamps.format(clock.instant()));
           List<String> salt = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT value FROM ledger_settings WHERE name = ?",
               List.of(SALT),
@@ -265,7 +267,7 @@ public final class MeterStore {
         "cannot read the resolved key fingerprints",
         c -> {
           Map<String, String> out = new HashMap<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT fingerprint, api_key_id FROM key_fingerprints WHERE api_key_id IS NOT NULL",
               List.of(),
@@ -279,14 +281,8 @@ public final class MeterStore {
     return db.read("cannot read a key fingerprint", c -> keyIdOf(c, fingerprint));
   }
 
-  static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
-    List<String> out = new ArrayList<>();
-    ReconcileStore.query(
-        c,
-        "SELECT api_key_id FROM key_fingerprints WHERE fingerprint = ? AND api_key_id IS NOT NULL",
-        List.of(fingerprint),
-        rs -> out.add(rs.getString(1)));
-    return out.stream().findFirst();
+  private static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
+    return KeyFingerprints.idOf(c, fingerprint);
   }
 
   /**
@@ -300,7 +296,7 @@ public final class MeterStore {
         "cannot store the key id of a fingerprint",
         c -> {
           String now = Timestamps.format(clock.instant());
-          Ledger.update(
+          Sql.update(
               c,
               "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at, resolved_at)"
                   + " VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
@@ -309,13 +305,13 @@ public final class MeterStore {
               apiKeyId,
               now,
               now);
-          Ledger.update(
+          Sql.update(
               c,
               "UPDATE metered_requests SET api_key_id = ? WHERE key_fingerprint = ?"
                   + " AND api_key_id IS NULL",
               apiKeyId,
               fingerprint);
-          Ledger.update(
+          Sql.update(
               c,
               "UPDATE runs SET api_key_id = ? WHERE key_fingerprint = ? AND api_key_id IS NULL",
               apiKeyId,
@@ -332,7 +328,7 @@ public final class MeterStore {
     return db.inTransaction(
         "cannot give metered requests their key ids",
         c ->
-            Ledger.update(
+            Sql.update(
                 c,
                 "UPDATE metered_requests SET api_key_id = (SELECT k.api_key_id FROM"
                     + " key_fingerprints k WHERE k.fingerprint = metered_requests.key_fingerprint)"
@@ -346,7 +342,7 @@ public final class MeterStore {
         "cannot read the unresolved key fingerprints",
         c -> {
           List<String> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT fingerprint FROM key_fingerprints WHERE api_key_id IS NULL"
                   + " UNION SELECT key_fingerprint FROM runs WHERE api_key_id IS NULL"
@@ -391,7 +387,7 @@ public final class MeterStore {
         "cannot read metered requests",
         c -> {
           List<StoredRequest> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT " + COLUMNS + " FROM metered_requests " + whereAndOrder,
               args,

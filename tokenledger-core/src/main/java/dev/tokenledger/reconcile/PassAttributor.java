@@ -11,9 +11,10 @@ import dev.tokenledger.figures.Endpoint;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.MeterStore;
 import dev.tokenledger.ledger.Metering;
-import dev.tokenledger.ledger.ReconcileStore;
 import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.ledger.SettlementStore;
 import dev.tokenledger.ledger.StepRecord;
+import dev.tokenledger.ledger.UsageStore;
 import dev.tokenledger.openai.UsageEndpoint;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,14 +32,17 @@ import java.util.TreeSet;
  * minutes metered runs share; {@link Attributor} does the rest, one endpoint at a time.
  */
 final class PassAttributor {
-  private final ReconcileStore store;
+  private final SettlementStore settlements;
+  private final UsageStore usage;
   private final MeterStore meterStore;
   private final MeterAudit meterAudit;
   private final Attributor attributor;
   private final Duration settleLag;
 
-  PassAttributor(ReconcileStore store, MeterStore meterStore, Duration settleLag) {
-    this.store = store;
+  PassAttributor(
+      SettlementStore settlements, UsageStore usage, MeterStore meterStore, Duration settleLag) {
+    this.settlements = settlements;
+    this.usage = usage;
     this.meterStore = meterStore;
     this.meterAudit = new MeterAudit(settleLag);
     this.attributor = new Attributor(settleLag);
@@ -81,7 +85,7 @@ final class PassAttributor {
     Map<String, RunWindow> windows = new LinkedHashMap<>();
     Map<String, RunWindow> metered = new LinkedHashMap<>();
     Set<String> meterFailed = new TreeSet<>();
-    for (RunRecord r : store.runsOfKeys(keys, from, to)) {
+    for (RunRecord r : settlements.runsOfKeys(keys, from, to)) {
       RunWindow w = planned.containsKey(r.id()) ? planned.get(r.id()) : window(r, List.of());
       (r.metered() ? metered : windows).put(r.id(), w);
       if (r.metering() == Metering.METER_FAILED) {
@@ -123,7 +127,7 @@ final class PassAttributor {
     // the requests a failed meter recorded are only some of the run's: they split nothing
     Set<String> counted = new TreeSet<>(windows.keySet());
     counted.removeAll(meterFailed);
-    for (ReconcileStore.RequestUsage u : store.requestUsage(counted)) {
+    for (UsageStore.RequestUsage u : usage.requestUsage(counted)) {
       local
           .computeIfAbsent(Endpoint.ofLocal(u.endpoint()), k -> new ArrayList<>())
           .add(new LocalRequest(u.at(), u.runId(), u.step(), u.model(), u.counts()));

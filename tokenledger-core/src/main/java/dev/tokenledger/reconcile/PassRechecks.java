@@ -1,8 +1,9 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.figures.ReconcileStatus;
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.ledger.ReconcileStore.RunState;
+import dev.tokenledger.ledger.ProvenanceStore;
+import dev.tokenledger.ledger.SettlementStore;
+import dev.tokenledger.ledger.SettlementStore.RunState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,16 +20,16 @@ final class PassRechecks {
   /** A run this pass made final: its read once more is scheduled once the pass saw every read. */
   private record NewlyFinal(String runId, Instant runEnd, Instant at) {}
 
-  private final ReconcileStore store;
+  private final ProvenanceStore provenance;
   private final RunSettler settler;
   private final Instant now;
-  private final List<ReconcileStore.Recheck> rechecks = new ArrayList<>();
+  private final List<SettlementStore.Recheck> rechecks = new ArrayList<>();
   private final List<NewlyFinal> newlyFinal = new ArrayList<>();
   private Duration largestDelay = Duration.ZERO;
   private boolean loaded;
 
-  PassRechecks(ReconcileStore store, RunSettler settler, Instant now) {
-    this.store = store;
+  PassRechecks(ProvenanceStore provenance, RunSettler settler, Instant now) {
+    this.provenance = provenance;
     this.settler = settler;
     this.now = now;
   }
@@ -46,7 +47,7 @@ final class PassRechecks {
     RunSettler.delaySeen(after.runEnd(), after.reads()).ifPresent(this::max);
     if (s.recheckAt() != null) {
       if (!at.isBefore(s.recheckAt())) {
-        rechecks.add(new ReconcileStore.Recheck(s.run().id(), null));
+        rechecks.add(new SettlementStore.Recheck(s.run().id(), null));
       }
       return;
     }
@@ -58,11 +59,11 @@ final class PassRechecks {
   }
 
   /** What the pass stores: reads once more cleared, and those of the runs it made final. */
-  List<ReconcileStore.Recheck> all() {
-    List<ReconcileStore.Recheck> out = new ArrayList<>(rechecks);
+  List<SettlementStore.Recheck> all() {
+    List<SettlementStore.Recheck> out = new ArrayList<>(rechecks);
     for (NewlyFinal f : newlyFinal) {
       out.add(
-          new ReconcileStore.Recheck(
+          new SettlementStore.Recheck(
               f.runId(), RunSettler.recheckAt(f.runEnd(), f.at(), largestDelay())));
     }
     return out;
@@ -79,7 +80,7 @@ final class PassRechecks {
       String run = null;
       Instant end = null;
       List<UsageRead> reads = new ArrayList<>();
-      for (ReconcileStore.ReadAfterEnd r : store.readsAfterEnd(now.minus(LOOK_BACK))) {
+      for (ProvenanceStore.ReadAfterEnd r : provenance.readsAfterEnd(now.minus(LOOK_BACK))) {
         if (!r.runId().equals(run)) {
           RunSettler.delaySeen(end, reads).ifPresent(this::max);
           run = r.runId();

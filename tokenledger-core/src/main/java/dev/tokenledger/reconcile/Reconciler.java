@@ -10,14 +10,16 @@ import dev.tokenledger.figures.Basis;
 import dev.tokenledger.figures.Endpoint;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.keys.FingerprintResolver;
+import dev.tokenledger.ledger.ClaimStore;
+import dev.tokenledger.ledger.ClaimStore.Claim;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeterStore;
 import dev.tokenledger.ledger.MeteredFigures;
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
-import dev.tokenledger.ledger.ReconcileStore.Claim;
-import dev.tokenledger.ledger.ReconcileStore.RunState;
+import dev.tokenledger.ledger.ProvenanceStore;
 import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.ledger.SettlementStore;
+import dev.tokenledger.ledger.SettlementStore.AttemptRecord;
+import dev.tokenledger.ledger.SettlementStore.RunState;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.OpenAiException;
 import dev.tokenledger.openai.Sleeper;
@@ -55,7 +57,9 @@ public final class Reconciler {
   private static final DateTimeFormatter PASS_TIME =
       DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  private final ReconcileStore store;
+  private final ClaimStore claims;
+  private final SettlementStore settlements;
+  private final ProvenanceStore provenance;
   private final MeterStore meterStore;
   private final RunSettler settler;
   private final RunStanding standing;
@@ -69,14 +73,17 @@ public final class Reconciler {
   private final SecureRandom random = new SecureRandom();
 
   private Reconciler(Builder b) {
-    this.store = b.ledger.reconcileStore();
+    this.claims = b.ledger.claimStore();
+    this.settlements = b.ledger.settlementStore();
+    this.provenance = b.ledger.provenanceStore();
     this.meterStore = b.ledger.meterStore();
     this.settler = new RunSettler(b.settings);
     this.standing = new RunStanding(settler);
     this.clock = b.clock != null ? b.clock : b.ledger.clock();
     this.planner = new FetchPlanner(b.settleLag, b.mergeGap);
-    this.usageReads = new UsageReads(b.client, store, clock, b.listener);
-    this.passAttributor = new PassAttributor(store, meterStore, b.settleLag);
+    this.usageReads = new UsageReads(b.client, b.ledger.usageStore(), clock, b.listener);
+    this.passAttributor =
+        new PassAttributor(settlements, b.ledger.usageStore(), meterStore, b.settleLag);
     this.lease = b.lease;
     this.listener = b.listener;
     this.fingerprints = b.fingerprints;
@@ -100,11 +107,11 @@ public final class Reconciler {
     Instant now = clock.instant();
     String passId = PASS_TIME.format(now) + "-" + hex(3);
     List<RunRecord> candidates =
-        store.candidates(
-            new ReconcileStore.RunSelection(
+        settlements.candidates(
+            new SettlementStore.RunSelection(
                 request.runIds(), request.experiment(), request.framework(), request.force()),
             now);
-    Claim claim = store.claim(candidates.stream().map(RunRecord::id).toList(), lease);
+    Claim claim = claims.claim(candidates.stream().map(RunRecord::id).toList(), lease);
     boolean stored = false;
     try {
       PassReport report = work(request, passId, now, candidates.size(), claim);
@@ -119,7 +126,7 @@ public final class Reconciler {
 
   private PassReport work(
       PassRequest request, String passId, Instant now, int considered, Claim claim) {
-    List<RunState> states = store.states(claim.claimed());
+    List<RunState> states = settlements.states(claim.claimed());
     if (fingerprints != null) {
       boolean resolved = false;
       for (RunState s : states) {
@@ -128,7 +135,7 @@ public final class Reconciler {
         }
       }
       if (resolved) {
-        states = store.states(claim.claimed());
+        states = settlements.states(claim.claimed());
       }
     }
     Map<String, RunHistory> histories = new HashMap<>();
@@ -156,14 +163,14 @@ public final class Reconciler {
     Map<String, MeterAudit.RunAudit> audits = new HashMap<>();
     Map<Endpoint, AttributionResult> results =
         passAttributor.attribute(request.endpoints(), plan, reads, planned, audits);
-    List<ReconcileStore.Unattributed> unattributedRows = new ArrayList<>();
+    List<SettlementStore.Unattributed> unattributedRows = new ArrayList<>();
     List<UnattributedUsage> unattributed =
         UsageReads.unattributed(results, reads, unattributedRows);
     Set<String> keysWithUnattributed = new TreeSet<>();
     unattributed.forEach(u -> keysWithUnattributed.add(u.apiKeyId()));
 
     List<AttemptRecord> attempts = new ArrayList<>();
-    PassRechecks rechecks = new PassRechecks(store, settler, now);
+    PassRechecks rechecks = new PassRechecks(provenance, settler, now);
     Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
     Map<String, ReconcileStatus> statuses = new LinkedHashMap<>();
     for (RunState s : states) {
@@ -218,7 +225,7 @@ public final class Reconciler {
                 audit.api(),
                 null,
                 a.status(),
-                new ReconcileStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
+                new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
                 a.identicalReads(),
                 MeteredRunFigures.of(metered, audit.unmetered()),
                 List.of(),
@@ -260,7 +267,7 @@ public final class Reconciler {
               f.total,
               null,
               a.status(),
-              new ReconcileStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
+              new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
               a.identicalReads(),
               f.figures,
               f.lines,
@@ -279,10 +286,11 @@ public final class Reconciler {
               keysWithUnattributed.contains(s.run().apiKeyId()),
               null));
     }
-    store.storeSettlement(
-        claim, new ReconcileStore.Settlement(attempts, statuses, unattributedRows, rechecks.all()));
+    settlements.storeSettlement(
+        claim,
+        new SettlementStore.Settlement(attempts, statuses, unattributedRows, rechecks.all()));
 
-    for (RunState s : store.states(claim.busy())) {
+    for (RunState s : settlements.states(claim.busy())) {
       outcomes.put(
           s.run().id(), busy(s, standing.assess(s, RunStanding.history(s), clock.instant())));
     }
@@ -338,9 +346,9 @@ public final class Reconciler {
    */
   public List<RunOutcome> standing(Collection<String> runIds) {
     Instant now = clock.instant();
-    Set<String> held = store.heldByOthers(runIds);
+    Set<String> held = claims.heldByOthers(runIds);
     List<RunOutcome> out = new ArrayList<>();
-    for (RunState s : store.states(runIds)) {
+    for (RunState s : settlements.states(runIds)) {
       Assessment a = standing.assess(s, RunStanding.history(s), now);
       if (held.contains(s.run().id())) {
         out.add(busy(s, a));
@@ -365,7 +373,7 @@ public final class Reconciler {
 
   private void releaseAfterFailure(Claim claim) {
     try {
-      store.release(claim);
+      claims.release(claim);
     } catch (RuntimeException ignored) {
       // the claim expires by itself; the original failure is what the caller needs to see
     }
@@ -387,7 +395,7 @@ public final class Reconciler {
    */
   public void accept(String runId) {
     Objects.requireNonNull(runId, "runId");
-    List<RunState> states = store.states(List.of(runId));
+    List<RunState> states = settlements.states(List.of(runId));
     if (states.isEmpty()) {
       throw new ReconcileException(
           "no run '" + runId + "' in the ledger; 'tokenledger run list' shows the runs");
@@ -405,7 +413,7 @@ public final class Reconciler {
               + (stored != null ? stored : a.settledStatus().label())
               + ", not in warning: only a run in warning needs --accept");
     }
-    store.accept(runId, now);
+    settlements.accept(runId, now);
   }
 
   /**
@@ -445,7 +453,7 @@ public final class Reconciler {
     private Clock clock;
     private Duration settleLag = Attributor.DEFAULT_SETTLE_LAG;
     private Duration mergeGap = FetchPlanner.DEFAULT_MERGE_GAP;
-    private Duration lease = ReconcileStore.DEFAULT_LEASE;
+    private Duration lease = ClaimStore.DEFAULT_LEASE;
     private PassListener listener = PassListener.NONE;
     private FingerprintResolver fingerprints;
 

@@ -3,10 +3,10 @@ package dev.tokenledger.reconcile;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.WindowLimits;
 import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.ledger.Attempt;
 import dev.tokenledger.ledger.Metering;
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.ledger.ReconcileStore.RunState;
 import dev.tokenledger.ledger.RunRecord;
+import dev.tokenledger.ledger.SettlementStore.RunState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ final class RunStanding {
   /** The reads of run {@code s} so far, its end, local counts and acceptance. */
   static RunHistory history(RunState s) {
     List<UsageRead> reads = new ArrayList<>();
-    for (ReconcileStore.Attempt a : s.attempts()) {
+    for (Attempt a : s.attempts()) {
       reads.add(
           a.counts() != null
               ? UsageRead.success(a.attemptedAt(), a.counts())
@@ -47,8 +47,8 @@ final class RunStanding {
     if (!s.run().metered()) {
       return settler.assess(history, now);
     }
-    ReconcileStore.Attempt audited = null;
-    for (ReconcileStore.Attempt a : s.attempts()) {
+    Attempt audited = null;
+    for (Attempt a : s.attempts()) {
       if (a.counts() != null) {
         audited = a;
       }

@@ -6,7 +6,8 @@ import dev.tokenledger.attribution.QueryWindow;
 import dev.tokenledger.attribution.RunWindow;
 import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.figures.Endpoint;
-import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.SettlementStore;
+import dev.tokenledger.ledger.UsageStore;
 import dev.tokenledger.openai.BadResponseException;
 import dev.tokenledger.openai.BucketWidth;
 import dev.tokenledger.openai.Dimension;
@@ -41,11 +42,11 @@ final class UsageReads {
           Dimension.BATCH);
 
   private final OpenAiAdminClient client;
-  private final ReconcileStore store;
+  private final UsageStore store;
   private final Clock clock;
   private final PassListener listener;
 
-  UsageReads(OpenAiAdminClient client, ReconcileStore store, Clock clock, PassListener listener) {
+  UsageReads(OpenAiAdminClient client, UsageStore store, Clock clock, PassListener listener) {
     this.client = client;
     this.store = store;
     this.clock = clock;
@@ -143,7 +144,7 @@ final class UsageReads {
     int httpRequests = pages.stats().httpRequests();
     long id =
         store.storeRead(
-            new ReconcileStore.ReadRecord(
+            new UsageStore.ReadRecord(
                 endpoint.wireName(),
                 BucketWidth.MINUTE.wire(),
                 window.start(),
@@ -204,7 +205,7 @@ final class UsageReads {
   static List<UnattributedUsage> unattributed(
       Map<Endpoint, AttributionResult> results,
       List<Read> reads,
-      List<ReconcileStore.Unattributed> rows) {
+      List<SettlementStore.Unattributed> rows) {
     Map<String, List<UsageRow>> byKey = new TreeMap<>();
     results.forEach(
         (endpoint, result) -> {
@@ -214,7 +215,7 @@ final class UsageReads {
                   && r.id != null
                   && r.error == null
                   && r.covers(row.minute())) {
-                rows.add(new ReconcileStore.Unattributed(r.id, row));
+                rows.add(new SettlementStore.Unattributed(r.id, row));
                 break;
               }
             }

@@ -1,9 +1,9 @@
 package dev.tokenledger.report;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.ledger.Attempt;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.ReconcileStore.Attempt;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.reconcile.Audit;
@@ -31,7 +31,7 @@ final class ExportDecider {
     if (run.metered()) {
       return decideMetered(run);
     }
-    Reconciliation r = ledger.reconcileStore().reconciliation(run.id()).orElse(null);
+    Reconciliation r = ledger.provenanceStore().reconciliation(run.id()).orElse(null);
     Instant end = run.effectiveEnd();
     if (end != null && !end.isAfter(run.startedAt())) {
       return new RunExport(

@@ -9,8 +9,8 @@ import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
@@ -75,7 +75,7 @@ public final class ReportBuilder {
   /** The report {@code query} asks for. */
   public Report build(ReportQuery query) {
     RunQuery runs = runQuery(query);
-    ReconcileStore store = ledger.reconcileStore();
+    ProvenanceStore store = ledger.provenanceStore();
     List<Piece> pieces = new ArrayList<>();
     Group total = new Group(List.of());
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
@@ -185,7 +185,7 @@ public final class ReportBuilder {
    * when no reconcile attempt of it succeeded).
    */
   public Optional<PricedRun> priced(RunRecord run) {
-    ReconcileStore store = ledger.reconcileStore();
+    ProvenanceStore store = ledger.provenanceStore();
     Optional<Reconciliation> found = store.reconciliation(run.id());
     List<Figure> figures;
     List<LineFigure> lines;

@@ -79,11 +79,11 @@ class SchemaTest {
     }
 
     try (Ledger ledger = Ledger.open(location)) {
-      assertThat(ledger.reconcileStore().requestUsage(List.of("r1")))
+      assertThat(ledger.usageStore().requestUsage(List.of("r1")))
           .extracting(
-              ReconcileStore.RequestUsage::step,
-              ReconcileStore.RequestUsage::endpoint,
-              ReconcileStore.RequestUsage::counts)
+              UsageStore.RequestUsage::step,
+              UsageStore.RequestUsage::endpoint,
+              UsageStore.RequestUsage::counts)
           .containsExactly(
               tuple(StepIndex.of(2), "chat.completions", new TokenCounts(30, 10, 5, 1)),
               tuple(null, "embeddings", new TokenCounts(12, 0, 0, 1)));
@@ -112,6 +112,21 @@ class SchemaTest {
       String id =
           ledger.beginRun(RunSpec.builder("chatdev").build(), ProcessIdentity.current()).id();
       assertThat(ledger.run(id).framework()).isEqualTo("chatdev");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void version6DropsTheCostEstimatesNothingWrote(Backend backend) throws Exception {
+    LedgerLocation location = backend.newLocation(dir);
+    Ledger.open(location).close();
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        ResultSet tables = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      List<String> names = new java.util.ArrayList<>();
+      while (tables.next()) {
+        names.add(tables.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+      }
+      assertThat(names).contains("runs", "cost_rows").doesNotContain("cost_estimates");
     }
   }
 
@@ -146,9 +161,7 @@ class SchemaTest {
                 + " 'POST', '/chat/completions', 'c', 'interrupted', 'c')",
             "INSERT INTO price_tables (version, source, loaded_at) VALUES ('abc', 'litellm', 'c')",
             "INSERT INTO cost_rows (read_id, bucket_start, bucket_end, amount, currency)"
-                + " VALUES (1, 'a', 'b', '0.000123456789012345678901', 'usd')",
-            "INSERT INTO cost_estimates (attribution_id, run_id, source, price_version, amount,"
-                + " computed_at) VALUES (1, 'r1', 'usage-x-price', 'abc', '1.5', 'c')");
+                + " VALUES (1, 'a', 'b', '0.000123456789012345678901', 'usd')");
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         Statement s = c.createStatement()) {
       for (String insert : inserts) {

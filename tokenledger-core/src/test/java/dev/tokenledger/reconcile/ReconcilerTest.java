@@ -288,7 +288,7 @@ class ReconcilerTest {
   }
 
   private Instant recheckAt(String runId) {
-    return ledger.reconcileStore().states(List.of(runId)).get(0).recheckAt();
+    return ledger.settlementStore().states(List.of(runId)).get(0).recheckAt();
   }
 
   @Test

@@ -217,7 +217,8 @@ public final class ReconcileCommand implements Callable<Integer> {
         if (!waiting.isEmpty()) {
           Instant now = environment.clock().instant();
           SettleForecast.footer(
-                  new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(waiting, now),
+                  new SettleForecast(ledger.settlementStore(), settings)
+                      .earliestFinal(waiting, now),
                   settings,
                   now)
               .ifPresent(out::println);

@@ -247,7 +247,7 @@ public final class ReportCommand implements Callable<Integer> {
             .toList();
     Instant now = environment.clock().instant();
     return SettleForecast.footer(
-        new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(ids, now),
+        new SettleForecast(ledger.settlementStore(), settings).earliestFinal(ids, now),
         settings,
         now);
   }

@@ -8,7 +8,7 @@ import dev.tokenledger.cli.Services;
 import dev.tokenledger.cli.reconcile.ReconciliationView;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import dev.tokenledger.reconcile.SettleForecast;
@@ -62,7 +62,7 @@ public final class RunShowCommand implements Callable<Integer> {
     try (Ledger ledger =
         ledgerOptions.openExisting(environment, config, spec.commandLine().getErr())) {
       RunRecord run = ledger.run(runId);
-      Reconciliation reconciled = ledger.reconcileStore().reconciliation(runId).orElseThrow();
+      Reconciliation reconciled = ledger.provenanceStore().reconciliation(runId).orElseThrow();
       Optional<MeteredRun> metered = MeteredRun.read(ledger, runId);
       String failure = ledger.meterStore().meterFailure(runId).orElse(null);
       if (format == OutputFormat.JSON) {
@@ -80,7 +80,7 @@ public final class RunShowCommand implements Callable<Integer> {
         ReconcileSettings settings = Services.reconcileSettings(config);
         Instant now = environment.clock().instant();
         SettleForecast.footer(
-                new SettleForecast(ledger.reconcileStore(), settings)
+                new SettleForecast(ledger.settlementStore(), settings)
                     .earliestFinal(List.of(runId), now),
                 settings,
                 now)

@@ -9,7 +9,7 @@ import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.RunOutcome;
