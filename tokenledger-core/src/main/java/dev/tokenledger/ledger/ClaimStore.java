@@ -97,9 +97,8 @@ public final class ClaimStore {
     query(
         c,
         "SELECT run_id, holder, host, pid, process_started_at, expires_at FROM reconcile_leases"
-            + " WHERE run_id IN ("
-            + placeholders(ids.size())
-            + ")"
+            + " WHERE "
+            + in("run_id", ids.size())
             + db.dialect().forUpdateSkipLocked,
         new ArrayList<>(ids),
         rs -> {
@@ -160,9 +159,8 @@ public final class ClaimStore {
             query(
                 c,
                 "SELECT run_id, holder, host, pid, process_started_at, expires_at"
-                    + " FROM reconcile_leases WHERE run_id IN ("
-                    + placeholders(chunk.size())
-                    + ")",
+                    + " FROM reconcile_leases WHERE "
+                    + in("run_id", chunk.size()),
                 new ArrayList<>(chunk),
                 rs -> {
                   if (!isFree(rs, now)) {

@@ -126,10 +126,11 @@ public final class CostsStore {
         c.prepareStatement(
             "INSERT INTO usage_buckets (read_id, bucket_start, bucket_end, api_key_id, project_id,"
                 + " model, service_tier, batch, user_id, input_tokens, input_cached_tokens,"
-                + " output_tokens, num_model_requests, input_audio_tokens, output_audio_tokens)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " output_tokens, num_model_requests, input_audio_tokens, output_audio_tokens,"
+                + " raw_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (UsageBucket bucket : buckets) {
-        for (UsageResult r : bucket.results()) {
+        for (int i = 0; i < bucket.results().size(); i++) {
+          UsageResult r = bucket.results().get(i);
           TokenCounts t = r.tokens();
           Object batch = r.dimension(Dimension.BATCH);
           UsageResult.Completions audio = r instanceof UsageResult.Completions cr ? cr : null;
@@ -149,7 +150,8 @@ public final class CostsStore {
               t.output(),
               r.modelRequests(),
               audio == null ? 0L : audio.inputAudioTokens(),
-              audio == null ? 0L : audio.outputAudioTokens());
+              audio == null ? 0L : audio.outputAudioTokens(),
+              bucket.rawResult(i));
           ps.addBatch();
         }
       }

@@ -16,11 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +34,6 @@ public final class MeterStore {
   /** The source of requests recorded by a metering proxy. */
   public static final String SOURCE_PROXY = "proxy";
 
-  private static final int CHUNK = 500;
   private static final String SALT = "key_salt";
   private static final String COLUMNS =
       "run_id, step_index, key_fingerprint, api_key_id, method, path, endpoint, model,"
@@ -123,7 +120,7 @@ public final class MeterStore {
                   "INSERT INTO metered_requests (record_id, recorded_at, "
                       + COLUMNS
                       + ") VALUES ("
-                      + String.join(", ", Collections.nCopies(25, "?"))
+                      + Sql.placeholders(25)
                       + ") ON CONFLICT (record_id) DO NOTHING")) {
             for (Record r : records) {
               MeteredRequest m = r.request();
@@ -358,14 +355,10 @@ public final class MeterStore {
   /** The stored requests of {@code runIds}, in the order they finished. */
   public List<StoredRequest> requests(Collection<String> runIds) {
     List<StoredRequest> out = new ArrayList<>();
-    List<String> all = new ArrayList<>(new LinkedHashSet<>(runIds));
-    for (int i = 0; i < all.size(); i += CHUNK) {
-      List<String> chunk = all.subList(i, Math.min(all.size(), i + CHUNK));
+    for (List<String> chunk : Sql.chunks(runIds)) {
       out.addAll(
           select(
-              "WHERE run_id IN ("
-                  + String.join(", ", Collections.nCopies(chunk.size(), "?"))
-                  + ") ORDER BY finished_at, id",
+              "WHERE " + Sql.in("run_id", chunk.size()) + " ORDER BY finished_at, id",
               new ArrayList<>(chunk)));
     }
     out.sort(Comparator.comparing(StoredRequest::finishedAt));

@@ -197,7 +197,7 @@ public final class SettlementStore {
     StringBuilder where = new StringBuilder("WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (!selection.runIds().isEmpty()) {
-      where.append(" AND id IN (").append(placeholders(selection.runIds().size())).append(')');
+      where.append(" AND ").append(in("id", selection.runIds().size()));
       args.addAll(selection.runIds());
     }
     if (selection.experiment() != null) {
@@ -234,9 +234,9 @@ public final class SettlementStore {
               c ->
                   runs.selectRuns(
                       c,
-                      "WHERE api_key_id IN ("
-                          + placeholders(chunk.size())
-                          + ") AND started_at < ? AND (ended_at IS NULL OR ended_at >= ?)"
+                      "WHERE "
+                          + in("api_key_id", chunk.size())
+                          + " AND started_at < ? AND (ended_at IS NULL OR ended_at >= ?)"
                           + " ORDER BY started_at, id",
                       args)));
     }
@@ -253,40 +253,41 @@ public final class SettlementStore {
     Map<String, TokenCounts> local = new HashMap<>();
     Map<String, Instant> rechecks = new HashMap<>();
     for (List<String> chunk : chunks(runIds)) {
-      String in = "(" + placeholders(chunk.size()) + ")";
+      String ids = in("id", chunk.size());
+      String runIdsIn = in("run_id", chunk.size());
       List<Object> args = new ArrayList<>(chunk);
       db.read(
           "cannot read the runs to reconcile",
           c -> {
-            for (RunRecord r : this.runs.selectRuns(c, "WHERE id IN " + in, args)) {
+            for (RunRecord r : this.runs.selectRuns(c, "WHERE " + ids, args)) {
               runs.put(r.id(), r);
             }
             for (StepRecord s :
                 this.runs.selectSteps(
-                    c, "WHERE run_id IN " + in + " ORDER BY run_id, step_index", args)) {
+                    c, "WHERE " + runIdsIn + " ORDER BY run_id, step_index", args)) {
               steps.computeIfAbsent(s.runId(), k -> new ArrayList<>()).add(s);
             }
             for (Attempt a :
                 ProvenanceStore.selectAttempts(
-                    c, "WHERE run_id IN " + in + " ORDER BY run_id, attempted_at, id", args)) {
+                    c, "WHERE " + runIdsIn + " ORDER BY run_id, attempted_at, id", args)) {
               attempts.computeIfAbsent(a.runId(), k -> new ArrayList<>()).add(a);
             }
             query(
                 c,
-                "SELECT id, accepted_at FROM runs WHERE accepted_at IS NOT NULL AND id IN " + in,
+                "SELECT id, accepted_at FROM runs WHERE accepted_at IS NOT NULL AND " + ids,
                 args,
                 rs -> accepted.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
             query(
                 c,
-                "SELECT id, recheck_at FROM runs WHERE recheck_at IS NOT NULL AND id IN " + in,
+                "SELECT id, recheck_at FROM runs WHERE recheck_at IS NOT NULL AND " + ids,
                 args,
                 rs -> rechecks.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
             query(
                 c,
                 "SELECT run_id, SUM(input_tokens), SUM(input_cached_tokens), SUM(output_tokens),"
                     + " SUM(num_model_requests) FROM metered_requests"
-                    + " WHERE usage_state = 'reported' AND run_id IN "
-                    + in
+                    + " WHERE usage_state = 'reported' AND "
+                    + runIdsIn
                     + " GROUP BY run_id",
                 args,
                 rs ->

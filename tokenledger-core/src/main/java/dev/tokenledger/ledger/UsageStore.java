@@ -69,8 +69,21 @@ public final class UsageStore {
    * attributed from it; returns its id. Reads are never overwritten.
    */
   public long storeRead(ReadRecord read, List<UsageRow> rows) {
+    return storeRead(read, rows, List.of());
+  }
+
+  /**
+   * Stores a read and its rows as {@link #storeRead(ReadRecord, List)} does, with each row's JSON
+   * exactly as the API returned it ({@code rawRows}, parallel to {@code rows}; empty when not kept,
+   * a null entry for a row without it).
+   */
+  public long storeRead(ReadRecord read, List<UsageRow> rows, List<String> rawRows) {
     if (read.error() != null && !rows.isEmpty()) {
       throw new IllegalArgumentException("a failed read has no rows");
+    }
+    if (!rawRows.isEmpty() && rawRows.size() != rows.size()) {
+      throw new IllegalArgumentException(
+          rows.size() + " usage rows but " + rawRows.size() + " raw rows");
     }
     return db.inTransaction(
         "cannot store a usage read of " + read.endpoint(),
@@ -93,15 +106,11 @@ public final class UsageStore {
                   read.error(),
                   read.query(),
                   read.passId());
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO usage_buckets (read_id, bucket_start, bucket_end, api_key_id,"
-                      + " project_id, model, service_tier, batch, input_tokens,"
-                      + " input_cached_tokens, output_tokens, num_model_requests)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (UsageRow row : rows) {
-              Sql.bind(
-                  ps,
+          List<Object[]> args = new ArrayList<>(rows.size());
+          for (int i = 0; i < rows.size(); i++) {
+            UsageRow row = rows.get(i);
+            args.add(
+                new Object[] {
                   id,
                   Timestamps.format(row.minute()),
                   Timestamps.format(row.minute().plusSeconds(60)),
@@ -113,11 +122,17 @@ public final class UsageStore {
                   row.counts().input(),
                   row.counts().cachedInput(),
                   row.counts().output(),
-                  row.counts().requests());
-              ps.addBatch();
-            }
-            ps.executeBatch();
+                  row.counts().requests(),
+                  rawRows.isEmpty() ? null : rawRows.get(i)
+                });
           }
+          batch(
+              c,
+              "INSERT INTO usage_buckets (read_id, bucket_start, bucket_end, api_key_id,"
+                  + " project_id, model, service_tier, batch, input_tokens,"
+                  + " input_cached_tokens, output_tokens, num_model_requests, raw_json)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              args);
           return id;
         });
   }
@@ -133,9 +148,9 @@ public final class UsageStore {
                 c,
                 "SELECT run_id, step_index, endpoint, model, finished_at, input_tokens,"
                     + " input_cached_tokens, output_tokens, num_model_requests"
-                    + " FROM metered_requests WHERE usage_state = 'reported' AND run_id IN ("
-                    + placeholders(chunk.size())
-                    + ") ORDER BY finished_at, id",
+                    + " FROM metered_requests WHERE usage_state = 'reported' AND "
+                    + in("run_id", chunk.size())
+                    + " ORDER BY finished_at, id",
                 new ArrayList<>(chunk),
                 rs -> {
                   out.add(

@@ -129,16 +129,19 @@ final class UsageReads {
             .build();
     PagedBuckets<UsageBucket> pages = client.usage(query);
     List<UsageRow> rows = new ArrayList<>();
+    List<String> rawRows = new ArrayList<>();
     OpenAiException error = null;
     try {
       for (UsageBucket bucket : pages) {
-        for (UsageResult result : bucket.results()) {
-          rows.add(row(bucket, result, query));
+        for (int i = 0; i < bucket.results().size(); i++) {
+          rows.add(row(bucket, bucket.results().get(i), query));
+          rawRows.add(bucket.rawResult(i));
         }
       }
     } catch (OpenAiException e) {
       error = e;
       rows.clear();
+      rawRows.clear();
     }
     Instant fetchedAt = clock.instant();
     int httpRequests = pages.stats().httpRequests();
@@ -156,7 +159,8 @@ final class UsageReads {
                 httpRequests,
                 error == null ? null : messageOf(error),
                 passId),
-            rows);
+            rows,
+            rawRows);
     return new Read(endpoint, window, id, rows, error, fetchedAt, httpRequests);
   }
 

@@ -116,6 +116,28 @@ class ReconcileStoreTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void eachUsageRowKeepsItsJsonExactlyAsReturned(Backend backend) throws Exception {
+    String raw = "{\"object\":\"organization.usage.completions.result\", \"input_tokens\":100}";
+    long id =
+        open(backend)
+            .usageStore()
+            .storeRead(
+                read(null), List.of(row(0, 100), row(1, 40)), java.util.Arrays.asList(raw, null));
+
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT raw_json FROM usage_buckets WHERE read_id = " + id + " ORDER BY id")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo(raw);
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isNull();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void aReadIsStoredWithItsRawRowsAndAFailedOneWithItsError(Backend backend) throws Exception {
     Ledger store = open(backend);
     long ok =

@@ -292,6 +292,26 @@ class ReconcilerTest {
   }
 
   @Test
+  void theUsageRowsOfAReadAreStoredExactlyAsTheApiReturnedThem() throws Exception {
+    String run = run("key_a", T0.plusSeconds(50));
+    clock.set(T0.plus(Duration.ofMinutes(20)));
+    pass(run);
+
+    String returned =
+        "{\"object\":\"organization.usage.completions.result\",\"input_tokens\":1000,"
+            + "\"input_cached_tokens\":0,\"output_tokens\":50,\"num_model_requests\":2,"
+            + "\"model\":\"gpt-4o-mini-2024-07-18\",\"api_key_id\":\"key_a\",\"batch\":false,"
+            + "\"service_tier\":\"default\",\"project_id\":\"proj_1\"}";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(ledger.location().jdbcUrl());
+        java.sql.ResultSet rs =
+            c.createStatement().executeQuery("SELECT DISTINCT raw_json FROM usage_buckets")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo(returned);
+      assertThat(rs.next()).isFalse();
+    }
+  }
+
+  @Test
   void aRunWithoutAKeyIdIsNotReadAndSaysWhy() {
     String run = run(null, T0.plusSeconds(50));
     clock.set(T0.plus(Duration.ofMinutes(20)));

@@ -138,8 +138,8 @@ public final class Sql {
 
   /** {@code column IN (?, …)} for {@code n} values: the one place an IN-list is spelled. */
   public static String in(String column, int n) {
-    if (n < 1 || n > CHUNK) {
-      throw new IllegalArgumentException("an IN-list holds 1 to " + CHUNK + " values, not " + n);
+    if (n < 1) {
+      throw new IllegalArgumentException("an IN-list holds 1 value or more, not " + n);
     }
     return column + " IN (" + placeholders(n) + ")";
   }
