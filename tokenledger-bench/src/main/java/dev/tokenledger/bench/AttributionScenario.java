@@ -3,13 +3,14 @@ package dev.tokenledger.bench;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
-import dev.tokenledger.attribution.Basis;
 import dev.tokenledger.attribution.FetchPlanner;
 import dev.tokenledger.attribution.QueryWindow;
 import dev.tokenledger.attribution.RunAttribution;
 import dev.tokenledger.attribution.RunWindow;
 import dev.tokenledger.attribution.StepWindow;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.StepIndex;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class AttributionScenario {
       Instant cursor = start;
       for (int s = 0; s < stepsPerRun; s++) {
         Instant end = cursor.plusMillis(2_000 + random.nextInt(40_000));
-        steps.add(new StepWindow("s" + s, cursor, end));
+        steps.add(new StepWindow(StepIndex.of(s + 1), cursor, end));
         cursor = end.plusMillis(random.nextInt(3_000));
       }
       runs.add(new RunWindow("run-" + i, KEYS[i % KEYS.length], start, cursor, steps));

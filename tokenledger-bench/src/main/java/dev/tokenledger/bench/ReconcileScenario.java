@@ -3,8 +3,8 @@ package dev.tokenledger.bench;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore.RunSelection;
 import dev.tokenledger.ledger.RunSpec;
+import dev.tokenledger.ledger.SettlementStore.RunSelection;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.ledger.TestPostgres;
 import dev.tokenledger.openai.OpenAiAdminClient;
@@ -176,7 +176,7 @@ public final class ReconcileScenario {
         PassReport report = reconciler.pass(PassRequest.notFinal());
         double ms = (System.nanoTime() - t0) / 1e6;
         int requests = sim.requests("/organization/usage").size() - before;
-        notFinal = ledger.reconcileStore().candidates(RunSelection.notFinal()).size();
+        notFinal = ledger.settlementStore().candidates(RunSelection.notFinal()).size();
         System.out.printf(
             Locale.ROOT,
             "    pass %d: %4d runs read, %d usage requests (%s), %d minutes covered,"

@@ -1,6 +1,10 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -231,6 +235,8 @@ public final class Attributor {
           upper = upper.plus(share.bucket());
           shared.add(
               new SharedMinute(
+                  null,
+                  null,
                   Instant.ofEpochMilli(share.minute()),
                   share.otherRuns(),
                   List.of(),
@@ -314,7 +320,7 @@ public final class Attributor {
                           : null);
           for (int i = 0; i < sharing.size(); i++) {
             StepState step = sharing.get(i);
-            List<String> others = new ArrayList<>();
+            List<StepIndex> others = new ArrayList<>();
             for (StepState other : sharing) {
               if (other != step) {
                 others.add(other.id());
@@ -345,14 +351,16 @@ public final class Attributor {
       this.end = Minutes.millis(step.end());
     }
 
-    String id() {
-      return step.stepId();
+    StepIndex id() {
+      return step.step();
     }
 
-    void shared(MinuteShare share, List<String> otherSteps, TokenCounts mine) {
+    void shared(MinuteShare share, List<StepIndex> otherSteps, TokenCounts mine) {
       upper = upper.plus(share.bucket());
       shared.add(
           new SharedMinute(
+              step.step(),
+              null,
               Instant.ofEpochMilli(share.minute()),
               share.otherRuns(),
               otherSteps,
@@ -362,7 +370,7 @@ public final class Attributor {
 
     StepAttribution result() {
       return new StepAttribution(
-          step.stepId(),
+          step.step(),
           rows,
           Lines.total(rows),
           shared.isEmpty() ? Basis.EXACT : Basis.APPORTIONED,

@@ -1,6 +1,7 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.StepIndex;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,17 +27,16 @@ final class LocalIndex {
   }
 
   /**
-   * What the run (or only its step {@code stepId}, when not {@code null}) used of {@code model}
-   * (any model when {@code null}) in the minute starting at {@code minute}.
+   * What the run (or only its step {@code step}, when not {@code null}) used of {@code model} (any
+   * model when {@code null}) in the minute starting at {@code minute}.
    */
-  TokenCounts sum(String runId, String stepId, long minute, String model) {
+  TokenCounts sum(String runId, StepIndex step, long minute, String model) {
     TreeMap<Long, List<LocalRequest>> minutes = byRun.get(runId);
     List<LocalRequest> requests = minutes == null ? null : minutes.get(minute);
     TokenCounts sum = TokenCounts.ZERO;
     if (requests != null) {
       for (LocalRequest r : requests) {
-        if ((stepId == null || stepId.equals(r.stepId()))
-            && (model == null || model.equals(r.model()))) {
+        if ((step == null || step.equals(r.step())) && (model == null || model.equals(r.model()))) {
           sum = sum.plus(r.counts());
         }
       }

@@ -1,6 +1,7 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.StepIndex;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -9,11 +10,11 @@ import java.util.Objects;
  * construction, and used to split minutes that several runs or steps share.
  *
  * @param at when the response was received
- * @param stepId the step, or {@code null} when not known
+ * @param step the step, or {@code null} when not known
  * @param model the model the response names
  */
 public record LocalRequest(
-    Instant at, String runId, String stepId, String model, TokenCounts counts) {
+    Instant at, String runId, StepIndex step, String model, TokenCounts counts) {
 
   public LocalRequest {
     Objects.requireNonNull(at, "at");

@@ -1,6 +1,10 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -52,8 +56,8 @@ public record RunAttribution(
     return Lines.total(unsteppedRows);
   }
 
-  /** The step with this id, if the run has it. */
-  public Optional<StepAttribution> step(String stepId) {
-    return steps.stream().filter(s -> s.stepId().equals(stepId)).findFirst();
+  /** The step with this index, if the run has it. */
+  public Optional<StepAttribution> step(StepIndex step) {
+    return steps.stream().filter(s -> s.step().equals(step)).findFirst();
   }
 }

@@ -1,5 +1,6 @@
 package dev.tokenledger.attribution;
 
+import dev.tokenledger.figures.StepIndex;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -34,11 +35,11 @@ public record RunWindow(
           "run " + runId + ": end (" + end + ") cannot be before start (" + start + ")");
     }
     steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
-    Set<String> ids = new HashSet<>();
+    Set<StepIndex> ids = new HashSet<>();
     for (StepWindow step : steps) {
-      if (!ids.add(step.stepId())) {
+      if (!ids.add(step.step())) {
         throw new IllegalArgumentException(
-            "run " + runId + ": step id " + step.stepId() + " appears twice");
+            "run " + runId + ": step " + step.step() + " appears twice");
       }
     }
   }

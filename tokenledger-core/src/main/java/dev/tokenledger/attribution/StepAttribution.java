@@ -1,6 +1,10 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -11,7 +15,7 @@ import java.util.SortedMap;
  * minute it shared.
  */
 public record StepAttribution(
-    String stepId,
+    StepIndex step,
     List<UsageRow> rows,
     TokenCounts total,
     Basis basis,

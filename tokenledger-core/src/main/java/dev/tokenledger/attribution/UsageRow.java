@@ -1,6 +1,7 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.UsageLine;
 import java.time.Instant;
 import java.util.Objects;
 

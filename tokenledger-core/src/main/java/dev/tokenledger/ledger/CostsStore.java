@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.costs.CostsRead;
 import dev.tokenledger.costs.ReadSpec;
+import dev.tokenledger.ledger.internal.Sql;
 import dev.tokenledger.openai.CostBucket;
 import dev.tokenledger.openai.CostResult;
 import dev.tokenledger.openai.Dimension;
@@ -67,7 +68,7 @@ public final class CostsStore {
         "cannot store the read of " + spec.endpoint(),
         c -> {
           long id =
-              ReconcileStore.insertReturningId(
+              Sql.insertReturningId(
                   c,
                   "INSERT INTO usage_reads (endpoint, bucket_width, window_start, window_end,"
                       + " group_by, api_key_ids, project_ids, fetched_at, http_requests, status,"
@@ -101,7 +102,7 @@ public final class CostsStore {
           if (r.amount() == null) {
             continue;
           }
-          Ledger.bind(
+          Sql.bind(
               ps,
               readId,
               Timestamps.format(bucket.start()),
@@ -125,14 +126,15 @@ public final class CostsStore {
         c.prepareStatement(
             "INSERT INTO usage_buckets (read_id, bucket_start, bucket_end, api_key_id, project_id,"
                 + " model, service_tier, batch, user_id, input_tokens, input_cached_tokens,"
-                + " output_tokens, num_model_requests, input_audio_tokens, output_audio_tokens)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " output_tokens, num_model_requests, input_audio_tokens, output_audio_tokens,"
+                + " raw_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (UsageBucket bucket : buckets) {
-        for (UsageResult r : bucket.results()) {
+        for (int i = 0; i < bucket.results().size(); i++) {
+          UsageResult r = bucket.results().get(i);
           TokenCounts t = r.tokens();
           Object batch = r.dimension(Dimension.BATCH);
           UsageResult.Completions audio = r instanceof UsageResult.Completions cr ? cr : null;
-          Ledger.bind(
+          Sql.bind(
               ps,
               readId,
               Timestamps.format(bucket.start()),
@@ -148,7 +150,8 @@ public final class CostsStore {
               t.output(),
               r.modelRequests(),
               audio == null ? 0L : audio.inputAudioTokens(),
-              audio == null ? 0L : audio.outputAudioTokens());
+              audio == null ? 0L : audio.outputAudioTokens(),
+              bucket.rawResult(i));
           ps.addBatch();
         }
       }
@@ -214,7 +217,7 @@ public final class CostsStore {
         "cannot read the stored " + wanted.endpoint() + " reads",
         c -> {
           List<Candidate> candidates = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT id, window_start, window_end, group_by, api_key_ids, project_ids, query,"
                   + " fetched_at FROM usage_reads WHERE endpoint = ? AND bucket_width = ?"
@@ -233,9 +236,9 @@ public final class CostsStore {
                               wanted.endpoint(),
                               Timestamps.parse(rs.getString(2)),
                               Timestamps.parse(rs.getString(3)),
-                              split(rs.getString(4)),
-                              split(rs.getString(5)),
-                              split(rs.getString(6)),
+                              Sql.split(rs.getString(4)),
+                              Sql.split(rs.getString(5)),
+                              Sql.split(rs.getString(6)),
                               rs.getString(7)),
                           Timestamps.parse(rs.getString(8)))));
           for (Candidate k : candidates) {
@@ -257,7 +260,7 @@ public final class CostsStore {
 
   private static List<CostBucket> costBuckets(Connection c, long readId) throws SQLException {
     Map<List<String>, List<CostResult>> byBucket = new LinkedHashMap<>();
-    ReconcileStore.query(
+    Sql.query(
         c,
         "SELECT bucket_start, bucket_end, api_key_id, project_id, line_item, amount, currency,"
             + " raw_json FROM cost_rows WHERE read_id = ? ORDER BY bucket_start, id",
@@ -296,7 +299,7 @@ public final class CostsStore {
       throws SQLException {
     UsageEndpoint endpoint = UsageEndpoint.fromWireName(spec.endpoint());
     Map<List<String>, List<UsageResult>> byBucket = new LinkedHashMap<>();
-    ReconcileStore.query(
+    Sql.query(
         c,
         "SELECT bucket_start, bucket_end, api_key_id, project_id, model, service_tier, batch,"
             + " user_id, input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
@@ -387,9 +390,5 @@ public final class CostsStore {
   /** A filter list as stored: comma-separated, null for none. */
   private static String joined(List<String> values) {
     return values.isEmpty() ? null : String.join(",", values);
-  }
-
-  private static List<String> split(String joined) {
-    return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
   }
 }

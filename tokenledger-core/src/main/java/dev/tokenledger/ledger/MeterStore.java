@@ -1,6 +1,8 @@
 package dev.tokenledger.ledger;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.ledger.internal.KeyFingerprints;
+import dev.tokenledger.ledger.internal.Sql;
 import dev.tokenledger.metering.MeteredRequest;
 import dev.tokenledger.metering.MeteredUsage;
 import dev.tokenledger.metering.UsageState;
@@ -14,11 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +34,6 @@ public final class MeterStore {
   /** The source of requests recorded by a metering proxy. */
   public static final String SOURCE_PROXY = "proxy";
 
-  private static final int CHUNK = 500;
   private static final String SALT = "key_salt";
   private static final String COLUMNS =
       "run_id, step_index, key_fingerprint, api_key_id, method, path, endpoint, model,"
@@ -101,7 +100,7 @@ public final class MeterStore {
           for (Record r : records) {
             String fp = r.request().keyFingerprint();
             if (fp != null && !known.containsKey(fp)) {
-              Ledger.update(
+              Sql.update(
                   c,
                   "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at,"
                       + " resolved_at) VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
@@ -121,7 +120,7 @@ public final class MeterStore {
                   "INSERT INTO metered_requests (record_id, recorded_at, "
                       + COLUMNS
                       + ") VALUES ("
-                      + String.join(", ", Collections.nCopies(25, "?"))
+                      + Sql.placeholders(25)
                       + ") ON CONFLICT (record_id) DO NOTHING")) {
             for (Record r : records) {
               MeteredRequest m = r.request();
@@ -130,7 +129,7 @@ public final class MeterStore {
                       ? m.apiKeyId()
                       : m.keyFingerprint() == null ? null : known.get(m.keyFingerprint());
               MeteredUsage u = m.usage();
-              Ledger.bind(
+              Sql.bind(
                   ps,
                   r.recordId(),
                   now,
@@ -192,7 +191,7 @@ public final class MeterStore {
             args.add(Metering.METER_FAILED.stored());
           }
           int updated =
-              Ledger.update(
+              Sql.update(
                   c,
                   "UPDATE runs SET metering = ?, metering_note = ? WHERE id = ?" + keep,
                   args.toArray());
@@ -210,7 +209,7 @@ public final class MeterStore {
 
   private static boolean exists(Connection c, String runId) throws SQLException {
     List<String> out = new ArrayList<>();
-    ReconcileStore.query(
+    Sql.query(
         c, "SELECT id FROM runs WHERE id = ?", List.of(runId), rs -> out.add(rs.getString(1)));
     return !out.isEmpty();
   }
@@ -221,7 +220,7 @@ public final class MeterStore {
         "cannot read the metering of run " + runId,
         c -> {
           List<String> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT metering_note FROM runs WHERE id = ? AND metering = 'meter_failed'",
               List.of(runId),
@@ -242,7 +241,7 @@ public final class MeterStore {
         c -> {
           byte[] bytes = new byte[32];
           new SecureRandom().nextBytes(bytes);
-          Ledger.update(
+          Sql.update(
               c,
               "INSERT INTO ledger_settings (name, value, created_at) VALUES (?, ?, ?)"
                   + " ON CONFLICT (name) DO NOTHING",
@@ -250,7 +249,7 @@ public final class MeterStore {
               HexFormat.of().formatHex(bytes),
               Timestamps.format(clock.instant()));
           List<String> salt = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT value FROM ledger_settings WHERE name = ?",
               List.of(SALT),
@@ -265,7 +264,7 @@ public final class MeterStore {
         "cannot read the resolved key fingerprints",
         c -> {
           Map<String, String> out = new HashMap<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT fingerprint, api_key_id FROM key_fingerprints WHERE api_key_id IS NOT NULL",
               List.of(),
@@ -279,14 +278,8 @@ public final class MeterStore {
     return db.read("cannot read a key fingerprint", c -> keyIdOf(c, fingerprint));
   }
 
-  static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
-    List<String> out = new ArrayList<>();
-    ReconcileStore.query(
-        c,
-        "SELECT api_key_id FROM key_fingerprints WHERE fingerprint = ? AND api_key_id IS NOT NULL",
-        List.of(fingerprint),
-        rs -> out.add(rs.getString(1)));
-    return out.stream().findFirst();
+  private static Optional<String> keyIdOf(Connection c, String fingerprint) throws SQLException {
+    return KeyFingerprints.idOf(c, fingerprint);
   }
 
   /**
@@ -300,7 +293,7 @@ public final class MeterStore {
         "cannot store the key id of a fingerprint",
         c -> {
           String now = Timestamps.format(clock.instant());
-          Ledger.update(
+          Sql.update(
               c,
               "INSERT INTO key_fingerprints (fingerprint, api_key_id, first_seen_at, resolved_at)"
                   + " VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET"
@@ -309,13 +302,13 @@ public final class MeterStore {
               apiKeyId,
               now,
               now);
-          Ledger.update(
+          Sql.update(
               c,
               "UPDATE metered_requests SET api_key_id = ? WHERE key_fingerprint = ?"
                   + " AND api_key_id IS NULL",
               apiKeyId,
               fingerprint);
-          Ledger.update(
+          Sql.update(
               c,
               "UPDATE runs SET api_key_id = ? WHERE key_fingerprint = ? AND api_key_id IS NULL",
               apiKeyId,
@@ -332,7 +325,7 @@ public final class MeterStore {
     return db.inTransaction(
         "cannot give metered requests their key ids",
         c ->
-            Ledger.update(
+            Sql.update(
                 c,
                 "UPDATE metered_requests SET api_key_id = (SELECT k.api_key_id FROM"
                     + " key_fingerprints k WHERE k.fingerprint = metered_requests.key_fingerprint)"
@@ -346,7 +339,7 @@ public final class MeterStore {
         "cannot read the unresolved key fingerprints",
         c -> {
           List<String> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT fingerprint FROM key_fingerprints WHERE api_key_id IS NULL"
                   + " UNION SELECT key_fingerprint FROM runs WHERE api_key_id IS NULL"
@@ -362,14 +355,10 @@ public final class MeterStore {
   /** The stored requests of {@code runIds}, in the order they finished. */
   public List<StoredRequest> requests(Collection<String> runIds) {
     List<StoredRequest> out = new ArrayList<>();
-    List<String> all = new ArrayList<>(new LinkedHashSet<>(runIds));
-    for (int i = 0; i < all.size(); i += CHUNK) {
-      List<String> chunk = all.subList(i, Math.min(all.size(), i + CHUNK));
+    for (List<String> chunk : Sql.chunks(runIds)) {
       out.addAll(
           select(
-              "WHERE run_id IN ("
-                  + String.join(", ", Collections.nCopies(chunk.size(), "?"))
-                  + ") ORDER BY finished_at, id",
+              "WHERE " + Sql.in("run_id", chunk.size()) + " ORDER BY finished_at, id",
               new ArrayList<>(chunk)));
     }
     out.sort(Comparator.comparing(StoredRequest::finishedAt));
@@ -391,7 +380,7 @@ public final class MeterStore {
         "cannot read metered requests",
         c -> {
           List<StoredRequest> out = new ArrayList<>();
-          ReconcileStore.query(
+          Sql.query(
               c,
               "SELECT " + COLUMNS + " FROM metered_requests " + whereAndOrder,
               args,

@@ -1,5 +1,6 @@
 package dev.tokenledger.ledger;
 
+import dev.tokenledger.ledger.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,10 +39,11 @@ public final class PriceTableStore {
         "cannot record the price table " + version,
         c -> {
           int known =
-              update(c, "UPDATE price_tables SET last_used_at = ? WHERE version = ?", now, version);
+              Sql.update(
+                  c, "UPDATE price_tables SET last_used_at = ? WHERE version = ?", now, version);
           if (known == 0) {
             // ON CONFLICT: another process may record the same new table at the same moment
-            update(
+            Sql.update(
                 c,
                 "INSERT INTO price_tables (version, source, source_commit, models, loaded_at,"
                     + " last_used_at, content) VALUES (?, ?, NULL, ?, ?, ?, ?)"
@@ -120,12 +122,5 @@ public final class PriceTableStore {
       }
     }
     return out;
-  }
-
-  private static int update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      Ledger.bind(ps, args);
-      return ps.executeUpdate();
-    }
   }
 }

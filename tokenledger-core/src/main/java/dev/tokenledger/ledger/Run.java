@@ -1,9 +1,5 @@
 package dev.tokenledger.ledger;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Instant;
-
 /**
  * A run this process is recording, from {@link Ledger#startRun(RunSpec)}: open steps with {@link
  * #step(String)}, and close it (try-with-resources) to end it on the ledger's clock.
@@ -16,7 +12,7 @@ import java.time.Instant;
  * }
  * }</pre>
  */
-public final class Run implements AutoCloseable, Ledger.Heartbeating {
+public final class Run implements AutoCloseable {
   private final Ledger ledger;
   private final String id;
   private Integer exitCode;
@@ -61,10 +57,5 @@ public final class Run implements AutoCloseable, Ledger.Heartbeating {
     closed = true;
     ledger.unregister(this);
     ledger.endRun(id, exitCode, ledger.clock().instant());
-  }
-
-  @Override
-  public void heartbeat(Connection c, Instant now) throws SQLException {
-    ledger.heartbeatRun(c, id, now);
   }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param endedAt the stored end; null while recording and for a run interrupted but not closed
  * @param lastSeenAt the last time the run's writers were heard from (step changes, heartbeats)
+ * @param heartbeatAt the last heartbeat of the run's writer, null when it sent none
  * @param writer the process that owns the run, null when unknown (imports)
  * @param metering whether a metering proxy recorded the run's requests
  */
@@ -23,6 +24,7 @@ public record RunRecord(
     Instant startedAt,
     Instant endedAt,
     Instant lastSeenAt,
+    Instant heartbeatAt,
     Integer exitCode,
     RecordingStatus status,
     ProcessIdentity writer,

@@ -1,6 +1,7 @@
 package dev.tokenledger.ledger;
 
 import dev.tokenledger.ledger.SeenModel.Tally;
+import dev.tokenledger.ledger.internal.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -66,7 +67,7 @@ final class SeenModels {
 
   private static void tally(Connection c, String sql, int source, Map<String, Tally[]> byName)
       throws SQLException {
-    ReconcileStore.query(
+    Sql.query(
         c,
         sql,
         List.of(),

@@ -1,14 +1,10 @@
 package dev.tokenledger.ledger;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Instant;
-
 /**
  * A step this process is recording, from {@link Run#step(String)} or {@link
  * Ledger#startStep(String, Integer, String)}; close it to end it on the ledger's clock.
  */
-public final class Step implements AutoCloseable, Ledger.Heartbeating {
+public final class Step implements AutoCloseable {
   private final Ledger ledger;
   private final String runId;
   private final int index;
@@ -45,10 +41,5 @@ public final class Step implements AutoCloseable, Ledger.Heartbeating {
     closed = true;
     ledger.unregister(this);
     ledger.endStep(runId, index, exitCode, ledger.clock().instant());
-  }
-
-  @Override
-  public void heartbeat(Connection c, Instant now) throws SQLException {
-    ledger.heartbeatStep(c, runId, index, now);
   }
 }

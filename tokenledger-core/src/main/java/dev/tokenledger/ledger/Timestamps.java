@@ -43,7 +43,7 @@ public final class Timestamps {
   }
 
   /** The later of two instants, either of which may be null. */
-  static Instant latest(Instant a, Instant b) {
+  public static Instant latest(Instant a, Instant b) {
     if (a == null) {
       return b;
     }

@@ -68,7 +68,7 @@ public final class PageParser {
 
       @Override
       UsageBucket bucket(Instant start, Instant end, List<UsageResult> results) {
-        return new UsageBucket(start, end, results);
+        return new UsageBucket(start, end, results, rawResults());
       }
     }.page();
   }
@@ -99,10 +99,26 @@ public final class PageParser {
     private int resultIndex = -1;
     private String field;
     private long ignored;
+    // start and end offsets of the current bucket's kept results in json: the raw rows
+    private int[] spans = new int[64];
+    private int spanCount;
 
     Reader(byte[] json, String defaultObject) {
       this.json = json;
       this.defaultObject = defaultObject;
+    }
+
+    private void keepSpan(long from, long to) {
+      if (spanCount + 2 > spans.length) {
+        spans = java.util.Arrays.copyOf(spans, spans.length * 2);
+      }
+      spans[spanCount++] = (int) from;
+      spans[spanCount++] = (int) to;
+    }
+
+    /** The current bucket's results as returned. */
+    RawResults rawResults() {
+      return new RawResults(json, java.util.Arrays.copyOf(spans, spanCount));
     }
 
     /** The result for {@code object}, or {@code null} when this page kind does not know it. */
@@ -170,6 +186,7 @@ public final class PageParser {
       Instant start = null;
       Instant end = null;
       List<R> results = new ArrayList<>();
+      spanCount = 0;
       while ((field = p.nextFieldName()) != null) {
         t = p.nextToken();
         switch (field) {
@@ -198,9 +215,11 @@ public final class PageParser {
       resultIndex = -1;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         resultIndex++;
+        long from = p.currentTokenLocation().getByteOffset();
         R r = readResult(t);
         if (r != null) {
           results.add(r);
+          keepSpan(from, p.currentTokenLocation().getByteOffset() + 1);
         }
       }
       resultIndex = -1;

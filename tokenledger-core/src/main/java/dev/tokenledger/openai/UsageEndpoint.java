@@ -10,6 +10,7 @@ import static dev.tokenledger.openai.Dimension.SOURCE;
 import static dev.tokenledger.openai.Dimension.USER_ID;
 import static dev.tokenledger.openai.Dimension.VECTOR_STORE_ID;
 
+import dev.tokenledger.figures.Endpoint;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -66,6 +67,11 @@ public enum UsageEndpoint {
   /** The last path segment, e.g. {@code file_search_calls}; also the CLI's name for it. */
   public String wireName() {
     return name;
+  }
+
+  /** The endpoint as figures name it: the one a figure read from here carries. */
+  public Endpoint endpoint() {
+    return Endpoint.valueOf(name());
   }
 
   /** The path relative to the base URL, e.g. {@code /organization/usage/completions}. */

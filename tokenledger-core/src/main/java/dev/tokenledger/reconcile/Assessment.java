@@ -1,6 +1,7 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.ReconcileStatus;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -2,8 +2,8 @@ package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageRow;
+import dev.tokenledger.figures.Endpoint;
 import dev.tokenledger.ledger.MeterStore.StoredRequest;
-import dev.tokenledger.openai.UsageEndpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +12,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -69,7 +68,7 @@ final class MeterAudit {
   record Window(String runId, String apiKeyId, Instant start, Instant end) {}
 
   /** The rows left for attribution, per endpoint, and the audit of each metered run. */
-  record Result(Map<UsageEndpoint, List<UsageRow>> residual, Map<String, RunAudit> runs) {}
+  record Result(Map<Endpoint, List<UsageRow>> residual, Map<String, RunAudit> runs) {}
 
   private static final class Cluster {
     final TreeSet<Long> minutes = new TreeSet<>();
@@ -92,15 +91,15 @@ final class MeterAudit {
    * requests of {@code meteredRuns}); {@code unmeteredRuns} are the other runs of the keys read.
    */
   Result audit(
-      Map<UsageEndpoint, List<UsageRow>> rows,
+      Map<Endpoint, List<UsageRow>> rows,
       Collection<StoredRequest> requests,
       Collection<Window> meteredRuns,
       Collection<Window> unmeteredRuns) {
-    Map<UsageEndpoint, List<UsageRow>> residual = new EnumMap<>(UsageEndpoint.class);
+    Map<Endpoint, List<UsageRow>> residual = new EnumMap<>(Endpoint.class);
     Map<String, RunAudit> audits = new HashMap<>();
     meteredRuns.forEach(w -> audits.put(w.runId(), RunAudit.NONE));
-    for (Map.Entry<UsageEndpoint, List<UsageRow>> e : rows.entrySet()) {
-      UsageEndpoint endpoint = e.getKey();
+    for (Map.Entry<Endpoint, List<UsageRow>> e : rows.entrySet()) {
+      Endpoint endpoint = e.getKey();
       List<UsageRow> left = new ArrayList<>();
       Map<String, List<UsageRow>> rowsByKey = new TreeMap<>();
       for (UsageRow r : e.getValue()) {
@@ -108,7 +107,7 @@ final class MeterAudit {
       }
       Map<String, List<StoredRequest>> requestsByKey = new TreeMap<>();
       for (StoredRequest r : requests) {
-        if (r.apiKeyId() != null && endpointOf(r.endpoint()) == endpoint) {
+        if (r.apiKeyId() != null && Endpoint.ofLocal(r.endpoint()) == endpoint) {
           requestsByKey.computeIfAbsent(r.apiKeyId(), k -> new ArrayList<>()).add(r);
         }
       }
@@ -280,26 +279,6 @@ final class MeterAudit {
 
   private static long floor(long millis) {
     return Math.floorDiv(millis, MINUTE) * MINUTE;
-  }
-
-  /** Local requests name their endpoint loosely; anything not embeddings is completions. */
-  static UsageEndpoint endpointOf(String name) {
-    if (name == null) {
-      return UsageEndpoint.COMPLETIONS;
-    }
-    String n = name.toLowerCase(Locale.ROOT);
-    for (UsageEndpoint e : UsageEndpoint.values()) {
-      if (e.wireName().equals(n)) {
-        return e;
-      }
-    }
-    if (n.contains("embedding")) {
-      return UsageEndpoint.EMBEDDINGS;
-    }
-    if (n.contains("moderation")) {
-      return UsageEndpoint.MODERATIONS;
-    }
-    return UsageEndpoint.COMPLETIONS;
   }
 
   static Window window(String runId, String apiKeyId, Instant start, Instant end) {

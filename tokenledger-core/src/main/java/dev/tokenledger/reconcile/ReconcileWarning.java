@@ -1,5 +1,6 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.figures.ReconcileStatus;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,14 +1,16 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.Basis;
 import dev.tokenledger.attribution.RunAttribution;
-import dev.tokenledger.attribution.SharedMinute;
 import dev.tokenledger.attribution.StepAttribution;
-import dev.tokenledger.attribution.UsageLine;
 import dev.tokenledger.attribution.UsageRow;
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.openai.UsageEndpoint;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Figure;
+import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,14 +24,15 @@ import java.util.TreeSet;
 /**
  * One run's figures from one pass, put together from its attribution on every endpoint read: the
  * run's total, basis and bounds, each step's, the usage no step reaches, the lines per model and
- * read, and the shared minutes, in the shape the ledger stores.
+ * read (usage outside every step as lines of its own, step 0), and the shared minutes: the shapes
+ * the ledger stores and reports read.
  */
 final class RunFigures {
   final TokenCounts total;
   final Basis basis;
-  final List<ReconcileStore.Figure> figures = new ArrayList<>();
-  final List<ReconcileStore.Line> lines = new ArrayList<>();
-  final List<ReconcileStore.SharedMinute> sharedMinutes = new ArrayList<>();
+  final List<Figure> figures = new ArrayList<>();
+  final List<LineFigure> lines = new ArrayList<>();
+  final List<SharedMinute> sharedMinutes = new ArrayList<>();
   final List<String> sharedWith;
   final int sharedMinuteCount;
   final int apportionedSteps;
@@ -39,9 +42,7 @@ final class RunFigures {
    * @param readIds the id of the read each endpoint's figure came from
    */
   RunFigures(
-      Map<UsageEndpoint, RunAttribution> perEndpoint,
-      Map<UsageEndpoint, Long> readIds,
-      boolean hasSteps) {
+      Map<Endpoint, RunAttribution> perEndpoint, Map<Endpoint, Long> readIds, boolean hasSteps) {
     TokenCounts sum = TokenCounts.ZERO;
     TokenCounts lower = TokenCounts.ZERO;
     TokenCounts upper = TokenCounts.ZERO;
@@ -49,9 +50,9 @@ final class RunFigures {
     boolean apportioned = false;
     Set<Instant> minutes = new HashSet<>();
     TreeSet<String> others = new TreeSet<>();
-    Map<String, StepSum> steps = new LinkedHashMap<>();
-    for (Map.Entry<UsageEndpoint, RunAttribution> e : perEndpoint.entrySet()) {
-      String endpoint = e.getKey().wireName();
+    Map<StepIndex, StepSum> steps = new LinkedHashMap<>();
+    for (Map.Entry<Endpoint, RunAttribution> e : perEndpoint.entrySet()) {
+      Endpoint endpoint = e.getKey();
       RunAttribution run = e.getValue();
       long readId = readIds.get(e.getKey());
       sum = sum.plus(run.total());
@@ -62,30 +63,34 @@ final class RunFigures {
       for (SharedMinute m : run.sharedMinutes()) {
         minutes.add(m.minute());
         others.addAll(m.otherRunIds());
-        sharedMinutes.add(shared(null, endpoint, m));
+        sharedMinutes.add(m.on(endpoint));
       }
       addLines(readId, null, endpoint, run.rows(), run.basis(), run.sharedMinutes());
       for (StepAttribution step : run.steps()) {
-        steps.computeIfAbsent(step.stepId(), k -> new StepSum()).add(step);
-        Integer index = Integer.valueOf(step.stepId());
+        steps.computeIfAbsent(step.step(), k -> new StepSum()).add(step);
         for (SharedMinute m : step.sharedMinutes()) {
-          sharedMinutes.add(shared(index, endpoint, m));
+          sharedMinutes.add(m.on(endpoint));
         }
-        addLines(readId, index, endpoint, step.rows(), step.basis(), step.sharedMinutes());
+        addLines(readId, step.step(), endpoint, step.rows(), step.basis(), step.sharedMinutes());
+      }
+      if (hasSteps) {
+        // the run's usage no step reaches, stored as lines of its own: a report reads them as they
+        // are (they share no minute with a step, so they carry the run's basis)
+        unsteppedLines(readId, endpoint, run.unsteppedRows(), run.basis());
       }
     }
     this.total = sum;
     this.basis = apportioned ? Basis.APPORTIONED : Basis.EXACT;
     this.sharedWith = List.copyOf(others);
     this.sharedMinuteCount = minutes.size();
-    figures.add(new ReconcileStore.Figure(null, sum, apportioned, lower, upper, minutes.size()));
+    figures.add(new Figure(null, sum, apportioned, lower, upper, minutes.size()));
     int apportionedCount = 0;
-    for (Map.Entry<String, StepSum> s : steps.entrySet()) {
+    for (Map.Entry<StepIndex, StepSum> s : steps.entrySet()) {
       StepSum step = s.getValue();
       apportionedCount += step.apportioned ? 1 : 0;
       figures.add(
-          new ReconcileStore.Figure(
-              Integer.valueOf(s.getKey()),
+          new Figure(
+              s.getKey(),
               step.total,
               step.apportioned,
               step.lower,
@@ -96,8 +101,8 @@ final class RunFigures {
     if (hasSteps && !unstepped.isZero()) {
       // a residual (run minus its steps): exact only when the run's figure is
       figures.add(
-          new ReconcileStore.Figure(
-              0,
+          new Figure(
+              StepIndex.OUTSIDE,
               unstepped,
               apportioned,
               apportioned ? TokenCounts.ZERO : unstepped,
@@ -108,8 +113,8 @@ final class RunFigures {
 
   private void addLines(
       long readId,
-      Integer stepIndex,
-      String endpoint,
+      StepIndex step,
+      Endpoint endpoint,
       List<UsageRow> rows,
       Basis basis,
       List<SharedMinute> shared) {
@@ -129,9 +134,9 @@ final class RunFigures {
     byLine.forEach(
         (line, sum) ->
             lines.add(
-                new ReconcileStore.Line(
+                new LineFigure(
                     readId,
-                    stepIndex,
+                    step,
                     endpoint,
                     line,
                     sum.counts,
@@ -140,10 +145,27 @@ final class RunFigures {
                     sum.sharedTokens)));
   }
 
-  private static ReconcileStore.SharedMinute shared(
-      Integer stepIndex, String endpoint, SharedMinute m) {
-    return new ReconcileStore.SharedMinute(
-        stepIndex, endpoint, m.minute(), m.otherRunIds(), m.otherStepIds(), m.bucket(), m.share());
+  /** Usage outside every step per line; lines that add up to nothing are left out. */
+  private void unsteppedLines(long readId, Endpoint endpoint, List<UsageRow> rows, Basis basis) {
+    Map<UsageLine, TokenCounts> byLine = new TreeMap<>();
+    for (UsageRow row : rows) {
+      byLine.merge(row.line(), row.counts(), TokenCounts::plus);
+    }
+    byLine.forEach(
+        (line, counts) -> {
+          if (!counts.isZero()) {
+            lines.add(
+                new LineFigure(
+                    readId,
+                    StepIndex.OUTSIDE,
+                    endpoint,
+                    line,
+                    counts,
+                    basis == Basis.APPORTIONED,
+                    0,
+                    0));
+          }
+        });
   }
 
   /** A step's figures summed over endpoints. */

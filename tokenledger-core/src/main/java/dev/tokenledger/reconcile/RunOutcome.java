@@ -1,7 +1,8 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.Basis;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.RunRecord;
 import java.util.List;
 import java.util.Objects;

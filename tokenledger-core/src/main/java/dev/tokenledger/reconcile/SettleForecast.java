@@ -1,7 +1,8 @@
 package dev.tokenledger.reconcile;
 
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.ledger.ReconcileStore.RunState;
+import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.ledger.SettlementStore;
+import dev.tokenledger.ledger.SettlementStore.RunState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,10 +24,10 @@ public final class SettleForecast {
   private static final DateTimeFormatter DAY_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
-  private final ReconcileStore store;
+  private final SettlementStore store;
   private final RunSettler settler;
 
-  public SettleForecast(ReconcileStore store, ReconcileSettings settings) {
+  public SettleForecast(SettlementStore store, ReconcileSettings settings) {
     this.store = Objects.requireNonNull(store, "store");
     this.settler = new RunSettler(settings);
   }
@@ -44,7 +45,7 @@ public final class SettleForecast {
         // what the reconciler stored stands: these settings may differ from the ones it used
         continue;
       }
-      settler.earliestFinal(Reconciler.history(s), now).ifPresent(at -> out.put(s.run().id(), at));
+      settler.earliestFinal(RunStanding.history(s), now).ifPresent(at -> out.put(s.run().id(), at));
     }
     return out;
   }

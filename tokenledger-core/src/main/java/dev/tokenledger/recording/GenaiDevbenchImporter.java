@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.WindowLimits;
+import dev.tokenledger.ledger.ImportOutcome;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.RecordedRun;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.StepSpec;
 import java.io.IOException;
@@ -111,7 +111,7 @@ public final class GenaiDevbenchImporter {
               .startedAt(read.start)
               .endedAt(read.end)
               .build();
-      RecordedRun recorded = ledger.recordFinishedRun(spec, read.steps);
+      ImportOutcome recorded = ledger.recordFinishedRun(spec, read.steps);
       ids.add(recorded.runId());
       if (recorded.created()) {
         added++;

@@ -1,11 +1,11 @@
 package dev.tokenledger.report;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Figure;
+import dev.tokenledger.ledger.Attempt;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
-import dev.tokenledger.ledger.ReconcileStore.Attempt;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.reconcile.Audit;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public record MeteredRun(
     if (!run.metered()) {
       return Optional.empty();
     }
-    Optional<Reconciliation> r = ledger.reconcileStore().reconciliation(runId);
+    Optional<Reconciliation> r = ledger.provenanceStore().reconciliation(runId);
     return Optional.of(of(run, ledger.meterStore().figures(runId), r.isPresent() ? r.get() : null));
   }
 
@@ -57,13 +57,13 @@ public record MeteredRun(
     if (from != null && from.audit() != null && from.metered() != null) {
       TokenCounts upper =
           r.figures().stream()
-              .filter(f -> f.stepIndex() == null)
+              .filter(Figure::isRun)
               .map(Figure::upperBound)
               .findFirst()
               .orElse(from.counts());
       TokenCounts runTotal =
           r.figures().stream()
-              .filter(f -> f.stepIndex() == null)
+              .filter(Figure::isRun)
               .map(Figure::total)
               .findFirst()
               .orElse(from.counts());

@@ -1,13 +1,16 @@
 package dev.tokenledger.report;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.UsageLine;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Figure;
+import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Line;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
@@ -16,6 +19,7 @@ import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.CostParts;
 import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.pricing.CostTotal;
+import dev.tokenledger.reconcile.MeteredRunFigures;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -71,7 +75,7 @@ public final class ReportBuilder {
   /** The report {@code query} asks for. */
   public Report build(ReportQuery query) {
     RunQuery runs = runQuery(query);
-    ReconcileStore store = ledger.reconcileStore();
+    ProvenanceStore store = ledger.provenanceStore();
     List<Piece> pieces = new ArrayList<>();
     Group total = new Group(List.of());
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
@@ -81,13 +85,13 @@ public final class ReportBuilder {
       Optional<Reconciliation> found = store.reconciliation(run.id());
       Facts facts;
       List<Figure> figures;
-      List<Line> lines;
+      List<LineFigure> lines;
       if (run.metered()) {
         // a metered run's figures are its metered requests, whether audited yet or not
         MeteredRun m =
             MeteredRun.of(run, ledger.meterStore().figures(run.id()), found.orElse(null));
         facts = Facts.of(m);
-        figures = meteredFigures(m);
+        figures = MeteredRunFigures.of(m.figures(), m.unmetered());
         lines = meteredLines(m);
       } else {
         if (found.isEmpty() || found.get().figuresFrom() == null) {
@@ -105,7 +109,8 @@ public final class ReportBuilder {
         continue;
       }
       if (!query.models().isAll()) {
-        List<Line> kept = lines.stream().filter(l -> query.models().matches(model(l))).toList();
+        List<LineFigure> kept =
+            lines.stream().filter(l -> query.models().matches(model(l))).toList();
         if (kept.isEmpty()) {
           continue; // the run used none of these models
         }
@@ -156,26 +161,21 @@ public final class ReportBuilder {
    * is, with its bounds; another becomes the sum of its kept lines, without bounds (they were
    * computed for all of its usage).
    */
-  private static List<Figure> narrowed(List<Figure> figures, List<Line> all, List<Line> kept) {
-    List<Line> keptInSteps =
-        kept.stream().filter(l -> l.stepIndex() != null && l.stepIndex() != 0).toList();
+  private static List<Figure> narrowed(
+      List<Figure> figures, List<LineFigure> all, List<LineFigure> kept) {
     List<Figure> out = new ArrayList<>();
     for (Figure f : figures) {
-      List<Line> own = linesOf(all, f.stepIndex());
-      List<Line> keptOwn = linesOf(kept, f.stepIndex());
-      if (f.stepIndex() != null && f.stepIndex() == 0 && own.isEmpty()) {
-        // usage outside every step is the run's lines less its steps' (see remainder)
-        keptOwn = remainder(linesOf(kept, null), keptInSteps);
-        own = null;
-      }
-      if (own != null && own.size() == keptOwn.size()) {
+      List<LineFigure> own = linesOf(all, f.step());
+      List<LineFigure> keptOwn = linesOf(kept, f.step());
+      // usage outside every step has bounds derived from the run's (RunFigures): narrowed, never
+      if (!(f.step() != null && f.step().isOutside()) && own.size() == keptOwn.size()) {
         out.add(f);
         continue;
       }
       TokenCounts sum =
-          keptOwn.stream().map(Line::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
-      boolean apportioned = keptOwn.stream().anyMatch(Line::apportioned);
-      out.add(new Figure(f.stepIndex(), sum, apportioned, null, null, f.sharedMinutes()));
+          keptOwn.stream().map(LineFigure::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
+      boolean apportioned = keptOwn.stream().anyMatch(LineFigure::apportioned);
+      out.add(new Figure(f.step(), sum, apportioned, null, null, f.sharedMinutes()));
     }
     return out;
   }
@@ -185,14 +185,14 @@ public final class ReportBuilder {
    * when no reconcile attempt of it succeeded).
    */
   public Optional<PricedRun> priced(RunRecord run) {
-    ReconcileStore store = ledger.reconcileStore();
+    ProvenanceStore store = ledger.provenanceStore();
     Optional<Reconciliation> found = store.reconciliation(run.id());
     List<Figure> figures;
-    List<Line> lines;
+    List<LineFigure> lines;
     Instant at;
     if (run.metered()) {
       MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found.orElse(null));
-      figures = meteredFigures(m);
+      figures = MeteredRunFigures.of(m.figures(), m.unmetered());
       lines = meteredLines(m);
       Reconciliation r = found.orElse(null);
       at =
@@ -208,10 +208,10 @@ public final class ReportBuilder {
       lines = store.lines(r.figuresFrom().id());
       at = r.figuresFrom().attemptedAt();
     }
-    List<Line> runLines = linesOf(lines, null);
+    List<LineFigure> runLines = linesOf(lines, null);
     BigDecimal savings = BigDecimal.ZERO;
-    Map<String, List<Line>> byModel = new TreeMap<>();
-    for (Line l : runLines) {
+    Map<String, List<LineFigure>> byModel = new TreeMap<>();
+    for (LineFigure l : runLines) {
       byModel.computeIfAbsent(model(l), m -> new ArrayList<>()).add(l);
       TokenCounts c = l.counts();
       if (c.cachedInput() > 0) {
@@ -229,7 +229,7 @@ public final class ReportBuilder {
             models.add(
                 new PricedRun.ModelUsage(
                     model,
-                    ls.stream().map(Line::counts).reduce(TokenCounts.ZERO, TokenCounts::plus),
+                    ls.stream().map(LineFigure::counts).reduce(TokenCounts.ZERO, TokenCounts::plus),
                     price(ls))));
     // most tokens first; the TreeMap already ordered them by name for ties (a stable sort)
     models.sort(
@@ -269,7 +269,7 @@ public final class ReportBuilder {
   private record Piece(
       List<String> key,
       String runId,
-      Integer step,
+      StepIndex step,
       Facts facts,
       TokenCounts tokens,
       CostTotal cost,
@@ -279,41 +279,47 @@ public final class ReportBuilder {
 
   /** A figure (run or step) with the lines it is priced from. */
   private record Unit(
-      Integer stepIndex, String stepLabel, Instant start, Figure figure, List<Line> lines) {}
+      StepIndex step, String stepLabel, Instant start, Figure figure, List<LineFigure> lines) {}
 
   private List<Piece> pieces(
-      ReportQuery query, RunRecord run, List<Figure> figures, List<Line> lines, Facts facts) {
+      ReportQuery query, RunRecord run, List<Figure> figures, List<LineFigure> lines, Facts facts) {
     Figure runFigure = runFigure(figures);
-    List<Line> runLines = linesOf(lines, null);
+    List<LineFigure> runLines = linesOf(lines, null);
     List<Unit> units = new ArrayList<>();
     if (query.groups(ReportDimension.STEP)) {
-      Map<Integer, StepRecord> steps = new LinkedHashMap<>();
+      Map<StepIndex, StepRecord> steps = new LinkedHashMap<>();
       for (StepRecord s : ledger.steps(run.id())) {
-        steps.put(s.index(), s);
+        steps.put(StepIndex.of(s.index()), s);
       }
-      List<Line> inSteps = new ArrayList<>();
       Figure outside = null;
       for (Figure f : figures) {
-        if (f.stepIndex() == null) {
+        if (f.isRun()) {
           continue;
         }
-        if (f.stepIndex() == 0) {
+        if (f.step().isOutside()) {
           outside = f;
           continue;
         }
-        List<Line> own = linesOf(lines, f.stepIndex());
-        inSteps.addAll(own);
-        StepRecord step = steps.get(f.stepIndex());
-        String label = f.stepIndex() + (step == null ? "" : " " + step.name());
+        StepRecord step = steps.get(f.step());
+        String label = f.step() + (step == null ? "" : " " + step.name());
         units.add(
             new Unit(
-                f.stepIndex(), label, step == null ? run.startedAt() : step.startedAt(), f, own));
+                f.step(),
+                label,
+                step == null ? run.startedAt() : step.startedAt(),
+                f,
+                linesOf(lines, f.step())));
       }
       if (units.isEmpty()) {
-        units.add(new Unit(0, OUTSIDE_STEPS, run.startedAt(), runFigure, runLines));
+        units.add(new Unit(StepIndex.OUTSIDE, OUTSIDE_STEPS, run.startedAt(), runFigure, runLines));
       } else if (outside != null) {
         units.add(
-            new Unit(0, OUTSIDE_STEPS, run.startedAt(), outside, remainder(runLines, inSteps)));
+            new Unit(
+                StepIndex.OUTSIDE,
+                OUTSIDE_STEPS,
+                run.startedAt(),
+                outside,
+                linesOf(lines, StepIndex.OUTSIDE)));
       }
     } else {
       units.add(new Unit(null, null, run.startedAt(), runFigure, runLines));
@@ -322,20 +328,20 @@ public final class ReportBuilder {
     List<Piece> out = new ArrayList<>();
     for (Unit u : units) {
       if (query.groups(ReportDimension.MODEL)) {
-        Map<String, List<Line>> byModel = new TreeMap<>();
-        for (Line l : u.lines()) {
+        Map<String, List<LineFigure>> byModel = new TreeMap<>();
+        for (LineFigure l : u.lines()) {
           byModel.computeIfAbsent(model(l), m -> new ArrayList<>()).add(l);
         }
         byModel.forEach(
             (model, ls) -> {
               TokenCounts tokens =
-                  ls.stream().map(Line::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
-              boolean apportioned = ls.stream().anyMatch(Line::apportioned);
+                  ls.stream().map(LineFigure::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
+              boolean apportioned = ls.stream().anyMatch(LineFigure::apportioned);
               out.add(
                   new Piece(
                       key(query, run, project, u, model),
                       run.id(),
-                      u.stepIndex(),
+                      u.step(),
                       facts,
                       tokens,
                       price(ls),
@@ -349,7 +355,7 @@ public final class ReportBuilder {
             new Piece(
                 key(query, run, project, u, null),
                 run.id(),
-                u.stepIndex(),
+                u.step(),
                 facts,
                 f.total(),
                 price(u.lines()),
@@ -381,12 +387,12 @@ public final class ReportBuilder {
   }
 
   /** The run's project, else the projects its usage rows name (sorted, comma-separated). */
-  private static String project(RunRecord run, List<Line> lines) {
+  private static String project(RunRecord run, List<LineFigure> lines) {
     if (run.projectId() != null) {
       return run.projectId();
     }
     Set<String> projects = new TreeSet<>();
-    for (Line l : lines) {
+    for (LineFigure l : lines) {
       if (l.line().projectId() != null) {
         projects.add(l.line().projectId());
       }
@@ -396,65 +402,28 @@ public final class ReportBuilder {
 
   private static Figure runFigure(List<Figure> figures) {
     return figures.stream()
-        .filter(f -> f.stepIndex() == null)
+        .filter(Figure::isRun)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("a reconciled run has no run figure"));
   }
 
-  private static List<Line> linesOf(List<Line> lines, Integer stepIndex) {
-    return lines.stream().filter(l -> Objects.equals(l.stepIndex(), stepIndex)).toList();
+  private static List<LineFigure> linesOf(List<LineFigure> lines, StepIndex step) {
+    return lines.stream().filter(l -> Objects.equals(l.step(), step)).toList();
   }
 
-  private static String model(Line l) {
+  private static String model(LineFigure l) {
     return l.line().model() == null ? NO_MODEL : l.line().model();
   }
 
-  /**
-   * The run's lines less what its steps' lines hold, per line: the usage outside every step, priced
-   * with the model it was reported under.
-   */
-  private static List<Line> remainder(List<Line> runLines, List<Line> stepLines) {
-    Map<UsageLine, TokenCounts> left = new LinkedHashMap<>();
-    Map<UsageLine, Line> sample = new LinkedHashMap<>();
-    for (Line l : runLines) {
-      left.merge(l.line(), l.counts(), TokenCounts::plus);
-      sample.putIfAbsent(l.line(), l);
-    }
-    for (Line l : stepLines) {
-      TokenCounts had = left.get(l.line());
-      if (had != null) {
-        left.put(l.line(), minus(had, l.counts()));
-      }
-    }
-    List<Line> out = new ArrayList<>();
-    left.forEach(
-        (line, counts) -> {
-          if (!counts.isZero()) {
-            Line s = sample.get(line);
-            out.add(new Line(s.readId(), 0, s.endpoint(), line, counts, s.apportioned(), 0, 0));
-          }
-        });
-    return out;
-  }
-
-  private static TokenCounts minus(TokenCounts a, TokenCounts b) {
-    long input = Math.max(0, a.input() - b.input());
-    return new TokenCounts(
-        input,
-        Math.min(input, Math.max(0, a.cachedInput() - b.cachedInput())),
-        Math.max(0, a.output() - b.output()),
-        Math.max(0, a.requests() - b.requests()));
-  }
-
-  private CostTotal price(List<Line> lines) {
+  private CostTotal price(List<LineFigure> lines) {
     CostTotal total = CostTotal.EMPTY;
-    for (Line l : lines) {
+    for (LineFigure l : lines) {
       total = total.plus(cost(l, l.counts()));
     }
     return total;
   }
 
-  private Cost cost(Line l, TokenCounts counts) {
+  private Cost cost(LineFigure l, TokenCounts counts) {
     UsageLine u = l.line();
     return calculator.cost(model(l), counts, Boolean.TRUE.equals(u.batch()), u.serviceTier());
   }
@@ -468,7 +437,8 @@ public final class ReportBuilder {
       MeteredFigures figures) {
     static Facts of(RunRecord run) {
       String status = run.reconcileStatus();
-      return new Facts(status, "final".equals(status), false, TokenCounts.ZERO, null);
+      return new Facts(
+          status, ReconcileStatus.FINAL.label().equals(status), false, TokenCounts.ZERO, null);
     }
 
     static Facts of(MeteredRun m) {
@@ -476,49 +446,46 @@ public final class ReportBuilder {
     }
 
     /** Requests of unknown usage in the run (step null) or one of its steps. */
-    long usageUnknown(Integer step) {
+    long usageUnknown(StepIndex step) {
       if (figures == null) {
         return 0;
       }
       return step == null
           ? figures.run().usageUnknown()
-          : figures.step(step).map(MeteredFigures.Part::usageUnknown).orElse(0L);
+          : figures.step(step.value()).map(MeteredFigures.Part::usageUnknown).orElse(0L);
     }
   }
 
-  /** A metered run's figures in the shape of reconciled ones: run, steps, untagged (step 0). */
-  private static List<Figure> meteredFigures(MeteredRun m) {
-    List<Figure> out = new ArrayList<>();
-    TokenCounts run = m.figures().run().counts();
-    out.add(new Figure(null, run, false, run, run.plus(m.unmetered()), 0));
-    m.figures()
-        .steps()
-        .forEach(
-            (index, part) ->
-                out.add(new Figure(index, part.counts(), false, part.counts(), part.counts(), 0)));
-    out.sort(Comparator.comparing((Figure f) -> f.stepIndex() == null ? -1 : f.stepIndex()));
-    return out;
-  }
-
-  /** A metered run's usage per step, endpoint and model as lines to price; run lines too. */
-  private static List<Line> meteredLines(MeteredRun m) {
-    List<Line> out = new ArrayList<>();
-    Map<List<String>, TokenCounts> run = new LinkedHashMap<>();
+  /**
+   * A metered run's usage per step (step 0: tagged with no step), endpoint and model as lines to
+   * price, and the run's per endpoint and model.
+   */
+  private static List<LineFigure> meteredLines(MeteredRun m) {
+    List<LineFigure> out = new ArrayList<>();
+    Map<List<Object>, TokenCounts> run = new LinkedHashMap<>();
     for (MeteredFigures.MeteredLine l : m.figures().lines()) {
-      UsageLine line = new UsageLine(l.model(), null, null, null);
-      if (l.stepIndex() != null && l.stepIndex() > 0) {
-        out.add(new Line(0, l.stepIndex(), l.endpoint(), line, l.counts(), false, 0, 0));
-      }
-      run.merge(Arrays.asList(l.endpoint(), l.model()), l.counts(), TokenCounts::plus);
+      Endpoint endpoint = Endpoint.ofLocal(l.endpoint());
+      StepIndex step = StepIndex.of(l.stepIndex() == null ? 0 : l.stepIndex());
+      out.add(
+          new LineFigure(
+              0,
+              step,
+              endpoint,
+              new UsageLine(l.model(), null, null, null),
+              l.counts(),
+              false,
+              0,
+              0));
+      run.merge(Arrays.asList(endpoint, l.model()), l.counts(), TokenCounts::plus);
     }
     run.forEach(
         (k, counts) ->
             out.add(
-                new Line(
+                new LineFigure(
                     0,
                     null,
-                    k.get(0),
-                    new UsageLine(k.get(1), null, null, null),
+                    (Endpoint) k.get(0),
+                    new UsageLine((String) k.get(1), null, null, null),
                     counts,
                     false,
                     0,

@@ -49,7 +49,7 @@ public final class ReportService {
             .map(RunRecord::id)
             .toList();
     return SettleForecast.footer(
-        new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(ids, now),
+        new SettleForecast(ledger.settlementStore(), settings).earliestFinal(ids, now),
         settings,
         now);
   }

@@ -3,6 +3,7 @@ package dev.tokenledger.attribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Basis;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -70,7 +71,7 @@ class AttributionPropertiesTest {
       assertWithinBounds(run.runId(), run.lowerBound(), run.total(), run.upperBound(), run.basis());
       for (StepAttribution step : run.steps()) {
         assertWithinBounds(
-            run.runId() + "/" + step.stepId(),
+            run.runId() + "/" + step.step(),
             step.lowerBound(),
             step.total(),
             step.upperBound(),
@@ -91,9 +92,9 @@ class AttributionPropertiesTest {
         assertThat(run.total()).isEqualTo(truth);
       }
       for (StepAttribution step : run.steps()) {
-        TokenCounts stepTruth = w.truthOfStep(run.runId(), step.stepId());
+        TokenCounts stepTruth = w.truthOfStep(run.runId(), step.step());
         assertWithinBounds(
-            step.stepId(), step.lowerBound(), stepTruth, step.upperBound(), step.basis());
+            step.step().toString(), step.lowerBound(), stepTruth, step.upperBound(), step.basis());
       }
     }
   }
@@ -109,8 +110,8 @@ class AttributionPropertiesTest {
       assertThat(run.basis()).as(run.runId()).isEqualTo(Basis.EXACT);
       assertThat(run.total()).as(run.runId()).isEqualTo(w.truthOfRun(run.runId()));
       for (StepAttribution step : run.steps()) {
-        assertThat(step.basis()).as(run.runId() + "/" + step.stepId()).isEqualTo(Basis.EXACT);
-        assertThat(step.total()).isEqualTo(w.truthOfStep(run.runId(), step.stepId()));
+        assertThat(step.basis()).as(run.runId() + "/" + step.step()).isEqualTo(Basis.EXACT);
+        assertThat(step.total()).isEqualTo(w.truthOfStep(run.runId(), step.step()));
       }
     }
     for (String key : List.of("key_a", "key_b")) {
@@ -128,8 +129,8 @@ class AttributionPropertiesTest {
       assertThat(run.total()).as(run.runId()).isEqualTo(w.truthOfRun(run.runId()));
       for (StepAttribution step : run.steps()) {
         assertThat(step.total())
-            .as(run.runId() + "/" + step.stepId())
-            .isEqualTo(w.truthOfStep(run.runId(), step.stepId()));
+            .as(run.runId() + "/" + step.step())
+            .isEqualTo(w.truthOfStep(run.runId(), step.step()));
       }
     }
   }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,7 +31,7 @@ class AttributorTest {
   }
 
   static StepWindow step(String id, String start, String end) {
-    return new StepWindow(id, at(start), at(end));
+    return new StepWindow(idx(id), at(start), at(end));
   }
 
   private static TokenCounts sum(List<UsageRow> rows) {
@@ -93,7 +96,7 @@ class AttributorTest {
     assertThat(inputs(r)).containsExactly(500L, 500L, 1000L, 2000L, 3000L, 1000L);
     assertThat(r.steps().stream().map(StepAttribution::total).reduce(TokenCounts::plus))
         .contains(r.total());
-    StepAttribution s3 = r.step("s3").orElseThrow();
+    StepAttribution s3 = r.step(idx("s3")).orElseThrow();
     assertThat(s3.lowerBound()).isEqualTo(TokenCounts.ZERO);
     assertThat(s3.upperBound()).isEqualTo(new TokenCounts(3000, 0, 300, 1));
     assertThat(s3.sharedMinutes())
@@ -101,7 +104,7 @@ class AttributorTest {
         .satisfies(
             m -> {
               assertThat(m.minute()).isEqualTo(at("10:01:00"));
-              assertThat(m.otherStepIds()).containsExactly("s4");
+              assertThat(m.otherSteps()).containsExactly(idx("s4"));
               assertThat(m.otherRunIds()).isEmpty();
               assertThat(m.share()).isEqualTo(s3.total());
             });
@@ -122,7 +125,7 @@ class AttributorTest {
     for (int i = 0; i < durations.length; i++) {
       Instant start = MinuteFence.earliestStart(lastEnd, cursor);
       Instant end = start.plusSeconds(durations[i]);
-      steps.add(new StepWindow("s" + (i + 1), start, end));
+      steps.add(new StepWindow(StepIndex.of(i + 1), start, end));
       // the step's requests finish in its first minute, and the last one in its last second
       rows.add(
           new UsageRow(
@@ -155,8 +158,8 @@ class AttributorTest {
       if (i == durations.length - 1) {
         served = served.plus(new TokenCounts(7, 0, 7, 1));
       }
-      assertThat(s.basis()).as(s.stepId()).isEqualTo(Basis.EXACT);
-      assertThat(s.total()).as(s.stepId()).isEqualTo(served);
+      assertThat(s.basis()).as(s.step().toString()).isEqualTo(Basis.EXACT);
+      assertThat(s.total()).as(s.step().toString()).isEqualTo(served);
       assertThat(s.lowerBound()).isEqualTo(served);
       assertThat(s.upperBound()).isEqualTo(served);
     }
@@ -187,6 +190,8 @@ class AttributorTest {
         .singleElement()
         .isEqualTo(
             new SharedMinute(
+                null,
+                null,
                 at("10:02:00"),
                 List.of("second"),
                 List.of(),
@@ -196,6 +201,8 @@ class AttributorTest {
         .singleElement()
         .isEqualTo(
             new SharedMinute(
+                null,
+                null,
                 at("10:02:00"),
                 List.of("first"),
                 List.of(),
@@ -420,7 +427,7 @@ class AttributorTest {
             .attribute(List.of(shared), List.of(first, second))
             .run("first")
             .orElseThrow()
-            .step("s1")
+            .step(idx("s1"))
             .orElseThrow();
 
     assertThat(s1.basis()).isEqualTo(Basis.APPORTIONED);
@@ -471,8 +478,8 @@ class AttributorTest {
         .containsExactly(1400L, 1000L, 1600L);
     assertThat(List.of(rb.total().input(), rb.lowerBound().input(), rb.upperBound().input()))
         .containsExactly(2200L, 2000L, 2600L);
-    StepAttribution a1 = ra.step("a1").orElseThrow();
-    StepAttribution a2 = ra.step("a2").orElseThrow();
+    StepAttribution a1 = ra.step(idx("a1")).orElseThrow();
+    StepAttribution a2 = ra.step(idx("a2")).orElseThrow();
     assertThat(List.of(a1.total().input(), a1.lowerBound().input(), a1.upperBound().input()))
         .containsExactly(667L, 0L, 1000L);
     assertThat(List.of(a2.total().input(), a2.lowerBound().input(), a2.upperBound().input()))
@@ -499,11 +506,16 @@ class AttributorTest {
                     "10:05:00",
                     step("s1", "10:00:00", "10:01:00"),
                     step("s1", "10:01:00", "10:02:00")))
-        .hasMessageContaining("step id s1 appears twice");
+        .hasMessageContaining("step 1 appears twice");
     RunWindow r1 = run("r1", "key_a", "10:00:00", "10:05:00");
     assertThatThrownBy(() -> attributor.attribute(List.of(), List.of(r1, r1)))
         .hasMessageContaining("run id r1 appears twice");
     assertThatThrownBy(() -> new Attributor(Duration.ofSeconds(-1)))
         .hasMessageContaining("settleLag cannot be negative");
+  }
+
+  /** The index of a step named like {@code s3}: its digits. */
+  private static StepIndex idx(String name) {
+    return StepIndex.of(Integer.parseInt(name.replaceAll("\\D", "")));
   }
 }

@@ -5,6 +5,7 @@ import static dev.tokenledger.attribution.AttributorTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenledger.figures.StepIndex;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,7 +112,8 @@ class FetchPlannerTest {
       List<StepWindow> steps = new ArrayList<>();
       for (int s = 0; s < 6; s++) {
         steps.add(
-            new StepWindow("s" + s, start.plusSeconds(10L * s), start.plusSeconds(10L * s + 9)));
+            new StepWindow(
+                StepIndex.of(s + 1), start.plusSeconds(10L * s), start.plusSeconds(10L * s + 9)));
       }
       runs.add(new RunWindow("r" + i, "key_" + (i % 3), start, start.plusSeconds(60), steps));
     }

@@ -1,6 +1,8 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ final class Workload {
       Instant finishedAt,
       String apiKeyId,
       String runId,
-      String stepId,
+      StepIndex stepId,
       UsageLine line,
       TokenCounts counts) {}
 
@@ -71,7 +73,7 @@ final class Workload {
                   ? MinuteFence.earliestStart(lastEnd, stepCursor)
                   : stepCursor.plusMillis(s == 0 ? 0 : random.nextInt(5_000));
           Instant stepEnd = stepStart.plusMillis(500 + random.nextInt(90_000));
-          String stepId = "s" + (s + 1);
+          StepIndex stepId = StepIndex.of(s + 1);
           steps.add(new StepWindow(stepId, stepStart, stepEnd));
           for (int q = random.nextInt(5); q > 0; q--) {
             long span = Duration.between(stepStart, stepEnd).toMillis();
@@ -112,7 +114,7 @@ final class Workload {
   }
 
   private void add(
-      Random random, Instant at, String key, String runId, String stepId, Options options) {
+      Random random, Instant at, String key, String runId, StepIndex stepId, Options options) {
     int m = random.nextInt(MODELS.length);
     UsageLine line =
         options.richLines()
@@ -171,7 +173,7 @@ final class Workload {
         .reduce(TokenCounts.ZERO, TokenCounts::plus);
   }
 
-  TokenCounts truthOfStep(String runId, String stepId) {
+  TokenCounts truthOfStep(String runId, StepIndex stepId) {
     return requests.stream()
         .filter(r -> runId.equals(r.runId()) && stepId.equals(r.stepId()))
         .map(Request::counts)

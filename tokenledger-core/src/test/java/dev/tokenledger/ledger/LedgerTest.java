@@ -349,12 +349,12 @@ class LedgerTest {
             new StepSpec(1, "step 1", T0, T0.plusSeconds(122), null),
             new StepSpec(2, "step 2", T0.plusSeconds(127), T0.plusSeconds(168), null));
 
-    RecordedRun first = ledger.recordFinishedRun(spec, steps);
-    RecordedRun second = ledger.recordFinishedRun(spec, steps);
+    ImportOutcome first = ledger.recordFinishedRun(spec, steps);
+    ImportOutcome second = ledger.recordFinishedRun(spec, steps);
 
     assertThat(first.created()).isTrue();
     assertThat(first.stepsAdded()).isEqualTo(2);
-    assertThat(second).isEqualTo(new RecordedRun(first.runId(), false, 0, false));
+    assertThat(second).isEqualTo(new ImportOutcome(first.runId(), false, 0, false));
     assertThat(ledger.runs(RunQuery.all())).hasSize(1);
     RunRecord run = ledger.run(first.runId());
     assertThat(run.status()).isEqualTo(RecordingStatus.ENDED);
@@ -372,13 +372,13 @@ class LedgerTest {
     StepSpec one = new StepSpec(1, null, T0, T0.plusSeconds(10), null);
     StepSpec two = new StepSpec(2, null, T0.plusSeconds(12), T0.plusSeconds(20), null);
 
-    RecordedRun first = ledger.recordFinishedRun(unfinished, List.of(one));
+    ImportOutcome first = ledger.recordFinishedRun(unfinished, List.of(one));
     assertThat(ledger.run(first.runId()).status()).isEqualTo(RecordingStatus.INTERRUPTED);
-    RecordedRun again =
+    ImportOutcome again =
         ledger.recordFinishedRun(
             unfinished.toBuilder().endedAt(T0.plusSeconds(21)).build(), List.of(one, two));
 
-    assertThat(again).isEqualTo(new RecordedRun(first.runId(), false, 1, false));
+    assertThat(again).isEqualTo(new ImportOutcome(first.runId(), false, 1, false));
     RunRecord run = ledger.run(first.runId());
     assertThat(run.status()).isEqualTo(RecordingStatus.ENDED);
     assertThat(run.endedAt()).isEqualTo(T0.plusSeconds(21));

@@ -4,20 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.UsageLine;
 import dev.tokenledger.attribution.UsageRow;
-import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
-import dev.tokenledger.ledger.ReconcileStore.Change;
-import dev.tokenledger.ledger.ReconcileStore.Claim;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Line;
-import dev.tokenledger.ledger.ReconcileStore.ReadRecord;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
-import dev.tokenledger.ledger.ReconcileStore.RunSelection;
-import dev.tokenledger.ledger.ReconcileStore.RunState;
-import dev.tokenledger.ledger.ReconcileStore.Settlement;
-import dev.tokenledger.ledger.ReconcileStore.SharedMinute;
-import dev.tokenledger.ledger.ReconcileStore.Unattributed;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Figure;
+import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
+import dev.tokenledger.ledger.ClaimStore.Claim;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
+import dev.tokenledger.ledger.SettlementStore.AttemptRecord;
+import dev.tokenledger.ledger.SettlementStore.Change;
+import dev.tokenledger.ledger.SettlementStore.RunSelection;
+import dev.tokenledger.ledger.SettlementStore.RunState;
+import dev.tokenledger.ledger.SettlementStore.Settlement;
+import dev.tokenledger.ledger.SettlementStore.Unattributed;
+import dev.tokenledger.ledger.UsageStore.ReadRecord;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -113,10 +116,33 @@ class ReconcileStoreTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void eachUsageRowKeepsItsJsonExactlyAsReturned(Backend backend) throws Exception {
+    String raw = "{\"object\":\"organization.usage.completions.result\", \"input_tokens\":100}";
+    long id =
+        open(backend)
+            .usageStore()
+            .storeRead(
+                read(null), List.of(row(0, 100), row(1, 40)), java.util.Arrays.asList(raw, null));
+
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT raw_json FROM usage_buckets WHERE read_id = " + id + " ORDER BY id")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo(raw);
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isNull();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void aReadIsStoredWithItsRawRowsAndAFailedOneWithItsError(Backend backend) throws Exception {
-    ReconcileStore store = open(backend).reconcileStore();
-    long ok = store.storeRead(read(null), List.of(row(0, 100), row(1, 9_000_000_000L)));
-    long failed = store.storeRead(read("HTTP 500 after 6 attempts"), List.of());
+    Ledger store = open(backend);
+    long ok =
+        store.usageStore().storeRead(read(null), List.of(row(0, 100), row(1, 9_000_000_000L)));
+    long failed = store.usageStore().storeRead(read("HTTP 500 after 6 attempts"), List.of());
 
     assertThat(failed).isGreaterThan(ok);
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
@@ -144,18 +170,18 @@ class ReconcileStoreTest {
     Ledger ledger = open(backend);
     String a = finishedRun(ledger, "chatdev", 0);
     String b = finishedRun(ledger, "chatdev", 2);
-    ReconcileStore first = ledger.reconcileStore();
-    ReconcileStore second = another().reconcileStore();
+    ClaimStore first = ledger.claimStore();
+    ClaimStore second = another().claimStore();
 
-    Claim one = first.claim(List.of(a), ReconcileStore.DEFAULT_LEASE);
-    Claim two = second.claim(List.of(a, b), ReconcileStore.DEFAULT_LEASE);
+    Claim one = first.claim(List.of(a), ClaimStore.DEFAULT_LEASE);
+    Claim two = second.claim(List.of(a, b), ClaimStore.DEFAULT_LEASE);
 
     assertThat(one.claimed()).containsExactly(a);
     assertThat(two.claimed()).containsExactly(b);
     assertThat(two.busy()).containsExactly(a);
 
     first.release(one);
-    assertThat(second.claim(List.of(a), ReconcileStore.DEFAULT_LEASE).claimed()).containsExactly(a);
+    assertThat(second.claim(List.of(a), ClaimStore.DEFAULT_LEASE).claimed()).containsExactly(a);
   }
 
   @ParameterizedTest
@@ -165,10 +191,9 @@ class ReconcileStoreTest {
     String expired = finishedRun(ledger, "chatdev", 0);
     String orphaned = finishedRun(ledger, "chatdev", 2);
     String alive = finishedRun(ledger, "chatdev", 4);
-    ReconcileStore store = ledger.reconcileStore();
-    store.claim(List.of(expired), Duration.ofMinutes(1));
-    store.claim(List.of(alive), Duration.ofMinutes(30));
-    store.claim(List.of(orphaned), Duration.ofMinutes(30));
+    ledger.claimStore().claim(List.of(expired), Duration.ofMinutes(1));
+    ledger.claimStore().claim(List.of(alive), Duration.ofMinutes(30));
+    ledger.claimStore().claim(List.of(orphaned), Duration.ofMinutes(30));
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         Statement s = c.createStatement()) {
       // the reconciler that claimed this run was killed: its pid is gone
@@ -178,7 +203,7 @@ class ReconcileStoreTest {
     clock.advance(Duration.ofMinutes(2));
 
     Claim next =
-        another().reconcileStore().claim(List.of(expired, orphaned, alive), Duration.ofMinutes(30));
+        another().claimStore().claim(List.of(expired, orphaned, alive), Duration.ofMinutes(30));
 
     assertThat(next.claimed()).containsExactly(expired, orphaned);
     assertThat(next.busy()).containsExactly(alive);
@@ -198,11 +223,11 @@ class ReconcileStoreTest {
     try {
       List<Future<Claim>> claims = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        ReconcileStore store = another().reconcileStore();
+        Ledger store = another();
         Callable<Claim> claim =
             () -> {
               start.await();
-              return store.claim(runs, ReconcileStore.DEFAULT_LEASE);
+              return store.claimStore().claim(runs, ClaimStore.DEFAULT_LEASE);
             };
         claims.add(pool.submit(claim));
       }
@@ -224,9 +249,8 @@ class ReconcileStoreTest {
     Ledger ledger = open(backend);
     String run = finishedRun(ledger, "chatdev", 0);
     String partner = finishedRun(ledger, "chatdev", 1);
-    ReconcileStore store = ledger.reconcileStore();
-    long readId = store.storeRead(read(null), List.of(row(0, 100), row(1, 40)));
-    Claim claim = store.claim(List.of(run, partner), ReconcileStore.DEFAULT_LEASE);
+    long readId = ledger.usageStore().storeRead(read(null), List.of(row(0, 100), row(1, 40)));
+    Claim claim = ledger.claimStore().claim(List.of(run, partner), ClaimStore.DEFAULT_LEASE);
     TokenCounts total = new TokenCounts(120, 60, 14, 2);
     AttemptRecord attempt =
         new AttemptRecord(
@@ -235,7 +259,7 @@ class ReconcileStoreTest {
             List.of(readId),
             total,
             null,
-            "settling",
+            ReconcileStatus.SETTLING,
             new Change(120, 60, 14, 2),
             1,
             List.of(
@@ -247,17 +271,17 @@ class ReconcileStoreTest {
                     new TokenCounts(140, 70, 14, 2),
                     1),
                 new Figure(
-                    1,
+                    StepIndex.of(1),
                     total,
                     true,
                     new TokenCounts(100, 50, 7, 1),
                     new TokenCounts(140, 70, 14, 2),
                     1)),
             List.of(
-                new Line(
+                new LineFigure(
                     readId,
                     null,
-                    "completions",
+                    Endpoint.COMPLETIONS,
                     new UsageLine("gpt-4o-mini", "default", false, "proj_1"),
                     total,
                     true,
@@ -266,23 +290,25 @@ class ReconcileStoreTest {
             List.of(
                 new SharedMinute(
                     null,
-                    "completions",
+                    Endpoint.COMPLETIONS,
                     T0.plusSeconds(60),
                     List.of(partner),
                     List.of(),
                     new TokenCounts(40, 20, 7, 1),
                     new TokenCounts(20, 10, 7, 1))));
-    store.storeSettlement(
-        claim,
-        new Settlement(
-            List.of(attempt),
-            Map.of(partner, "final"),
-            List.of(new Unattributed(readId, row(5, 3)))));
+    ledger
+        .settlementStore()
+        .storeSettlement(
+            claim,
+            new Settlement(
+                List.of(attempt),
+                Map.of(partner, ReconcileStatus.FINAL),
+                List.of(new Unattributed(readId, row(5, 3)))));
 
-    Reconciliation r = store.reconciliation(run).orElseThrow();
+    Reconciliation r = ledger.provenanceStore().reconciliation(run).orElseThrow();
     assertThat(r.latest().status()).isEqualTo("settling");
     assertThat(r.figuresFrom().counts()).isEqualTo(total);
-    assertThat(r.figures()).extracting(Figure::stepIndex).containsExactly(null, 1);
+    assertThat(r.figures()).extracting(Figure::step).containsExactly(null, StepIndex.of(1));
     assertThat(r.figures().get(0).upperBound()).isEqualTo(new TokenCounts(140, 70, 14, 2));
     assertThat(r.reads()).singleElement().satisfies(x -> assertThat(x.id()).isEqualTo(readId));
     assertThat(r.sharedMinutes())
@@ -290,9 +316,9 @@ class ReconcileStoreTest {
         .satisfies(m -> assertThat(m.otherRunIds()).containsExactly(partner));
     assertThat(ledger.run(run).reconcileStatus()).isEqualTo("settling");
     assertThat(ledger.run(partner).reconcileStatus()).isEqualTo("final");
-    assertThat(another().reconcileStore().claim(List.of(run), Duration.ofMinutes(5)).claimed())
+    assertThat(another().claimStore().claim(List.of(run), Duration.ofMinutes(5)).claimed())
         .containsExactly(run);
-    assertThat(store.candidates(RunSelection.notFinal()))
+    assertThat(ledger.settlementStore().candidates(RunSelection.notFinal()))
         .extracting(RunRecord::id)
         .containsExactly(run);
   }
@@ -302,10 +328,9 @@ class ReconcileStoreTest {
   void aSettlementForARunWhoseClaimWasLostStoresNothing(Backend backend) {
     Ledger ledger = open(backend);
     String run = finishedRun(ledger, "chatdev", 0);
-    ReconcileStore slow = ledger.reconcileStore();
-    Claim claim = slow.claim(List.of(run), Duration.ofMinutes(1));
+    Claim claim = ledger.claimStore().claim(List.of(run), Duration.ofMinutes(1));
     clock.advance(Duration.ofMinutes(2));
-    another().reconcileStore().claim(List.of(run), Duration.ofMinutes(30));
+    another().claimStore().claim(List.of(run), Duration.ofMinutes(30));
 
     AttemptRecord attempt =
         new AttemptRecord(
@@ -314,7 +339,7 @@ class ReconcileStoreTest {
             List.of(),
             TokenCounts.ZERO,
             null,
-            "settling",
+            ReconcileStatus.SETTLING,
             null,
             1,
             List.of(),
@@ -322,10 +347,12 @@ class ReconcileStoreTest {
             List.of());
     assertThatThrownBy(
             () ->
-                slow.storeSettlement(claim, new Settlement(List.of(attempt), Map.of(), List.of())))
+                ledger
+                    .settlementStore()
+                    .storeSettlement(claim, new Settlement(List.of(attempt), Map.of(), List.of())))
         .isInstanceOf(LedgerException.class)
         .hasMessageContaining("was lost to another reconciler");
-    assertThat(slow.reconciliation(run).orElseThrow().attempts()).isEmpty();
+    assertThat(ledger.provenanceStore().reconciliation(run).orElseThrow().attempts()).isEmpty();
   }
 
   @ParameterizedTest
@@ -333,9 +360,8 @@ class ReconcileStoreTest {
   void statesCarryAttemptsInOrderAcceptanceAndLocalCounts(Backend backend) throws Exception {
     Ledger ledger = open(backend);
     String run = finishedRun(ledger, "chatdev", 0);
-    ReconcileStore store = ledger.reconcileStore();
     for (int i = 0; i < 3; i++) {
-      Claim claim = store.claim(List.of(run), ReconcileStore.DEFAULT_LEASE);
+      Claim claim = ledger.claimStore().claim(List.of(run), ClaimStore.DEFAULT_LEASE);
       AttemptRecord attempt =
           i == 1
               ? new AttemptRecord(
@@ -344,7 +370,7 @@ class ReconcileStoreTest {
                   List.of(),
                   null,
                   "HTTP 429",
-                  "error",
+                  ReconcileStatus.ERROR,
                   null,
                   0,
                   List.of(),
@@ -356,15 +382,17 @@ class ReconcileStoreTest {
                   List.of(),
                   new TokenCounts(10 + i, 0, 0, 1),
                   null,
-                  "settling",
+                  ReconcileStatus.SETTLING,
                   null,
                   1,
                   List.of(),
                   List.of(),
                   List.of());
-      store.storeSettlement(claim, new Settlement(List.of(attempt), Map.of(), List.of()));
+      ledger
+          .settlementStore()
+          .storeSettlement(claim, new Settlement(List.of(attempt), Map.of(), List.of()));
     }
-    store.accept(run, T0.plusSeconds(100));
+    ledger.settlementStore().accept(run, T0.plusSeconds(100));
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         Statement s = c.createStatement()) {
       s.executeUpdate(
@@ -382,13 +410,13 @@ class ReconcileStoreTest {
               + " 'interrupted', NULL, NULL, NULL, NULL, 'proxy', 'x')");
     }
 
-    RunState state = store.states(List.of(run)).get(0);
+    RunState state = ledger.settlementStore().states(List.of(run)).get(0);
     assertThat(state.attempts()).extracting(a -> a.error()).containsExactly(null, "HTTP 429", null);
     assertThat(state.attempts().get(2).counts()).isEqualTo(new TokenCounts(12, 0, 0, 1));
     assertThat(state.acceptedAt()).isEqualTo(T0.plusSeconds(100));
     assertThat(state.localCounts()).isEqualTo(new TokenCounts(42, 10, 8, 2));
     assertThat(state.steps()).singleElement().satisfies(s -> assertThat(s.index()).isEqualTo(1));
-    assertThat(store.requestUsage(List.of(run))).hasSize(2);
+    assertThat(ledger.usageStore().requestUsage(List.of(run))).hasSize(2);
   }
 
   @ParameterizedTest
@@ -402,7 +430,7 @@ class ReconcileStoreTest {
 
     List<RunRecord> runs =
         ledger
-            .reconcileStore()
+            .settlementStore()
             .runsOfKeys(List.of("key_chatdev"), T0.plusSeconds(5 * 60), T0.plusSeconds(20 * 60));
 
     assertThat(runs).extracting(RunRecord::id).containsExactly(inside);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +53,70 @@ class SchemaTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void version7StoresTheUsageOutsideEveryStepOfEarlierAttemptsAsLinesOfItsOwn(Backend backend)
+      throws Exception {
+    LedgerLocation location = backend.newLocation(dir);
+    Database.Dialect dialect =
+        backend == Backend.SQLITE ? Database.Dialect.SQLITE : Database.Dialect.POSTGRESQL;
+    Flyway.configure(Database.class.getClassLoader())
+        .dataSource(location.jdbcUrl(), null, null)
+        .locations("classpath:" + Database.MIGRATIONS)
+        .placeholders(Map.of("id_column", dialect.idColumn))
+        .table(Database.HISTORY_TABLE)
+        .target(MigrationVersion.fromVersion("6"))
+        .load()
+        .migrate();
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO runs (id, framework, started_at, last_seen_at, status, source, created_at)"
+              + " VALUES ('r1', 'chatdev', 'a', 'a', 'ended', 'api', 'a')");
+      s.execute(
+          "INSERT INTO usage_reads (id, endpoint, bucket_width, window_start, window_end,"
+              + " fetched_at, status) VALUES (7, 'completions', '1m', 'a', 'b', 'c', 'ok')");
+      s.execute(
+          "INSERT INTO reconcile_attempts (id, run_id, attempted_at, status) VALUES"
+              + " (3, 'r1', 'a', 'settling')");
+      s.execute(
+          "INSERT INTO reconcile_figures (attempt_id, run_id, step_index, input_tokens,"
+              + " input_cached_tokens, output_tokens, num_model_requests, exactness,"
+              + " lower_input_tokens, lower_input_cached_tokens, lower_output_tokens,"
+              + " lower_num_model_requests, upper_input_tokens, upper_input_cached_tokens,"
+              + " upper_output_tokens, upper_num_model_requests) VALUES"
+              + " (3, 'r1', NULL, 150, 40, 30, 5, 'exact', 0, 0, 0, 0, 0, 0, 0, 0),"
+              + " (3, 'r1', 1, 100, 30, 20, 3, 'exact', 0, 0, 0, 0, 0, 0, 0, 0),"
+              + " (3, 'r1', 0, 50, 10, 10, 2, 'exact', 0, 0, 0, 0, 0, 0, 0, 0)");
+      // the run's lines: gpt-4o partly in step 1, gpt-4o-mini wholly in step 1
+      s.execute(
+          "INSERT INTO attributions (read_id, reconcile_attempt_id, run_id, step_index, model,"
+              + " service_tier, batch, input_tokens, input_cached_tokens, output_tokens,"
+              + " num_model_requests, exactness, computed_at, endpoint, project_id) VALUES"
+              + " (7, 3, 'r1', NULL, 'gpt-4o', 'default', 0, 120, 40, 25, 4, 'exact', 'x',"
+              + " 'completions', NULL),"
+              + " (7, 3, 'r1', NULL, 'gpt-4o-mini', NULL, NULL, 30, 0, 5, 1, 'exact', 'x',"
+              + " 'completions', NULL),"
+              + " (7, 3, 'r1', 1, 'gpt-4o', 'default', 0, 70, 30, 15, 2, 'exact', 'x',"
+              + " 'completions', NULL),"
+              + " (7, 3, 'r1', 1, 'gpt-4o-mini', NULL, NULL, 30, 0, 5, 1, 'exact', 'x',"
+              + " 'completions', NULL)");
+    }
+
+    try (Ledger ledger = Ledger.open(location)) {
+      assertThat(ledger.provenanceStore().lines(3))
+          .filteredOn(l -> StepIndex.OUTSIDE.equals(l.step()))
+          .singleElement()
+          .satisfies(
+              l -> {
+                assertThat(l.line()).isEqualTo(new UsageLine("gpt-4o", "default", false, null));
+                assertThat(l.counts()).isEqualTo(new TokenCounts(50, 10, 10, 2));
+                assertThat(l.endpoint()).isEqualTo(Endpoint.COMPLETIONS);
+                assertThat(l.readId()).isEqualTo(7);
+              });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void version4MovesTheLocalCountsOfRequestUsageIntoMeteredRequests(Backend backend)
       throws Exception {
     LedgerLocation location = backend.newLocation(dir);
@@ -78,13 +145,13 @@ class SchemaTest {
     }
 
     try (Ledger ledger = Ledger.open(location)) {
-      assertThat(ledger.reconcileStore().requestUsage(List.of("r1")))
+      assertThat(ledger.usageStore().requestUsage(List.of("r1")))
           .extracting(
-              ReconcileStore.RequestUsage::stepIndex,
-              ReconcileStore.RequestUsage::endpoint,
-              ReconcileStore.RequestUsage::counts)
+              UsageStore.RequestUsage::step,
+              UsageStore.RequestUsage::endpoint,
+              UsageStore.RequestUsage::counts)
           .containsExactly(
-              tuple(2, "chat.completions", new TokenCounts(30, 10, 5, 1)),
+              tuple(StepIndex.of(2), "chat.completions", new TokenCounts(30, 10, 5, 1)),
               tuple(null, "embeddings", new TokenCounts(12, 0, 0, 1)));
       assertThat(ledger.meterStore().figures("r1").run().counts())
           .isEqualTo(new TokenCounts(42, 10, 5, 2));
@@ -111,6 +178,21 @@ class SchemaTest {
       String id =
           ledger.beginRun(RunSpec.builder("chatdev").build(), ProcessIdentity.current()).id();
       assertThat(ledger.run(id).framework()).isEqualTo("chatdev");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void version6DropsTheCostEstimatesNothingWrote(Backend backend) throws Exception {
+    LedgerLocation location = backend.newLocation(dir);
+    Ledger.open(location).close();
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        ResultSet tables = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      List<String> names = new java.util.ArrayList<>();
+      while (tables.next()) {
+        names.add(tables.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+      }
+      assertThat(names).contains("runs", "cost_rows").doesNotContain("cost_estimates");
     }
   }
 
@@ -145,9 +227,7 @@ class SchemaTest {
                 + " 'POST', '/chat/completions', 'c', 'interrupted', 'c')",
             "INSERT INTO price_tables (version, source, loaded_at) VALUES ('abc', 'litellm', 'c')",
             "INSERT INTO cost_rows (read_id, bucket_start, bucket_end, amount, currency)"
-                + " VALUES (1, 'a', 'b', '0.000123456789012345678901', 'usd')",
-            "INSERT INTO cost_estimates (attribution_id, run_id, source, price_version, amount,"
-                + " computed_at) VALUES (1, 'r1', 'usage-x-price', 'abc', '1.5', 'c')");
+                + " VALUES (1, 'a', 'b', '0.000123456789012345678901', 'usd')");
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         Statement s = c.createStatement()) {
       for (String insert : inserts) {

@@ -3,16 +3,19 @@ package dev.tokenledger.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.UsageLine;
 import dev.tokenledger.attribution.UsageRow;
-import dev.tokenledger.ledger.ReconcileStore.AttemptRecord;
-import dev.tokenledger.ledger.ReconcileStore.Claim;
-import dev.tokenledger.ledger.ReconcileStore.Line;
-import dev.tokenledger.ledger.ReconcileStore.ReadRecord;
-import dev.tokenledger.ledger.ReconcileStore.RequestUsage;
-import dev.tokenledger.ledger.ReconcileStore.Settlement;
-import dev.tokenledger.ledger.ReconcileStore.Unattributed;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.figures.UsageLine;
+import dev.tokenledger.ledger.ClaimStore.Claim;
 import dev.tokenledger.ledger.SeenModel.Tally;
+import dev.tokenledger.ledger.SettlementStore.AttemptRecord;
+import dev.tokenledger.ledger.SettlementStore.Settlement;
+import dev.tokenledger.ledger.SettlementStore.Unattributed;
+import dev.tokenledger.ledger.UsageStore.ReadRecord;
+import dev.tokenledger.ledger.UsageStore.RequestUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,13 +69,14 @@ class SeenModelsTest {
         List.of(readId),
         counts,
         null,
-        "settling",
+        ReconcileStatus.SETTLING,
         null,
         1,
         List.of(),
         List.of(
-            new Line(readId, null, "completions", line, counts, false, 0, 0),
-            new Line(readId, 1, "completions", line, counts, false, 0, 0)),
+            new LineFigure(readId, null, Endpoint.COMPLETIONS, line, counts, false, 0, 0),
+            new LineFigure(
+                readId, StepIndex.of(1), Endpoint.COMPLETIONS, line, counts, false, 0, 0)),
         List.of());
   }
 
@@ -91,29 +95,42 @@ class SeenModelsTest {
                     .build(),
                 List.of())
             .runId();
-    ReconcileStore store = ledger.reconcileStore();
-    long first = store.storeRead(read(T0.plusSeconds(900)), List.of(row(UNKNOWN, 100, 7)));
+    long first =
+        ledger.usageStore().storeRead(read(T0.plusSeconds(900)), List.of(row(UNKNOWN, 100, 7)));
     long second =
-        store.storeRead(
-            read(T0.plusSeconds(1200)),
-            List.of(row(UNKNOWN, 200, 7), row("gpt-4o-mini-2024-07-18", 5, 5)));
-    Claim claim = store.claim(List.of(run), ReconcileStore.DEFAULT_LEASE);
-    store.storeSettlement(
-        claim,
-        new Settlement(
-            List.of(attempt(run, T0.plusSeconds(900), first, 100)), Map.of(), List.of()));
-    claim = store.claim(List.of(run), ReconcileStore.DEFAULT_LEASE);
-    store.storeSettlement(
-        claim,
-        new Settlement(
-            List.of(attempt(run, T0.plusSeconds(1200), second, 200)),
-            Map.of(),
-            List.of(new Unattributed(second, row(UNKNOWN, 30, 3)))));
-    store.recordRequestUsage(
-        "proxy",
-        List.of(
-            new RequestUsage(
-                run, 1, "completions", UNKNOWN, T0.plusSeconds(10), new TokenCounts(10, 0, 5, 1))));
+        ledger
+            .usageStore()
+            .storeRead(
+                read(T0.plusSeconds(1200)),
+                List.of(row(UNKNOWN, 200, 7), row("gpt-4o-mini-2024-07-18", 5, 5)));
+    Claim claim = ledger.claimStore().claim(List.of(run), ClaimStore.DEFAULT_LEASE);
+    ledger
+        .settlementStore()
+        .storeSettlement(
+            claim,
+            new Settlement(
+                List.of(attempt(run, T0.plusSeconds(900), first, 100)), Map.of(), List.of()));
+    claim = ledger.claimStore().claim(List.of(run), ClaimStore.DEFAULT_LEASE);
+    ledger
+        .settlementStore()
+        .storeSettlement(
+            claim,
+            new Settlement(
+                List.of(attempt(run, T0.plusSeconds(1200), second, 200)),
+                Map.of(),
+                List.of(new Unattributed(second, row(UNKNOWN, 30, 3)))));
+    ledger
+        .usageStore()
+        .recordRequestUsage(
+            "proxy",
+            List.of(
+                new RequestUsage(
+                    run,
+                    StepIndex.of(1),
+                    "completions",
+                    UNKNOWN,
+                    T0.plusSeconds(10),
+                    new TokenCounts(10, 0, 5, 1))));
 
     List<SeenModel> seen = ledger.modelsSeen();
 

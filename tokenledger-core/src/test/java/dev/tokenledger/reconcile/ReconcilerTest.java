@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.config.ApiKey;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.MutableClock;
@@ -287,7 +288,27 @@ class ReconcilerTest {
   }
 
   private Instant recheckAt(String runId) {
-    return ledger.reconcileStore().states(List.of(runId)).get(0).recheckAt();
+    return ledger.settlementStore().states(List.of(runId)).get(0).recheckAt();
+  }
+
+  @Test
+  void theUsageRowsOfAReadAreStoredExactlyAsTheApiReturnedThem() throws Exception {
+    String run = run("key_a", T0.plusSeconds(50));
+    clock.set(T0.plus(Duration.ofMinutes(20)));
+    pass(run);
+
+    String returned =
+        "{\"object\":\"organization.usage.completions.result\",\"input_tokens\":1000,"
+            + "\"input_cached_tokens\":0,\"output_tokens\":50,\"num_model_requests\":2,"
+            + "\"model\":\"gpt-4o-mini-2024-07-18\",\"api_key_id\":\"key_a\",\"batch\":false,"
+            + "\"service_tier\":\"default\",\"project_id\":\"proj_1\"}";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(ledger.location().jdbcUrl());
+        java.sql.ResultSet rs =
+            c.createStatement().executeQuery("SELECT DISTINCT raw_json FROM usage_buckets")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo(returned);
+      assertThat(rs.next()).isFalse();
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.ReconcileStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

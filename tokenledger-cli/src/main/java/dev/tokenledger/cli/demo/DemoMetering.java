@@ -6,7 +6,7 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.ProvenanceStore;
 import dev.tokenledger.ledger.Run;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.Step;
@@ -127,7 +127,7 @@ final class DemoMetering {
             .clock(clock)
             .heartbeatInterval(Duration.ZERO)
             .open()) {
-      ReconcileStore store = ledger.reconcileStore();
+      ProvenanceStore store = ledger.provenanceStore();
       ok =
           watch.exitCode() == 0
               && finalWith(store, direct, directServed)
@@ -142,8 +142,8 @@ final class DemoMetering {
     return ok;
   }
 
-  private static boolean finalWith(ReconcileStore store, String runId, TokenCounts expected) {
-    ReconcileStore.Reconciliation r = store.reconciliation(runId).orElseThrow();
+  private static boolean finalWith(ProvenanceStore store, String runId, TokenCounts expected) {
+    ProvenanceStore.Reconciliation r = store.reconciliation(runId).orElseThrow();
     return r.figuresFrom() != null
         && "final".equals(r.latest().status())
         && r.figuresFrom().counts().equals(expected);

@@ -4,7 +4,7 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.ProvenanceStore;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.sim.OpenAiSimulator;
@@ -116,9 +116,9 @@ final class DemoReconcile {
     out.print(show.substring(show.indexOf("Reconciliation:")));
 
     boolean allMatch = watch.exitCode() == 0;
-    ReconcileStore store = ledger.reconcileStore();
+    ProvenanceStore store = ledger.provenanceStore();
     for (Map.Entry<String, RunWindow> e : runs.entrySet()) {
-      ReconcileStore.Reconciliation r = store.reconciliation(e.getKey()).orElseThrow();
+      ProvenanceStore.Reconciliation r = store.reconciliation(e.getKey()).orElseThrow();
       RunWindow w = e.getValue();
       TokenCounts served =
           sim.servedCompletions(w.framework().key().id(), w.start(), w.end().plusSeconds(60));

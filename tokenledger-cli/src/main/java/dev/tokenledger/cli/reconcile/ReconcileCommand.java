@@ -9,6 +9,7 @@ import dev.tokenledger.cli.shared.RunFilterMixin;
 import dev.tokenledger.cli.shared.Services;
 import dev.tokenledger.cli.shared.TimeConverters;
 import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.keys.FingerprintResolver;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.openai.OpenAiAdminClient;
@@ -17,7 +18,6 @@ import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileException;
 import dev.tokenledger.reconcile.ReconcileSettings;
-import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.Reconciler;
 import dev.tokenledger.reconcile.SettleForecast;
 import java.io.PrintWriter;
@@ -199,7 +199,8 @@ public final class ReconcileCommand implements Callable<Integer> {
         if (!waiting.isEmpty()) {
           Instant now = context.now();
           SettleForecast.footer(
-                  new SettleForecast(ledger.reconcileStore(), settings).earliestFinal(waiting, now),
+                  new SettleForecast(ledger.settlementStore(), settings)
+                      .earliestFinal(waiting, now),
                   settings,
                   now)
               .ifPresent(out::println);

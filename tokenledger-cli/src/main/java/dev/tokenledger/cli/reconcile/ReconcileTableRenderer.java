@@ -1,12 +1,12 @@
 package dev.tokenledger.cli.reconcile;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.Basis;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.reconcile.Audit;
 import dev.tokenledger.reconcile.CountsDelta;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassStats;
-import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.reconcile.UnattributedUsage;
 import dev.tokenledger.report.TextTable;

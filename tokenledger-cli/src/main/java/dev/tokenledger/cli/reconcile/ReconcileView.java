@@ -1,7 +1,7 @@
 package dev.tokenledger.cli.reconcile;
 
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.reconcile.PassReport;
-import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.reconcile.UnattributedUsage;
 import java.util.ArrayList;

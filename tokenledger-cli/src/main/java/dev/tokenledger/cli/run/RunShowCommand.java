@@ -8,7 +8,7 @@ import dev.tokenledger.cli.shared.ReconciliationView;
 import dev.tokenledger.cli.shared.Services;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import dev.tokenledger.reconcile.SettleForecast;
@@ -46,7 +46,7 @@ public final class RunShowCommand implements Callable<Integer> {
     PrintWriter out = context.out();
     try (Ledger ledger = context.openExistingLedger(ledgerOptions)) {
       RunRecord run = ledger.run(runId);
-      Reconciliation reconciled = ledger.reconcileStore().reconciliation(runId).orElseThrow();
+      Reconciliation reconciled = ledger.provenanceStore().reconciliation(runId).orElseThrow();
       Optional<MeteredRun> metered = MeteredRun.read(ledger, runId);
       String failure = ledger.meterStore().meterFailure(runId).orElse(null);
       if (shown == OutputFormat.JSON) {
@@ -63,7 +63,7 @@ public final class RunShowCommand implements Callable<Integer> {
         ReconcileSettings settings = Services.reconcileSettings(config);
         Instant now = context.now();
         SettleForecast.footer(
-                new SettleForecast(ledger.reconcileStore(), settings)
+                new SettleForecast(ledger.settlementStore(), settings)
                     .earliestFinal(List.of(runId), now),
                 settings,
                 now)

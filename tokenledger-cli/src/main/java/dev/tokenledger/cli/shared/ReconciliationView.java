@@ -1,11 +1,12 @@
 package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.ledger.ReconcileStore.Attempt;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
-import dev.tokenledger.ledger.ReconcileStore.SharedMinute;
-import dev.tokenledger.ledger.ReconcileStore.StoredRead;
+import dev.tokenledger.figures.Figure;
+import dev.tokenledger.figures.SharedMinute;
+import dev.tokenledger.figures.StepIndex;
+import dev.tokenledger.ledger.Attempt;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.StoredRead;
 import dev.tokenledger.report.TextTable;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -40,13 +41,13 @@ public final class ReconciliationView {
     Map<String, Object> unstepped = null;
     List<Map<String, Object>> steps = new ArrayList<>();
     for (Figure f : r.figures()) {
-      if (f.stepIndex() == null) {
+      if (f.isRun()) {
         run = figure(f, metered);
-      } else if (f.stepIndex() == 0) {
+      } else if (f.step().isOutside()) {
         unstepped = figure(f, metered);
       } else {
         Map<String, Object> step = new LinkedHashMap<>();
-        step.put("index", f.stepIndex());
+        step.put("index", f.step().value());
         step.putAll(figure(f, metered));
         steps.add(step);
       }
@@ -69,11 +70,11 @@ public final class ReconciliationView {
     List<Map<String, Object>> shared = new ArrayList<>();
     for (SharedMinute s : r.sharedMinutes()) {
       Map<String, Object> x = new LinkedHashMap<>();
-      x.put("step", s.stepIndex());
-      x.put("endpoint", s.endpoint());
+      x.put("step", s.step() == null ? null : s.step().value());
+      x.put("endpoint", s.endpoint().wireName());
       x.put("minute", iso(s.minute()));
       x.put("other_runs", s.otherRunIds());
-      x.put("other_steps", s.otherStepIndexes().stream().map(Integer::valueOf).toList());
+      x.put("other_steps", s.otherSteps().stream().map(StepIndex::value).toList());
       x.put("bucket", tokens(s.bucket()));
       x.put("share", tokens(s.share()));
       shared.add(x);
@@ -118,8 +119,7 @@ public final class ReconciliationView {
             .align(6, TextTable.Align.RIGHT)
             .align(7, TextTable.Align.RIGHT);
     for (Figure f : r.figures()) {
-      String what =
-          f.stepIndex() == null ? "run" : f.stepIndex() == 0 ? "no step" : "step " + f.stepIndex();
+      String what = f.isRun() ? "run" : f.step().isOutside() ? "no step" : "step " + f.step();
       table.row(
           List.of(
               what,
@@ -151,14 +151,16 @@ public final class ReconciliationView {
         if (!s.otherRunIds().isEmpty()) {
           with.add("runs " + String.join(", ", s.otherRunIds()));
         }
-        if (!s.otherStepIndexes().isEmpty()) {
-          with.add("steps " + String.join(", ", s.otherStepIndexes()));
+        if (!s.otherSteps().isEmpty()) {
+          with.add(
+              "steps "
+                  + String.join(", ", s.otherSteps().stream().map(StepIndex::toString).toList()));
         }
         out.printf(
             "    %s %s (%s) with %s: %s of %s input tokens%n",
             s.minute(),
-            s.stepIndex() == null ? "run" : "step " + s.stepIndex(),
-            s.endpoint(),
+            s.step() == null ? "run" : "step " + s.step(),
+            s.endpoint().wireName(),
             String.join(" and ", with),
             number(s.share().input()),
             number(s.bucket().input()));

@@ -11,7 +11,7 @@ import dev.tokenledger.cli.JsonSchemas;
 import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.UsageStore;
 import dev.tokenledger.pricing.PriceTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -211,9 +211,9 @@ class PricesCommandTest {
   void ledgerWithAnUnknownModel() {
     Instant t0 = Instant.parse("2025-10-27T10:00:00Z");
     try (Ledger ledger = Ledger.open(LedgerLocation.sqlite(ledgerFile()))) {
-      ReconcileStore store = ledger.reconcileStore();
+      UsageStore store = ledger.usageStore();
       store.storeRead(
-          new ReconcileStore.ReadRecord(
+          new UsageStore.ReadRecord(
               "completions",
               "1m",
               t0,

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.ledger.Backend;
-import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.SettlementStore;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import dev.tokenledger.reconcile.Reconciler;
@@ -169,7 +169,10 @@ class FaultMatrixTest {
   }
 
   private static boolean allFinal(SimLab lab) {
-    return lab.ledger.reconcileStore().candidates(ReconcileStore.RunSelection.notFinal()).isEmpty();
+    return lab.ledger
+        .settlementStore()
+        .candidates(SettlementStore.RunSelection.notFinal())
+        .isEmpty();
   }
 
   /**

@@ -4,7 +4,8 @@ import static dev.tokenledger.cli.reconcile.SimLab.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.Basis;
+import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Backend;
 import dev.tokenledger.ledger.MeterSpill;
 import dev.tokenledger.ledger.MeteredFigures;
@@ -15,7 +16,6 @@ import dev.tokenledger.metering.UsageState;
 import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.reconcile.Audit;
 import dev.tokenledger.reconcile.PassRequest;
-import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.ReconcileWarning;
 import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.reconcile.UnattributedUsage;

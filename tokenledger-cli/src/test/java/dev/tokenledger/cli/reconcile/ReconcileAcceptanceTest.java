@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.MinuteFence;
+import dev.tokenledger.figures.Figure;
+import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore.Figure;
-import dev.tokenledger.ledger.ReconcileStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.reconcile.PassReport;
-import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.reconcile.UnattributedUsage;
 import dev.tokenledger.sim.ReportingDelay;
@@ -102,7 +103,7 @@ class ReconcileAcceptanceTest {
       }
       TokenCounts unstepped =
           r.figures().stream()
-              .filter(f -> Integer.valueOf(0).equals(f.stepIndex()))
+              .filter(f -> StepIndex.OUTSIDE.equals(f.step()))
               .map(Figure::total)
               .findFirst()
               .orElse(TokenCounts.ZERO);
@@ -166,7 +167,7 @@ class ReconcileAcceptanceTest {
       assertThat(ra.sharedMinutes())
           .anySatisfy(
               m -> {
-                assertThat(m.stepIndex()).isNull();
+                assertThat(m.step()).isNull();
                 assertThat(m.minute()).isEqualTo(shared);
                 assertThat(m.otherRunIds()).containsExactly(b);
               });
@@ -302,7 +303,7 @@ class ReconcileAcceptanceTest {
 
   private static Figure figure(Reconciliation r, Integer step) {
     return r.figures().stream()
-        .filter(f -> java.util.Objects.equals(f.stepIndex(), step))
+        .filter(f -> java.util.Objects.equals(f.step(), step == null ? null : StepIndex.of(step)))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no figure for step " + step + " in " + r.figures()));
   }

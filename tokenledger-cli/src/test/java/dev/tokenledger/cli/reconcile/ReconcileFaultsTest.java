@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.openai.ApiUnavailableException;
 import dev.tokenledger.reconcile.PassListener;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
-import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.Reconciler;
 import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.sim.Fault;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileSettings;
-import dev.tokenledger.reconcile.ReconcileStatus;
 import dev.tokenledger.reconcile.Reconciler;
 import dev.tokenledger.reconcile.RunOutcome;
 import dev.tokenledger.sim.ReportingDelay;

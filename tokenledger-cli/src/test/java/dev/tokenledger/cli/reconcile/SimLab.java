@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore;
+import dev.tokenledger.ledger.ProvenanceStore;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.StepSpec;
+import dev.tokenledger.ledger.UsageStore;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.reconcile.PassReport;
@@ -198,15 +199,15 @@ final class SimLab implements AutoCloseable {
    * local per-request counts, as a metering proxy would.
    */
   void recordLocal(String runId, String framework, Instant from, Instant to) {
-    List<ReconcileStore.RequestUsage> local = new ArrayList<>();
+    List<UsageStore.RequestUsage> local = new ArrayList<>();
     for (Call c : calls) {
       if (c.framework().equals(framework) && !c.at().isBefore(from) && c.at().isBefore(to)) {
         local.add(
-            new ReconcileStore.RequestUsage(
+            new UsageStore.RequestUsage(
                 runId, null, "chat.completions", c.model(), c.at(), c.counts()));
       }
     }
-    ledger.reconcileStore().recordRequestUsage("test-proxy", local);
+    ledger.usageStore().recordRequestUsage("test-proxy", local);
   }
 
   /** A client for the simulator whose retry waits move the simulated clock. */
@@ -258,12 +259,12 @@ final class SimLab implements AutoCloseable {
 
   /** The run's figures as the ledger holds them now (its latest successful attempt). */
   TokenCounts figures(String runId) {
-    ReconcileStore.Reconciliation r = ledger.reconcileStore().reconciliation(runId).orElseThrow();
+    ProvenanceStore.Reconciliation r = ledger.provenanceStore().reconciliation(runId).orElseThrow();
     return r.figuresFrom() == null ? null : r.figuresFrom().counts();
   }
 
-  ReconcileStore.Reconciliation reconciliation(String runId) {
-    return ledger.reconcileStore().reconciliation(runId).orElseThrow();
+  ProvenanceStore.Reconciliation reconciliation(String runId) {
+    return ledger.provenanceStore().reconciliation(runId).orElseThrow();
   }
 
   /** The usage requests the simulator received on {@code endpoint}. */

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
+import dev.tokenledger.ledger.Attempt;
 import dev.tokenledger.ledger.Backend;
+import dev.tokenledger.ledger.ClaimStore;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
-import dev.tokenledger.ledger.ReconcileStore;
-import dev.tokenledger.ledger.ReconcileStore.Attempt;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.QuickSettling;
@@ -148,7 +148,7 @@ class TwoReconcilersTest {
       }
       lab.clock.set(T0.plus(Duration.ofMinutes(40)));
       Ledger other = lab.openLedger();
-      ReconcileStore.Claim held = other.reconcileStore().claim(runs, Duration.ofMinutes(30));
+      ClaimStore.Claim held = other.claimStore().claim(runs, Duration.ofMinutes(30));
       boolean[] otherDone = {false};
       CliHarness cli =
           new CliHarness(dir)
@@ -160,7 +160,7 @@ class TwoReconcilersTest {
                   wait -> {
                     if (!otherDone[0]) {
                       // while the idle one waits, the other reconciler settles every run
-                      other.reconcileStore().release(held);
+                      other.claimStore().release(held);
                       lab.settle(
                           lab.reconciler(other, QuickSettling.SETTINGS),
                           PassRequest.notFinal(),

@@ -1,4 +1,4 @@
-package dev.tokenledger.reconcile;
+package dev.tokenledger.figures;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.tokenledger.attribution;
+package dev.tokenledger.figures;
 
 /** How a figure was obtained from minute buckets. */
 public enum Basis {

@@ -1,4 +1,4 @@
-package dev.tokenledger.attribution;
+package dev.tokenledger.figures;
 
 import java.util.Comparator;
 

@@ -1,8 +1,0 @@
-package dev.tokenledger.ledger;
-
-/**
- * What recording a finished run did: its id, whether the run was new, how many of its steps were
- * added (0 when it was all there already), and whether a run recorded earlier without a key id got
- * the one given now.
- */
-public record RecordedRun(String runId, boolean created, int stepsAdded, boolean keyIdAdded) {}
