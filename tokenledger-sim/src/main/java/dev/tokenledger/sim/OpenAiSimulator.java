@@ -695,7 +695,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private Duration lateRevisionMin = Duration.ofMinutes(30);
     private Duration lateRevisionMax = Duration.ofMinutes(120);
     private List<SimModel> models = SimModel.defaults();
-    private SimPricing pricing = SimPricing.litellm();
+    private SimPricing pricing = SimPricing.listPrices();
     private Duration promptCacheTtl = Duration.ofMinutes(10);
 
     private Builder() {}
@@ -754,7 +754,7 @@ public final class OpenAiSimulator implements AutoCloseable {
       return this;
     }
 
-    /** How the Costs API prices usage. Default {@link SimPricing#litellm()}. */
+    /** How the Costs API prices usage. Default {@link SimPricing#listPrices()}. */
     public Builder pricing(SimPricing pricing) {
       this.pricing = Objects.requireNonNull(pricing, "pricing");
       return this;
