@@ -3,13 +3,14 @@ package dev.tokenledger.cli;
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.config.ConfigWarning;
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerException;
+import dev.tokenledger.ledger.PriceHistory;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.RetryNotice;
-import dev.tokenledger.pricing.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.reconcile.ReconcileSettings;
 import java.io.PrintWriter;
@@ -122,7 +123,7 @@ public final class Services {
    */
   public static PriceTable prices(TokenLedgerConfig config, Path pricesOption) {
     Path file = pricesOption != null ? pricesOption : config.pricesFile().orElse(null);
-    return file == null ? PriceTable.defaultTable() : PriceTable.load(resolve(config, file));
+    return file == null ? PriceFiles.defaultTable() : PriceFiles.load(resolve(config, file));
   }
 
   /**
