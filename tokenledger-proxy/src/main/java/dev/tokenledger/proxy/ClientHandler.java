@@ -250,6 +250,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     return r;
   }
 
+  /** The key of an {@code Authorization: Bearer} header; null when there is none. */
+  static String bearerKey(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String value = authorization.substring(7).trim();
+    return value.isEmpty() ? null : value;
+  }
+
   /** Copies headers except hop-by-hop ones and those the {@code Connection} header names. */
   static void copyEndToEnd(HttpHeaders from, HttpHeaders to) {
     Set<String> named = new java.util.HashSet<>();

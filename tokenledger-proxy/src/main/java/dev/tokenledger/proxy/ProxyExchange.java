@@ -147,11 +147,8 @@ final class ProxyExchange {
   }
 
   private KeyIdentifier.KeyRef identify(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String value = authorization.substring(7).trim();
-    if (value.isEmpty()) {
+    String value = ClientHandler.bearerKey(authorization);
+    if (value == null) {
       return null;
     }
     try {
