@@ -9,7 +9,7 @@ import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.ledger.TestPostgres;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.CostCalculator;
-import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileSettings;
@@ -215,7 +215,7 @@ public final class ReconcileScenario {
    */
   private static boolean report(Ledger ledger, Map<String, TokenCounts> served) {
     ReportBuilder builder =
-        new ReportBuilder(ledger, new CostCalculator(PriceTable.defaultTable()));
+        new ReportBuilder(ledger, new CostCalculator(PriceFiles.defaultTable()));
     ReportQuery query = ReportQuery.by(ReportDimension.FRAMEWORK);
     Report report = null;
     double[] ms = new double[3];

@@ -2,12 +2,10 @@ package dev.tokenledger.doctor;
 
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.config.ConfigOptions;
-import dev.tokenledger.config.ConfigWarning;
 import dev.tokenledger.config.DotEnvFile;
 import dev.tokenledger.config.DotEnvWriter;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.config.KeyClass;
-import dev.tokenledger.config.Placeholders;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.config.VariableOrigin;
@@ -34,16 +32,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** One run of the doctor's checks, in the order of issue 4; holds what earlier checks learned. */
 final class Examination {
-  private static final Pattern LEADING_VARIABLE = Pattern.compile("([A-Z][A-Z0-9_]+)\\b");
-  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
-  private static final String CONFIGURATION_TITLE = "Configuration";
-  private static final String USAGE_KEY_CLASS_TITLE = "Usage key class";
+  static final String CONFIGURATION_TITLE = "Configuration";
+  static final String USAGE_KEY_CLASS_TITLE = "Usage key class";
   private static final String USAGE_KEY_WORKS_TITLE = "Usage key works";
   private static final String ORGANIZATION_READ_TITLE = "Organization read";
   private static final String ADMIN_KEYS_PAGE = UsageKeyAdvice.ADMIN_KEYS_PAGE;
@@ -58,13 +51,9 @@ final class Examination {
   private final List<DoctorCheck> checks = new ArrayList<>();
   private final List<FrameworkFindings> frameworks = new ArrayList<>();
   private TokenLedgerConfig config;
-  private Optional<UsageKey> usageKey = Optional.empty();
-  private boolean usageKeyForApi;
-  private URI baseUrl;
+  private ConfigurationChecks local;
   private OpenAiAdminClient client;
   private ApiFailures failures;
-  private List<FrameworkKey> selected = List.of();
-  private DoctorCheck selectionFailure;
 
   /** Why nothing more is sent to the API; null while it answers. */
   private String remoteUnavailable;
@@ -111,16 +100,16 @@ final class Examination {
       return new DoctorReport(
           options, Optional.empty(), Optional.empty(), Optional.empty(), checks, frameworks);
     }
-    selectFrameworks();
-    checks.add(configurationCheck());
-    checks.add(usageKeyClassCheck());
+    local = new ConfigurationChecks(config, options);
+    local.selectFrameworks();
+    checks.add(local.configurationCheck());
+    checks.add(local.usageKeyClassCheck());
+    usageKeyUnusable = local.usageKeyUnusable();
     connect();
     checks.add(usageKeyWorksCheck());
     checks.add(organizationReadCheck());
-    if (selectionFailure != null) {
-      checks.add(selectionFailure);
-    }
-    for (FrameworkKey fw : selected) {
+    local.selectionFailure().ifPresent(checks::add);
+    for (FrameworkKey fw : local.selected()) {
       FrameworkCheck.Outcome outcome =
           FrameworkCheck.run(
               new FrameworkCheck.Context(
@@ -148,205 +137,9 @@ final class Examination {
         options,
         config.dotEnvFile().map(DotEnvFile::path),
         config.findUsageKey(),
-        Optional.ofNullable(baseUrl).map(URI::toString),
+        local.baseUrl().map(URI::toString),
         checks,
         frameworks);
-  }
-
-  // ------------------------------------------------------------------ 1. configuration
-
-  private void selectFrameworks() {
-    if (options.framework().isEmpty()) {
-      selected = config.frameworkKeys();
-      return;
-    }
-    String name = options.framework().get();
-    try {
-      selected = List.of(config.frameworkKey(name));
-    } catch (ConfigurationException e) {
-      // The name is echoed only when it cannot be a key pasted in the wrong place.
-      String shown =
-          SAFE_NAME.matcher(name.strip()).matches() && KeyClass.of(name) == KeyClass.UNKNOWN
-              ? name.strip()
-              : "?";
-      selectionFailure =
-          DoctorCheck.fail(
-              DoctorCheck.FRAMEWORK_PREFIX + shown,
-              "Framework " + shown,
-              ExitCategory.CONFIGURATION,
-              e.getMessage(),
-              List.of(),
-              List.of());
-    }
-  }
-
-  private DoctorCheck configurationCheck() {
-    List<Problem> errors = new ArrayList<>();
-    List<Problem> warnings = new ArrayList<>();
-    List<String> facts = new ArrayList<>();
-    facts.add(
-        config
-            .dotEnvFile()
-            .map(f -> "read " + f.path())
-            .orElse("no .env file in " + config.workingDirectory() + ", the environment only"));
-    Optional<UsageKey> found = config.findUsageKey();
-    facts.add(
-        found
-            .map(k -> "usage key in " + k.variable() + " (" + k.key().redacted() + ")")
-            .orElse("no usage key"));
-    List<FrameworkKey> all = config.frameworkKeys();
-    facts.add(
-        all.isEmpty()
-            ? "no framework keys"
-            : Phrases.plural(all.size(), "framework key")
-                + ": "
-                + all.stream().map(FrameworkKey::name).collect(Collectors.joining(", ")));
-    if (found.isEmpty()) {
-      try {
-        config.usageKey();
-      } catch (ConfigurationException e) {
-        errors.add(Problem.of(e.getMessage(), null, ExitCategory.CONFIGURATION));
-      }
-    }
-    try {
-      baseUrl = config.baseUrl();
-      baseUrlOrigin().ifPresent(o -> facts.add("OPENAI_BASE_URL " + baseUrl));
-    } catch (ConfigurationException e) {
-      errors.add(Problem.of(e.getMessage(), null, ExitCategory.CONFIGURATION));
-    }
-    for (ConfigWarning w : config.warnings()) {
-      // The usage key's class and shared keys have checks of their own.
-      if (w.kind() == ConfigWarning.Kind.USAGE_KEY_NOT_ADMIN
-          || w.kind() == ConfigWarning.Kind.SHARED_KEY) {
-        continue;
-      }
-      Problem p = Problem.of(w.message(), configFix(w), ExitCategory.CONFIGURATION);
-      (w.severity() == ConfigWarning.Severity.ERROR ? errors : warnings).add(p);
-    }
-    if (all.isEmpty() && options.framework().isEmpty()) {
-      warnings.add(
-          Problem.of(
-              "no framework keys are configured: per-framework accounting needs one key per"
-                  + " framework",
-              "set OPENAI_API_KEY_<NAME> to each framework's own project key, e.g."
-                  + " OPENAI_API_KEY_CHATDEV",
-              ExitCategory.CONFIGURATION));
-    }
-    usageKey = found.filter(k -> !Placeholders.isPlaceholder(k.key().revealForChildProcess()));
-    String summary = String.join("; ", facts);
-    if (!errors.isEmpty()) {
-      List<Problem> rest = new ArrayList<>(errors.subList(1, errors.size()));
-      rest.addAll(warnings);
-      List<String> details = Problem.messages(rest);
-      details.add(summary);
-      return DoctorCheck.fail(
-          DoctorCheck.CONFIGURATION,
-          CONFIGURATION_TITLE,
-          ExitCategory.CONFIGURATION,
-          errors.get(0).message(),
-          details,
-          Problem.fixes(errors, warnings));
-    }
-    if (!warnings.isEmpty()) {
-      return DoctorCheck.warn(
-          DoctorCheck.CONFIGURATION,
-          CONFIGURATION_TITLE,
-          summary,
-          Problem.messages(warnings),
-          Problem.fixes(warnings));
-    }
-    return DoctorCheck.ok(DoctorCheck.CONFIGURATION, CONFIGURATION_TITLE, summary);
-  }
-
-  /** A warning's fix as a sentence that names the variable it is about. */
-  private static String configFix(ConfigWarning w) {
-    if (w.fix().isBlank()) {
-      return null;
-    }
-    Matcher variable = LEADING_VARIABLE.matcher(w.message());
-    return variable.lookingAt()
-        ? variable.group(1) + ": " + w.fix()
-        : Character.toUpperCase(w.fix().charAt(0)) + w.fix().substring(1);
-  }
-
-  private Optional<VariableOrigin> baseUrlOrigin() {
-    return baseUrl == null || baseUrl.toString().equals(TokenLedgerConfig.DEFAULT_BASE_URL)
-        ? Optional.empty()
-        : config.origin("OPENAI_BASE_URL");
-  }
-
-  // ------------------------------------------------------------------ 2. usage key class
-
-  private DoctorCheck usageKeyClassCheck() {
-    String id = DoctorCheck.USAGE_KEY_CLASS;
-    Optional<UsageKey> found = config.findUsageKey();
-    if (found.isEmpty()) {
-      usageKeyUnusable = "there is no usage key (see Configuration)";
-      return DoctorCheck.skipped(id, USAGE_KEY_CLASS_TITLE, usageKeyUnusable);
-    }
-    if (usageKey.isEmpty()) {
-      usageKeyUnusable =
-          "the usage key in " + found.get().variable() + " is a placeholder (see Configuration)";
-      return DoctorCheck.skipped(id, USAGE_KEY_CLASS_TITLE, usageKeyUnusable);
-    }
-    UsageKey k = usageKey.get();
-    KeyClass keyClass = k.key().keyClass();
-    String where = "found in " + k.variable() + " (from " + k.origin().describe() + ")";
-    if (keyClass == KeyClass.ADMIN) {
-      usageKeyForApi = true;
-      return DoctorCheck.ok(
-          id, USAGE_KEY_CLASS_TITLE, "admin key " + k.key().redacted() + " in " + k.variable());
-    }
-    if (keyClass == KeyClass.UNKNOWN) {
-      usageKeyForApi = true;
-      return DoctorCheck.warn(
-          id,
-          USAGE_KEY_CLASS_TITLE,
-          k.variable()
-              + " holds "
-              + k.key().redacted()
-              + ", which does not look like an OpenAI admin key (sk-admin-…)",
-          List.of(where),
-          createAdminKey(k));
-    }
-    // Not an admin key: OpenAI will refuse it, but its own answer is worth seeing (a
-    // service-account
-    // key with api.usage.read is what genai-devbench's guide suggested): ask anyway.
-    usageKeyForApi = true;
-    List<String> details = new ArrayList<>(UsageKeyAdvice.why(keyClass));
-    details.add(where);
-    details.add("The next check asks OpenAI anyway and shows its answer.");
-    return DoctorCheck.warn(
-        id,
-        USAGE_KEY_CLASS_TITLE,
-        k.variable()
-            + " holds a "
-            + keyClass.description()
-            + " ("
-            + k.key().redacted()
-            + "): only admin keys (sk-admin-…) can read the organization's usage",
-        details,
-        createAdminKey(k));
-  }
-
-  private List<String> createAdminKey(UsageKey k) {
-    return List.of(
-        "As an organization owner, create an admin key with the scopes api.usage.read and"
-            + " api.organization.read ("
-            + ADMIN_KEYS_PAGE
-            + ").",
-        "Put it "
-            + placement(k)
-            + " in place of this key; if this key belongs to a framework, move it to"
-            + " OPENAI_API_KEY_<NAME>.");
-  }
-
-  /** Where a replacement usage key goes: the file and name doctor found the current one under. */
-  private static String placement(UsageKey k) {
-    return k.origin()
-        .file()
-        .map(f -> "in " + f + " as " + k.variable())
-        .orElse("in the environment as " + k.variable() + " (where doctor found this one)");
   }
 
   // ------------------------------------------------------------------ 3. usage key works
@@ -356,13 +149,16 @@ final class Examination {
       remoteUnavailable = "offline";
       return;
     }
-    if (baseUrl == null) {
+    if (local.baseUrl().isEmpty()) {
       remoteUnavailable = "OPENAI_BASE_URL is not a valid URL (see Configuration)";
       return;
     }
-    failures = new ApiFailures(baseUrl, baseUrlOrigin());
+    URI baseUrl = local.baseUrl().get();
+    failures = new ApiFailures(baseUrl, local.baseUrlOrigin());
     client =
-        clients.create(baseUrl, usageKeyForApi ? usageKey.map(UsageKey::key) : Optional.empty());
+        clients.create(
+            baseUrl,
+            local.usageKeyForApi() ? local.usageKey().map(UsageKey::key) : Optional.empty());
   }
 
   private DoctorCheck usageKeyWorksCheck() {
@@ -370,10 +166,10 @@ final class Examination {
     if (remoteUnavailable != null) {
       return DoctorCheck.skipped(id, USAGE_KEY_WORKS_TITLE, remoteUnavailable);
     }
-    if (!usageKeyForApi) {
+    if (!local.usageKeyForApi()) {
       return DoctorCheck.skipped(id, USAGE_KEY_WORKS_TITLE, usageKeyUnusable);
     }
-    UsageKey k = usageKey.orElseThrow();
+    UsageKey k = local.usageKey().orElseThrow();
     Instant end = BucketWidth.MINUTE.floor(clock.instant());
     UsageQuery query =
         UsageQuery.builder(UsageEndpoint.COMPLETIONS)
@@ -456,7 +252,10 @@ final class Examination {
                     : "; organization usage needs an admin key"),
             details,
             UsageKeyAdvice.missingScopes(
-                keyClass, e.missingScopes(), placement(k), "tokenledger doctor"),
+                keyClass,
+                e.missingScopes(),
+                ConfigurationChecks.placement(k),
+                "tokenledger doctor"),
             ExitCategory.KEY_REFUSED);
       }
       case INVALID_KEY ->
@@ -483,7 +282,7 @@ final class Examination {
               List.of(
                   "Ask an organization owner for the role, or for an admin key with"
                       + " api.usage.read to put "
-                      + placement(k)
+                      + ConfigurationChecks.placement(k)
                       + "."),
               ExitCategory.KEY_REFUSED);
       case OTHER ->
@@ -492,7 +291,7 @@ final class Examination {
               details,
               List.of(
                   "Read what OpenAI said above, fix the key "
-                      + placement(k)
+                      + ConfigurationChecks.placement(k)
                       + ", and run tokenledger doctor again."),
               ExitCategory.KEY_REFUSED);
     };
@@ -506,7 +305,7 @@ final class Examination {
       listingMissing = remoteUnavailable;
       return DoctorCheck.skipped(id, ORGANIZATION_READ_TITLE, remoteUnavailable);
     }
-    if (!usageKeyForApi || usageKeyUnusable != null) {
+    if (!local.usageKeyForApi() || usageKeyUnusable != null) {
       listingMissing = usageKeyUnusable;
       return DoctorCheck.skipped(id, ORGANIZATION_READ_TITLE, usageKeyUnusable);
     }
@@ -548,7 +347,7 @@ final class Examination {
   private DoctorCheck organizationRefused(KeyRefusedException e) {
     String status = "HTTP " + e.httpStatus().orElse(401);
     List<String> withoutId =
-        selected.stream()
+        local.selected().stream()
             .filter(f -> f.keyId().isEmpty())
             .map(FrameworkKey::keyIdVariable)
             .toList();
@@ -682,9 +481,9 @@ final class Examination {
     if (options.offline()) {
       summary =
           "no problems found offline with "
-              + Phrases.plural(selected.size(), "framework key")
+              + Phrases.plural(local.selected().size(), "framework key")
               + "; run without --offline to check the keys against the API";
-    } else if (selected.isEmpty()) {
+    } else if (local.selected().isEmpty()) {
       summary = "the usage key works; no framework keys to account for yet";
     } else {
       summary = "ready to account for " + Phrases.plural(ready, "framework");

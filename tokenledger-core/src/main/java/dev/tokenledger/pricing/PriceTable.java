@@ -8,15 +8,10 @@ import dev.tokenledger.ModelFilter;
 import dev.tokenledger.pricing.PriceFileParser.ParsedFile;
 import dev.tokenledger.pricing.PriceFileParser.RawEntry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -35,15 +29,13 @@ import java.util.TreeSet;
  * The OpenAI per-token prices of a LiteLLM price table, with the version that every cost figure
  * records. Immutable and safe to share.
  *
- * <p>The default table is the LiteLLM snapshot shipped in the jar ({@link #defaultTable()}); {@link
- * #load(Path)} reads a user's file instead, and {@link #withOverrides(Path)} lays a small file with
- * the same field names over a table. Only OpenAI entries are kept: {@code litellm_provider} {@code
- * openai} or {@code text-completion-openai}, or no provider at all (as in a hand-written override).
+ * <p>Pure: a table is built from bytes already read. {@code config.PriceFiles} reads the LiteLLM
+ * snapshot shipped in the jar and a user's files; {@link #fromFile} turns a user's file into a
+ * table, and {@link #withOverrides(byte[], String)} lays a small file with the same field names
+ * over a table. Only OpenAI entries are kept: {@code litellm_provider} {@code openai} or {@code
+ * text-completion-openai}, or no provider at all (as in a hand-written override).
  */
 public final class PriceTable {
-  private static final String RESOURCE = "litellm-model-prices.json";
-  private static final String PROVENANCE = "litellm-model-prices.properties";
-
   private final String version;
   private final String source;
   private final Map<String, RawEntry> entries;
@@ -81,44 +73,52 @@ public final class PriceTable {
   }
 
   /**
-   * The LiteLLM snapshot packaged in the jar, parsed once on first use. Its version is the source
-   * commit and the SHA-256 of the packaged bytes.
+   * The LiteLLM snapshot packaged in the jar, from its bytes: its version is the source commit and
+   * the SHA-256 of the bytes when they are the bytes {@code provenance} names, else a file's.
    */
-  public static PriceTable defaultTable() {
-    return DefaultHolder.TABLE;
+  public static PriceTable packaged(byte[] bytes, String resource, Provenance provenance) {
+    // The version is computed from the bytes actually loaded; the commit is only claimed when
+    // they are the bytes it names.
+    String sha = sha256(bytes);
+    String version = sha.equals(provenance.sha256()) ? provenance.version() : fileVersion(sha);
+    return new PriceTable(
+        version, "packaged " + resource, PriceFileParser.parse(bytes, resource).entries());
   }
 
   /**
-   * Reads a price file given by the user. A full LiteLLM table (recognised by its {@code
-   * sample_spec} entry) replaces the default table; any other file is an override laid over the
-   * default table, as {@link #withOverrides(Path)} does.
+   * A price file given by the user, from its bytes. A full LiteLLM table (recognised by its {@code
+   * sample_spec} entry) replaces {@code base}; any other file is an override laid over {@code
+   * base}, as {@link #withOverrides(byte[], String)} does.
    *
-   * @throws ConfigurationException when the file cannot be read or a price in it is malformed
+   * @param packaged the packaged snapshot's provenance: a full table with its bytes keeps its
+   *     version
+   * @throws ConfigurationException when a price in the file is malformed
    */
-  public static PriceTable load(Path file) {
-    byte[] bytes = read(file);
-    ParsedFile parsed = PriceFileParser.parse(bytes, file.toString());
+  public static PriceTable fromFile(
+      byte[] bytes, String fileName, PriceTable base, Provenance packaged) {
+    ParsedFile parsed = PriceFileParser.parse(bytes, fileName);
     String sha = sha256(bytes);
     if (!parsed.fullTable()) {
-      return defaultTable().withOverrides(parsed, sha, file.toString());
+      return base.withOverrides(parsed, sha, fileName);
     }
-    Provenance packaged = Provenance.PACKAGED;
-    String version =
-        sha.equals(packaged.sha256()) ? packaged.version() : "litellm-file+sha256:" + sha;
-    return new PriceTable(version, file.toString(), parsed.entries());
+    String version = sha.equals(packaged.sha256()) ? packaged.version() : fileVersion(sha);
+    return new PriceTable(version, fileName, parsed.entries());
+  }
+
+  private static String fileVersion(String sha) {
+    return "litellm-file+sha256:" + sha;
   }
 
   /**
-   * This table with the entries of {@code file} laid over it: each field given there replaces this
-   * table's field for that model, a {@code null} removes it, models not named keep their prices,
-   * and new models are added. The version becomes this table's plus the file's SHA-256.
+   * This table with the entries of a file ({@code bytes}, named {@code fileName}) laid over it:
+   * each field given there replaces this table's field for that model, a {@code null} removes it,
+   * models not named keep their prices, and new models are added. The version becomes this table's
+   * plus the file's SHA-256.
    *
-   * @throws ConfigurationException when the file cannot be read or a price in it is malformed
+   * @throws ConfigurationException when a price in the file is malformed
    */
-  public PriceTable withOverrides(Path file) {
-    byte[] bytes = read(file);
-    return withOverrides(
-        PriceFileParser.parse(bytes, file.toString()), sha256(bytes), file.toString());
+  public PriceTable withOverrides(byte[] bytes, String fileName) {
+    return withOverrides(PriceFileParser.parse(bytes, fileName), sha256(bytes), fileName);
   }
 
   private PriceTable withOverrides(ParsedFile overrides, String sha, String fileName) {
@@ -321,20 +321,6 @@ public final class PriceTable {
     return "PriceTable[" + version + ", " + prices.size() + " priced models]";
   }
 
-  private static byte[] read(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigurationException(
-          "price file " + file + " does not exist: check --prices or TOKENLEDGER_PRICES", e);
-    } catch (AccessDeniedException e) {
-      throw new ConfigurationException(
-          "price file " + file + " cannot be read (permission denied): check its permissions", e);
-    } catch (IOException e) {
-      throw new ConfigurationException("cannot read price file " + file + ": " + e, e);
-    }
-  }
-
   static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -343,54 +329,16 @@ public final class PriceTable {
     }
   }
 
-  /** Where the packaged snapshot came from, as its properties file records it. */
-  record Provenance(String commit, String sha256) {
-    static final Provenance PACKAGED = read();
-
-    String version() {
+  /**
+   * Where the packaged snapshot came from, as its properties file records it.
+   *
+   * @param commit the LiteLLM commit the snapshot was taken at
+   * @param sha256 the SHA-256 of the snapshot's bytes
+   */
+  public record Provenance(String commit, String sha256) {
+    /** The version a table with exactly these bytes records. */
+    public String version() {
       return "litellm@" + commit + "+sha256:" + sha256;
-    }
-
-    private static Provenance read() {
-      Properties props = new Properties();
-      try (InputStream in = resource(PROVENANCE)) {
-        props.load(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the packaged " + PROVENANCE, e);
-      }
-      return new Provenance(props.getProperty("source.commit"), props.getProperty("sha256"));
-    }
-  }
-
-  private static InputStream resource(String name) {
-    InputStream in = PriceTable.class.getResourceAsStream(name);
-    if (in == null) {
-      throw new IllegalStateException(
-          "resource dev/tokenledger/pricing/" + name + " is missing from the jar");
-    }
-    return in;
-  }
-
-  /** Lazy, thread-safe loading of the packaged table: the JVM initialises this class once. */
-  private static final class DefaultHolder {
-    static final PriceTable TABLE = loadPackaged();
-
-    private static PriceTable loadPackaged() {
-      byte[] bytes;
-      try (InputStream in = resource(RESOURCE)) {
-        bytes = in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the packaged price table " + RESOURCE, e);
-      }
-      // The version is computed from the bytes actually loaded; the commit is only claimed when
-      // they are the bytes it names.
-      String sha = sha256(bytes);
-      String version =
-          sha.equals(Provenance.PACKAGED.sha256())
-              ? Provenance.PACKAGED.version()
-              : "litellm-file+sha256:" + sha;
-      return new PriceTable(
-          version, "packaged " + RESOURCE, PriceFileParser.parse(bytes, RESOURCE).entries());
     }
   }
 }

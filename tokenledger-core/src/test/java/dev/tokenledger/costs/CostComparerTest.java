@@ -3,6 +3,7 @@ package dev.tokenledger.costs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.openai.CostBucket;
 import dev.tokenledger.openai.CostResult;
 import dev.tokenledger.openai.RequestStats;
@@ -11,7 +12,6 @@ import dev.tokenledger.openai.UsageResult;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.pricing.PriceField;
-import dev.tokenledger.pricing.PriceTable;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ class CostComparerTest {
   static final String PROJECT = "proj_exp";
   static final RequestStats NO_REQUESTS = new RequestStats(0, 0, 0);
 
-  final CostComparer comparer = new CostComparer(new CostCalculator(PriceTable.defaultTable()));
+  final CostComparer comparer = new CostComparer(new CostCalculator(PriceFiles.defaultTable()));
 
   static UsageResult completions(
       String model, long in, long cached, long out, boolean batch, String tier) {
@@ -203,7 +203,7 @@ class CostComparerTest {
     Path file =
         Files.writeString(
             dir.resolve("prices.json"), "{\"gpt-4o\": {\"output_cost_per_token\": 2e-05}}");
-    CostComparer overridden = new CostComparer(new CostCalculator(PriceTable.load(file)));
+    CostComparer overridden = new CostComparer(new CostCalculator(PriceFiles.load(file)));
     List<CostResult> billed =
         List.of(
             line("gpt-4o, output", "1.0", 100_000), line("gpt-4o-mini, output", "0.06", 100_000));

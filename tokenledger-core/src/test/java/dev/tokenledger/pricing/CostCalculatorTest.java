@@ -3,6 +3,7 @@ package dev.tokenledger.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.config.PriceFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CostCalculatorTest {
-  private final CostCalculator calculator = new CostCalculator(PriceTable.defaultTable());
+  private final CostCalculator calculator = new CostCalculator(PriceFiles.defaultTable());
 
   private static TokenCounts tokens(long input, long cached, long output) {
     return new TokenCounts(input, cached, output, 1);
@@ -38,7 +39,7 @@ class CostCalculatorTest {
     assertThat(cost.flags()).isEmpty();
     assertThat(cost.modelKey()).contains("gpt-5-mini");
     assertThat(cost.rule()).contains(LookupRule.EXACT);
-    assertThat(cost.priceTableVersion()).isEqualTo(PriceTable.defaultTable().version());
+    assertThat(cost.priceTableVersion()).isEqualTo(PriceFiles.defaultTable().version());
   }
 
   @Test
@@ -180,14 +181,14 @@ class CostCalculatorTest {
     assertThat(cost.total()).isEmpty();
     assertThat(cost.modelKey()).isEmpty();
     assertThat(cost.flags()).containsExactly(CostFlag.MODEL_NOT_FOUND);
-    assertThat(cost.priceTableVersion()).isEqualTo(PriceTable.defaultTable().version());
+    assertThat(cost.priceTableVersion()).isEqualTo(PriceFiles.defaultTable().version());
   }
 
   @Test
   void anOverrideFileChangesTheCostOfThatModelOnly(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("prices.json");
     Files.writeString(file, "{\"gpt-4o-mini\": {\"output_cost_per_token\": 1.2e-06}}");
-    CostCalculator overridden = new CostCalculator(PriceTable.load(file));
+    CostCalculator overridden = new CostCalculator(PriceFiles.load(file));
 
     TokenCounts t = tokens(100_000, 20_000, 50_000);
     assertThat(overridden.cost("gpt-4o-mini", t).total().orElseThrow())

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.config.PriceFiles;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CostTotalTest {
-  private final CostCalculator calculator = new CostCalculator(PriceTable.defaultTable());
+  private final CostCalculator calculator = new CostCalculator(PriceFiles.defaultTable());
   private final Cost mini =
       calculator.cost("gpt-4o-mini", new TokenCounts(100_000, 20_000, 50_000, 3));
   private final Cost nano = calculator.cost("gpt-5-nano", new TokenCounts(1_000_000, 0, 0, 1));
@@ -24,7 +25,7 @@ class CostTotalTest {
     assertThat(total.total().orElseThrow()).isEqualByComparingTo("0.0935");
     assertThat(total.parts().orElseThrow().uncachedInput()).isEqualByComparingTo("0.062");
     assertThat(total.pricedRows()).isEqualTo(2);
-    assertThat(total.priceTableVersions()).containsExactly(PriceTable.defaultTable().version());
+    assertThat(total.priceTableVersions()).containsExactly(PriceFiles.defaultTable().version());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.tokenledger.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.tokenledger.config.PriceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PriceCheckTest {
-  private final PriceTable table = PriceTable.defaultTable();
+  private final PriceTable table = PriceFiles.defaultTable();
 
   @Test
   void gpt5NanoPriorityInputFiftyTimesStandardIsFlagged() {
@@ -72,7 +73,7 @@ class PriceCheckTest {
          "o3": {"input_cost_per_token_flex": 3e-06,
                 "output_cost_per_token_priority": 7e-06}}
         """);
-    PriceTable bad = PriceTable.load(file);
+    PriceTable bad = PriceFiles.load(file);
 
     assertThat(PriceCheck.check(bad, List.of("gpt-4o-mini", "gpt-4o", "o3", "gpt-4o")))
         .extracting(PriceFinding::model, PriceFinding::kind, f -> f.field().orElseThrow())

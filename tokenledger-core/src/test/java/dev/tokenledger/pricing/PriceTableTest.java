@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.config.PriceFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -20,7 +21,7 @@ class PriceTableTest {
 
   @TempDir Path dir;
 
-  private final PriceTable table = PriceTable.defaultTable();
+  private final PriceTable table = PriceFiles.defaultTable();
 
   @Test
   void packagedTableVersionIsItsSourceCommitAndTheSha256OfItsBytes() throws IOException {
@@ -30,7 +31,7 @@ class PriceTableTest {
     }
     assertThat(PriceTable.sha256(bytes)).isEqualTo(SHA256);
     assertThat(table.version()).isEqualTo("litellm@" + COMMIT + "+sha256:" + SHA256);
-    assertThat(PriceTable.defaultTable()).isSameAs(table);
+    assertThat(PriceFiles.defaultTable()).isSameAs(table);
   }
 
   @Test
@@ -105,7 +106,7 @@ class PriceTableTest {
   void fineTunedModelWithoutFineTuningEntryFallsBackToItsBaseThenItsUndatedBase()
       throws IOException {
     PriceTable plain =
-        PriceTable.load(
+        PriceFiles.load(
             write(
                 "plain.json",
                 """
@@ -139,7 +140,7 @@ class PriceTableTest {
              "gpt-4o-mini": {"input_cost_per_token": 2e-07, "output_cost_per_token": 8e-07,
                              "litellm_provider": "openai"}}
             """);
-    PriceTable user = PriceTable.load(file);
+    PriceTable user = PriceFiles.load(file);
     assertThat(user.get("gpt-4o-mini").orElseThrow().input()).isEqualTo(new BigDecimal("2e-07"));
     assertThat(user.lookup("gpt-4o")).isEmpty();
     assertThat(user.version())
@@ -152,7 +153,7 @@ class PriceTableTest {
     try (InputStream in = PriceTable.class.getResourceAsStream("litellm-model-prices.json")) {
       Files.copy(in, copy);
     }
-    assertThat(PriceTable.load(copy).version()).isEqualTo(table.version());
+    assertThat(PriceFiles.load(copy).version()).isEqualTo(table.version());
   }
 
   @Test
@@ -163,7 +164,7 @@ class PriceTableTest {
             """
             {"gpt-4o-mini": {"input_cost_per_token": 1e-07}}
             """);
-    PriceTable overridden = PriceTable.load(file);
+    PriceTable overridden = PriceFiles.load(file);
 
     ModelPrice mini = overridden.get("gpt-4o-mini").orElseThrow();
     ModelPrice original = table.get("gpt-4o-mini").orElseThrow();
@@ -183,7 +184,8 @@ class PriceTableTest {
   @Test
   void overrideNullRemovesAPriceAndNewModelsAreAdded() throws IOException {
     PriceTable overridden =
-        table.withOverrides(
+        PriceFiles.withOverrides(
+            table,
             write(
                 "override.json",
                 """
@@ -200,19 +202,19 @@ class PriceTableTest {
   void versionChangesWithTheOverrideFile() throws IOException {
     Path a = write("a.json", "{\"gpt-4o\": {\"input_cost_per_token\": 2e-06}}");
     Path b = write("b.json", "{\"gpt-4o\": {\"input_cost_per_token\": 3e-06}}");
-    String va = table.withOverrides(a).version();
-    String vb = table.withOverrides(b).version();
+    String va = PriceFiles.withOverrides(table, a).version();
+    String vb = PriceFiles.withOverrides(table, b).version();
     assertThat(va)
         .startsWith(table.version() + "+overrides-sha256:")
         .endsWith(PriceTable.sha256(Files.readAllBytes(a)));
     assertThat(vb).isNotEqualTo(va);
-    assertThat(table.withOverrides(a).version()).isEqualTo(va);
+    assertThat(PriceFiles.withOverrides(table, a).version()).isEqualTo(va);
   }
 
   @Test
   void missingFileIsAOneLineErrorNamingIt() {
     Path missing = dir.resolve("nope.json");
-    assertThatThrownBy(() -> PriceTable.load(missing))
+    assertThatThrownBy(() -> PriceFiles.load(missing))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(missing.toString())
         .hasMessageContaining("does not exist")
@@ -223,7 +225,7 @@ class PriceTableTest {
   @Test
   void malformedJsonNamesTheFileAndWhere() throws IOException {
     Path bad = write("bad.json", "{\"gpt-4o\": {\"input_cost_per_token\": 1e-06,,}}");
-    assertThatThrownBy(() -> PriceTable.load(bad))
+    assertThatThrownBy(() -> PriceFiles.load(bad))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(bad.toString())
         .hasMessageContaining("not valid JSON at line 1")
@@ -233,7 +235,7 @@ class PriceTableTest {
   @Test
   void aPriceThatIsNotANumberNamesTheFileTheModelAndTheField() throws IOException {
     Path bad = write("bad.json", "{\"gpt-4o\": {\"input_cost_per_token\": \"cheap\"}}");
-    assertThatThrownBy(() -> PriceTable.load(bad))
+    assertThatThrownBy(() -> PriceFiles.load(bad))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "price file "
@@ -245,7 +247,7 @@ class PriceTableTest {
   @Test
   void aNegativePriceIsRejected() throws IOException {
     Path bad = write("bad.json", "{\"gpt-4o\": {\"output_cost_per_token\": -1e-06}}");
-    assertThatThrownBy(() -> PriceTable.load(bad))
+    assertThatThrownBy(() -> PriceFiles.load(bad))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("gpt-4o.output_cost_per_token cannot be negative");
   }
@@ -253,15 +255,15 @@ class PriceTableTest {
   @Test
   void aFileThatIsNotAnObjectOfEntriesIsRejected() throws IOException {
     Path array = write("array.json", "[1, 2]");
-    assertThatThrownBy(() -> PriceTable.load(array))
+    assertThatThrownBy(() -> PriceFiles.load(array))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("must hold a JSON object");
     Path scalar = write("scalar.json", "{\"gpt-4o\": 3}");
-    assertThatThrownBy(() -> PriceTable.load(scalar))
+    assertThatThrownBy(() -> PriceFiles.load(scalar))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("entry \"gpt-4o\" must be a JSON object");
     Path empty = write("empty.json", "");
-    assertThatThrownBy(() -> PriceTable.load(empty))
+    assertThatThrownBy(() -> PriceFiles.load(empty))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(empty.toString());
   }

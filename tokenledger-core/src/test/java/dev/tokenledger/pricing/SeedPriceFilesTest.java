@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.config.PriceFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -28,10 +29,10 @@ class SeedPriceFilesTest {
 
   @Test
   void anOverrideUnderTheUndatedNameReachesEveryDatedSnapshot() throws IOException {
-    PriceTable base = PriceTable.defaultTable();
+    PriceTable base = PriceFiles.defaultTable();
     assertThat(base.get("gpt-4o-mini-2024-07-18")).isPresent(); // an entry of its own
     PriceTable t =
-        PriceTable.load(
+        PriceFiles.load(
             file(
                 "{\"gpt-4o-mini\": {\"input_cost_per_token\": 2e-07,"
                     + " \"output_cost_per_token\": 8e-07}}"));
@@ -60,7 +61,7 @@ class SeedPriceFilesTest {
   @Test
   void aDatedEntryTheOverrideFileNamesKeepsItsOwnPrices() throws IOException {
     PriceTable t =
-        PriceTable.load(
+        PriceFiles.load(
             file(
                 "{\"gpt-4o-mini\": {\"input_cost_per_token\": 2e-07,"
                     + " \"output_cost_per_token\": 8e-07},"
@@ -68,14 +69,14 @@ class SeedPriceFilesTest {
     ModelPrice dated = t.get("gpt-4o-mini-2024-07-18").orElseThrow();
     assertThat(dated.input()).isEqualByComparingTo("3e-07");
     assertThat(dated.output())
-        .isEqualTo(PriceTable.defaultTable().get("gpt-4o-mini-2024-07-18").orElseThrow().output());
+        .isEqualTo(PriceFiles.defaultTable().get("gpt-4o-mini-2024-07-18").orElseThrow().output());
     assertThat(t.overriddenVia("gpt-4o-mini-2024-07-18")).isEmpty();
   }
 
   @Test
   void theGuidesPerMillionFieldsAreConvertedAndTheVersionSaysSo() throws IOException {
     PriceTable t =
-        PriceTable.load(
+        PriceFiles.load(
             file(
                 "{\"gpt-4o-mini\": {\"input_price\": 0.15, \"cached_price\": 0.075,"
                     + " \"output_price\": 0.60},"
@@ -96,31 +97,31 @@ class SeedPriceFilesTest {
   @Test
   void fieldsThatWouldBeIgnoredAreRefusedNamingTheFieldsExpected() throws IOException {
     assertThatThrownBy(
-            () -> PriceTable.load(file("{\"gpt-4o-mini\": {\"input_cost_per_million\": 0.15}}")))
+            () -> PriceFiles.load(file("{\"gpt-4o-mini\": {\"input_cost_per_million\": 0.15}}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("gpt-4o-mini.input_cost_per_million is not a price field")
         .hasMessageContaining("input_price, cached_price and output_price (USD per 1M tokens");
     // a wrapper object around the entries is an entry without a price field
     assertThatThrownBy(
-            () -> PriceTable.load(file("{\"models\": {\"gpt-4o-mini\": {\"input_price\": 0.15}}}")))
+            () -> PriceFiles.load(file("{\"models\": {\"gpt-4o-mini\": {\"input_price\": 0.15}}}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("models (an entry without a single price field)");
     assertThatThrownBy(
             () ->
-                PriceTable.load(
+                PriceFiles.load(
                     file(
                         "{\"gpt-4o-mini\": {\"input_price\": 0.15,"
                             + " \"input_cost_per_token\": 1.5e-07}}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("gives both input_cost_per_token");
     assertThatThrownBy(
-            () -> PriceTable.load(file("{\"gpt-4o-mini\": {\"input_price\": \"0.15\"}}")))
+            () -> PriceFiles.load(file("{\"gpt-4o-mini\": {\"input_price\": \"0.15\"}}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(
             "gpt-4o-mini.input_price must be a number (USD per 1M tokens), was the string");
     // LiteLLM's own fields for what tokenledger does not price stay allowed in a copied entry
     PriceTable copied =
-        PriceTable.load(
+        PriceFiles.load(
             file(
                 "{\"gpt-4o-mini\": {\"input_cost_per_token\": 2e-07,"
                     + " \"input_cost_per_audio_token\": 1e-05, \"max_tokens\": 16384}}"));
@@ -130,7 +131,7 @@ class SeedPriceFilesTest {
   @Test
   void perMillionNumbersInPerTokenFieldsAreImplausible() throws IOException {
     PriceTable t =
-        PriceTable.load(
+        PriceFiles.load(
             file(
                 "{\"gpt-4o-mini\": {\"input_cost_per_token\": 0.15,"
                     + " \"output_cost_per_token\": 0.6}}"));
@@ -145,18 +146,18 @@ class SeedPriceFilesTest {
         .contains(PriceFinding.Kind.IMPLAUSIBLE_PRICE);
     // cached above input is implausible too, and the packaged table has neither
     PriceTable cached =
-        PriceTable.load(
+        PriceFiles.load(
             file(
                 "{\"gpt-4o-mini\": {\"input_cost_per_token\": 1.5e-07,"
                     + " \"cache_read_input_token_cost\": 3e-07}}"));
     assertThat(cached.implausiblePrices())
         .anySatisfy(p -> assertThat(p).contains("cache_read_input_token_cost is above its input"));
-    assertThat(PriceTable.defaultTable().implausiblePrices()).isEmpty();
+    assertThat(PriceFiles.defaultTable().implausiblePrices()).isEmpty();
   }
 
   @Test
   void aNegativePriceIsRefusedWhenTheFileIsRead() throws IOException {
-    assertThatThrownBy(() -> PriceTable.load(file("{\"gpt-4o-mini\": {\"output_price\": -0.6}}")))
+    assertThatThrownBy(() -> PriceFiles.load(file("{\"gpt-4o-mini\": {\"output_price\": -0.6}}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("negative");
   }

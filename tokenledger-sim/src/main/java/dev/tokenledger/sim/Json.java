@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** The simulator's one JSON mapper, and the error body every endpoint shares. */
@@ -38,5 +39,23 @@ final class Json {
     error.put("param", e.param);
     error.put("code", e.code);
     return body;
+  }
+
+  /** A request body, which must be a JSON object: OpenAI's 400 otherwise. */
+  static JsonNode request(byte[] body) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(body);
+      if (n == null || !n.isObject()) {
+        throw new IOException("not an object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw ApiError.badRequest(
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't"
+              + " using your HTTP library correctly. The OpenAI API expects a JSON payload, but"
+              + " what was sent was not valid JSON. If you have trouble figuring out how to fix"
+              + " this, please contact us through our help center at help.openai.com.)",
+          null);
+    }
   }
 }

@@ -4,18 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.TokenCounts;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -27,7 +20,8 @@ final class ModelApi {
   private static final String ALPHANUMERIC =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-  private final Map<String, SimModel> models = new LinkedHashMap<>();
+  private final ModelCatalogue models;
+  private final EmbeddingsApi embeddings;
   private final Clock clock;
   private final UsageFiler filer;
   private final PromptCache cache;
@@ -35,10 +29,8 @@ final class ModelApi {
   private final Random ids;
 
   ModelApi(List<SimModel> catalogue, Clock clock, UsageFiler filer, PromptCache cache, long seed) {
-    for (SimModel m : catalogue) {
-      models.put(m.alias(), m);
-      models.putIfAbsent(m.snapshot(), m);
-    }
+    this.models = new ModelCatalogue(catalogue);
+    this.embeddings = new EmbeddingsApi(models, clock, filer);
     this.clock = clock;
     this.filer = filer;
     this.cache = cache;
@@ -49,8 +41,8 @@ final class ModelApi {
   // ---------------------------------------------------------------- chat completions
 
   SimResponse chatCompletions(SimKey key, byte[] rawBody) {
-    JsonNode req = parse(rawBody);
-    SimModel model = model(req, "chat/completions");
+    JsonNode req = Json.request(rawBody);
+    SimModel model = models.forText(req, "chat/completions");
     JsonNode messages = req.get("messages");
     if (messages == null || messages.isNull()) {
       throw new ApiError(
@@ -237,8 +229,8 @@ final class ModelApi {
   // ---------------------------------------------------------------- responses
 
   SimResponse responses(SimKey key, byte[] rawBody) {
-    JsonNode req = parse(rawBody);
-    SimModel model = model(req, "responses");
+    JsonNode req = Json.request(rawBody);
+    SimModel model = models.forText(req, "responses");
     JsonNode input = req.get("input");
     if (input == null
         || input.isNull()
@@ -400,189 +392,26 @@ final class ModelApi {
     return r;
   }
 
-  // ---------------------------------------------------------------- embeddings
+  // ---------------------------------------------------------------- embeddings and models
 
   SimResponse embeddings(SimKey key, byte[] rawBody) {
-    JsonNode req = parse(rawBody);
-    SimModel model = modelNamed(req.path("model").asText(null));
-    if (model.kind() != SimModel.Kind.EMBEDDING) {
-      throw new ApiError(
-          400,
-          "This model does not support embeddings: " + model.alias() + ".",
-          "invalid_request_error",
-          "model",
-          null);
-    }
-    List<JsonNode> inputs = embeddingInputs(req.get("input"));
-    int dims = model.embeddingDimensions();
-    if (req.hasNonNull("dimensions")) {
-      dims = req.get("dimensions").asInt();
-      if (dims < 1 || dims > model.embeddingDimensions()) {
-        throw ApiError.badRequest(
-            "Invalid value for 'dimensions': "
-                + dims
-                + ". It must be between 1 and "
-                + model.embeddingDimensions()
-                + ".",
-            "dimensions");
-      }
-    }
-    String format = req.path("encoding_format").asText("float");
-    if (!format.equals("float") && !format.equals("base64")) {
-      throw ApiError.badRequest(
-          "Invalid value for 'encoding_format': '"
-              + format
-              + "'. Supported values are: 'float' and 'base64'.",
-          "encoding_format");
-    }
-    ObjectNode body = Json.object();
-    body.put("object", "list");
-    ArrayNode data = body.putArray("data");
-    long tokens = 0;
-    for (int i = 0; i < inputs.size(); i++) {
-      JsonNode in = inputs.get(i);
-      tokens += in.isTextual() ? Tokens.count(in.asText()) : in.size();
-      float[] vector =
-          vector(ReplyGenerator.hash(in.toString().getBytes(StandardCharsets.UTF_8)), dims);
-      ObjectNode item = data.addObject();
-      item.put("object", "embedding");
-      item.put("index", i);
-      if (format.equals("base64")) {
-        ByteBuffer b = ByteBuffer.allocate(dims * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : vector) {
-          b.putFloat(f);
-        }
-        item.put("embedding", Base64.getEncoder().encodeToString(b.array()));
-      } else {
-        ArrayNode arr = item.putArray("embedding");
-        for (float f : vector) {
-          arr.add(f);
-        }
-      }
-    }
-    body.put("model", model.snapshot());
-    ObjectNode usage = body.putObject("usage");
-    usage.put("prompt_tokens", tokens);
-    usage.put("total_tokens", tokens);
-    Instant finished = clock.instant();
-    filer.fileEmbedding(key, model.snapshot(), finished, tokens);
-    return SimResponse.json(body);
+    return embeddings.serve(key, rawBody);
   }
-
-  private static List<JsonNode> embeddingInputs(JsonNode input) {
-    List<JsonNode> out = new ArrayList<>();
-    if (input != null && input.isTextual()) {
-      out.add(input);
-    } else if (input != null && input.isArray() && !input.isEmpty()) {
-      if (input.get(0).isInt()) {
-        out.add(input);
-      } else {
-        input.forEach(out::add);
-      }
-    }
-    for (JsonNode in : out) {
-      if (!(in.isTextual() && !in.asText().isEmpty()) && !(in.isArray() && !in.isEmpty())) {
-        throw ApiError.badRequest(
-            "'input' must be a non-empty string, an array of non-empty strings, or token arrays.",
-            "input");
-      }
-    }
-    if (out.isEmpty()) {
-      throw new ApiError(
-          400,
-          "Missing required parameter: 'input'.",
-          "invalid_request_error",
-          "input",
-          "missing_required_parameter");
-    }
-    return out;
-  }
-
-  private static float[] vector(long seed, int dims) {
-    Random r = new Random(seed);
-    float[] v = new float[dims];
-    double norm = 0;
-    for (int i = 0; i < dims; i++) {
-      v[i] = (float) r.nextGaussian();
-      norm += v[i] * v[i];
-    }
-    float scale = (float) (1 / Math.sqrt(norm));
-    for (int i = 0; i < dims; i++) {
-      v[i] *= scale;
-    }
-    return v;
-  }
-
-  // ---------------------------------------------------------------- models
 
   SimResponse listModels() {
-    ObjectNode body = Json.object();
-    body.put("object", "list");
-    ArrayNode data = body.putArray("data");
-    models.forEach((id, m) -> data.add(modelObject(id, m)));
-    return SimResponse.json(body);
+    return models.list();
   }
 
   SimResponse retrieveModel(String id) {
-    SimModel m = models.get(id);
-    if (m == null) {
-      throw modelNotFound(id);
-    }
-    return SimResponse.json(modelObject(id, m));
+    return models.retrieve(id);
   }
-
-  private static ObjectNode modelObject(String id, SimModel m) {
-    ObjectNode o = Json.object();
-    o.put("id", id);
-    o.put("object", "model");
-    o.put("created", m.created().getEpochSecond());
-    o.put("owned_by", "system");
-    return o;
-  }
-
-  // ---------------------------------------------------------------- helpers
 
   /** The snapshot a requested model name resolves to, if the model is served. */
   String snapshotOf(String name) {
-    SimModel m = models.get(name);
-    return m == null ? null : m.snapshot();
+    return models.snapshotOf(name);
   }
 
-  private SimModel model(JsonNode req, String endpoint) {
-    SimModel m = modelNamed(req.path("model").asText(null));
-    if (m.kind() == SimModel.Kind.EMBEDDING) {
-      throw new ApiError(
-          404,
-          "This is not a chat model and thus not supported in the v1/"
-              + endpoint
-              + " endpoint. Did you mean to use v1/embeddings?",
-          "invalid_request_error",
-          "model",
-          null);
-    }
-    return m;
-  }
-
-  private SimModel modelNamed(String name) {
-    if (name == null || name.isEmpty()) {
-      throw new ApiError(
-          400, "you must provide a model parameter", "invalid_request_error", null, null);
-    }
-    SimModel m = models.get(name);
-    if (m == null) {
-      throw modelNotFound(name);
-    }
-    return m;
-  }
-
-  private static ApiError modelNotFound(String name) {
-    return new ApiError(
-        404,
-        "The model `" + name + "` does not exist or you do not have access to it.",
-        "invalid_request_error",
-        null,
-        "model_not_found");
-  }
+  // ---------------------------------------------------------------- helpers
 
   private static String serviceTier(JsonNode req) {
     JsonNode t = req.get("service_tier");
@@ -617,23 +446,6 @@ final class ModelApi {
           field);
     }
     return v.asInt();
-  }
-
-  private static JsonNode parse(byte[] body) {
-    try {
-      JsonNode n = Json.MAPPER.readTree(body);
-      if (n == null || !n.isObject()) {
-        throw new IOException("not an object");
-      }
-      return n;
-    } catch (IOException e) {
-      throw ApiError.badRequest(
-          "We could not parse the JSON body of your request. (HINT: This likely means you aren't"
-              + " using your HTTP library correctly. The OpenAI API expects a JSON payload, but"
-              + " what was sent was not valid JSON. If you have trouble figuring out how to fix"
-              + " this, please contact us through our help center at help.openai.com.)",
-          null);
-    }
   }
 
   private static String cacheScope(SimKey key) {

@@ -3,14 +3,11 @@ package dev.tokenledger.sim;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.config.KeyClass;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +49,8 @@ public final class OpenAiSimulator implements AutoCloseable {
   private final List<SimModel> models;
   private final List<RecordedRequest> requestLog = Collections.synchronizedList(new ArrayList<>());
   private final List<FaultGate> gatesSeen = Collections.synchronizedList(new ArrayList<>());
-  private final AtomicInteger requestIds = new AtomicInteger();
+  private final SimExchanges exchanges = new SimExchanges();
+  private final SimRouter router;
   private HttpServer server;
   private ExecutorService executor;
 
@@ -75,6 +73,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     this.modelApi =
         new ModelApi(models, clock, filer, new PromptCache(b.promptCacheTtl), b.seed + 2);
     this.faults = new SimFaults(b.seed + 3);
+    this.router = new SimRouter(clock, registry, modelApi, usageApi, costsApi, adminApi);
   }
 
   /** A builder with a stepped clock at the current instant, port 0, seed 0 and typical delay. */
@@ -369,12 +368,6 @@ public final class OpenAiSimulator implements AutoCloseable {
 
   // ------------------------------------------------------------------ HTTP
 
-  private enum Access {
-    MODEL,
-    USAGE,
-    ORGANIZATION
-  }
-
   private void handle(HttpExchange ex) throws IOException {
     Instant at = clock.instant();
     String method = ex.getRequestMethod();
@@ -387,14 +380,14 @@ public final class OpenAiSimulator implements AutoCloseable {
     try {
       byte[] body = ex.getRequestBody().readAllBytes();
       String rel = path.startsWith("/v1/") ? path.substring(3) : null;
-      String keyValue = bearer(ex);
+      String keyValue = SimExchanges.bearer(ex);
       SimKey key = keyValue == null ? null : registry.byValue(keyValue).orElse(null);
       keyId = key == null ? null : key.id();
       fault = rel == null ? null : faults.take(rel, keyId);
       if (fault != null && !fault.serves()) {
         // logged before answering, so a client that got the answer finds it in the log
         logged = log(at, method, path, rawQuery, keyId, fault.status(), fault);
-        failWith(ex, fault);
+        exchanges.failWith(ex, fault);
         return;
       }
       if (fault != null) {
@@ -402,17 +395,17 @@ public final class OpenAiSimulator implements AutoCloseable {
       }
       SimResponse response;
       try {
-        response = route(method, path, rel, rawQuery, keyValue, key, body);
+        response = router.route(method, path, rel, rawQuery, keyValue, key, body);
       } catch (ApiError e) {
         response = SimResponse.error(e);
       }
       int status = response instanceof SimResponse.Body b ? b.status() : 200;
       logged = log(at, method, path, rawQuery, keyId, status, fault);
-      write(ex, response, fault != null && fault.kind() == Fault.Kind.TRUNCATED_BODY);
+      exchanges.write(ex, response, fault != null && fault.kind() == Fault.Kind.TRUNCATED_BODY);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ex.close();
-    } catch (TruncatedOnPurpose e) {
+    } catch (SimExchanges.TruncatedOnPurpose e) {
       // thrown out of the handler, so the JDK server drops the connection mid-body
       throw e;
     } catch (IOException e) {
@@ -424,7 +417,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         logged = log(at, method, path, rawQuery, keyId, 500, fault);
       }
       try {
-        sendBody(
+        exchanges.sendBody(
             ex,
             SimResponse.error(
                 new ApiError(
@@ -456,115 +449,6 @@ public final class OpenAiSimulator implements AutoCloseable {
     return true;
   }
 
-  private SimResponse route(
-      String method,
-      String path,
-      String rel,
-      String rawQuery,
-      String keyValue,
-      SimKey key,
-      byte[] body) {
-    if (rel == null) {
-      throw ApiError.notFound(method, path);
-    }
-    String[] seg = rel.substring(1).split("/", -1);
-    QueryParams q = QueryParams.parse(rawQuery);
-    boolean get = method.equals("GET");
-    boolean post = method.equals("POST");
-    if (post && rel.equals("/chat/completions")) {
-      return modelApi.chatCompletions(authorize(Access.MODEL, keyValue, key), body);
-    }
-    if (post && rel.equals("/responses")) {
-      return modelApi.responses(authorize(Access.MODEL, keyValue, key), body);
-    }
-    if (post && rel.equals("/embeddings")) {
-      return modelApi.embeddings(authorize(Access.MODEL, keyValue, key), body);
-    }
-    if (get && rel.equals("/models")) {
-      authorize(Access.MODEL, keyValue, key);
-      return modelApi.listModels();
-    }
-    if (get && seg.length == 2 && seg[0].equals("models")) {
-      authorize(Access.MODEL, keyValue, key);
-      return modelApi.retrieveModel(seg[1]);
-    }
-    if (get && seg.length >= 2 && seg[0].equals("organization")) {
-      Optional<UsageEndpoint> usage = UsageEndpoint.forPath(rel);
-      if (usage.isPresent()) {
-        authorize(Access.USAGE, keyValue, key);
-        return SimResponse.json(usageApi.query(usage.get(), q, clock.instant()));
-      }
-      if (rel.equals("/organization/costs")) {
-        authorize(Access.USAGE, keyValue, key);
-        return SimResponse.json(costsApi.query(q, clock.instant()));
-      }
-      if (rel.equals("/organization/admin_api_keys")) {
-        authorize(Access.ORGANIZATION, keyValue, key);
-        return SimResponse.json(adminApi.listAdminKeys(q));
-      }
-      if (seg[1].equals("projects")) {
-        if (seg.length == 2) {
-          authorize(Access.ORGANIZATION, keyValue, key);
-          return SimResponse.json(adminApi.listProjects(q));
-        }
-        if (seg.length == 3) {
-          authorize(Access.ORGANIZATION, keyValue, key);
-          return SimResponse.json(adminApi.retrieveProject(seg[2]));
-        }
-        if (seg.length == 4 && seg[3].equals("api_keys")) {
-          authorize(Access.ORGANIZATION, keyValue, key);
-          return SimResponse.json(adminApi.listProjectKeys(seg[2], q));
-        }
-        if (seg.length == 5 && seg[3].equals("api_keys")) {
-          authorize(Access.ORGANIZATION, keyValue, key);
-          return SimResponse.json(adminApi.retrieveProjectKey(seg[2], seg[4]));
-        }
-      }
-    }
-    throw ApiError.notFound(method, path);
-  }
-
-  private SimKey authorize(Access access, String keyValue, SimKey key) {
-    if (keyValue == null) {
-      throw ApiError.noKey();
-    }
-    if (key == null) {
-      throw ApiError.incorrectKey(keyValue);
-    }
-    boolean admin = key.keyClass() == KeyClass.ADMIN;
-    switch (access) {
-      case MODEL -> {
-        if (admin) {
-          throw ApiError.adminKeyOnModelEndpoint();
-        }
-        if (!key.hasScope(SimKey.SCOPE_MODEL_REQUEST)) {
-          throw ApiError.missingScope(SimKey.SCOPE_MODEL_REQUEST);
-        }
-      }
-      case USAGE -> {
-        if (!admin || !key.hasScope(SimKey.SCOPE_USAGE_READ)) {
-          throw ApiError.missingScope(SimKey.SCOPE_USAGE_READ);
-        }
-      }
-      case ORGANIZATION -> {
-        if (!admin || !key.hasScope(SimKey.SCOPE_ORGANIZATION_READ)) {
-          throw ApiError.missingScope(SimKey.SCOPE_ORGANIZATION_READ);
-        }
-      }
-    }
-    registry.markUsed(key, clock.instant());
-    return key;
-  }
-
-  private static String bearer(HttpExchange ex) {
-    String h = ex.getRequestHeaders().getFirst("Authorization");
-    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String v = h.substring(7).trim();
-    return v.isEmpty() ? null : v;
-  }
-
   private void delay(Fault fault) throws InterruptedException {
     if (fault.kind() == Fault.Kind.SLOW) {
       // a real sleep, but only on the server thread and never longer than Fault.MAX_SLOW
@@ -575,98 +459,6 @@ public final class OpenAiSimulator implements AutoCloseable {
         fault.gate().hold();
       }
     }
-  }
-
-  private void failWith(HttpExchange ex, Fault fault) throws IOException {
-    switch (fault.kind()) {
-      case CONNECTION_RESET -> ex.close();
-      case RATE_LIMITED ->
-          sendBody(ex, SimResponse.error(ApiError.rateLimited(fault.retryAfterSeconds())), false);
-      case SERVER_ERROR ->
-          sendBody(ex, SimResponse.error(ApiError.serverError(fault.status())), false);
-      case HTML_ERROR_PAGE -> {
-        String html =
-            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-                + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-                + "</body>\r\n</html>\r\n";
-        sendBody(
-            ex,
-            new SimResponse.Body(502, "text/html", html.getBytes(StandardCharsets.UTF_8), Map.of()),
-            false);
-      }
-      default -> throw new IllegalStateException("not a failing fault: " + fault);
-    }
-  }
-
-  private void write(HttpExchange ex, SimResponse response, boolean truncate) throws IOException {
-    if (response instanceof SimResponse.Body b) {
-      sendBody(ex, b, truncate);
-      return;
-    }
-    List<byte[]> events = ((SimResponse.Events) response).events();
-    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    ex.getResponseHeaders().set("Cache-Control", "no-cache");
-    ex.getResponseHeaders().set("x-request-id", requestId());
-    if (truncate) {
-      long total = 0;
-      for (byte[] e : events) {
-        total += e.length;
-      }
-      ex.sendResponseHeaders(200, total);
-      OutputStream out = ex.getResponseBody();
-      for (int i = 0; i < events.size() / 2; i++) {
-        out.write(events.get(i));
-      }
-      out.flush();
-      closeShort(ex);
-      return;
-    }
-    ex.sendResponseHeaders(200, 0);
-    try (OutputStream out = ex.getResponseBody()) {
-      for (byte[] e : events) {
-        out.write(e);
-        out.flush();
-      }
-    }
-  }
-
-  private void sendBody(HttpExchange ex, SimResponse.Body b, boolean truncate) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", b.contentType());
-    ex.getResponseHeaders().set("x-request-id", requestId());
-    b.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-    byte[] bytes = b.bytes();
-    ex.sendResponseHeaders(b.status(), bytes.length == 0 ? -1 : bytes.length);
-    if (truncate) {
-      OutputStream out = ex.getResponseBody();
-      out.write(bytes, 0, bytes.length / 2);
-      out.flush();
-      closeShort(ex);
-      return;
-    }
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  /**
-   * Ends an exchange whose body is shorter than announced. The JDK server only drops the connection
-   * when the handler fails, so this throws.
-   */
-  private static void closeShort(HttpExchange ex) throws TruncatedOnPurpose {
-    throw new TruncatedOnPurpose();
-  }
-
-  /** Signals the JDK server to drop a connection whose body was cut short on purpose. */
-  private static final class TruncatedOnPurpose extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    TruncatedOnPurpose() {
-      super("response body truncated on purpose (fault injection)");
-    }
-  }
-
-  private String requestId() {
-    return "req_sim" + String.format("%025x", requestIds.incrementAndGet());
   }
 
   private static ThreadFactory daemonThreads() {
@@ -695,7 +487,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private Duration lateRevisionMin = Duration.ofMinutes(30);
     private Duration lateRevisionMax = Duration.ofMinutes(120);
     private List<SimModel> models = SimModel.defaults();
-    private SimPricing pricing = SimPricing.litellm();
+    private SimPricing pricing = SimPricing.listPrices();
     private Duration promptCacheTtl = Duration.ofMinutes(10);
 
     private Builder() {}
@@ -754,7 +546,7 @@ public final class OpenAiSimulator implements AutoCloseable {
       return this;
     }
 
-    /** How the Costs API prices usage. Default {@link SimPricing#litellm()}. */
+    /** How the Costs API prices usage. Default {@link SimPricing#listPrices()}. */
     public Builder pricing(SimPricing pricing) {
       this.pricing = Objects.requireNonNull(pricing, "pricing");
       return this;

@@ -1,8 +1,6 @@
 package dev.tokenledger.sim;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.pricing.CostCalculator;
-import dev.tokenledger.pricing.PriceTable;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,22 +44,10 @@ public interface SimPricing {
   }
 
   /**
-   * Prices from tokenledger's own cost calculator (uncached, cached and output prices, batch, flex
-   * and priority lists), so billed dollars equal tokenledger's estimate unless a test injects other
-   * prices.
+   * The simulator's own list of OpenAI's public prices ({@link SimPriceList}): standard, cached,
+   * batch, flex and priority prices of the models it serves.
    */
-  static SimPricing from(CostCalculator calculator) {
-    Objects.requireNonNull(calculator, "calculator");
-    return (model, batch, tier, t) ->
-        calculator
-            .cost(model, t, batch, tier)
-            .parts()
-            .map(p -> new Amounts(p.uncachedInput(), p.cachedInput(), p.output()));
-  }
-
-  /** Prices from the LiteLLM price table packaged with tokenledger, loaded on first use. */
-  static SimPricing litellm() {
-    return (model, batch, tier, t) ->
-        from(new CostCalculator(PriceTable.defaultTable())).price(model, batch, tier, t);
+  static SimPricing listPrices() {
+    return SimPriceList.INSTANCE;
   }
 }

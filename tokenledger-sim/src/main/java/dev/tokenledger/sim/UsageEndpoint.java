@@ -29,20 +29,17 @@ public enum UsageEndpoint {
           "input_cached_image_tokens",
           "output_image_tokens",
           "num_model_requests"),
-      List.of("project_id", "user_id", "api_key_id", "model", "batch", "service_tier"),
-      Map.of()),
+      List.of("project_id", "user_id", "api_key_id", "model", "batch", "service_tier")),
   EMBEDDINGS(
       "embeddings",
       "organization.usage.embeddings.result",
       List.of("input_tokens", "num_model_requests"),
-      List.of("project_id", "user_id", "api_key_id", "model"),
-      Map.of()),
+      Dimensions.PER_KEY_AND_MODEL),
   MODERATIONS(
       "moderations",
       "organization.usage.moderations.result",
       List.of("input_tokens", "num_model_requests"),
-      List.of("project_id", "user_id", "api_key_id", "model"),
-      Map.of()),
+      Dimensions.PER_KEY_AND_MODEL),
   IMAGES(
       "images",
       "organization.usage.images.result",
@@ -55,32 +52,27 @@ public enum UsageEndpoint {
       "audio_speeches",
       "organization.usage.audio_speeches.result",
       List.of("characters", "num_model_requests"),
-      List.of("project_id", "user_id", "api_key_id", "model"),
-      Map.of()),
+      Dimensions.PER_KEY_AND_MODEL),
   AUDIO_TRANSCRIPTIONS(
       "audio_transcriptions",
       "organization.usage.audio_transcriptions.result",
       List.of("seconds", "num_model_requests"),
-      List.of("project_id", "user_id", "api_key_id", "model"),
-      Map.of()),
+      Dimensions.PER_KEY_AND_MODEL),
   VECTOR_STORES(
       "vector_stores",
       "organization.usage.vector_stores.result",
       List.of("usage_bytes"),
-      List.of("project_id"),
-      Map.of()),
+      Dimensions.PER_PROJECT),
   CODE_INTERPRETER_SESSIONS(
       "code_interpreter_sessions",
       "organization.usage.code_interpreter_sessions.result",
       List.of("num_sessions"),
-      List.of("project_id"),
-      Map.of()),
+      Dimensions.PER_PROJECT),
   FILE_SEARCH_CALLS(
       "file_search_calls",
       "organization.usage.file_searches.result",
       List.of("num_requests"),
-      List.of("project_id", "user_id", "api_key_id", "vector_store_id"),
-      Map.of()),
+      List.of("project_id", "user_id", "api_key_id", "vector_store_id")),
   WEB_SEARCH_CALLS(
       "web_search_calls",
       "organization.usage.web_searches.result",
@@ -93,6 +85,18 @@ public enum UsageEndpoint {
   private final List<String> counters;
   private final List<String> dimensions;
   private final Map<String, List<String>> allowedValues;
+
+  /** Dimension lists several endpoints share (an enum cannot name its own constants here). */
+  private static final class Dimensions {
+    static final List<String> PER_KEY_AND_MODEL =
+        List.of("project_id", "user_id", "api_key_id", "model");
+    static final List<String> PER_PROJECT = List.of("project_id");
+  }
+
+  UsageEndpoint(
+      String segment, String resultObject, List<String> counters, List<String> dimensions) {
+    this(segment, resultObject, counters, dimensions, Map.of());
+  }
 
   UsageEndpoint(
       String segment,

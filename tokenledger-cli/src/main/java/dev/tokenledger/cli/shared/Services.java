@@ -2,10 +2,14 @@ package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.config.Setting;
+import dev.tokenledger.config.ConfigWarning;
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.costs.service.PriceRecording;
 import dev.tokenledger.ledger.Ledger;
+import dev.tokenledger.ledger.LedgerException;
+import dev.tokenledger.ledger.PriceHistory;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.RetryNotice;
 import dev.tokenledger.pricing.PriceTable;
@@ -139,7 +143,7 @@ public final class Services {
    */
   public static PriceTable prices(TokenLedgerConfig config, Path pricesOption) {
     Path file = pricesOption != null ? pricesOption : config.pricesFile().orElse(null);
-    return file == null ? PriceTable.defaultTable() : PriceTable.load(resolve(config, file));
+    return file == null ? PriceFiles.defaultTable() : PriceFiles.load(resolve(config, file));
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.JsonSchemas;
 import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.sim.Fault;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
@@ -168,7 +169,7 @@ class CostsCommandTest {
     assertThat(root.get("total").get("billed").decimalValue()).isEqualByComparingTo("0.2256");
     assertThat(root.get("total").get("estimated").get("status").asText()).isEqualTo("priced");
     assertThat(root.get("price_table_version").asText())
-        .isEqualTo(PriceTable.defaultTable().version());
+        .isEqualTo(PriceFiles.defaultTable().version());
   }
 
   @Test

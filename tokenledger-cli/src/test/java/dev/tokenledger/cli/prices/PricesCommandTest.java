@@ -13,6 +13,7 @@ import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.UsageStore;
 import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.config.PriceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class PricesCommandTest {
         .containsPattern("    batch +0\\.075 +- +0\\.3\n")
         .contains("    flex")
         .contains("    priority")
-        .contains("Price table: " + PriceTable.defaultTable().version());
+        .contains("Price table: " + PriceFiles.defaultTable().version());
   }
 
   @Test
@@ -85,7 +86,7 @@ class PricesCommandTest {
     assertThat(r.out())
         .containsPattern("gpt-4o-mini\n(.*\n)*? +standard +0\\.2 +0\\.075 +0\\.8\n")
         .containsPattern("gpt-4o\n(.*\n)*? +standard +2\\.5 +1\\.25 +10\n")
-        .contains(PriceTable.defaultTable().version() + "+overrides-sha256:");
+        .contains(PriceFiles.defaultTable().version() + "+overrides-sha256:");
   }
 
   @Test
@@ -144,7 +145,7 @@ class PricesCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.FAILURE);
     assertThat(r.out())
-        .contains("Checked 2 models against the price table " + PriceTable.defaultTable().version())
+        .contains("Checked 2 models against the price table " + PriceFiles.defaultTable().version())
         .contains("  tier out of range  gpt-5-nano: input_cost_per_token_priority")
         .contains("1 problem found.");
   }
@@ -199,7 +200,7 @@ class PricesCommandTest {
     assertThat(JsonSchemas.validate("prices-check.schema.json", r.out())).as(r.out()).isEmpty();
     JsonNode root = JSON.readTree(r.out());
     assertThat(root.get("models_checked").size())
-        .isEqualTo(PriceTable.defaultTable().modelKeys().size());
+        .isEqualTo(PriceFiles.defaultTable().modelKeys().size());
     assertThat(root.get("findings").findValuesAsText("model")).contains("gpt-5-nano");
   }
 

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.JsonSchemas;
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.pricing.CostCalculator;
-import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.sim.ServedUsage;
 import java.awt.image.BufferedImage;
 import java.math.BigDecimal;
@@ -86,14 +86,14 @@ class ReportCommandTest {
       assertThat(total.path("output_tokens").asLong()).isEqualTo(truth.output());
       assertThat(total.path("requests").asLong()).isEqualTo(truth.requests()).isEqualTo(9);
       BigDecimal expected =
-          new CostCalculator(PriceTable.defaultTable())
+          new CostCalculator(PriceFiles.defaultTable())
               .cost("gpt-4o-mini-2024-07-18", truth)
               .total()
               .orElseThrow();
       assertThat(total.path("cost_status").asText()).isEqualTo("PRICED");
       assertThat(total.path("cost_usd").decimalValue()).isEqualByComparingTo(expected);
       assertThat(report.path("price_table_version").asText())
-          .isEqualTo(PriceTable.defaultTable().version());
+          .isEqualTo(PriceFiles.defaultTable().version());
       assertThat(report.path("includes_not_final").asBoolean()).isFalse();
       report.path("rows").forEach(r -> assertThat(r.path("status").asText()).isEqualTo("final"));
     }

@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.ledger.MeterSpill;
 import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.CostCalculator;
-import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.QuickSettling;
 import dev.tokenledger.reconcile.Reconciler;
@@ -153,7 +153,7 @@ class ReportExportTest {
   }
 
   private static BigDecimal cost(List<ServedUsage> usage) {
-    CostCalculator calculator = new CostCalculator(PriceTable.defaultTable());
+    CostCalculator calculator = new CostCalculator(PriceFiles.defaultTable());
     return usage.stream()
         .map(u -> calculator.cost(u.model(), u.counts()).total().orElseThrow())
         .reduce(BigDecimal.ZERO, BigDecimal::add)
@@ -219,7 +219,7 @@ class ReportExportTest {
           .isEqualByComparingTo(metrics.path("COST_USD").decimalValue());
       assertThat(cost.path("cache_savings").decimalValue()).isNotNegative();
       assertThat(cost.path("cost_status").asText()).isEqualTo("priced");
-      assertThat(cost.path("price_table").asText()).isEqualTo(PriceTable.defaultTable().version());
+      assertThat(cost.path("price_table").asText()).isEqualTo(PriceFiles.defaultTable().version());
       JsonNode reconciliation = chatdev.path("usage_api_reconciliation");
       assertThat(fieldNames(reconciliation))
           .containsExactly(

@@ -9,10 +9,10 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.Goldens;
 import dev.tokenledger.cli.JsonSchemas;
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.CostTotal;
-import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.sim.ServedUsage;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -196,7 +196,7 @@ class ReportGoldenTest {
     Map<String, JsonNode> rows = new LinkedHashMap<>();
     report.path("rows").forEach(r -> rows.put(r.path("key").path("framework").asText(), r));
     assertThat(rows).containsOnlyKeys("chatdev", "baes", "ghspec");
-    CostCalculator calculator = new CostCalculator(PriceTable.defaultTable());
+    CostCalculator calculator = new CostCalculator(PriceFiles.defaultTable());
     for (String framework : rows.keySet()) {
       List<ServedUsage> served =
           lab.sim.served().stream().filter(u -> u.apiKeyId().equals("key_" + framework)).toList();

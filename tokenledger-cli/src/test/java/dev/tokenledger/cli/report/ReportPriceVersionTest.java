@@ -9,6 +9,7 @@ import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.JsonSchemas;
 import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.pricing.PriceTable;
+import dev.tokenledger.config.PriceFiles;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class ReportPriceVersionTest {
       assertThat(tenfoldCost).isEqualByComparingTo(packagedCost.multiply(BigDecimal.TEN));
       String tenfoldVersion = tenfold.path("price_table_version").asText();
       assertThat(tenfoldVersion)
-          .startsWith(PriceTable.defaultTable().version() + "+overrides-sha256:");
+          .startsWith(PriceFiles.defaultTable().version() + "+overrides-sha256:");
 
       CliHarness.Result listed = cli.run("prices", "versions", "--db", db, "--format", "json");
       assertThat(listed.exitCode()).as(listed.err()).isZero();
@@ -69,7 +70,7 @@ class ReportPriceVersionTest {
           .path("price_tables")
           .forEach(t -> versions.add(t.path("version").asText()));
       assertThat(versions)
-          .containsExactlyInAnyOrder(PriceTable.defaultTable().version(), tenfoldVersion);
+          .containsExactlyInAnyOrder(PriceFiles.defaultTable().version(), tenfoldVersion);
 
       // the override file is gone: the ledger's copy prices the report, named by a hash prefix
       String hash = tenfoldVersion.substring(tenfoldVersion.lastIndexOf(':') + 1);
@@ -94,7 +95,7 @@ class ReportPriceVersionTest {
                   "--db",
                   db,
                   "--price-version",
-                  PriceTable.defaultTable().version(),
+                  PriceFiles.defaultTable().version(),
                   "--format",
                   "json"));
       assertThat(before.path("total")).isEqualTo(packaged.path("total"));

@@ -2,7 +2,7 @@ package dev.tokenledger.costs.service;
 
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerException;
-import dev.tokenledger.pricing.PriceHistory;
+import dev.tokenledger.ledger.PriceHistory;
 import dev.tokenledger.pricing.PriceTable;
 import java.util.function.Consumer;
 

@@ -1,8 +1,7 @@
-package dev.tokenledger.pricing;
+package dev.tokenledger.ledger;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.StoredPriceTable;
+import dev.tokenledger.pricing.PriceTable;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -10,6 +9,7 @@ import java.util.stream.Collectors;
 /**
  * The price tables a ledger's figures were priced with: each table is recorded whole the first time
  * it prices a figure, so that any later report can be priced again with it by naming its version.
+ * Kept with the ledger (not in {@code pricing}, which is pure) because it reads and writes it.
  */
 public final class PriceHistory {
   private final Ledger ledger;

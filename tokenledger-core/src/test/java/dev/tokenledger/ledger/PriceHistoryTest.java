@@ -1,14 +1,14 @@
-package dev.tokenledger.pricing;
+package dev.tokenledger.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.ledger.Backend;
-import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.MutableClock;
-import dev.tokenledger.ledger.StoredPriceTable;
+import dev.tokenledger.config.PriceFiles;
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.CostFlag;
+import dev.tokenledger.pricing.PriceTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +36,7 @@ class PriceHistoryTest {
   private PriceTable override(String name, String json) throws Exception {
     Path file = dir.resolve(name);
     Files.writeString(file, json);
-    return PriceTable.defaultTable().withOverrides(file);
+    return PriceFiles.withOverrides(PriceFiles.defaultTable(), file);
   }
 
   @ParameterizedTest
@@ -49,10 +49,10 @@ class PriceHistoryTest {
                 + " \"cache_read_input_token_cost\": null}}");
     try (Ledger ledger = open(backend)) {
       PriceHistory history = new PriceHistory(ledger);
-      history.record(PriceTable.defaultTable());
+      history.record(PriceFiles.defaultTable());
       history.record(cheaper);
 
-      for (PriceTable original : List.of(PriceTable.defaultTable(), cheaper)) {
+      for (PriceTable original : List.of(PriceFiles.defaultTable(), cheaper)) {
         PriceTable restored = history.table(original.version());
         assertThat(restored.version()).isEqualTo(original.version());
         assertThat(restored.modelKeys()).isEqualTo(original.modelKeys());
@@ -77,17 +77,17 @@ class PriceHistoryTest {
   void recordingAgainKeepsTheFirstUseAndMovesTheLastUse(Backend backend) {
     try (Ledger ledger = open(backend)) {
       PriceHistory history = new PriceHistory(ledger);
-      history.record(PriceTable.defaultTable());
+      history.record(PriceFiles.defaultTable());
       clock.advance(Duration.ofDays(3));
-      history.record(PriceTable.defaultTable());
+      history.record(PriceFiles.defaultTable());
 
       List<StoredPriceTable> versions = history.versions();
       assertThat(versions).hasSize(1);
       StoredPriceTable stored = versions.get(0);
-      assertThat(stored.version()).isEqualTo(PriceTable.defaultTable().version());
+      assertThat(stored.version()).isEqualTo(PriceFiles.defaultTable().version());
       assertThat(stored.firstUsedAt()).isEqualTo(T0);
       assertThat(stored.lastUsedAt()).isEqualTo(T0.plus(Duration.ofDays(3)));
-      assertThat(stored.models()).isEqualTo(PriceTable.defaultTable().pricedModels());
+      assertThat(stored.models()).isEqualTo(PriceFiles.defaultTable().pricedModels());
       assertThat(stored.content()).as("listings leave the entries out").isNull();
     }
   }
@@ -104,8 +104,8 @@ class PriceHistoryTest {
 
       assertThat(history.table(hash.substring(0, 10)).version()).isEqualTo(a.version());
       // the packaged table's hash is inside both overrides' versions, but is its own hash only
-      String packaged = PriceTable.defaultTable().version();
-      history.record(PriceTable.defaultTable());
+      String packaged = PriceFiles.defaultTable().version();
+      history.record(PriceFiles.defaultTable());
       String packagedHash = packaged.substring(packaged.lastIndexOf(':') + 1);
       assertThat(history.table(packagedHash.substring(0, 8).toUpperCase()).version())
           .isEqualTo(packaged);
