@@ -1,6 +1,7 @@
 package dev.tokenledger.bench;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.RunSpec;
@@ -9,7 +10,6 @@ import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.ledger.TestPostgres;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.pricing.CostCalculator;
-import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.reconcile.PassReport;
 import dev.tokenledger.reconcile.PassRequest;
 import dev.tokenledger.reconcile.ReconcileSettings;

@@ -12,7 +12,6 @@ import dev.tokenledger.cli.shared.WindowMixin;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.PriceHistory;
-import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.report.GenaiDevbenchExport;

@@ -1,15 +1,12 @@
 package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.config.Setting;
-import dev.tokenledger.config.ConfigWarning;
 import dev.tokenledger.config.PriceFiles;
+import dev.tokenledger.config.Setting;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.costs.service.PriceRecording;
 import dev.tokenledger.ledger.Ledger;
-import dev.tokenledger.ledger.LedgerException;
-import dev.tokenledger.ledger.PriceHistory;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.RetryNotice;
 import dev.tokenledger.pricing.PriceTable;

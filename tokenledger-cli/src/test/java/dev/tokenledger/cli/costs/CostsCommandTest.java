@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.JsonSchemas;
 import dev.tokenledger.cli.shared.ExitCode;
-import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.sim.Fault;
 import dev.tokenledger.sim.OpenAiSimulator;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.JsonSchemas;
 import dev.tokenledger.cli.shared.ExitCode;
-import dev.tokenledger.pricing.PriceTable;
 import dev.tokenledger.config.PriceFiles;
 import java.math.BigDecimal;
 import java.nio.file.Files;
