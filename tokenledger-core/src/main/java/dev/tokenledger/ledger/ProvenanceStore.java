@@ -9,11 +9,15 @@ import dev.tokenledger.figures.LineFigure;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
+import dev.tokenledger.ledger.internal.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,95 +80,151 @@ public final class ProvenanceStore {
 
   /** Run {@code runId}'s reconciliation so far; empty when the ledger has no such run. */
   public Optional<Reconciliation> reconciliation(String runId) {
+    return Optional.ofNullable(reconciliations(List.of(runId)).get(runId));
+  }
+
+  /**
+   * The reconciliations so far of runs {@code runIds}, by run id; a run the ledger does not have is
+   * left out. A few queries per {@link Sql#CHUNK} runs, not per run: what reports read.
+   */
+  public Map<String, Reconciliation> reconciliations(Collection<String> runIds) {
     return db.read(
-        "cannot read the reconciliation of run " + runId,
+        "cannot read the reconciliations of " + runIds.size() + " runs",
         c -> {
-          List<Instant> accepted = new ArrayList<>();
-          boolean[] exists = {false};
-          query(
-              c,
-              "SELECT accepted_at FROM runs WHERE id = ?",
-              List.of(runId),
-              rs -> {
-                exists[0] = true;
-                accepted.add(Timestamps.parse(rs.getString(1)));
-              });
-          if (!exists[0]) {
-            return Optional.empty();
+          Map<String, Reconciliation> out = new HashMap<>();
+          for (List<String> chunk : chunks(runIds)) {
+            readReconciliations(c, chunk, out);
           }
-          List<Attempt> attempts =
-              selectAttempts(c, "WHERE run_id = ? ORDER BY attempted_at, id", List.of(runId));
-          Attempt from = null;
-          for (Attempt a : attempts) {
-            if (a.counts() != null) {
-              from = a;
-            }
-          }
-          List<Figure> figures = new ArrayList<>();
-          List<StoredRead> reads = new ArrayList<>();
-          List<SharedMinute> shared = new ArrayList<>();
-          if (from != null) {
-            List<Object> args = List.of(from.id());
-            query(
-                c,
-                "SELECT step_index, input_tokens, input_cached_tokens, output_tokens,"
-                    + " num_model_requests, exactness, lower_input_tokens,"
-                    + " lower_input_cached_tokens, lower_output_tokens, lower_num_model_requests,"
-                    + " upper_input_tokens, upper_input_cached_tokens, upper_output_tokens,"
-                    + " upper_num_model_requests, shared_minutes FROM reconcile_figures"
-                    + " WHERE attempt_id = ? ORDER BY COALESCE(step_index, -1)",
-                args,
-                rs ->
-                    figures.add(
-                        new Figure(
-                            stepOrNull(rs, 1),
-                            counts(rs, 2),
-                            "apportioned".equals(rs.getString(6)),
-                            counts(rs, 7),
-                            counts(rs, 11),
-                            rs.getInt(15))));
-            query(
-                c,
-                "SELECT r.id, r.endpoint, r.window_start, r.window_end, r.fetched_at,"
-                    + " r.http_requests, r.error, r.query FROM usage_reads r"
-                    + " JOIN reconcile_attempt_reads a ON a.read_id = r.id"
-                    + " WHERE a.attempt_id = ? ORDER BY r.id",
-                args,
-                rs ->
-                    reads.add(
-                        new StoredRead(
-                            rs.getLong(1),
-                            rs.getString(2),
-                            Timestamps.parse(rs.getString(3)),
-                            Timestamps.parse(rs.getString(4)),
-                            Timestamps.parse(rs.getString(5)),
-                            rs.getInt(6),
-                            rs.getString(7),
-                            rs.getString(8))));
-            query(
-                c,
-                "SELECT step_index, endpoint, minute, other_run_ids, other_step_indexes,"
-                    + " bucket_input_tokens, bucket_input_cached_tokens, bucket_output_tokens,"
-                    + " bucket_num_model_requests, share_input_tokens, share_input_cached_tokens,"
-                    + " share_output_tokens, share_num_model_requests FROM shared_minutes"
-                    + " WHERE attempt_id = ? ORDER BY COALESCE(step_index, -1), minute, id",
-                args,
-                rs ->
-                    shared.add(
-                        new SharedMinute(
-                            stepOrNull(rs, 1),
-                            Endpoint.fromWireName(rs.getString(2)),
-                            Timestamps.parse(rs.getString(3)),
-                            split(rs.getString(4)),
-                            split(rs.getString(5)).stream()
-                                .map(i -> StepIndex.of(Integer.parseInt(i)))
-                                .toList(),
-                            counts(rs, 6),
-                            counts(rs, 10))));
-          }
-          return Optional.of(
-              new Reconciliation(attempts, from, figures, reads, shared, accepted.get(0)));
+          return out;
         });
+  }
+
+  private static void readReconciliations(
+      Connection c, List<String> runIds, Map<String, Reconciliation> out) throws SQLException {
+    Map<String, Instant> accepted = new HashMap<>();
+    query(
+        c,
+        "SELECT id, accepted_at FROM runs WHERE " + in("id", runIds.size()),
+        runIds,
+        rs -> accepted.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
+    if (accepted.isEmpty()) {
+      return;
+    }
+    Map<String, List<Attempt>> attempts = new HashMap<>();
+    for (Attempt a :
+        selectAttempts(
+            c,
+            "WHERE " + in("run_id", runIds.size()) + " ORDER BY run_id, attempted_at, id",
+            new ArrayList<>(runIds))) {
+      attempts.computeIfAbsent(a.runId(), r -> new ArrayList<>()).add(a);
+    }
+    // the figures come from each run's latest successful attempt
+    Map<Long, Attempt> from = new HashMap<>();
+    for (List<Attempt> as : attempts.values()) {
+      Attempt latest = null;
+      for (Attempt a : as) {
+        if (a.counts() != null) {
+          latest = a;
+        }
+      }
+      if (latest != null) {
+        from.put(latest.id(), latest);
+      }
+    }
+    Map<Long, List<Figure>> figures = new HashMap<>();
+    Map<Long, List<StoredRead>> reads = new HashMap<>();
+    Map<Long, List<SharedMinute>> shared = new HashMap<>();
+    if (!from.isEmpty()) {
+      List<Long> ids = List.copyOf(from.keySet());
+      String inIds = in("attempt_id", ids.size());
+      query(
+          c,
+          "SELECT attempt_id, step_index, input_tokens, input_cached_tokens, output_tokens,"
+              + " num_model_requests, exactness, lower_input_tokens,"
+              + " lower_input_cached_tokens, lower_output_tokens, lower_num_model_requests,"
+              + " upper_input_tokens, upper_input_cached_tokens, upper_output_tokens,"
+              + " upper_num_model_requests, shared_minutes FROM reconcile_figures WHERE "
+              + inIds
+              + " ORDER BY attempt_id, COALESCE(step_index, -1)",
+          ids,
+          rs ->
+              figures
+                  .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
+                  .add(
+                      new Figure(
+                          stepOrNull(rs, 2),
+                          counts(rs, 3),
+                          "apportioned".equals(rs.getString(7)),
+                          counts(rs, 8),
+                          counts(rs, 12),
+                          rs.getInt(16))));
+      query(
+          c,
+          "SELECT a.attempt_id, r.id, r.endpoint, r.window_start, r.window_end, r.fetched_at,"
+              + " r.http_requests, r.error, r.query FROM usage_reads r"
+              + " JOIN reconcile_attempt_reads a ON a.read_id = r.id WHERE "
+              + in("a.attempt_id", ids.size())
+              + " ORDER BY a.attempt_id, r.id",
+          ids,
+          rs ->
+              reads
+                  .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
+                  .add(
+                      new StoredRead(
+                          rs.getLong(2),
+                          rs.getString(3),
+                          Timestamps.parse(rs.getString(4)),
+                          Timestamps.parse(rs.getString(5)),
+                          Timestamps.parse(rs.getString(6)),
+                          rs.getInt(7),
+                          rs.getString(8),
+                          rs.getString(9))));
+      query(
+          c,
+          "SELECT attempt_id, step_index, endpoint, minute, other_run_ids, other_step_indexes,"
+              + " bucket_input_tokens, bucket_input_cached_tokens, bucket_output_tokens,"
+              + " bucket_num_model_requests, share_input_tokens, share_input_cached_tokens,"
+              + " share_output_tokens, share_num_model_requests FROM shared_minutes WHERE "
+              + inIds
+              + " ORDER BY attempt_id, COALESCE(step_index, -1), minute, id",
+          ids,
+          rs ->
+              shared
+                  .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
+                  .add(
+                      new SharedMinute(
+                          stepOrNull(rs, 2),
+                          Endpoint.fromWireName(rs.getString(3)),
+                          Timestamps.parse(rs.getString(4)),
+                          split(rs.getString(5)),
+                          split(rs.getString(6)).stream()
+                              .map(i -> StepIndex.of(Integer.parseInt(i)))
+                              .toList(),
+                          counts(rs, 7),
+                          counts(rs, 11))));
+    }
+    for (String runId : runIds) {
+      if (!accepted.containsKey(runId)) {
+        continue;
+      }
+      List<Attempt> as = attempts.getOrDefault(runId, List.of());
+      Attempt latest = null;
+      for (Attempt a : as) {
+        if (from.containsKey(a.id())) {
+          latest = a;
+        }
+      }
+      long id = latest == null ? -1 : latest.id();
+      out.put(
+          runId,
+          new Reconciliation(
+              as,
+              latest,
+              figures.getOrDefault(id, List.of()),
+              reads.getOrDefault(id, List.of()),
+              shared.getOrDefault(id, List.of()),
+              accepted.get(runId)));
+    }
   }
 
   /**
@@ -172,34 +232,47 @@ public final class ProvenanceStore {
    * each step's, as reports price them.
    */
   public List<LineFigure> lines(long attemptId) {
+    return lines(List.of(attemptId)).getOrDefault(attemptId, List.of());
+  }
+
+  /**
+   * The lines of attempts {@code attemptIds}, by attempt id (an attempt without lines is left out):
+   * one query per {@link Sql#CHUNK} attempts.
+   */
+  public Map<Long, List<LineFigure>> lines(Collection<Long> attemptIds) {
     return db.read(
-        "cannot read the lines of reconcile attempt " + attemptId,
+        "cannot read the lines of " + attemptIds.size() + " reconcile attempts",
         c -> {
-          List<LineFigure> out = new ArrayList<>();
-          query(
-              c,
-              "SELECT read_id, step_index, endpoint, model, service_tier, batch, project_id,"
-                  + " input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
-                  + " exactness, shared_minutes, shared_tokens FROM attributions"
-                  + " WHERE reconcile_attempt_id = ? ORDER BY COALESCE(step_index, -1), id",
-              List.of(attemptId),
-              rs -> {
-                Integer batch = intOrNull(rs, 6);
-                out.add(
-                    new LineFigure(
-                        rs.getLong(1),
-                        stepOrNull(rs, 2),
-                        Endpoint.fromWireName(rs.getString(3)),
-                        new UsageLine(
-                            rs.getString(4),
-                            rs.getString(5),
-                            batch == null ? null : batch != 0,
-                            rs.getString(7)),
-                        counts(rs, 8),
-                        "apportioned".equals(rs.getString(12)),
-                        rs.getInt(13),
-                        rs.getLong(14)));
-              });
+          Map<Long, List<LineFigure>> out = new HashMap<>();
+          for (List<Long> chunk : chunks(attemptIds)) {
+            query(
+                c,
+                "SELECT reconcile_attempt_id, read_id, step_index, endpoint, model, service_tier,"
+                    + " batch, project_id, input_tokens, input_cached_tokens, output_tokens,"
+                    + " num_model_requests, exactness, shared_minutes, shared_tokens"
+                    + " FROM attributions WHERE "
+                    + in("reconcile_attempt_id", chunk.size())
+                    + " ORDER BY reconcile_attempt_id, COALESCE(step_index, -1), id",
+                chunk,
+                rs -> {
+                  Integer batch = intOrNull(rs, 7);
+                  out.computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
+                      .add(
+                          new LineFigure(
+                              rs.getLong(2),
+                              stepOrNull(rs, 3),
+                              Endpoint.fromWireName(rs.getString(4)),
+                              new UsageLine(
+                                  rs.getString(5),
+                                  rs.getString(6),
+                                  batch == null ? null : batch != 0,
+                                  rs.getString(8)),
+                              counts(rs, 9),
+                              "apportioned".equals(rs.getString(13)),
+                              rs.getInt(14),
+                              rs.getLong(15)));
+                });
+          }
           return out;
         });
   }

@@ -62,6 +62,9 @@ public final class ReportBuilder {
    */
   public static final String COST_SOURCE = "usage×price";
 
+  /** How many runs' figures one batch of reads fetches: bounds a report's heap. */
+  private static final int BATCH = 500;
+
   private final Ledger ledger;
   private final CostCalculator calculator;
   private final Clock clock;
@@ -81,61 +84,76 @@ public final class ReportBuilder {
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
     int withoutFigures = 0;
     Set<String> matchedModels = new TreeSet<>();
-    for (RunRecord run : ledger.runs(runs)) {
-      Optional<Reconciliation> found = store.reconciliation(run.id());
-      Facts facts;
-      List<Figure> figures;
-      List<LineFigure> lines;
-      if (run.metered()) {
-        // a metered run's figures are its metered requests, whether audited yet or not
-        MeteredRun m =
-            MeteredRun.of(run, ledger.meterStore().figures(run.id()), found.orElse(null));
-        facts = Facts.of(m);
-        figures = MeteredRunFigures.of(m.figures(), m.unmetered());
-        lines = meteredLines(m);
-      } else {
-        if (found.isEmpty() || found.get().figuresFrom() == null) {
-          if (query.status() == null || query.status().equals(run.reconcileStatus())) {
-            withoutFigures++;
+    List<RunRecord> all = ledger.runs(runs);
+    for (int from = 0; from < all.size(); from += BATCH) {
+      // a batch of runs' reconciliations and lines in a few queries, not a few per run
+      List<RunRecord> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+      Map<String, Reconciliation> reconciliations =
+          store.reconciliations(batch.stream().map(RunRecord::id).toList());
+      Map<Long, List<LineFigure>> linesByAttempt =
+          store.lines(
+              batch.stream()
+                  .filter(run -> !run.metered())
+                  .map(run -> reconciliations.get(run.id()))
+                  .filter(r -> r != null && r.figuresFrom() != null)
+                  .map(r -> r.figuresFrom().id())
+                  .toList());
+      for (RunRecord run : batch) {
+        Optional<Reconciliation> found = Optional.ofNullable(reconciliations.get(run.id()));
+        Facts facts;
+        List<Figure> figures;
+        List<LineFigure> lines;
+        if (run.metered()) {
+          // a metered run's figures are its metered requests, whether audited yet or not
+          MeteredRun m =
+              MeteredRun.of(run, ledger.meterStore().figures(run.id()), found.orElse(null));
+          facts = Facts.of(m);
+          figures = MeteredRunFigures.of(m.figures(), m.unmetered());
+          lines = meteredLines(m);
+        } else {
+          if (found.isEmpty() || found.get().figuresFrom() == null) {
+            if (query.status() == null || query.status().equals(run.reconcileStatus())) {
+              withoutFigures++;
+            }
+            continue;
           }
+          Reconciliation r = found.get();
+          facts = Facts.of(run);
+          figures = r.figures();
+          lines = linesByAttempt.getOrDefault(r.figuresFrom().id(), List.of());
+        }
+        if (query.status() != null && !query.status().equals(facts.status)) {
           continue;
         }
-        Reconciliation r = found.get();
-        facts = Facts.of(run);
-        figures = r.figures();
-        lines = store.lines(r.figuresFrom().id());
-      }
-      if (query.status() != null && !query.status().equals(facts.status)) {
-        continue;
-      }
-      if (!query.models().isAll()) {
-        List<LineFigure> kept =
-            lines.stream().filter(l -> query.models().matches(model(l))).toList();
-        if (kept.isEmpty()) {
-          continue; // the run used none of these models
+        if (!query.models().isAll()) {
+          List<LineFigure> kept =
+              lines.stream().filter(l -> query.models().matches(model(l))).toList();
+          if (kept.isEmpty()) {
+            continue; // the run used none of these models
+          }
+          kept.forEach(l -> matchedModels.add(model(l)));
+          figures = narrowed(figures, lines, kept);
+          lines = kept;
         }
-        kept.forEach(l -> matchedModels.add(model(l)));
-        figures = narrowed(figures, lines, kept);
-        lines = kept;
+        pieces.addAll(pieces(query, run, figures, lines, facts));
+        // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
+        Figure runFigure = runFigure(figures);
+        CostTotal runCost = price(linesOf(lines, null));
+        total.add(
+            new Piece(
+                List.of(),
+                run.id(),
+                null,
+                facts,
+                runFigure.total(),
+                runCost,
+                runFigure.apportioned(),
+                runFigure.lowerBound(),
+                runFigure.upperBound()));
+        perFramework
+            .computeIfAbsent(run.framework(), f -> new ArrayList<>())
+            .add(new RunFigure(runFigure.total().total(), runCost));
       }
-      pieces.addAll(pieces(query, run, figures, lines, facts));
-      // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
-      Figure runFigure = runFigure(figures);
-      CostTotal runCost = price(linesOf(lines, null));
-      total.add(
-          new Piece(
-              List.of(),
-              run.id(),
-              null,
-              facts,
-              runFigure.total(),
-              runCost,
-              runFigure.apportioned(),
-              runFigure.lowerBound(),
-              runFigure.upperBound()));
-      perFramework
-          .computeIfAbsent(run.framework(), f -> new ArrayList<>())
-          .add(new RunFigure(runFigure.total().total(), runCost));
     }
     Map<List<String>, Group> groups = new LinkedHashMap<>();
     for (Piece p : pieces) {

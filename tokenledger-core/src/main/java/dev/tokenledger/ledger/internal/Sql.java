@@ -127,9 +127,9 @@ public final class Sql {
   }
 
   /** {@code ids} without repeats, in chunks of at most {@link #CHUNK}. */
-  public static List<List<String>> chunks(Collection<String> ids) {
-    List<String> all = new ArrayList<>(new LinkedHashSet<>(ids));
-    List<List<String>> out = new ArrayList<>();
+  public static <T> List<List<T>> chunks(Collection<T> ids) {
+    List<T> all = new ArrayList<>(new LinkedHashSet<>(ids));
+    List<List<T>> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i += CHUNK) {
       out.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
     }
