@@ -106,15 +106,7 @@ public record RunStatistics(
             : sorted[n / 2 - 1].add(sorted[n / 2]).divide(BigDecimal.valueOf(2), MC);
 
     // Percentile bootstrap of the mean: resample n values with replacement, keep each mean.
-    SplittableRandom random = new SplittableRandom(seed);
-    List<BigDecimal> means = new ArrayList<>(resamples);
-    for (int b = 0; b < resamples; b++) {
-      BigDecimal s = BigDecimal.ZERO;
-      for (int i = 0; i < n; i++) {
-        s = s.add(sorted[random.nextInt(n)]);
-      }
-      means.add(s.divide(count, MC));
-    }
+    List<BigDecimal> means = bootstrapMeans(sorted, seed, resamples);
     means.sort(null);
     return new RunStatistics(
         n,
@@ -127,6 +119,87 @@ public record RunStatistics(
         percentile(means, 0.975),
         resamples,
         seed);
+  }
+
+  /**
+   * The means of {@code resamples} resamples of {@code values}, as exactly as BigDecimal sums give
+   * them: each sum of a resample has the largest scale among its draws (and at least 0, that of the
+   * zero it starts from), which the division's result depends on. Summed on the values' unscaled
+   * longs at one common scale and divided once per resample; in BigDecimal throughout only when a
+   * value or a sum does not fit a long.
+   */
+  private static List<BigDecimal> bootstrapMeans(BigDecimal[] values, long seed, int resamples) {
+    int n = values.length;
+    BigDecimal count = BigDecimal.valueOf(n);
+    SplittableRandom random = new SplittableRandom(seed);
+    List<BigDecimal> means = new ArrayList<>(resamples);
+    long[] unscaled = unscaled(values);
+    if (unscaled != null) {
+      int common = commonScale(values);
+      int[] scales = new int[n];
+      boolean sameScale = true;
+      for (int i = 0; i < n; i++) {
+        scales[i] = Math.max(0, values[i].scale());
+        sameScale &= scales[i] == common;
+      }
+      // a sum of n values of at most max |value| each fits a long when n × max does
+      long largest = 0;
+      for (long u : unscaled) {
+        largest = Math.max(largest, Math.abs(u));
+      }
+      if (largest < Long.MAX_VALUE / n) {
+        for (int b = 0; b < resamples; b++) {
+          long s = 0;
+          int scale = 0;
+          if (sameScale) {
+            for (int i = 0; i < n; i++) {
+              s += unscaled[random.nextInt(n)];
+            }
+            scale = common;
+          } else {
+            for (int i = 0; i < n; i++) {
+              int k = random.nextInt(n);
+              s += unscaled[k];
+              scale = Math.max(scale, scales[k]);
+            }
+          }
+          BigDecimal sum = BigDecimal.valueOf(s, common).setScale(scale, RoundingMode.UNNECESSARY);
+          means.add(sum.divide(count, MC));
+        }
+        return means;
+      }
+    }
+    for (int b = 0; b < resamples; b++) {
+      BigDecimal s = BigDecimal.ZERO;
+      for (int i = 0; i < n; i++) {
+        s = s.add(values[random.nextInt(n)]);
+      }
+      means.add(s.divide(count, MC));
+    }
+    return means;
+  }
+
+  /** The largest scale of {@code values}, at least 0. */
+  private static int commonScale(BigDecimal[] values) {
+    int scale = 0;
+    for (BigDecimal v : values) {
+      scale = Math.max(scale, v.scale());
+    }
+    return scale;
+  }
+
+  /** The values' unscaled longs at their common scale; null when one does not fit a long. */
+  private static long[] unscaled(BigDecimal[] values) {
+    int common = commonScale(values);
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      BigDecimal v = values[i].setScale(common, RoundingMode.UNNECESSARY);
+      if (v.unscaledValue().bitLength() > 62) {
+        return null;
+      }
+      out[i] = v.unscaledValue().longValue();
+    }
+    return out;
   }
 
   /** The q-quantile of sorted values, interpolated linearly between neighbours. */
