@@ -2,7 +2,9 @@ package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -25,6 +27,15 @@ public record AttributionResult(List<RunAttribution> runs, List<UsageRow> unattr
   /** The figure of the run with this id, if it was given. */
   public Optional<RunAttribution> run(String runId) {
     return runs.stream().filter(r -> r.runId().equals(runId)).findFirst();
+  }
+
+  /** Every run's figure by run id: built anew on each call, for callers that look many up. */
+  public Map<String, RunAttribution> byRun() {
+    Map<String, RunAttribution> out = new HashMap<>(runs.size() * 2);
+    for (RunAttribution r : runs) {
+      out.putIfAbsent(r.runId(), r);
+    }
+    return out;
   }
 
   /** Unattributed usage per key: someone used the key outside every recorded run. */

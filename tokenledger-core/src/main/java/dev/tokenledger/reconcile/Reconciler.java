@@ -163,6 +163,9 @@ public final class Reconciler {
     Map<String, MeterAudit.RunAudit> audits = new HashMap<>();
     Map<Endpoint, AttributionResult> results =
         passAttributor.attribute(request.endpoints(), plan, reads, planned, audits);
+    // each run's figure is looked up per endpoint: by id, not by a search of the list per run
+    Map<Endpoint, Map<String, RunAttribution>> byRun = new EnumMap<>(Endpoint.class);
+    results.forEach((endpoint, result) -> byRun.put(endpoint, result.byRun()));
     List<SettlementStore.Unattributed> unattributedRows = new ArrayList<>();
     List<UnattributedUsage> unattributed =
         UsageReads.unattributed(results, reads, unattributedRows);
@@ -251,7 +254,8 @@ public final class Reconciler {
       Map<Endpoint, RunAttribution> perEndpoint = new EnumMap<>(Endpoint.class);
       Map<Endpoint, Long> readIdByEndpoint = new EnumMap<>(Endpoint.class);
       for (UsageReads.Read r : mine) {
-        perEndpoint.put(r.figureEndpoint(), results.get(r.figureEndpoint()).run(id).orElseThrow());
+        RunAttribution figure = byRun.get(r.figureEndpoint()).get(id);
+        perEndpoint.put(r.figureEndpoint(), Objects.requireNonNull(figure, id));
         readIdByEndpoint.put(r.figureEndpoint(), r.id);
       }
       RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
