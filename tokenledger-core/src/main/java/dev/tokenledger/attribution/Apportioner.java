@@ -12,6 +12,9 @@ import java.util.stream.IntStream;
  * deterministic).
  */
 final class Apportioner {
+  /** Up to this many leftover units are handed out by selection, more by a sort. */
+  private static final int SELECT_AT_MOST = 16;
+
   private Apportioner() {}
 
   /** Parts of {@code total}, one per weight, summing to {@code total}. */
@@ -27,28 +30,58 @@ final class Apportioner {
     if (weightSum == 0) {
       throw new IllegalArgumentException("at least one weight must be positive");
     }
-    BigInteger t = BigInteger.valueOf(total);
-    BigInteger sum = BigInteger.valueOf(weightSum);
     long[] parts = new long[weights.length];
     long[] remainders = new long[weights.length];
     long leftover = total;
     for (int i = 0; i < weights.length; i++) {
-      BigInteger[] qr = t.multiply(BigInteger.valueOf(weights[i])).divideAndRemainder(sum);
-      parts[i] = qr[0].longValueExact();
-      remainders[i] = qr[1].longValueExact();
+      long product = total * weights[i];
+      if (Math.multiplyHigh(total, weights[i]) == (product >> 63)) {
+        // the product fits a long: / and % truncate as BigInteger's divideAndRemainder does
+        parts[i] = product / weightSum;
+        remainders[i] = product % weightSum;
+      } else {
+        BigInteger[] qr =
+            BigInteger.valueOf(total)
+                .multiply(BigInteger.valueOf(weights[i]))
+                .divideAndRemainder(BigInteger.valueOf(weightSum));
+        parts[i] = qr[0].longValueExact();
+        remainders[i] = qr[1].longValueExact();
+      }
       leftover -= parts[i];
     }
     // leftover < number of weights with a positive remainder, so one pass hands it all out
-    int[] order =
-        IntStream.range(0, weights.length)
-            .boxed()
-            .sorted(Comparator.<Integer>comparingLong(i -> remainders[i]).reversed())
-            .mapToInt(Integer::intValue)
-            .toArray();
-    for (int k = 0; k < leftover; k++) {
-      parts[order[k]]++;
+    if (leftover <= SELECT_AT_MOST) {
+      for (int k = 0; k < leftover; k++) {
+        parts[largestRemainder(remainders)]++;
+      }
+    } else {
+      int[] order =
+          IntStream.range(0, weights.length)
+              .boxed()
+              .sorted(Comparator.<Integer>comparingLong(i -> remainders[i]).reversed())
+              .mapToInt(Integer::intValue)
+              .toArray();
+      for (int k = 0; k < leftover; k++) {
+        parts[order[k]]++;
+      }
     }
     return parts;
+  }
+
+  /**
+   * The index of the largest remainder, the lowest index among equals, marked taken ({@code
+   * Long.MIN_VALUE}) so the next call gives the next: the order a stable sort by decreasing
+   * remainder gives.
+   */
+  private static int largestRemainder(long[] remainders) {
+    int best = 0;
+    for (int i = 1; i < remainders.length; i++) {
+      if (remainders[i] > remainders[best]) {
+        best = i;
+      }
+    }
+    remainders[best] = Long.MIN_VALUE;
+    return best;
   }
 
   /**
