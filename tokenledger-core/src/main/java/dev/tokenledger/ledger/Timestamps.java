@@ -1,6 +1,8 @@
 package dev.tokenledger.ledger;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -35,11 +37,70 @@ public final class Timestamps {
     if (stored == null) {
       return null;
     }
+    Instant fixed = parseFixed(stored);
+    if (fixed != null) {
+      return fixed;
+    }
     try {
       return Instant.parse(stored);
     } catch (DateTimeParseException e) {
       throw new LedgerException("the ledger holds a malformed instant '" + stored + "'", e);
     }
+  }
+
+  /**
+   * The instant of a value in the stored form ({@code uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'}) read by
+   * position, without a formatter: every run and step read parses several. Null for anything else
+   * (another form, an impossible date or time), which {@link Instant#parse} then judges.
+   */
+  private static Instant parseFixed(String s) {
+    if (s.length() != 27
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':'
+        || s.charAt(19) != '.'
+        || s.charAt(26) != 'Z') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    int micros = digits(s, 20, 26);
+    if (year < 1 || month < 1 || day < 1) {
+      return null;
+    }
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    if (micros < 0) {
+      return null;
+    }
+    long epochDay;
+    try {
+      epochDay = LocalDate.of(year, month, day).toEpochDay();
+    } catch (DateTimeException e) {
+      return null; // month 13, 30 February: Instant.parse says what is wrong
+    }
+    return Instant.ofEpochSecond(
+        epochDay * 86_400 + hour * 3_600 + minute * 60 + second, micros * 1_000L);
+  }
+
+  /** The number in {@code s} from {@code from} to {@code to}; -1 when a character is no digit. */
+  private static int digits(String s, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      int d = s.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      n = n * 10 + d;
+    }
+    return n;
   }
 
   /** The later of two instants, either of which may be null. */
