@@ -148,17 +148,18 @@ public record RunStatistics(
         largest = Math.max(largest, Math.abs(u));
       }
       if (largest < Long.MAX_VALUE / n) {
+        Draws draws = new Draws(random, n);
         for (int b = 0; b < resamples; b++) {
           long s = 0;
           int scale = 0;
           if (sameScale) {
             for (int i = 0; i < n; i++) {
-              s += unscaled[random.nextInt(n)];
+              s += unscaled[draws.next()];
             }
             scale = common;
           } else {
             for (int i = 0; i < n; i++) {
-              int k = random.nextInt(n);
+              int k = draws.next();
               s += unscaled[k];
               scale = Math.max(scale, scales[k]);
             }
@@ -177,6 +178,45 @@ public record RunStatistics(
       means.add(s.divide(count, MC));
     }
     return means;
+  }
+
+  /**
+   * {@code random.nextInt(bound)}, draw for draw, without its division: the same rejection of
+   * over-represented values ({@code RandomSupport.boundedNextInt}, unchanged since Java 8), with
+   * the remainder by a multiplication by the bound's precomputed inverse (Lemire, Kaser and Kurz,
+   * "Faster remainder by direct computation", 2019: exact for every 32-bit dividend and divisor).
+   */
+  static final class Draws {
+    private final SplittableRandom random;
+    private final int bound;
+    private final long inverse;
+
+    Draws(SplittableRandom random, int bound) {
+      if (bound < 1) {
+        throw new IllegalArgumentException("the bound must be positive, was " + bound);
+      }
+      this.random = random;
+      this.bound = bound;
+      this.inverse = Long.divideUnsigned(-1L, bound) + 1;
+    }
+
+    int next() {
+      int m = bound - 1;
+      int r = random.nextInt();
+      if ((bound & m) == 0) {
+        return r & m;
+      }
+      for (int u = r >>> 1; u + m - (r = remainder(u)) < 0; u = random.nextInt() >>> 1) {
+        // rejected: draw again
+      }
+      return r;
+    }
+
+    /** {@code u % bound} for u ≥ 0: the high word of (inverse × u mod 2⁶⁴) × bound, unsigned. */
+    private int remainder(int u) {
+      long low = inverse * u;
+      return (int) (Math.multiplyHigh(low, bound) + ((low >> 63) & bound));
+    }
   }
 
   /** The largest scale of {@code values}, at least 0. */

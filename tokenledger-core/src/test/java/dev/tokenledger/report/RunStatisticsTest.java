@@ -81,4 +81,21 @@ class RunStatisticsTest {
   private static org.assertj.core.data.Offset<Double> within(double offset) {
     return org.assertj.core.data.Offset.offset(offset);
   }
+
+  @Test
+  void drawsAreThoseOfSplittableRandomNextInt() {
+    int[] bounds = {
+      1, 2, 3, 7, 10, 64, 1_000, 3_333, 10_000, 65_537, 1 << 30, (1 << 30) + 1, Integer.MAX_VALUE
+    };
+    for (int bound : bounds) {
+      java.util.SplittableRandom expected = new java.util.SplittableRandom(bound);
+      RunStatistics.Draws draws =
+          new RunStatistics.Draws(new java.util.SplittableRandom(bound), bound);
+      for (int i = 0; i < 100_000; i++) {
+        assertThat(draws.next())
+            .as("bound %d, draw %d", bound, i)
+            .isEqualTo(expected.nextInt(bound));
+      }
+    }
+  }
 }
