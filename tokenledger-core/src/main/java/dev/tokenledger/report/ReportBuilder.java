@@ -276,6 +276,15 @@ public final class ReportBuilder {
         costs.add(f.cost().total().orElseThrow());
       }
     }
+    if (costs.size() == tokens.size()) {
+      // every run priced: tokens and costs share one bootstrap's draws
+      List<RunStatistics> both =
+          RunStatistics.ofEach(
+              List.of(tokens.stream().map(BigDecimal::valueOf).toList(), costs),
+              RunStatistics.DEFAULT_SEED,
+              RunStatistics.DEFAULT_RESAMPLES);
+      return new FrameworkStatistics(framework, both.get(0), Optional.of(both.get(1)), 0);
+    }
     return new FrameworkStatistics(
         framework,
         RunStatistics.ofCounts(tokens),

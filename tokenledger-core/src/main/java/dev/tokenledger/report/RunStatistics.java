@@ -76,14 +76,44 @@ public record RunStatistics(
    * @throws IllegalArgumentException when there are no values or fewer than 100 resamples
    */
   public static RunStatistics of(List<BigDecimal> values, long seed, int resamples) {
-    if (values.isEmpty()) {
-      throw new IllegalArgumentException("statistics need at least one value, got none");
-    }
+    return ofEach(List.of(values), seed, resamples).get(0);
+  }
+
+  /**
+   * The statistics of each of {@code series}, as {@link #of(List, long, int)} gives them one by
+   * one. Series of one length share their draws (the same seed draws the same indices): a
+   * framework's tokens and costs per run cost one bootstrap, not two.
+   */
+  public static List<RunStatistics> ofEach(
+      List<List<BigDecimal>> series, long seed, int resamples) {
     if (resamples < 100) {
       throw new IllegalArgumentException("resamples must be at least 100, was " + resamples);
     }
-    BigDecimal[] sorted = values.stream().map(Objects::requireNonNull).toArray(BigDecimal[]::new);
-    Arrays.sort(sorted);
+    List<BigDecimal[]> sorted = new ArrayList<>();
+    for (List<BigDecimal> values : series) {
+      if (values.isEmpty()) {
+        throw new IllegalArgumentException("statistics need at least one value, got none");
+      }
+      BigDecimal[] s = values.stream().map(Objects::requireNonNull).toArray(BigDecimal[]::new);
+      Arrays.sort(s);
+      sorted.add(s);
+    }
+    boolean oneLength = sorted.stream().mapToInt(s -> s.length).distinct().count() == 1;
+    List<List<BigDecimal>> means = oneLength ? bootstrapMeans(sorted, seed, resamples) : null;
+    List<RunStatistics> out = new ArrayList<>();
+    for (int j = 0; j < sorted.size(); j++) {
+      List<BigDecimal> m =
+          means != null
+              ? means.get(j)
+              : bootstrapMeans(List.<BigDecimal[]>of(sorted.get(j)), seed, resamples).get(0);
+      out.add(summary(sorted.get(j), m, seed, resamples));
+    }
+    return out;
+  }
+
+  /** The statistics of sorted values whose bootstrap gave {@code means}. */
+  private static RunStatistics summary(
+      BigDecimal[] sorted, List<BigDecimal> means, long seed, int resamples) {
     int n = sorted.length;
     BigDecimal count = BigDecimal.valueOf(n);
     BigDecimal sum = BigDecimal.ZERO;
@@ -104,9 +134,6 @@ public record RunStatistics(
         n % 2 == 1
             ? sorted[n / 2]
             : sorted[n / 2 - 1].add(sorted[n / 2]).divide(BigDecimal.valueOf(2), MC);
-
-    // Percentile bootstrap of the mean: resample n values with replacement, keep each mean.
-    List<BigDecimal> means = bootstrapMeans(sorted, seed, resamples);
     means.sort(null);
     return new RunStatistics(
         n,
@@ -122,54 +149,80 @@ public record RunStatistics(
   }
 
   /**
-   * The means of {@code resamples} resamples of {@code values}, as exactly as BigDecimal sums give
-   * them: each sum of a resample has the largest scale among its draws (and at least 0, that of the
-   * zero it starts from), which the division's result depends on. Summed on the values' unscaled
-   * longs at one common scale and divided once per resample; in BigDecimal throughout only when a
-   * value or a sum does not fit a long.
+   * Percentile bootstrap of the mean: the means of {@code resamples} resamples (n values drawn with
+   * replacement) of each series, all of length n, drawing the indices once for all. As exact as
+   * BigDecimal sums give them: each sum of a resample has the largest scale among its draws (and at
+   * least 0, that of the zero it starts from), which the division's result depends on. Summed on
+   * the values' unscaled longs at one common scale and divided once per resample; in BigDecimal
+   * throughout only when a value or a sum does not fit a long.
    */
-  private static List<BigDecimal> bootstrapMeans(BigDecimal[] values, long seed, int resamples) {
+  private static List<List<BigDecimal>> bootstrapMeans(
+      List<BigDecimal[]> series, long seed, int resamples) {
+    int n = series.get(0).length;
+    int m = series.size();
+    long[][] unscaled = new long[m][];
+    int[][] scales = new int[m][n];
+    int[] common = new int[m];
+    for (int j = 0; j < m; j++) {
+      BigDecimal[] values = series.get(j);
+      common[j] = commonScale(values);
+      unscaled[j] = unscaled(values);
+      // a sum of n values of at most max |value| each fits a long when n × max does
+      long largest = 0;
+      for (long u : unscaled[j] == null ? new long[0] : unscaled[j]) {
+        largest = Math.max(largest, Math.abs(u));
+      }
+      if (unscaled[j] == null || largest >= Long.MAX_VALUE / n) {
+        return m == 1
+            ? List.of(bigBootstrap(values, seed, resamples))
+            : oneByOne(series, seed, resamples);
+      }
+      for (int i = 0; i < n; i++) {
+        scales[j][i] = Math.max(0, values[i].scale());
+      }
+    }
+    BigDecimal count = BigDecimal.valueOf(n);
+    Draws draws = new Draws(new SplittableRandom(seed), n);
+    List<List<BigDecimal>> means = new ArrayList<>();
+    for (int j = 0; j < m; j++) {
+      means.add(new ArrayList<>(resamples));
+    }
+    long[] sums = new long[m];
+    int[] scale = new int[m];
+    for (int b = 0; b < resamples; b++) {
+      Arrays.fill(sums, 0);
+      Arrays.fill(scale, 0);
+      for (int i = 0; i < n; i++) {
+        int k = draws.next();
+        for (int j = 0; j < m; j++) {
+          sums[j] += unscaled[j][k];
+          scale[j] = Math.max(scale[j], scales[j][k]);
+        }
+      }
+      for (int j = 0; j < m; j++) {
+        BigDecimal sum =
+            BigDecimal.valueOf(sums[j], common[j]).setScale(scale[j], RoundingMode.UNNECESSARY);
+        means.get(j).add(sum.divide(count, MC));
+      }
+    }
+    return means;
+  }
+
+  private static List<List<BigDecimal>> oneByOne(
+      List<BigDecimal[]> series, long seed, int resamples) {
+    List<List<BigDecimal>> out = new ArrayList<>();
+    for (BigDecimal[] values : series) {
+      out.add(bootstrapMeans(List.<BigDecimal[]>of(values), seed, resamples).get(0));
+    }
+    return out;
+  }
+
+  /** The bootstrap in BigDecimal throughout, for values or sums beyond a long. */
+  private static List<BigDecimal> bigBootstrap(BigDecimal[] values, long seed, int resamples) {
     int n = values.length;
     BigDecimal count = BigDecimal.valueOf(n);
     SplittableRandom random = new SplittableRandom(seed);
     List<BigDecimal> means = new ArrayList<>(resamples);
-    long[] unscaled = unscaled(values);
-    if (unscaled != null) {
-      int common = commonScale(values);
-      int[] scales = new int[n];
-      boolean sameScale = true;
-      for (int i = 0; i < n; i++) {
-        scales[i] = Math.max(0, values[i].scale());
-        sameScale &= scales[i] == common;
-      }
-      // a sum of n values of at most max |value| each fits a long when n × max does
-      long largest = 0;
-      for (long u : unscaled) {
-        largest = Math.max(largest, Math.abs(u));
-      }
-      if (largest < Long.MAX_VALUE / n) {
-        Draws draws = new Draws(random, n);
-        for (int b = 0; b < resamples; b++) {
-          long s = 0;
-          int scale = 0;
-          if (sameScale) {
-            for (int i = 0; i < n; i++) {
-              s += unscaled[draws.next()];
-            }
-            scale = common;
-          } else {
-            for (int i = 0; i < n; i++) {
-              int k = draws.next();
-              s += unscaled[k];
-              scale = Math.max(scale, scales[k]);
-            }
-          }
-          BigDecimal sum = BigDecimal.valueOf(s, common).setScale(scale, RoundingMode.UNNECESSARY);
-          means.add(sum.divide(count, MC));
-        }
-        return means;
-      }
-    }
     for (int b = 0; b < resamples; b++) {
       BigDecimal s = BigDecimal.ZERO;
       for (int i = 0; i < n; i++) {

@@ -98,4 +98,26 @@ class RunStatisticsTest {
       }
     }
   }
+
+  @Test
+  void seriesOfOneLengthShareTheirDrawsAndGiveWhatEachGivesAlone() {
+    List<BigDecimal> tokens =
+        LongStream.range(0, 101).mapToObj(i -> BigDecimal.valueOf(1_000 + i * i % 97)).toList();
+    List<BigDecimal> costs =
+        LongStream.range(0, 101)
+            .mapToObj(
+                i ->
+                    new BigDecimal(i % 3 == 0 ? "0.5" : "0.00" + (i % 10))
+                        .add(BigDecimal.valueOf(i, 4)))
+            .toList();
+    List<BigDecimal> shorter = costs.subList(0, 57);
+    List<RunStatistics> each = RunStatistics.ofEach(List.of(tokens, costs, shorter), 11, 500);
+    assertThat(each)
+        .containsExactly(
+            RunStatistics.of(tokens, 11, 500),
+            RunStatistics.of(costs, 11, 500),
+            RunStatistics.of(shorter, 11, 500));
+    assertThat(RunStatistics.ofEach(List.of(tokens, costs), 11, 500))
+        .containsExactly(RunStatistics.of(tokens, 11, 500), RunStatistics.of(costs, 11, 500));
+  }
 }
