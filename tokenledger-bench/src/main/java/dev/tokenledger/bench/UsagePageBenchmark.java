@@ -65,6 +65,14 @@ public class UsagePageBenchmark {
         .addAll(p.buckets());
   }
 
+  /** Sum the page while parsing it, without a record per row (what the usage probe does). */
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public UsageAggregator aggregateWhileParsing() {
+    return PageParser.aggregateUsage(
+        page, UsageAggregator.by(Dimension.MODEL, Dimension.BATCH, Dimension.SERVICE_TIER));
+  }
+
   /** Parse only, for comparison. */
   @Benchmark
   @OperationsPerInvocation(ROWS)

@@ -22,8 +22,10 @@ import java.util.SplittableRandom;
  * {@link UsagePageBenchmark}'s parse + aggregate side by side with its Python anchor ({@code
  * tokenledger-bench/python/usage_page_anchor.py}, the standard library's {@code json}) on the very
  * same page file, timed by each side's thread CPU time as well as the wall clock (on a shared
- * machine the wall clock also counts other processes' turns). Prints both rates and the ratio;
- * exits 1 when the two disagree on the totals (parsing wrong is a failure, never a figure).
+ * machine the wall clock also counts other processes' turns). Java is timed on both of its paths:
+ * the rows ({@code parseUsage}, then each bucket added) and the sums ({@code aggregateUsage}, no
+ * record per row). Prints the rates and the ratios; exits 1 when any two disagree on the totals
+ * (parsing wrong is a failure, never a figure).
  *
  * <p>Arguments: {@code [seconds per side, 10] [anchor script]}.
  */
@@ -45,30 +47,13 @@ public final class UsagePageScenario {
           UsagePageBenchmark.BUCKETS,
           UsagePageBenchmark.RESULTS_PER_BUCKET,
           json.length);
-      String javaTotals = totals(parseAndAggregate(json));
-      // warm-up: the JIT's first compilations are not what a long-lived reader pays
-      long warm = System.nanoTime() + (long) (seconds * 0.3e9);
-      while (System.nanoTime() < warm) {
-        parseAndAggregate(json);
+      String javaTotals = totals(aggregate(json));
+      if (!totals(parseAndAggregate(json)).equals(javaTotals)) {
+        System.out.println("FAILED: the two parsing paths give different totals");
+        System.exit(1);
       }
-      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      long wall0 = System.nanoTime();
-      long cpu0 = threads.getCurrentThreadCpuTime();
-      long pages = 0;
-      while (System.nanoTime() - wall0 < seconds * 1e9) {
-        parseAndAggregate(json);
-        pages++;
-      }
-      double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
-      double wall = (System.nanoTime() - wall0) / 1e9;
-      double javaCpuRate = UsagePageBenchmark.ROWS * pages / cpu;
-      System.out.printf(
-          Locale.ROOT,
-          "java %s: %d pages: %.0f rows/s of CPU, %.0f rows/s of wall time%n",
-          Runtime.version(),
-          pages,
-          javaCpuRate,
-          UsagePageBenchmark.ROWS * pages / wall);
+      double rowsRate = cpuRate("rows (parseUsage, then add each bucket)", json, seconds, true);
+      double sumsRate = cpuRate("sums (aggregateUsage)", json, seconds, false);
       System.out.println(javaTotals);
 
       List<String> python =
@@ -81,10 +66,53 @@ public final class UsagePageScenario {
       double pythonCpuRate =
           Double.parseDouble(python.get(0).replaceAll(".*pages: ([0-9.]+) rows/s of CPU.*", "$1"));
       System.out.printf(
-          Locale.ROOT, "ratio (CPU time): %.2fx Python's json%n", javaCpuRate / pythonCpuRate);
+          Locale.ROOT,
+          "ratio (CPU time): sums %.2fx Python's json, rows %.2fx%n",
+          sumsRate / pythonCpuRate,
+          rowsRate / pythonCpuRate);
     } finally {
       Files.deleteIfExists(page);
     }
+  }
+
+  /**
+   * Rows per second of thread CPU time, after a warm-up: the JIT's first compilations are not what
+   * a long-lived reader pays.
+   */
+  private static double cpuRate(String what, byte[] json, double seconds, boolean rows) {
+    long warm = System.nanoTime() + (long) (seconds * 0.3e9);
+    while (System.nanoTime() < warm) {
+      run(json, rows);
+    }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long wall0 = System.nanoTime();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    long pages = 0;
+    while (System.nanoTime() - wall0 < seconds * 1e9) {
+      run(json, rows);
+      pages++;
+    }
+    double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+    double wall = (System.nanoTime() - wall0) / 1e9;
+    double cpuRate = UsagePageBenchmark.ROWS * pages / cpu;
+    System.out.printf(
+        Locale.ROOT,
+        "java %s, %s: %d pages: %.0f rows/s of CPU, %.0f rows/s of wall time%n",
+        Runtime.version(),
+        what,
+        pages,
+        cpuRate,
+        UsagePageBenchmark.ROWS * pages / wall);
+    return cpuRate;
+  }
+
+  private static UsageAggregator run(byte[] json, boolean rows) {
+    return rows ? parseAndAggregate(json) : aggregate(json);
+  }
+
+  private static UsageAggregator aggregate(byte[] json) {
+    return PageParser.aggregateUsage(
+        json, UsageAggregator.by(Dimension.MODEL, Dimension.BATCH, Dimension.SERVICE_TIER));
   }
 
   private static UsageAggregator parseAndAggregate(byte[] json) {

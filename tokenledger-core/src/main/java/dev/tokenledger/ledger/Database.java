@@ -63,19 +63,56 @@ final class Database implements AutoCloseable {
     T apply(Connection connection) throws SQLException;
   }
 
+  /** Where a unit of work takes its connection and gives it back. */
+  interface Connections extends AutoCloseable {
+    Connection take() throws SQLException;
+
+    void give(Connection c);
+
+    @Override
+    void close();
+  }
+
+  /** HikariCP's pool: a connection goes back to it when closed. */
+  private record Pooled(HikariDataSource pool) implements Connections {
+    @Override
+    public Connection take() throws SQLException {
+      return pool.getConnection();
+    }
+
+    @Override
+    public void give(Connection c) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the pool evicts a connection it cannot reset
+      }
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+    }
+  }
+
   private static final Object MIGRATION_LOCK = new Object();
 
   private final LedgerLocation location;
   private final Dialect dialect;
-  private final DataSource dataSource;
-  private final AutoCloseable closer;
+  private final Connections connections;
+
+  /** What Flyway opens its connections from: it runs only on a new or older ledger. */
+  private final DataSource migrationSource;
 
   private Database(
-      LedgerLocation location, Dialect dialect, DataSource dataSource, AutoCloseable closer) {
+      LedgerLocation location,
+      Dialect dialect,
+      Connections connections,
+      DataSource migrationSource) {
     this.location = location;
     this.dialect = dialect;
-    this.dataSource = dataSource;
-    this.closer = closer;
+    this.connections = connections;
+    this.migrationSource = migrationSource;
   }
 
   static Database open(LedgerLocation location) {
@@ -121,15 +158,9 @@ final class Database implements AutoCloseable {
     sqlite.setUrl(location.jdbcUrl());
     // Connections stay open: closing the last one checkpoints and removes the WAL, which costs
     // tens of milliseconds per transaction.
-    HikariConfig pool = new HikariConfig();
-    pool.setDataSource(sqlite);
-    pool.setPoolName("tokenledger-ledger");
-    pool.setMaximumPoolSize(2);
-    pool.setConnectionTimeout(60_000);
     try {
-      HikariDataSource ds = new HikariDataSource(pool);
-      return new Database(location, Dialect.SQLITE, ds, ds);
-    } catch (RuntimeException e) {
+      return new Database(location, Dialect.SQLITE, new SqliteConnections(sqlite).open(), sqlite);
+    } catch (SQLException | RuntimeException e) {
       throw new LedgerException(
           "cannot open the ledger "
               + location.displayName()
@@ -188,7 +219,7 @@ final class Database implements AutoCloseable {
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     try {
       HikariDataSource ds = new HikariDataSource(config);
-      return new Database(location, Dialect.POSTGRESQL, ds, ds);
+      return new Database(location, Dialect.POSTGRESQL, new Pooled(ds), ds);
     } catch (RuntimeException e) {
       throw new LedgerException(
           "couldn't connect to the ledger at "
@@ -210,15 +241,20 @@ final class Database implements AutoCloseable {
 
   /** Runs {@code work} in one transaction: committed when it returns, rolled back if it throws. */
   <T> T inTransaction(String what, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
+    try {
+      Connection c = connections.take();
       try {
-        T result = work.apply(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c, e);
-        throw e;
+        c.setAutoCommit(false);
+        try {
+          T result = work.apply(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(c, e);
+          throw e;
+        }
+      } finally {
+        connections.give(c);
       }
     } catch (SQLException e) {
       throw failure(what, e);
@@ -227,8 +263,13 @@ final class Database implements AutoCloseable {
 
   /** Runs {@code work} on a connection in auto-commit mode: for reads. */
   <T> T read(String what, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      return work.apply(c);
+    try {
+      Connection c = connections.take();
+      try {
+        return work.apply(c);
+      } finally {
+        connections.give(c);
+      }
     } catch (SQLException e) {
       throw failure(what, e);
     }
@@ -287,7 +328,7 @@ final class Database implements AutoCloseable {
   private void runFlyway() {
     try {
       Flyway.configure(Database.class.getClassLoader())
-          .dataSource(dataSource)
+          .dataSource(migrationSource)
           .locations("classpath:" + MIGRATIONS)
           .placeholders(Map.of("id_column", dialect.idColumn))
           .table(HISTORY_TABLE)
@@ -307,24 +348,24 @@ final class Database implements AutoCloseable {
 
   /** The highest schema version applied, 0 for a new database. */
   private int currentVersion() {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      if (!hasHistoryTable(c)) {
-        return 0;
-      }
-      int max = 0;
-      try (ResultSet rs = s.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
-        while (rs.next()) {
-          String version = rs.getString(1);
-          if (version != null && rs.getBoolean(2)) {
-            max = Math.max(max, majorVersion(version));
+    return read(
+        "cannot read the schema version",
+        c -> {
+          if (!hasHistoryTable(c)) {
+            return 0;
           }
-        }
-      }
-      return max;
-    } catch (SQLException e) {
-      throw failure("cannot read the schema version", e);
-    }
+          int max = 0;
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
+            while (rs.next()) {
+              String version = rs.getString(1);
+              if (version != null && rs.getBoolean(2)) {
+                max = Math.max(max, majorVersion(version));
+              }
+            }
+          }
+          return max;
+        });
   }
 
   private static boolean hasHistoryTable(Connection c) throws SQLException {
@@ -349,8 +390,8 @@ final class Database implements AutoCloseable {
   @Override
   public void close() {
     try {
-      closer.close();
-    } catch (Exception e) {
+      connections.close();
+    } catch (RuntimeException e) {
       throw new LedgerException("cannot close the ledger " + location.displayName(), e);
     }
   }

@@ -92,6 +92,33 @@ public final class OpenAiAdminClient {
                 body -> PageParser.usage(body, query.endpoint())));
   }
 
+  /**
+   * Sums every row of a usage query into {@code into}, page by page, without a record per row: for
+   * callers that need only the sums. When a page is refused, {@code into} may hold part of the
+   * query.
+   *
+   * @return what it took: pages, HTTP requests, rows of unknown types skipped
+   */
+  public RequestStats usage(UsageQuery query, UsageAggregator into) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(into, "into");
+    ApiKey key = requireAdminKey();
+    String base = query.toQueryString();
+    PagedBuckets<Object> pages =
+        new PagedBuckets<>(
+            (cursor, onAttempt) ->
+                fetchPage(
+                    query.endpoint().path(),
+                    base,
+                    cursor,
+                    key,
+                    onAttempt,
+                    "a usage page",
+                    body -> PageParser.aggregateUsage(body, query.endpoint(), into)));
+    pages.forEach(added -> {});
+    return pages.stats();
+  }
+
   /** The buckets of a costs query, fetched lazily page by page like {@link #usage}. */
   public PagedBuckets<CostBucket> costs(CostsQuery query) {
     Objects.requireNonNull(query, "query");

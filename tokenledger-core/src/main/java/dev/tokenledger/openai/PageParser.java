@@ -36,6 +36,22 @@ public final class PageParser {
   }
 
   /**
+   * Parses one usage page into {@code into}: the same sums as adding {@link #parseUsage}'s buckets,
+   * without building a record per row (for callers that only sum). When the page is refused, {@code
+   * into} may hold part of it.
+   *
+   * @throws BadResponseException when {@code json} is not a usage page
+   */
+  public static UsageAggregator aggregateUsage(byte[] json, UsageAggregator into) {
+    try {
+      aggregateUsage(json, null, into);
+      return into;
+    } catch (PageFormatException e) {
+      throw standalone(e, json);
+    }
+  }
+
+  /**
    * Parses one costs page.
    *
    * @throws BadResponseException when {@code json} is not a costs page
@@ -72,6 +88,44 @@ public final class PageParser {
       }
     }.page();
   }
+
+  /**
+   * Adds the rows of one usage page to {@code into}; the page's buckets are placeholders, there for
+   * their count and the cursor. A completions row goes from the parser's fields straight into the
+   * sums; other rows, and a completions row its record would refuse, are built as records.
+   */
+  static Page<Object> aggregateUsage(byte[] json, UsageEndpoint endpoint, UsageAggregator into)
+      throws PageFormatException {
+    return new Reader<Object, Object>(json, endpoint == null ? null : endpoint.resultObject()) {
+      @Override
+      boolean keepsRawRows() {
+        return false;
+      }
+
+      @Override
+      Object result(RowFields f, String object) {
+        UsageEndpoint e = f.endpoint(object);
+        if (e == null) {
+          return null;
+        }
+        if (e == UsageEndpoint.COMPLETIONS && f.plausibleCompletions()) {
+          into.addCompletions(f);
+        } else {
+          into.add(f.usageResult(object));
+        }
+        return ADDED;
+      }
+
+      @Override
+      Object bucket(Instant start, Instant end, List<Object> results) {
+        into.countBucket();
+        return ADDED;
+      }
+    }.page();
+  }
+
+  /** What the aggregating reader gives for a row or bucket it has added. */
+  private static final Object ADDED = new Object();
 
   static Page<CostBucket> costs(byte[] json) throws PageFormatException {
     return new Reader<CostResult, CostBucket>(json, CostResult.OBJECT) {
@@ -119,6 +173,11 @@ public final class PageParser {
     /** The current bucket's results as returned. */
     RawResults rawResults() {
       return new RawResults(json, java.util.Arrays.copyOf(spans, spanCount));
+    }
+
+    /** Whether each bucket keeps its rows' offsets in the page, for {@link #rawResults()}. */
+    boolean keepsRawRows() {
+      return true;
     }
 
     /** The result for {@code object}, or {@code null} when this page kind does not know it. */
@@ -213,13 +272,16 @@ public final class PageParser {
       }
       field = null;
       resultIndex = -1;
+      boolean keepRaw = keepsRawRows();
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         resultIndex++;
-        long from = p.currentTokenLocation().getByteOffset();
+        long from = keepRaw ? p.currentTokenLocation().getByteOffset() : 0;
         R r = readResult(t);
         if (r != null) {
           results.add(r);
-          keepSpan(from, p.currentTokenLocation().getByteOffset() + 1);
+          if (keepRaw) {
+            keepSpan(from, p.currentTokenLocation().getByteOffset() + 1);
+          }
         }
       }
       resultIndex = -1;

@@ -77,6 +77,37 @@ final class RowFields {
     return lastEndpoint;
   }
 
+  /** The endpoint of the results whose {@code object} is this, {@code null} for an unknown one. */
+  UsageEndpoint endpoint(String object) {
+    return endpointOf(object);
+  }
+
+  /**
+   * Whether a completions row of these fields is one {@link UsageResult.Completions} accepts: no
+   * negative count, cached input within input. A row that fails is built as a record, which names
+   * the problem.
+   */
+  boolean plausibleCompletions() {
+    long any = 0;
+    for (long n : counts) {
+      any |= n;
+    }
+    return any >= 0 && n(INPUT_CACHED_TOKENS) <= n(INPUT_TOKENS);
+  }
+
+  /** What {@link UsageResult.Completions#dimension} gives for the row of these fields. */
+  Object completionsDimension(Dimension d) {
+    return switch (d) {
+      case PROJECT_ID -> text(PROJECT_ID);
+      case USER_ID -> text(USER_ID);
+      case API_KEY_ID -> text(API_KEY_ID);
+      case MODEL -> text(MODEL);
+      case BATCH -> batch;
+      case SERVICE_TIER -> text(SERVICE_TIER);
+      default -> null;
+    };
+  }
+
   UsageResult usageResult(String object) {
     UsageEndpoint e = endpointOf(object);
     if (e == null) {

@@ -46,11 +46,39 @@ public final class UsageAggregator {
 
   /** Adds one result row. */
   public UsageAggregator add(UsageResult result) {
-    UsageEndpoint endpoint = result.endpoint();
-    int hash = 1;
     for (int i = 0; i < probe.length; i++) {
-      Object v = result.dimension(dims[i]);
-      probe[i] = v;
+      probe[i] = result.dimension(dims[i]);
+    }
+    group(result.endpoint()).sum.add(result);
+    return this;
+  }
+
+  /**
+   * Adds a completions row straight from the parser's fields, as {@link #add(UsageResult)} adds the
+   * {@link UsageResult.Completions} those fields make; the parser checks them first.
+   */
+  void addCompletions(RowFields f) {
+    for (int i = 0; i < probe.length; i++) {
+      probe[i] = f.completionsDimension(dims[i]);
+    }
+    group(UsageEndpoint.COMPLETIONS)
+        .sum
+        .add(
+            f.n(ResultField.INPUT_TOKENS),
+            f.n(ResultField.INPUT_CACHED_TOKENS),
+            f.n(ResultField.OUTPUT_TOKENS),
+            f.n(ResultField.NUM_MODEL_REQUESTS));
+  }
+
+  /** Counts a bucket whose rows the parser adds. */
+  void countBucket() {
+    buckets++;
+  }
+
+  /** The group of {@code endpoint} and the values in {@link #probe}, made when new. */
+  private Group group(UsageEndpoint endpoint) {
+    int hash = 1;
+    for (Object v : probe) {
       hash = 31 * hash + (v == null ? 0 : v.hashCode());
     }
     hash = 31 * endpoint.hashCode() + hash;
@@ -69,8 +97,7 @@ public final class UsageAggregator {
         rehash();
       }
     }
-    g.sum.add(result);
-    return this;
+    return g;
   }
 
   private static int spread(int h) {
@@ -189,6 +216,15 @@ public final class UsageAggregator {
       sessions += r.numSessions();
       numRequests += r.numRequests();
       return this;
+    }
+
+    /** A completions row: only tokens and requests. */
+    void add(long input, long cachedInput, long output, long requests) {
+      rows++;
+      this.input += input;
+      this.cachedInput += cachedInput;
+      this.output += output;
+      this.requests += requests;
     }
 
     void add(Sum o) {

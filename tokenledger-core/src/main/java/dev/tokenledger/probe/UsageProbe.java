@@ -6,10 +6,8 @@ import dev.tokenledger.openai.BucketWidth;
 import dev.tokenledger.openai.Dimension;
 import dev.tokenledger.openai.GroupKey;
 import dev.tokenledger.openai.OpenAiAdminClient;
-import dev.tokenledger.openai.PagedBuckets;
 import dev.tokenledger.openai.RequestStats;
 import dev.tokenledger.openai.UsageAggregator;
-import dev.tokenledger.openai.UsageBucket;
 import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.openai.UsageFilter;
 import dev.tokenledger.openai.UsageQuery;
@@ -114,8 +112,8 @@ public final class UsageProbe {
     if (!request.projectIds().isEmpty()) {
       query.projectIds(request.projectIds());
     }
-    PagedBuckets<UsageBucket> buckets = client.usage(query.build());
-    UsageAggregator fine = new UsageAggregator(List.copyOf(asked)).addAll(buckets);
+    UsageAggregator fine = new UsageAggregator(List.copyOf(asked));
+    RequestStats stats = client.usage(query.build(), fine);
 
     boolean priced = endpoint.countsTokens();
     Map<List<Object>, Group> groups = new LinkedHashMap<>();
@@ -155,7 +153,7 @@ public final class UsageProbe {
       out.sort(LARGEST_FIRST);
     }
     return new EndpointUsage(
-        endpoint, totals, priced ? Optional.of(cost) : Optional.empty(), out, buckets.stats());
+        endpoint, totals, priced ? Optional.of(cost) : Optional.empty(), out, stats);
   }
 
   private Cost price(GroupKey key, TokenCounts tokens) {

@@ -21,6 +21,35 @@ class PageParserTest {
   }
 
   @Test
+  void stringValuesReadTheSameWhateverTheirSpellingOrSpacing() {
+    // values are interned per page: escapes, non-ASCII text, values longer than the cache takes,
+    // field names as values and spaces around the colon must all read as written
+    String longName = "m".repeat(200);
+    Page<UsageBucket> p =
+        usage(
+            page(
+                "{\"object\" : \"organization.usage.completions.result\" ,\"model\":\"gpt-4o\","
+                    + "\"project_id\" :\t\"proj_\\u0041\\\"q\\\"\", \"user_id\": \"é ü\","
+                    + "\"api_key_id\":\""
+                    + longName
+                    + "\",\"service_tier\":\"\"},"
+                    + "{\"object\":\"organization.usage.completions.result\",\"model\":\"gpt-4o\","
+                    + "\"project_id\":\"proj_A\\\"q\\\"\",\"user_id\":\"model\","
+                    + "\"api_key_id\":\"a:b\",\"service_tier\" : \"flex\" }"));
+    UsageResult first = p.buckets().get(0).results().get(0);
+    UsageResult second = p.buckets().get(0).results().get(1);
+    assertThat(first.model()).isEqualTo("gpt-4o");
+    assertThat(first.projectId()).isEqualTo("proj_A\"q\"");
+    assertThat(first.userId()).isEqualTo("é ü");
+    assertThat(first.apiKeyId()).isEqualTo(longName);
+    assertThat(first.dimension(Dimension.SERVICE_TIER)).isEqualTo("");
+    assertThat(second.projectId()).isEqualTo("proj_A\"q\"");
+    assertThat(second.userId()).isEqualTo("model");
+    assertThat(second.apiKeyId()).isEqualTo("a:b");
+    assertThat(second.dimension(Dimension.SERVICE_TIER)).isEqualTo("flex");
+  }
+
+  @Test
   void unknownFieldsAnywhereAreIgnored() {
     Page<UsageBucket> p =
         usage(
