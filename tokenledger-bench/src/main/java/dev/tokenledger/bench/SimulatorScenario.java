@@ -4,6 +4,7 @@ import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
 import dev.tokenledger.sim.SimKey;
+import dev.tokenledger.sim.Workload;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,14 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Prints how fast the simulator serves a simulated day of experiment traffic over HTTP (runs ×
- * frameworks × steps, a few chat completions per step) and how long reading that day back from the
- * Usage API takes (1m buckets, grouped as the reconciler groups them). Run by hand:
+ * Prints how fast the simulator serves a simulated day of experiment traffic over HTTP (the demo's
+ * {@link Workload}, runs × frameworks × steps, a few chat completions per step, spread over the
+ * day) and how long reading that day back from the Usage API takes (1m buckets, grouped as the
+ * reconciler groups them). Run by hand:
  *
  * <pre>
  * mvn -q -pl tokenledger-bench -am package -DskipTests
@@ -51,23 +52,28 @@ public final class SimulatorScenario {
             .start()) {
       SimKey admin = sim.register(SimKey.admin("bench reader"));
       List<SimKey> keys = new ArrayList<>();
+      List<Workload.Framework> frameworks = new ArrayList<>();
       for (String fw : FRAMEWORKS) {
-        keys.add(sim.register(SimKey.project(fw, "proj_" + fw)));
+        SimKey key = sim.register(SimKey.project(fw, "proj_" + fw));
+        keys.add(key);
+        frameworks.add(new Workload.Framework(fw, key, "gpt-4o-mini", false));
       }
-      HttpClient http = HttpClient.newHttpClient();
-      Random random = new Random(42);
-      int total = runs * FRAMEWORKS.length * steps * calls;
-      long spacingMillis = Duration.ofDays(1).toMillis() / total;
+      List<String> stepNames = new ArrayList<>();
+      for (int s = 1; s <= steps; s++) {
+        stepNames.add("step " + s);
+      }
+      // the demo's experiment, scaled to a day: runs spread evenly over it
+      Workload workload =
+          Workload.builder(frameworks)
+              .start(DAY)
+              .runs(runs)
+              .steps(stepNames)
+              .runSpacing(Duration.ofDays(1).dividedBy(runs))
+              .callsPerStep(calls)
+              .build();
+      int total = workload.requestCount();
       long t0 = System.nanoTime();
-      for (int i = 0; i < total; i++) {
-        clock.set(DAY.plusMillis(i * spacingMillis));
-        SimKey key = keys.get(i % keys.size());
-        String body =
-            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"step "
-                + random.nextInt(1_000_000)
-                + "\"}]}";
-        send(http, sim.baseUrl() + "/chat/completions", key, body);
-      }
+      workload.play(sim);
       double servedSeconds = (System.nanoTime() - t0) / 1e9;
       clock.set(DAY.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)));
 
@@ -82,6 +88,7 @@ public final class SimulatorScenario {
       for (SimKey k : keys) {
         query += "&api_key_ids=" + k.id();
       }
+      HttpClient http = HttpClient.newHttpClient();
       int reads = 20;
       long pages = 0;
       long bytes = 0;
@@ -95,7 +102,7 @@ public final class SimulatorScenario {
                   + (page == null
                       ? ""
                       : "&page=" + URLEncoder.encode(page, StandardCharsets.UTF_8));
-          String json = send(http, url, admin, null);
+          String json = get(http, url, admin);
           pages++;
           bytes += json.length();
           Matcher m = NEXT_PAGE.matcher(json);
@@ -115,15 +122,13 @@ public final class SimulatorScenario {
     }
   }
 
-  private static String send(HttpClient http, String url, SimKey key, String body)
+  private static String get(HttpClient http, String url, SimKey key)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
+    HttpRequest request =
         HttpRequest.newBuilder(URI.create(url))
-            .header("Authorization", key.apiKey().bearerHeaderValue());
-    if (body != null) {
-      b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", key.apiKey().bearerHeaderValue())
+            .build();
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("HTTP " + r.statusCode() + " from " + url + ": " + r.body());
     }

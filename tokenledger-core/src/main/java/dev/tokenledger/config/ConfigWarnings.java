@@ -139,17 +139,11 @@ final class ConfigWarnings {
         continue;
       }
       Optional<String> placeholder = Placeholders.reason(value);
-      if (placeholder.isPresent()) {
-        out.add(
-            new ConfigWarning(
-                ConfigWarning.Kind.PLACEHOLDER_VALUE,
-                variable
-                    + " (from "
-                    + origins.get(variable).describe()
-                    + ") looks like a placeholder, not a key: "
-                    + placeholder.get(),
-                "set it to " + TokenLedgerConfig.USAGE_SCOPE_HINT));
-      }
+      placeholder.ifPresent(
+          reason ->
+              out.add(
+                  placeholderWarning(
+                      variable, reason, "set it to " + TokenLedgerConfig.USAGE_SCOPE_HINT)));
       if (value.isBlank()) {
         continue;
       }
@@ -201,20 +195,25 @@ final class ConfigWarnings {
     }
   }
 
+  private ConfigWarning placeholderWarning(String variable, String reason, String fix) {
+    return new ConfigWarning(
+        ConfigWarning.Kind.PLACEHOLDER_VALUE,
+        variable
+            + " (from "
+            + origins.get(variable).describe()
+            + ") looks like a placeholder, not a key: "
+            + reason,
+        fix);
+  }
+
   private void frameworkWarnings(List<ConfigWarning> out) {
     for (String variable : config.frameworkVariables()) {
       Optional<String> placeholder = Placeholders.reason(values.get(variable));
       placeholder.ifPresent(
           reason ->
               out.add(
-                  new ConfigWarning(
-                      ConfigWarning.Kind.PLACEHOLDER_VALUE,
-                      variable
-                          + " (from "
-                          + origins.get(variable).describe()
-                          + ") looks like a placeholder, not a key: "
-                          + reason,
-                      "set it to the framework's own OpenAI project key")));
+                  placeholderWarning(
+                      variable, reason, "set it to the framework's own OpenAI project key")));
     }
     for (String variable : new TreeMap<>(values).keySet()) {
       if (!variable.startsWith(TokenLedgerConfig.FRAMEWORK_PREFIX) || !variable.endsWith("_ID")) {

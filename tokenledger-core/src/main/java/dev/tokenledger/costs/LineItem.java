@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * @param batch whether the line bills Batch API usage
  * @param serviceTier the tier in brackets, or {@code null} for the standard tier
  */
-public record LineItem(String model, PriceField.Kind kind, boolean batch, String serviceTier) {
+record LineItem(String model, PriceField.Kind kind, boolean batch, String serviceTier) {
   private static final Pattern FORM =
       Pattern.compile("^(.+), (batch )?(input|cached input|output)(?: \\((\\w+)\\))?$");
 

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * again with the table of its day (DESIGN.md §6: an old report is reproduced by naming its price
  * version).
  */
-public final class PriceTableStore {
+final class PriceTableStore {
   /** The shortest part of a version that {@link #matching(String)} looks for. */
   public static final int MIN_PREFIX = 6;
 

@@ -4,7 +4,7 @@ package dev.tokenledger.openai;
  * Where a request went: method, base URL, endpoint path and query string (never a key, which
  * travels only in the Authorization header).
  */
-public record ApiCall(String method, String baseUrl, String path, String query) {
+record ApiCall(String method, String baseUrl, String path, String query) {
 
   /** The full URL, e.g. {@code https://api.openai.com/v1/organization/costs?start_time=…}. */
   public String url() {

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * evidence ({@code usage_buckets.raw_json}). Held as offsets into the page, made into text only
  * when asked: parsing never needs them. Not part of a bucket's value: any two are equal.
  */
-public final class RawResults {
+final class RawResults {
   static final RawResults NONE = new RawResults(null, new int[0]);
 
   private final byte[] page;

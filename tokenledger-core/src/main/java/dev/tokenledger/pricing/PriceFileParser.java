@@ -186,15 +186,8 @@ final class PriceFileParser {
     }
     wrongMillions.forEach(
         (name, actual) -> {
-          throw new ConfigurationException(
-              "price file "
-                  + fileName
-                  + ": "
-                  + model
-                  + "."
-                  + name
-                  + " must be a number (USD per 1M tokens), was "
-                  + actual);
+          throw entryError(
+              fileName, model, "." + name + " must be a number (USD per 1M tokens), was " + actual);
         });
     unknown.addAll(unread);
     if (fields > 0
@@ -210,12 +203,10 @@ final class PriceFileParser {
     }
     for (Map.Entry<PriceField, String> m : millions.entrySet()) {
       if (numbers.containsKey(m.getKey())) {
-        throw new ConfigurationException(
-            "price file "
-                + fileName
-                + ": "
-                + model
-                + " gives both "
+        throw entryError(
+            fileName,
+            model,
+            " gives both "
                 + m.getKey().jsonName()
                 + " (USD per token) and its per-1M twin: keep one of them");
       }
@@ -223,30 +214,18 @@ final class PriceFileParser {
     }
     wrongTypes.forEach(
         (field, actual) -> {
-          throw new ConfigurationException(
-              "price file "
-                  + fileName
-                  + ": "
-                  + model
-                  + "."
-                  + field.jsonName()
-                  + " must be a number (USD per token) or null, was "
-                  + actual);
+          throw entryError(
+              fileName,
+              model,
+              "." + field.jsonName() + " must be a number (USD per token) or null, was " + actual);
         });
     EnumMap<PriceField, BigDecimal> prices = new EnumMap<>(PriceField.class);
     numbers.forEach(
         (field, text) -> {
           BigDecimal price = new BigDecimal(text);
           if (price.signum() < 0) {
-            throw new ConfigurationException(
-                "price file "
-                    + fileName
-                    + ": "
-                    + model
-                    + "."
-                    + field.jsonName()
-                    + " cannot be negative, was "
-                    + text);
+            throw entryError(
+                fileName, model, "." + field.jsonName() + " cannot be negative, was " + text);
           }
           prices.put(field, price);
         });
@@ -254,18 +233,19 @@ final class PriceFileParser {
         (field, text) -> {
           BigDecimal price = new BigDecimal(text);
           if (price.signum() < 0) {
-            throw new ConfigurationException(
-                "price file "
-                    + fileName
-                    + ": "
-                    + model
-                    + " has a negative per-1M price ("
-                    + text
-                    + "): prices are never negative");
+            throw entryError(
+                fileName,
+                model,
+                " has a negative per-1M price (" + text + "): prices are never negative");
           }
           prices.put(field, price.divide(MILLION).stripTrailingZeros());
         });
     return new RawEntry(Optional.ofNullable(mode), prices, cleared);
+  }
+
+  /** A problem with one model's entry, named with its file and model. */
+  private static ConfigurationException entryError(String fileName, String model, String detail) {
+    return new ConfigurationException("price file " + fileName + ": " + model + detail);
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param acceptedAt when a person accepted the run's figures ({@code reconcile --accept}), or
  *     {@code null}; it covers what the reads up to that instant showed, not later changes
  */
-public record RunHistory(
+record RunHistory(
     Instant runEnd, List<UsageRead> reads, TokenCounts localCounts, Instant acceptedAt) {
 
   public RunHistory {

@@ -31,7 +31,7 @@ import java.util.Optional;
  * with is in {@code warning} (changed after final) until a person accepts the change: such a read
  * is the read once more {@link #recheckAt} schedules, or a forced one.
  */
-public final class RunSettler {
+final class RunSettler {
   /** A final run is read once more at least this long after it became final. */
   public static final Duration RECHECK_AFTER_FINAL = Duration.ofHours(1);
 

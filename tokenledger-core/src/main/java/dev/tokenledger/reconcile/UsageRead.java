@@ -8,7 +8,7 @@ import java.util.Objects;
  * One attempt to read a run's figures from the Usage API: when, and either the four counters
  * attribution gave the run or the error that stopped the read.
  */
-public record UsageRead(Instant at, TokenCounts counts, String error) {
+record UsageRead(Instant at, TokenCounts counts, String error) {
 
   public UsageRead {
     Objects.requireNonNull(at, "at");

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param models the run's usage per model, most tokens (input plus output) first, then by name
  * @param reconciledAt when the attempt the figures come from was made
  */
-public record PricedRun(
+record PricedRun(
     RunRecord run,
     TokenCounts tokens,
     CostTotal cost,

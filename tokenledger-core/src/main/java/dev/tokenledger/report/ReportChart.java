@@ -31,7 +31,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * framework with its confidence interval, tokens over time stacked by framework or model, the cost
  * per step. Run with {@code -Djava.awt.headless=true} (the CLI sets it).
  */
-public final class ReportChart {
+final class ReportChart {
   /** Width in pixels unless told otherwise. */
   public static final int WIDTH = 1000;
 

@@ -50,6 +50,16 @@ final class ApiError extends RuntimeException {
     return new ApiError(400, message, "invalid_request_error", param, null);
   }
 
+  /** OpenAI's answer to a request without a required body parameter. */
+  static ApiError missingParameter(String param) {
+    return new ApiError(
+        400,
+        "Missing required parameter: '" + param + "'.",
+        "invalid_request_error",
+        param,
+        "missing_required_parameter");
+  }
+
   static ApiError missingScope(String scope) {
     return new ApiError(
         401, INSUFFICIENT_PERMISSIONS.formatted(scope), "invalid_request_error", null, null);

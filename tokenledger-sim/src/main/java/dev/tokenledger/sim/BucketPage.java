@@ -1,7 +1,11 @@
 package dev.tokenledger.sim;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The buckets of one page of a usage or costs query: UTC-aligned, the first and last clipped to the
@@ -65,6 +69,33 @@ final class BucketPage {
       ends[i] = buckets.get(i)[1];
     }
     return new BucketPage(starts, ends, next);
+  }
+
+  /**
+   * The page as the API answers it: one bucket per planned bucket, in order, each with the rows of
+   * its groups sorted by their dimensions ({@code groups.get(i)} belongs to bucket {@code i}), and
+   * the cursor for the rest.
+   */
+  <K extends List<?>, V> ObjectNode toJson(
+      List<Map<K, V>> groups, BiConsumer<ArrayNode, Map.Entry<K, V>> addRow) {
+    ObjectNode body = Json.object();
+    body.put("object", "page");
+    ArrayNode data = body.putArray("data");
+    for (int i = 0; i < size(); i++) {
+      ObjectNode bucket = data.addObject();
+      bucket.put("object", "bucket");
+      bucket.put("start_time", starts[i]);
+      bucket.put("end_time", ends[i]);
+      ArrayNode results = bucket.putArray("results");
+      List<Map.Entry<K, V>> rows = new ArrayList<>(groups.get(i).entrySet());
+      rows.sort((a, b) -> UsageStore.compareDims(a.getKey().toArray(), b.getKey().toArray()));
+      for (Map.Entry<K, V> row : rows) {
+        addRow.accept(results, row);
+      }
+    }
+    body.put("has_more", nextPage != null);
+    body.put("next_page", nextPage);
+    return body;
   }
 
   static int limit(QueryParams q, int defaultLimit, int maxLimit, String widthName) {

@@ -1,6 +1,5 @@
 package dev.tokenledger.sim;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.TokenCounts;
 import java.math.BigDecimal;
@@ -107,38 +106,25 @@ final class CostsApi {
     }
 
     boolean byLineItem = groupBy.contains("line_item");
-    ObjectNode body = Json.object();
-    body.put("object", "page");
-    ArrayNode data = body.putArray("data");
-    for (int i = 0; i < page.size(); i++) {
-      ObjectNode bucket = data.addObject();
-      bucket.put("object", "bucket");
-      bucket.put("start_time", page.starts[i]);
-      bucket.put("end_time", page.ends[i]);
-      ArrayNode results = bucket.putArray("results");
-      List<Map.Entry<List<String>, Sum>> rows = new ArrayList<>(buckets.get(i).entrySet());
-      rows.sort((a, b) -> UsageStore.compareDims(a.getKey().toArray(), b.getKey().toArray()));
-      for (Map.Entry<List<String>, Sum> row : rows) {
-        ObjectNode r = results.addObject();
-        r.put("object", "organization.costs.result");
-        ObjectNode amount = r.putObject("amount");
-        amount.put("value", plain(row.getValue().amount));
-        amount.put("currency", "usd");
-        r.put("line_item", row.getKey().get(0));
-        r.put("project_id", row.getKey().get(1));
-        r.put("api_key_id", row.getKey().get(2));
-        if (byLineItem) {
-          r.put("quantity", row.getValue().quantity);
-          r.put("quantity_unit", "tokens");
-        } else {
-          r.putNull("quantity");
-          r.putNull("quantity_unit");
-        }
-      }
-    }
-    body.put("has_more", page.nextPage != null);
-    body.put("next_page", page.nextPage);
-    return body;
+    return page.toJson(
+        buckets,
+        (results, row) -> {
+          ObjectNode r = results.addObject();
+          r.put("object", "organization.costs.result");
+          ObjectNode amount = r.putObject("amount");
+          amount.put("value", plain(row.getValue().amount));
+          amount.put("currency", "usd");
+          r.put("line_item", row.getKey().get(0));
+          r.put("project_id", row.getKey().get(1));
+          r.put("api_key_id", row.getKey().get(2));
+          if (byLineItem) {
+            r.put("quantity", row.getValue().quantity);
+            r.put("quantity_unit", "tokens");
+          } else {
+            r.putNull("quantity");
+            r.putNull("quantity_unit");
+          }
+        });
   }
 
   private void addLines(

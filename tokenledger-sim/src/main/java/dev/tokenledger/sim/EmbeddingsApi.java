@@ -114,12 +114,7 @@ final class EmbeddingsApi {
       }
     }
     if (out.isEmpty()) {
-      throw new ApiError(
-          400,
-          "Missing required parameter: 'input'.",
-          "invalid_request_error",
-          "input",
-          "missing_required_parameter");
+      throw ApiError.missingParameter("input");
     }
     return out;
   }

@@ -45,12 +45,7 @@ final class ModelApi {
     SimModel model = models.forText(req, "chat/completions");
     JsonNode messages = req.get("messages");
     if (messages == null || messages.isNull()) {
-      throw new ApiError(
-          400,
-          "Missing required parameter: 'messages'.",
-          "invalid_request_error",
-          "messages",
-          "missing_required_parameter");
+      throw ApiError.missingParameter("messages");
     }
     if (!messages.isArray() || messages.isEmpty()) {
       throw new ApiError(
@@ -236,12 +231,7 @@ final class ModelApi {
         || input.isNull()
         || (!input.isTextual() && !input.isArray())
         || (input.isArray() && input.isEmpty())) {
-      throw new ApiError(
-          400,
-          "Missing required parameter: 'input'.",
-          "invalid_request_error",
-          "input",
-          "missing_required_parameter");
+      throw ApiError.missingParameter("input");
     }
     boolean reasoning = model.kind() == SimModel.Kind.REASONING;
     Integer max = positiveInt(req, "max_output_tokens");

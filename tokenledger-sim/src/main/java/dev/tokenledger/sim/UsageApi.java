@@ -1,6 +1,5 @@
 package dev.tokenledger.sim;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,24 +52,8 @@ final class UsageApi {
       }
     }
 
-    ObjectNode body = Json.object();
-    body.put("object", "page");
-    ArrayNode data = body.putArray("data");
-    for (int i = 0; i < page.size(); i++) {
-      ObjectNode bucket = data.addObject();
-      bucket.put("object", "bucket");
-      bucket.put("start_time", page.starts[i]);
-      bucket.put("end_time", page.ends[i]);
-      ArrayNode results = bucket.putArray("results");
-      List<Map.Entry<List<Object>, long[]>> rows = new ArrayList<>(groups.get(i).entrySet());
-      rows.sort((a, b) -> UsageStore.compareDims(a.getKey().toArray(), b.getKey().toArray()));
-      for (Map.Entry<List<Object>, long[]> row : rows) {
-        results.add(resultRow(endpoint, row.getKey(), row.getValue()));
-      }
-    }
-    body.put("has_more", page.nextPage != null);
-    body.put("next_page", page.nextPage);
-    return body;
+    return page.toJson(
+        groups, (results, row) -> results.add(resultRow(endpoint, row.getKey(), row.getValue())));
   }
 
   private static ObjectNode resultRow(UsageEndpoint endpoint, List<Object> dims, long[] counts) {

@@ -9,6 +9,7 @@ import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
 import dev.tokenledger.sim.SimKey;
+import dev.tokenledger.sim.Workload;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,19 +77,19 @@ public final class DemoCommand implements Callable<Integer> {
             .build()
             .start()) {
       SimKey admin = sim.register(SimKey.admin("experiment usage reader"));
-      List<DemoExperiment.Framework> frameworks = new ArrayList<>();
+      List<Workload.Framework> frameworks = new ArrayList<>();
       String[][] setup = {
         {"chatdev", "gpt-4o-mini"}, {"baes", "gpt-5-mini"}, {"ghspec", "gpt-4.1-mini"}
       };
       for (String[] fw : setup) {
         sim.addProject("proj_" + fw[0], fw[0] + " experiments");
         SimKey key = sim.register(SimKey.project(fw[0] + " runner", "proj_" + fw[0]));
-        frameworks.add(new DemoExperiment.Framework(fw[0], key, fw[1], fw[0].equals("ghspec")));
+        frameworks.add(new Workload.Framework(fw[0], key, fw[1], fw[0].equals("ghspec")));
       }
       heading(out, "1. A simulated OpenAI organization");
       out.println("  Simulator: " + sim.baseUrl() + " (simulated clock from " + START + ")");
       out.println("  Usage key: OPENAI_ADMIN_KEY = " + admin.apiKey().redacted());
-      for (DemoExperiment.Framework fw : frameworks) {
+      for (Workload.Framework fw : frameworks) {
         out.printf(
             "  Framework %-8s OPENAI_API_KEY_%s = %s (%s), model %s%n",
             fw.name(),
@@ -103,7 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
       Map<String, String> vars = new LinkedHashMap<>();
       vars.put("OPENAI_BASE_URL", sim.baseUrl().toString());
       vars.put("OPENAI_ADMIN_KEY", admin.apiKey().revealForChildProcess());
-      for (DemoExperiment.Framework fw : frameworks) {
+      for (Workload.Framework fw : frameworks) {
         String var = "OPENAI_API_KEY_" + fw.name().toUpperCase(Locale.ROOT);
         vars.put(var, fw.key().apiKey().revealForChildProcess());
         if (!fw.name().equals("ghspec")) {
@@ -118,16 +119,15 @@ public final class DemoCommand implements Callable<Integer> {
       out.print(run(demoEnv, "doctor"));
 
       heading(out, "2. The experiment: 3 frameworks x 2 runs x 3 steps, side by side");
-      List<DemoExperiment.StepWindow> steps = new DemoExperiment(sim).run(frameworks, START);
-      for (DemoExperiment.StepWindow s : steps) {
+      List<Workload.StepWindow> steps = Workload.builder(frameworks).start(START).build().play(sim);
+      for (Workload.StepWindow s : steps) {
         out.printf(
             "  %-8s run %d step %d %-10s %s .. %s%n",
             s.framework(), s.run(), s.step(), s.name(), time(s.start()), time(s.end()));
       }
       out.println(
           "  ghspec's steps are 25 s long and back to back: they share minutes on purpose.");
-      Instant end =
-          steps.stream().map(DemoExperiment.StepWindow::end).max(Instant::compareTo).get();
+      Instant end = steps.stream().map(Workload.StepWindow::end).max(Instant::compareTo).get();
 
       String window = "usage --from " + START + " --to " + end.plusSeconds(60);
 
@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
       heading(out, "5. Per framework (ghspec's key id resolved from the organization's key list)");
       boolean allMatch = true;
       TokenCounts sum = TokenCounts.ZERO;
-      for (DemoExperiment.Framework fw : frameworks) {
+      for (Workload.Framework fw : frameworks) {
         String args = window + " --framework " + fw.name() + " --format json";
         TokenCounts reported = totals(run(demoEnv, args.split(" ")));
         TokenCounts served = sim.servedCompletions(fw.key().id(), START, end.plusSeconds(60));

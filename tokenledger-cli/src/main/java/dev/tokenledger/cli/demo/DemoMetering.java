@@ -13,6 +13,7 @@ import dev.tokenledger.ledger.Step;
 import dev.tokenledger.proxy.LedgerMeter;
 import dev.tokenledger.sim.OpenAiSimulator;
 import dev.tokenledger.sim.SimClock;
+import dev.tokenledger.sim.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -34,17 +35,14 @@ final class DemoMetering {
   private final OpenAiSimulator sim;
   private final CliEnvironment env;
   private final SimClock clock;
-  private final DemoExperiment.Framework framework;
+  private final Workload.Framework framework;
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final DemoShell shell;
 
   DemoMetering(
-      OpenAiSimulator sim,
-      CliEnvironment env,
-      DemoShell shell,
-      DemoExperiment.Framework framework) {
+      OpenAiSimulator sim, CliEnvironment env, DemoShell shell, Workload.Framework framework) {
     this.sim = sim;
     this.env = env;
     this.shell = shell;

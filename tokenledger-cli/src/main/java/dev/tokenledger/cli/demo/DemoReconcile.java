@@ -8,6 +8,7 @@ import dev.tokenledger.ledger.ProvenanceStore;
 import dev.tokenledger.ledger.RunSpec;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.sim.OpenAiSimulator;
+import dev.tokenledger.sim.Workload;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,13 +35,11 @@ final class DemoReconcile {
 
   /** Prints the section; returns whether every run ended final with what was served. */
   boolean show(
-      List<DemoExperiment.Framework> frameworks,
-      List<DemoExperiment.StepWindow> steps,
-      PrintWriter out) {
-    Map<String, DemoExperiment.Framework> byName = new LinkedHashMap<>();
+      List<Workload.Framework> frameworks, List<Workload.StepWindow> steps, PrintWriter out) {
+    Map<String, Workload.Framework> byName = new LinkedHashMap<>();
     frameworks.forEach(f -> byName.put(f.name(), f));
-    Map<String, List<DemoExperiment.StepWindow>> byRun = new LinkedHashMap<>();
-    for (DemoExperiment.StepWindow s : steps) {
+    Map<String, List<Workload.StepWindow>> byRun = new LinkedHashMap<>();
+    for (Workload.StepWindow s : steps) {
       byRun.computeIfAbsent(s.framework() + " " + s.run(), k -> new ArrayList<>()).add(s);
     }
     Map<String, RunWindow> runs = new LinkedHashMap<>();
@@ -56,14 +55,14 @@ final class DemoReconcile {
 
   private static void record(
       Ledger ledger,
-      Map<String, DemoExperiment.Framework> byName,
-      Map<String, List<DemoExperiment.StepWindow>> byRun,
+      Map<String, Workload.Framework> byName,
+      Map<String, List<Workload.StepWindow>> byRun,
       Map<String, RunWindow> runs) {
-    for (List<DemoExperiment.StepWindow> run : byRun.values()) {
-      DemoExperiment.StepWindow first = run.get(0);
-      DemoExperiment.Framework fw = byName.get(first.framework());
+    for (List<Workload.StepWindow> run : byRun.values()) {
+      Workload.StepWindow first = run.get(0);
+      Workload.Framework fw = byName.get(first.framework());
       List<StepSpec> specs = new ArrayList<>();
-      for (DemoExperiment.StepWindow s : run) {
+      for (Workload.StepWindow s : run) {
         specs.add(new StepSpec(s.step(), s.name(), s.start(), s.end(), 0));
       }
       Instant end = run.get(run.size() - 1).end();
@@ -134,5 +133,5 @@ final class DemoReconcile {
     return allMatch;
   }
 
-  private record RunWindow(DemoExperiment.Framework framework, Instant start, Instant end) {}
+  private record RunWindow(Workload.Framework framework, Instant start, Instant end) {}
 }

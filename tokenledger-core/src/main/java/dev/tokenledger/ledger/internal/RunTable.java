@@ -24,7 +24,7 @@ import java.util.Optional;
  * row becomes a {@link RunRecord} or {@link StepRecord} with its stored status; {@link Liveness}
  * then tells how a reader sees it now.
  */
-public final class RunTable {
+final class RunTable {
   public static final String RECORDING = "recording";
   public static final String ENDED = "ended";
   public static final String INTERRUPTED = "interrupted";
