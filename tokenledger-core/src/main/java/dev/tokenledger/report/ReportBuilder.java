@@ -4,7 +4,6 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Endpoint;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.LineFigure;
-import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.Ledger;
@@ -95,7 +94,7 @@ public final class ReportBuilder {
         lines = meteredLines(m);
       } else {
         if (found.isEmpty() || found.get().figuresFrom() == null) {
-          if (query.status() == null || query.status().equals(run.reconcileStatus())) {
+          if (query.admits(RunStatus.of(run.reconcileStatus()))) {
             withoutFigures++;
           }
           continue;
@@ -105,7 +104,7 @@ public final class ReportBuilder {
         figures = r.figures();
         lines = store.lines(r.figuresFrom().id());
       }
-      if (query.status() != null && !query.status().equals(facts.status)) {
+      if (!query.admits(facts.status)) {
         continue;
       }
       if (!query.models().isAll()) {
@@ -430,15 +429,14 @@ public final class ReportBuilder {
 
   /** What a run brings to every piece of it: its standing and what its metering adds. */
   private record Facts(
-      String status,
+      RunStatus status,
       boolean isFinal,
       boolean metered,
       TokenCounts unmetered,
       MeteredFigures figures) {
     static Facts of(RunRecord run) {
-      String status = run.reconcileStatus();
-      return new Facts(
-          status, ReconcileStatus.FINAL.label().equals(status), false, TokenCounts.ZERO, null);
+      RunStatus status = RunStatus.of(run.reconcileStatus());
+      return new Facts(status, status == RunStatus.FINAL, false, TokenCounts.ZERO, null);
     }
 
     static Facts of(MeteredRun m) {
@@ -525,7 +523,7 @@ public final class ReportBuilder {
       }
       if (f.metered) {
         metered.add(p.runId());
-        if (!f.isFinal && MeteredRun.METERED.equals(f.status)) {
+        if (!f.isFinal && f.status == RunStatus.METERED) {
           unaudited.add(p.runId());
         }
       }

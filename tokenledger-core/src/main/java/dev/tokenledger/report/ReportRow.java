@@ -83,9 +83,9 @@ public record ReportRow(
    */
   public String status() {
     if (notFinalRuns == 0) {
-      return "final";
+      return RunStatus.FINAL.label();
     }
-    return notFinalRuns == metering.unauditedRuns() ? MeteredRun.METERED : "not_final";
+    return notFinalRuns == metering.unauditedRuns() ? RunStatus.METERED.label() : "not_final";
   }
 
   /** {@code apportioned}, {@code metered} (every run metered) or {@code exact}. */

@@ -33,7 +33,7 @@ final class MeteringView {
     }
     MeteredRun r = metered.get();
     m.put("state", "metered");
-    m.put("status", r.status());
+    m.put("status", r.status().label());
     m.put("basis", MeteredRun.BASIS);
     m.put("flags", r.flags());
     m.put("run", part(r.figures().run()));
@@ -83,7 +83,7 @@ final class MeteringView {
     MeteredFigures.Part whole = r.figures().run();
     out.println(
         "Metering: "
-            + r.status()
+            + r.status().label()
             + (r.flags().isEmpty() ? "" : " (" + String.join(", ", r.flags()) + ")")
             + " — the sums of "
             + whole.requests()

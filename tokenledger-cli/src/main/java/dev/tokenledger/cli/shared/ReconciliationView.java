@@ -31,7 +31,7 @@ public final class ReconciliationView {
     }
     Attempt latest = r.latest();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("status", latest.status());
+    m.put("status", latest.status().label());
     m.put("attempts", r.attempts().size());
     m.put("last_attempt_at", iso(latest.attemptedAt()));
     m.put("last_error", latest.error());
@@ -93,7 +93,7 @@ public final class ReconciliationView {
     Attempt latest = r.latest();
     out.println(
         "Reconciliation: "
-            + latest.status()
+            + latest.status().label()
             + " ("
             + r.attempts().size()
             + (r.attempts().size() == 1 ? " read" : " reads")
