@@ -450,7 +450,7 @@ public final class ReportBuilder {
       }
       return step == null
           ? figures.run().usageUnknown()
-          : figures.step(step.value()).map(MeteredFigures.Part::usageUnknown).orElse(0L);
+          : figures.step(step).map(MeteredFigures.Part::usageUnknown).orElse(0L);
     }
   }
 
@@ -462,19 +462,17 @@ public final class ReportBuilder {
     List<LineFigure> out = new ArrayList<>();
     Map<List<Object>, TokenCounts> run = new LinkedHashMap<>();
     for (MeteredFigures.MeteredLine l : m.figures().lines()) {
-      Endpoint endpoint = Endpoint.ofLocal(l.endpoint());
-      StepIndex step = StepIndex.of(l.stepIndex() == null ? 0 : l.stepIndex());
       out.add(
           new LineFigure(
               0,
-              step,
-              endpoint,
+              l.step(),
+              l.endpoint(),
               new UsageLine(l.model(), null, null, null),
               l.counts(),
               false,
               0,
               0));
-      run.merge(Arrays.asList(endpoint, l.model()), l.counts(), TokenCounts::plus);
+      run.merge(Arrays.asList(l.endpoint(), l.model()), l.counts(), TokenCounts::plus);
     }
     run.forEach(
         (k, counts) ->

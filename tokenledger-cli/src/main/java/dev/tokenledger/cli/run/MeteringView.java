@@ -43,7 +43,7 @@ final class MeteringView {
             .map(
                 e -> {
                   Map<String, Object> s = new LinkedHashMap<>();
-                  s.put("index", e.getKey());
+                  s.put("index", e.getKey().value());
                   s.putAll(part(e.getValue()));
                   return s;
                 })
@@ -102,7 +102,11 @@ final class MeteringView {
     r.figures().steps().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(
-            e -> table.row(row(e.getKey() == 0 ? "no step" : "step " + e.getKey(), e.getValue())));
+            e ->
+                table.row(
+                    row(
+                        e.getKey().isOutside() ? "no step" : "step " + e.getKey().value(),
+                        e.getValue())));
     table.render("  ").forEach(out::println);
     r.audit().ifPresent(a -> out.println("  Audit: " + verdict(a)));
   }
