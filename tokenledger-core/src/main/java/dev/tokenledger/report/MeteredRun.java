@@ -24,9 +24,6 @@ import java.util.Optional;
 public record MeteredRun(
     RunRecord run, MeteredFigures figures, RunStatus status, Optional<Audit> audit) {
 
-  /** The basis of metered figures. */
-  public static final String BASIS = "metered";
-
   /** The source of a cost computed from metered tokens (DESIGN.md §6). */
   public static final String COST_SOURCE = "local×price";
 

@@ -1,6 +1,7 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.cli.shared.ReconciliationView;
+import dev.tokenledger.figures.Basis;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.Metering;
 import dev.tokenledger.ledger.RunRecord;
@@ -34,7 +35,7 @@ final class MeteringView {
     MeteredRun r = metered.get();
     m.put("state", "metered");
     m.put("status", r.status().label());
-    m.put("basis", MeteredRun.BASIS);
+    m.put("basis", Basis.METERED.label());
     m.put("flags", r.flags());
     m.put("run", part(r.figures().run()));
     List<Map<String, Object>> steps =
@@ -143,7 +144,7 @@ final class MeteringView {
         ReconciliationView.number(p.counts().output()),
         ReconciliationView.number(p.counts().requests()),
         ReconciliationView.number(p.usageUnknown()),
-        MeteredRun.BASIS);
+        Basis.METERED.label());
   }
 
   private static Map<String, Object> part(MeteredFigures.Part p) {

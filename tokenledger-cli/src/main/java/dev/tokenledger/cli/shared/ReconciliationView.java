@@ -1,6 +1,7 @@
 package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Basis;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
@@ -169,7 +170,7 @@ public final class ReconciliationView {
   }
 
   private static String basis(Figure f, boolean metered) {
-    return metered ? "metered" : f.apportioned() ? "apportioned" : "exact";
+    return (metered ? Basis.METERED : f.apportioned() ? Basis.APPORTIONED : Basis.EXACT).label();
   }
 
   private static Map<String, Object> figure(Figure f, boolean metered) {
