@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -129,6 +130,11 @@ public final class LedgerMeter implements MeterLauncher.Meter {
   /** The port the proxy listens on. */
   public int port() {
     return proxy.port();
+  }
+
+  /** Completes, with the reason, when the proxy stops listening without being closed. */
+  public CompletionStage<String> stoppedOnItsOwn() {
+    return proxy.stoppedOnItsOwn();
   }
 
   /** Where requests go. */

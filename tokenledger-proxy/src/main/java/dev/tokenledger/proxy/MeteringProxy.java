@@ -25,6 +25,8 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -52,6 +54,7 @@ public final class MeteringProxy implements AutoCloseable {
   private final Recorder recorder;
   private final Channel server;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<String> stoppedOnItsOwn = new CompletableFuture<>();
 
   private MeteringProxy(Builder b) {
     Recorder rec = new Recorder(b.sink, b.onFailure);
@@ -104,6 +107,10 @@ public final class MeteringProxy implements AutoCloseable {
             f -> {
               if (!closed.get()) {
                 recorder.fail(null, "the proxy stopped listening unexpectedly", f.cause());
+                stoppedOnItsOwn.complete(
+                    f.cause() == null
+                        ? "its listening socket was closed"
+                        : String.valueOf(f.cause().getMessage()));
               }
             });
   }
@@ -113,6 +120,19 @@ public final class MeteringProxy implements AutoCloseable {
    */
   public static Builder builder(URI upstream) {
     return new Builder(upstream);
+  }
+
+  /**
+   * Completes, with the reason, when the proxy stops listening without {@link #close()} being
+   * called; never completes otherwise. A server process waits on it to exit with a failure.
+   */
+  public CompletionStage<String> stoppedOnItsOwn() {
+    return stoppedOnItsOwn;
+  }
+
+  /** Closes the listening socket alone, as a failure of the socket would (for tests). */
+  void dropListener() {
+    server.close().syncUninterruptibly();
   }
 
   /** The port the proxy listens on. */

@@ -2,8 +2,9 @@ package dev.tokenledger.cli.proxy;
 
 import dev.tokenledger.ConfigurationException;
 import dev.tokenledger.cli.shared.CommandContext;
+import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.cli.shared.LedgerMixin;
-import dev.tokenledger.cli.shared.Services;
+import dev.tokenledger.cli.shared.Serving;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.openai.OpenAiAdminClient;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -112,6 +114,7 @@ public final class ProxyCommand implements Callable<Integer> {
     out.println("export TOKENLEDGER_PROXY=" + origin);
     // Closed, not just flushed: `eval "$(tokenledger proxy &)"` reads until standard output ends.
     out.close();
+    Serving serving = Serving.start("proxy", meter, ledger);
     err.println(
         "tokenledger: metering proxy at "
             + origin
@@ -123,8 +126,15 @@ public final class ProxyCommand implements Callable<Integer> {
             + ProcessHandle.current().pid()
             + " stops it");
     err.flush();
-    Services.serveUntilStopped("proxy", meter, ledger);
-    return 0;
+    Optional<String> failure = serving.awaitStopOr(meter.stoppedOnItsOwn());
+    if (failure.isEmpty()) {
+      return 0;
+    }
+    err.println(
+        "tokenledger: error: the proxy stopped listening on its own ("
+            + failure.get()
+            + "); what it had recorded is in the ledger; start it again with 'tokenledger proxy'");
+    return ExitCode.FAILURE;
   }
 
   private InetAddress address(String text) {

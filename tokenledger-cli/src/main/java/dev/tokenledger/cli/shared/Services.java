@@ -14,7 +14,6 @@ import dev.tokenledger.reconcile.ReconcileSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 
 /**
@@ -161,32 +160,5 @@ public final class Services {
   /** {@code file} as the user meant it: relative to the configuration's working directory. */
   public static Path resolve(TokenLedgerConfig config, Path file) {
     return config.workingDirectory().resolve(file); // an absolute file stays as it is
-  }
-
-  /**
-   * Blocks a serving command ({@code sim}, {@code proxy}) until the JVM is asked to stop (Ctrl-C,
-   * kill), then closes {@code resources} in order, each even if one before it failed.
-   */
-  public static void serveUntilStopped(String name, AutoCloseable... resources)
-      throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    for (AutoCloseable r : resources) {
-                      try {
-                        r.close();
-                      } catch (Exception e) {
-                        // stopping anyway: the next resource still gets closed
-                      }
-                    }
-                  } finally {
-                    stopped.countDown();
-                  }
-                },
-                "tokenledger-" + name + "-stop"));
-    stopped.await();
   }
 }

@@ -1,7 +1,7 @@
 package dev.tokenledger.cli.sim;
 
 import dev.tokenledger.cli.shared.CliEnvironment;
-import dev.tokenledger.cli.shared.Services;
+import dev.tokenledger.cli.shared.Serving;
 import dev.tokenledger.cli.shared.TimeConverters;
 import dev.tokenledger.sim.FaultMix;
 import dev.tokenledger.sim.OpenAiSimulator;
@@ -143,6 +143,7 @@ public final class SimCommand implements Callable<Integer> {
     // Closed, not just flushed: `eval "$(tokenledger sim … &)"` reads until standard output ends,
     // and the server goes on running in the background.
     out.close();
+    Serving serving = Serving.start("sim", sim);
     err.println(
         "tokenledger: simulator serving at "
             + sim.baseUrl()
@@ -157,7 +158,7 @@ public final class SimCommand implements Callable<Integer> {
             + ProcessHandle.current().pid()
             + " stops it");
     err.flush();
-    Services.serveUntilStopped("sim", sim);
+    serving.awaitStop();
     return 0;
   }
 
