@@ -1,5 +1,7 @@
 package dev.tokenledger.figures;
 
+import java.util.Locale;
+
 /** How a figure was obtained from minute buckets. */
 public enum Basis {
   /** Every minute it counts was its alone: the figure is what the Usage API filed for it. */
@@ -12,5 +14,10 @@ public enum Basis {
    * Metered: the sum of the run's or step's own metered requests, exact by construction; the Usage
    * API audits it.
    */
-  METERED
+  METERED;
+
+  /** The word output writes, e.g. {@code apportioned}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 }

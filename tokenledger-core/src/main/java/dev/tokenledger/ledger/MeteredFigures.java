@@ -1,6 +1,8 @@
 package dev.tokenledger.ledger;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.MeterStore.StoredRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,11 +18,13 @@ import java.util.TreeMap;
  * short, a refused {@code stream_options}) are counted apart, never as zero tokens.
  *
  * @param run the whole run
- * @param steps each step by index; index 0 holds the run's requests tagged with no step
- * @param lines the reported usage per step (null: untagged, 0 here too), endpoint and model
+ * @param steps each step by index; {@link StepIndex#OUTSIDE} holds the run's requests tagged with
+ *     no step
+ * @param lines the reported usage per step (untagged: {@link StepIndex#OUTSIDE}), endpoint and
+ *     model
  */
 public record MeteredFigures(
-    String runId, Part run, Map<Integer, Part> steps, List<MeteredLine> lines) {
+    String runId, Part run, Map<StepIndex, Part> steps, List<MeteredLine> lines) {
 
   public MeteredFigures {
     Objects.requireNonNull(runId, "runId");
@@ -48,35 +52,35 @@ public record MeteredFigures(
   }
 
   /** Reported usage of one step, endpoint and model. */
-  public record MeteredLine(Integer stepIndex, String endpoint, String model, TokenCounts counts) {}
+  public record MeteredLine(StepIndex step, Endpoint endpoint, String model, TokenCounts counts) {}
+
+  private record LineKey(StepIndex step, Endpoint endpoint, String model) {}
 
   /** The figures {@code requests} (all of run {@code runId}) add up to. */
   public static MeteredFigures of(String runId, List<StoredRequest> requests) {
     Part run = Part.EMPTY;
-    Map<Integer, Part> steps = new TreeMap<>();
-    Map<List<Object>, TokenCounts> byLine = new LinkedHashMap<>();
+    Map<StepIndex, Part> steps = new TreeMap<>();
+    Map<LineKey, TokenCounts> byLine = new LinkedHashMap<>();
     for (StoredRequest r : requests) {
       run = run.plus(r);
-      int step = r.stepIndex() == null ? 0 : r.stepIndex();
+      StepIndex step = r.stepIndex() == null ? StepIndex.OUTSIDE : StepIndex.of(r.stepIndex());
       steps.put(step, steps.getOrDefault(step, Part.EMPTY).plus(r));
       if (r.counts() != null) {
-        List<Object> key = new ArrayList<>();
-        key.add(step);
-        key.add(r.endpoint());
-        key.add(r.model());
+        // the proxy stores the request's own endpoint name; the figures know it as the Usage API's
+        LineKey key = new LineKey(step, Endpoint.ofLocal(r.endpoint()), r.model());
         byLine.merge(key, r.counts(), TokenCounts::plus);
       }
     }
     List<MeteredLine> lines = new ArrayList<>();
     byLine.forEach(
-        (k, counts) ->
-            lines.add(
-                new MeteredLine((Integer) k.get(0), (String) k.get(1), (String) k.get(2), counts)));
+        (k, counts) -> lines.add(new MeteredLine(k.step(), k.endpoint(), k.model(), counts)));
     return new MeteredFigures(runId, run, steps, lines);
   }
 
-  /** Step {@code index}'s figures (0: the run's requests tagged with no step); empty if none. */
-  public Optional<Part> step(int index) {
+  /**
+   * Step {@code index}'s figures ({@link StepIndex#OUTSIDE}: tagged with no step); empty if none.
+   */
+  public Optional<Part> step(StepIndex index) {
     return Optional.ofNullable(steps.get(index));
   }
 }

@@ -10,6 +10,7 @@ import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.internal.Sql;
+import dev.tokenledger.ledger.internal.Statuses;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -319,7 +320,7 @@ public final class ProvenanceStore {
                   rs.getString(2),
                   Timestamps.parse(rs.getString(3)),
                   countsOrNull(rs, 4),
-                  rs.getString(8),
+                  Statuses.reconcileStatus(rs.getString(8)),
                   rs.getString(9),
                   rs.getInt(10),
                   rs.getString(11),

@@ -1,5 +1,6 @@
 package dev.tokenledger.ledger;
 
+import dev.tokenledger.figures.ReconcileStatus;
 import java.time.Instant;
 
 /**
@@ -31,7 +32,7 @@ public record RunRecord(
     String source,
     String externalId,
     String sourcePath,
-    String reconcileStatus,
+    ReconcileStatus reconcileStatus,
     Metering metering) {
 
   /** Whether the run's figures are its metered requests (metered, and the meter did not fail). */

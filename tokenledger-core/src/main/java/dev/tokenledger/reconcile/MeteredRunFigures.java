@@ -2,7 +2,6 @@ package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Figure;
-import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.MeteredFigures;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,14 +23,7 @@ public final class MeteredRunFigures {
     m.steps()
         .forEach(
             (index, part) ->
-                out.add(
-                    new Figure(
-                        StepIndex.of(index),
-                        part.counts(),
-                        false,
-                        part.counts(),
-                        part.counts(),
-                        0)));
+                out.add(new Figure(index, part.counts(), false, part.counts(), part.counts(), 0)));
     out.sort(Comparator.comparing((Figure f) -> f.step() == null ? -1 : f.step().value()));
     return out;
   }

@@ -409,12 +409,12 @@ public final class Reconciler {
     if (a.settledStatus() != ReconcileStatus.WARNING) {
       // name the status the ledger holds: assessed with this call's settings (a longer min-age),
       // a final run could look pending
-      String stored = states.get(0).run().reconcileStatus();
+      ReconcileStatus stored = states.get(0).run().reconcileStatus();
       throw new ReconcileException(
           "run "
               + runId
               + " is "
-              + (stored != null ? stored : a.settledStatus().label())
+              + (stored != null ? stored : a.settledStatus()).label()
               + ", not in warning: only a run in warning needs --accept");
     }
     settlements.accept(runId, now);

@@ -39,9 +39,8 @@ public final class SettleForecast {
   public Map<String, Instant> earliestFinal(Collection<String> runIds, Instant now) {
     Map<String, Instant> out = new LinkedHashMap<>();
     for (RunState s : store.states(runIds)) {
-      String stored = s.run().reconcileStatus();
-      if (ReconcileStatus.FINAL.label().equals(stored)
-          || ReconcileStatus.WARNING.label().equals(stored)) {
+      ReconcileStatus stored = s.run().reconcileStatus();
+      if (stored == ReconcileStatus.FINAL || stored == ReconcileStatus.WARNING) {
         // what the reconciler stored stands: these settings may differ from the ones it used
         continue;
       }

@@ -1,6 +1,7 @@
 package dev.tokenledger.report;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Attempt;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
@@ -11,7 +12,6 @@ import dev.tokenledger.report.GenaiDevbenchExport.Verification;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * What {@link GenaiDevbenchExport} may say of one run: figures with a verification status, or only
@@ -77,7 +77,7 @@ final class ExportDecider {
           Verification.PENDING,
           "tokenledger: waiting for the Usage API: no read of this run has succeeded yet"
               + " (reconcile status "
-              + run.reconcileStatus()
+              + run.reconcileStatus().label()
               + "); run 'tokenledger reconcile --watch', then export again",
           null);
     }
@@ -85,19 +85,17 @@ final class ExportDecider {
         builder
             .priced(run)
             .orElseThrow(() -> new IllegalStateException("run " + run.id() + " lost its figures"));
-    boolean lastReadFailed = "error".equals(run.reconcileStatus());
+    boolean lastReadFailed = run.reconcileStatus() == ReconcileStatus.ERROR;
     // after a failed read the figures keep the status they had when they were read
-    String settled =
-        Objects.requireNonNullElse(
-            lastReadFailed ? r.figuresFrom().status() : run.reconcileStatus(), "pending");
+    ReconcileStatus settled = lastReadFailed ? r.figuresFrom().status() : run.reconcileStatus();
     Verification status;
     StringBuilder m = new StringBuilder(figures(priced.tokens()));
     switch (settled) {
-      case "final" -> {
+      case FINAL -> {
         status = Verification.VERIFIED;
         m.append("; reconcile status final");
       }
-      case "warning" -> {
+      case WARNING -> {
         status = Verification.WARNING;
         m.append("; reconcile status warning: a later read came back lower, or changed after the")
             .append(" run was final, or the local counts disagree; check with 'tokenledger")
@@ -110,7 +108,7 @@ final class ExportDecider {
       default -> {
         status = Verification.PENDING;
         m.append("; reconcile status ")
-            .append(settled)
+            .append(settled.label())
             .append(": the Usage API may still add usage; export again once the run is final");
       }
     }
@@ -174,10 +172,10 @@ final class ExportDecider {
           .append(u.output())
           .append(" output tokens more in the run's minutes (unmetered: the key was used around")
           .append(" the meter); the metered figures are kept");
-    } else if ("warning".equals(m.status()) || (m.isFinal() && unknown > 0)) {
+    } else if (m.status() == RunStatus.WARNING || (m.isFinal() && unknown > 0)) {
       status = Verification.WARNING;
       msg.append(
-          unknown > 0 && !"warning".equals(m.status())
+          unknown > 0 && m.status() != RunStatus.WARNING
               ? "; some usage is unknown, so the figures are a lower bound"
               : "; the Usage API shows less than was metered: check with 'tokenledger run show "
                   + run.id()
@@ -185,7 +183,7 @@ final class ExportDecider {
     } else {
       status = Verification.PENDING;
       msg.append("; not yet audited by the Usage API (status ")
-          .append(m.status())
+          .append(m.status().label())
           .append("): run 'tokenledger reconcile', then export again");
     }
     if (priced.cost().status() != CostStatus.PRICED) {

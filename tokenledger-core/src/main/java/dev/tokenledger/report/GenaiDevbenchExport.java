@@ -171,7 +171,7 @@ public final class GenaiDevbenchExport {
       if (!RunSpec.SOURCE_GENAI_DEVBENCH.equals(run.source()) || run.externalId() == null) {
         continue;
       }
-      if (query.status() != null && !query.status().equals(run.reconcileStatus())) {
+      if (!query.admits(RunStatus.of(run.reconcileStatus()))) {
         continue;
       }
       if (!RunFolders.isPlainName(run.framework()) || !RunFolders.isPlainName(run.externalId())) {

@@ -22,13 +22,7 @@ import java.util.Optional;
  * @param audit the latest successful audit, or empty before the first
  */
 public record MeteredRun(
-    RunRecord run, MeteredFigures figures, String status, Optional<Audit> audit) {
-
-  /** The status of a metered run no audit has settled yet. */
-  public static final String METERED = "metered";
-
-  /** The basis of metered figures. */
-  public static final String BASIS = "metered";
+    RunRecord run, MeteredFigures figures, RunStatus status, Optional<Audit> audit) {
 
   /** The source of a cost computed from metered tokens (DESIGN.md §6). */
   public static final String COST_SOURCE = "local×price";
@@ -77,17 +71,12 @@ public record MeteredRun(
                   minus(upper, runTotal),
                   minus(from.metered(), from.counts())));
     }
-    String stored = run.reconcileStatus();
-    String status =
-        "final".equals(stored) || "warning".equals(stored) || "error".equals(stored)
-            ? stored
-            : METERED;
-    return new MeteredRun(run, figures, status, audit);
+    return new MeteredRun(run, figures, RunStatus.metered(run.reconcileStatus()), audit);
   }
 
   /** Whether the Usage API has audited the figures and they stand ({@code final}). */
   public boolean isFinal() {
-    return "final".equals(status);
+    return status == RunStatus.FINAL;
   }
 
   /**

@@ -171,9 +171,7 @@ final class MetricsWriter {
 
   private static void stepFigure(ObjectNode node, Figure f, Verification status) {
     counts(node, f.total());
-    node.put(
-        "basis",
-        (f.apportioned() ? Basis.APPORTIONED : Basis.EXACT).name().toLowerCase(Locale.ROOT));
+    node.put("basis", (f.apportioned() ? Basis.APPORTIONED : Basis.EXACT).label());
     if (f.apportioned() && f.lowerBound() != null && f.upperBound() != null) {
       ObjectNode bounds = node.putObject("bounds");
       counts(bounds.putObject("lower"), f.lowerBound());

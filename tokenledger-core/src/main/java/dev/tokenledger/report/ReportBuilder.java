@@ -4,7 +4,6 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Endpoint;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.LineFigure;
-import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.Ledger;
@@ -112,7 +111,7 @@ public final class ReportBuilder {
           lines = meteredLines(m);
         } else {
           if (found.isEmpty() || found.get().figuresFrom() == null) {
-            if (query.status() == null || query.status().equals(run.reconcileStatus())) {
+            if (query.admits(RunStatus.of(run.reconcileStatus()))) {
               withoutFigures++;
             }
             continue;
@@ -122,7 +121,7 @@ public final class ReportBuilder {
           figures = r.figures();
           lines = linesByAttempt.getOrDefault(r.figuresFrom().id(), List.of());
         }
-        if (query.status() != null && !query.status().equals(facts.status)) {
+        if (!query.admits(facts.status)) {
           continue;
         }
         if (!query.models().isAll()) {
@@ -457,15 +456,14 @@ public final class ReportBuilder {
 
   /** What a run brings to every piece of it: its standing and what its metering adds. */
   private record Facts(
-      String status,
+      RunStatus status,
       boolean isFinal,
       boolean metered,
       TokenCounts unmetered,
       MeteredFigures figures) {
     static Facts of(RunRecord run) {
-      String status = run.reconcileStatus();
-      return new Facts(
-          status, ReconcileStatus.FINAL.label().equals(status), false, TokenCounts.ZERO, null);
+      RunStatus status = RunStatus.of(run.reconcileStatus());
+      return new Facts(status, status == RunStatus.FINAL, false, TokenCounts.ZERO, null);
     }
 
     static Facts of(MeteredRun m) {
@@ -479,7 +477,7 @@ public final class ReportBuilder {
       }
       return step == null
           ? figures.run().usageUnknown()
-          : figures.step(step.value()).map(MeteredFigures.Part::usageUnknown).orElse(0L);
+          : figures.step(step).map(MeteredFigures.Part::usageUnknown).orElse(0L);
     }
   }
 
@@ -491,19 +489,17 @@ public final class ReportBuilder {
     List<LineFigure> out = new ArrayList<>();
     Map<List<Object>, TokenCounts> run = new LinkedHashMap<>();
     for (MeteredFigures.MeteredLine l : m.figures().lines()) {
-      Endpoint endpoint = Endpoint.ofLocal(l.endpoint());
-      StepIndex step = StepIndex.of(l.stepIndex() == null ? 0 : l.stepIndex());
       out.add(
           new LineFigure(
               0,
-              step,
-              endpoint,
+              l.step(),
+              l.endpoint(),
               new UsageLine(l.model(), null, null, null),
               l.counts(),
               false,
               0,
               0));
-      run.merge(Arrays.asList(endpoint, l.model()), l.counts(), TokenCounts::plus);
+      run.merge(Arrays.asList(l.endpoint(), l.model()), l.counts(), TokenCounts::plus);
     }
     run.forEach(
         (k, counts) ->
@@ -552,7 +548,7 @@ public final class ReportBuilder {
       }
       if (f.metered) {
         metered.add(p.runId());
-        if (!f.isFinal && MeteredRun.METERED.equals(f.status)) {
+        if (!f.isFinal && f.status == RunStatus.METERED) {
           unaudited.add(p.runId());
         }
       }

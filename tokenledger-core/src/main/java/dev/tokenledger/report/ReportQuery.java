@@ -4,12 +4,14 @@ import dev.tokenledger.ModelFilter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Which reconciled runs a report covers and how it groups them. Every filter is optional (null);
  * times filter on the run's start, half-open {@code [from, to)}.
  *
- * @param status only runs whose reconcile status is this (e.g. {@code final}), or null for all
+ * @param status only runs whose status ({@link RunStatus#label()}) is this word (e.g. {@code
+ *     final}); a word no status has matches no run; null for all
  * @param by the groupings, at least one
  * @param models only usage of these models ({@code --model}; an undated name takes in its dated
  *     snapshots); runs that used none of them are left out
@@ -58,6 +60,11 @@ public record ReportQuery(
         || to != null
         || status != null
         || !models.isAll();
+  }
+
+  /** Whether the status filter lets a run of status {@code s} through. */
+  public boolean admits(RunStatus s) {
+    return status == null || RunStatus.ofLabel(status).equals(Optional.of(s));
   }
 
   /** Whether the report groups by {@code dimension}. */

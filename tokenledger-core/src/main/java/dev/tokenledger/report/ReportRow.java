@@ -1,10 +1,12 @@
 package dev.tokenledger.report;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Basis;
 import dev.tokenledger.pricing.CostTotal;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -77,23 +79,35 @@ public record ReportRow(
     return notFinalRuns == 0;
   }
 
-  /**
-   * {@code final}; {@code metered} when the only runs not final are metered ones the Usage API has
-   * not audited yet; else {@code not_final}.
-   */
-  public String status() {
-    if (notFinalRuns == 0) {
-      return "final";
+  /** How final a row's runs are, as reports show it. */
+  public enum Status {
+    /** Every run is final. */
+    FINAL,
+    /** The only runs not final are metered ones the Usage API has not audited yet. */
+    METERED,
+    /** Some run is not final. */
+    NOT_FINAL;
+
+    /** The word JSON and CSV write, e.g. {@code not_final}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
     }
-    return notFinalRuns == metering.unauditedRuns() ? MeteredRun.METERED : "not_final";
+  }
+
+  /** {@link Status#FINAL}, {@link Status#METERED} or {@link Status#NOT_FINAL}. */
+  public Status status() {
+    if (notFinalRuns == 0) {
+      return Status.FINAL;
+    }
+    return notFinalRuns == metering.unauditedRuns() ? Status.METERED : Status.NOT_FINAL;
   }
 
   /** {@code apportioned}, {@code metered} (every run metered) or {@code exact}. */
-  public String exactness() {
+  public Basis exactness() {
     if (apportioned) {
-      return "apportioned";
+      return Basis.APPORTIONED;
     }
-    return runs > 0 && metering.meteredRuns() == runs ? MeteredRun.BASIS : "exact";
+    return runs > 0 && metering.meteredRuns() == runs ? Basis.METERED : Basis.EXACT;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.tokenledger.report;
 
 import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.pricing.CostCalculator;
@@ -45,7 +46,7 @@ public final class ReportService {
     }
     List<String> ids =
         ledger.runs(ReportBuilder.runQuery(report.query())).stream()
-            .filter(r -> !"final".equals(r.reconcileStatus()))
+            .filter(r -> r.reconcileStatus() != ReconcileStatus.FINAL)
             .map(RunRecord::id)
             .toList();
     return SettleForecast.footer(

@@ -306,7 +306,7 @@ class ReconcileStoreTest {
                 List.of(new Unattributed(readId, row(5, 3)))));
 
     Reconciliation r = ledger.provenanceStore().reconciliation(run).orElseThrow();
-    assertThat(r.latest().status()).isEqualTo("settling");
+    assertThat(r.latest().status()).isEqualTo(ReconcileStatus.SETTLING);
     assertThat(r.figuresFrom().counts()).isEqualTo(total);
     assertThat(r.figures()).extracting(Figure::step).containsExactly(null, StepIndex.of(1));
     assertThat(r.figures().get(0).upperBound()).isEqualTo(new TokenCounts(140, 70, 14, 2));
@@ -314,8 +314,8 @@ class ReconcileStoreTest {
     assertThat(r.sharedMinutes())
         .singleElement()
         .satisfies(m -> assertThat(m.otherRunIds()).containsExactly(partner));
-    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("settling");
-    assertThat(ledger.run(partner).reconcileStatus()).isEqualTo("final");
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo(ReconcileStatus.SETTLING);
+    assertThat(ledger.run(partner).reconcileStatus()).isEqualTo(ReconcileStatus.FINAL);
     assertThat(another().claimStore().claim(List.of(run), Duration.ofMinutes(5)).claimed())
         .containsExactly(run);
     assertThat(ledger.settlementStore().candidates(RunSelection.notFinal()))

@@ -148,7 +148,7 @@ class ReconcilerTest {
     RunOutcome accepted = pass(run);
     assertThat(accepted.status()).isEqualTo(ReconcileStatus.FINAL);
     assertThat(accepted.read()).isFalse();
-    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("final");
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo(ReconcileStatus.FINAL);
     assertThatThrownBy(() -> reconciler.accept(run))
         .isInstanceOf(ReconcileException.class)
         .hasMessageContaining("is final, not in warning");
@@ -176,7 +176,7 @@ class ReconcilerTest {
       clock.set(T0.plus(Duration.ofMinutes(minute)));
       pass(run);
     }
-    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("final");
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo(ReconcileStatus.FINAL);
 
     down.set(true);
     clock.advance(Duration.ofMinutes(5));
@@ -187,7 +187,7 @@ class ReconcilerTest {
             .orElseThrow();
     assertThat(failed.status()).isEqualTo(ReconcileStatus.ERROR);
     assertThat(failed.assessment().settledStatus()).isEqualTo(ReconcileStatus.FINAL);
-    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("error");
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo(ReconcileStatus.ERROR);
 
     down.set(false);
     int before = server.getRequestCount();
@@ -198,7 +198,7 @@ class ReconcilerTest {
     assertThat(healed.read()).isTrue();
     assertThat(healed.status()).isEqualTo(ReconcileStatus.FINAL);
     assertThat(healed.figures()).isEqualTo(new TokenCounts(1_000, 0, 50, 2));
-    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("final");
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo(ReconcileStatus.FINAL);
   }
 
   @Test
@@ -281,7 +281,7 @@ class ReconcilerTest {
     assertThat(again.assessment().warning().kind())
         .isEqualTo(ReconcileWarning.Kind.CHANGED_AFTER_FINAL);
     assertThat(again.assessment().warning().delta().input()).isEqualTo(500);
-    assertThat(ledger.run(run).reconcileStatus()).isEqualTo("warning");
+    assertThat(ledger.run(run).reconcileStatus()).isEqualTo(ReconcileStatus.WARNING);
     reconciler.accept(run);
     clock.advance(Duration.ofMinutes(5));
     assertThat(pass(run).status()).isEqualTo(ReconcileStatus.FINAL);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.config.ApiKey;
+import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.Backend;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
@@ -126,10 +127,13 @@ class LedgerMeterSinkTest {
       assertThat(f.run().counts()).isEqualTo(new TokenCounts(158, 0, 34, 4));
       assertThat(f.run().requests()).isEqualTo(5);
       assertThat(f.run().usageUnknown()).isEqualTo(1);
-      assertThat(f.step(1).orElseThrow().counts()).isEqualTo(new TokenCounts(150, 0, 30, 2));
-      assertThat(f.step(2).orElseThrow().counts()).isEqualTo(new TokenCounts(7, 0, 3, 1));
-      assertThat(f.step(2).orElseThrow().usageUnknown()).isEqualTo(1);
-      assertThat(f.step(0).orElseThrow().counts()).isEqualTo(new TokenCounts(1, 0, 1, 1));
+      assertThat(f.step(StepIndex.of(1)).orElseThrow().counts())
+          .isEqualTo(new TokenCounts(150, 0, 30, 2));
+      assertThat(f.step(StepIndex.of(2)).orElseThrow().counts())
+          .isEqualTo(new TokenCounts(7, 0, 3, 1));
+      assertThat(f.step(StepIndex.of(2)).orElseThrow().usageUnknown()).isEqualTo(1);
+      assertThat(f.step(StepIndex.of(0)).orElseThrow().counts())
+          .isEqualTo(new TokenCounts(1, 0, 1, 1));
     }
     assertThat(ledger.run(run).metered()).isTrue();
     assertThat(warnings).isEmpty();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ProvenanceStore;
@@ -130,7 +131,8 @@ final class DemoMetering {
           watch.exitCode() == 0
               && finalWith(store, direct, directServed)
               && ledger.meterStore().figures(metered).run().counts().equals(meteredServed)
-              && "final".equals(store.reconciliation(metered).orElseThrow().latest().status());
+              && store.reconciliation(metered).orElseThrow().latest().status()
+                  == ReconcileStatus.FINAL;
     }
     out.println(
         ok
@@ -143,7 +145,7 @@ final class DemoMetering {
   private static boolean finalWith(ProvenanceStore store, String runId, TokenCounts expected) {
     ProvenanceStore.Reconciliation r = store.reconciliation(runId).orElseThrow();
     return r.figuresFrom() != null
-        && "final".equals(r.latest().status())
+        && r.latest().status() == ReconcileStatus.FINAL
         && r.figuresFrom().counts().equals(expected);
   }
 

@@ -2,6 +2,7 @@ package dev.tokenledger.cli.demo;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.LedgerLocation;
 import dev.tokenledger.ledger.ProvenanceStore;
@@ -123,7 +124,7 @@ final class DemoReconcile {
           sim.servedCompletions(w.framework().key().id(), w.start(), w.end().plusSeconds(60));
       allMatch &=
           r.figuresFrom() != null
-              && "final".equals(r.latest().status())
+              && r.latest().status() == ReconcileStatus.FINAL
               && r.figuresFrom().counts().equals(served);
     }
     out.println(

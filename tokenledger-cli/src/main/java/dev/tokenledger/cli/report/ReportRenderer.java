@@ -174,7 +174,7 @@ final class ReportRenderer {
     cells.add(row.cacheHitRate().map(ReportRenderer::percent).orElse("-"));
     cells.add(status(row));
     if (bounds) {
-      cells.add(row.exactness());
+      cells.add(row.exactness().label());
       cells.add(
           row.lowerBound().isPresent()
               ? String.format(
@@ -189,9 +189,11 @@ final class ReportRenderer {
 
   /** {@code final}, {@code metered} or {@code not final *}, with the metering flags. */
   private static String status(ReportRow row) {
-    String status = row.status();
     StringBuilder cell =
-        new StringBuilder(status.equals("not_final") ? "not final " + NOT_FINAL_MARK : status);
+        new StringBuilder(
+            row.status() == ReportRow.Status.NOT_FINAL
+                ? "not final " + NOT_FINAL_MARK
+                : row.status().label());
     if (row.metering().unmeteredRuns() > 0) {
       cell.append(", unmetered");
     }
@@ -304,9 +306,9 @@ final class ReportRenderer {
       r.putNull("cache_hit_rate");
     }
     r.put("runs", row.runs());
-    r.put("status", row.status());
+    r.put("status", row.status().label());
     r.put("not_final_runs", row.notFinalRuns());
-    r.put("exactness", row.exactness());
+    r.put("exactness", row.exactness().label());
     bound(r, "lower_bound", row.lowerBound());
     bound(r, "upper_bound", row.upperBound());
     ReportRow.Metering m = row.metering();
@@ -405,8 +407,8 @@ final class ReportRenderer {
     cells.add(row.costSource());
     cells.add(String.join(";", row.cost().unpricedModels()));
     cells.add(row.cacheHitRate().orElse(null));
-    cells.add(row.status());
-    cells.add(row.exactness());
+    cells.add(row.status().label());
+    cells.add(row.exactness().label());
     cells.add(row.lowerBound().map(TokenCounts::total).orElse(null));
     cells.add(row.upperBound().map(TokenCounts::total).orElse(null));
     cells.add(report.priceTableVersion());

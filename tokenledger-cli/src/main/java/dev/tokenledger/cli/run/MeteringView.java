@@ -1,6 +1,7 @@
 package dev.tokenledger.cli.run;
 
 import dev.tokenledger.cli.shared.ReconciliationView;
+import dev.tokenledger.figures.Basis;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.Metering;
 import dev.tokenledger.ledger.RunRecord;
@@ -33,8 +34,8 @@ final class MeteringView {
     }
     MeteredRun r = metered.get();
     m.put("state", "metered");
-    m.put("status", r.status());
-    m.put("basis", MeteredRun.BASIS);
+    m.put("status", r.status().label());
+    m.put("basis", Basis.METERED.label());
     m.put("flags", r.flags());
     m.put("run", part(r.figures().run()));
     List<Map<String, Object>> steps =
@@ -43,7 +44,7 @@ final class MeteringView {
             .map(
                 e -> {
                   Map<String, Object> s = new LinkedHashMap<>();
-                  s.put("index", e.getKey());
+                  s.put("index", e.getKey().value());
                   s.putAll(part(e.getValue()));
                   return s;
                 })
@@ -83,7 +84,7 @@ final class MeteringView {
     MeteredFigures.Part whole = r.figures().run();
     out.println(
         "Metering: "
-            + r.status()
+            + r.status().label()
             + (r.flags().isEmpty() ? "" : " (" + String.join(", ", r.flags()) + ")")
             + " — the sums of "
             + whole.requests()
@@ -102,7 +103,11 @@ final class MeteringView {
     r.figures().steps().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(
-            e -> table.row(row(e.getKey() == 0 ? "no step" : "step " + e.getKey(), e.getValue())));
+            e ->
+                table.row(
+                    row(
+                        e.getKey().isOutside() ? "no step" : "step " + e.getKey().value(),
+                        e.getValue())));
     table.render("  ").forEach(out::println);
     r.audit().ifPresent(a -> out.println("  Audit: " + verdict(a)));
   }
@@ -139,7 +144,7 @@ final class MeteringView {
         ReconciliationView.number(p.counts().output()),
         ReconciliationView.number(p.counts().requests()),
         ReconciliationView.number(p.usageUnknown()),
-        MeteredRun.BASIS);
+        Basis.METERED.label());
   }
 
   private static Map<String, Object> part(MeteredFigures.Part p) {

@@ -183,7 +183,7 @@ final class RunRenderer {
     m.put("exit_code", r.exitCode());
     m.put("source", r.source());
     m.put("external_id", r.externalId());
-    m.put("reconcile_status", r.reconcileStatus());
+    m.put("reconcile_status", r.reconcileStatus().label());
     return m;
   }
 

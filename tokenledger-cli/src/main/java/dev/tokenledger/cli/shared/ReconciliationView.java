@@ -1,6 +1,7 @@
 package dev.tokenledger.cli.shared;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.Basis;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
@@ -31,7 +32,7 @@ public final class ReconciliationView {
     }
     Attempt latest = r.latest();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("status", latest.status());
+    m.put("status", latest.status().label());
     m.put("attempts", r.attempts().size());
     m.put("last_attempt_at", iso(latest.attemptedAt()));
     m.put("last_error", latest.error());
@@ -93,7 +94,7 @@ public final class ReconciliationView {
     Attempt latest = r.latest();
     out.println(
         "Reconciliation: "
-            + latest.status()
+            + latest.status().label()
             + " ("
             + r.attempts().size()
             + (r.attempts().size() == 1 ? " read" : " reads")
@@ -169,7 +170,7 @@ public final class ReconciliationView {
   }
 
   private static String basis(Figure f, boolean metered) {
-    return metered ? "metered" : f.apportioned() ? "apportioned" : "exact";
+    return (metered ? Basis.METERED : f.apportioned() ? Basis.APPORTIONED : Basis.EXACT).label();
   }
 
   private static Map<String, Object> figure(Figure f, boolean metered) {

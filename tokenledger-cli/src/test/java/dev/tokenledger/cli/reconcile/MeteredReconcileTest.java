@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Basis;
 import dev.tokenledger.figures.ReconcileStatus;
+import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.Backend;
 import dev.tokenledger.ledger.MeterSpill;
 import dev.tokenledger.ledger.MeteredFigures;
@@ -140,8 +141,8 @@ class MeteredReconcileTest {
       // before any reconcile: exact, per run and per step
       MeteredFigures fa = lab.ledger.meterStore().figures(a);
       assertThat(fa.run().counts()).isEqualTo(truth);
-      assertThat(fa.step(1).orElseThrow().counts()).isEqualTo(step1);
-      assertThat(fa.step(2).orElseThrow().counts()).isEqualTo(calls.get(2).counts());
+      assertThat(fa.step(StepIndex.of(1)).orElseThrow().counts()).isEqualTo(step1);
+      assertThat(fa.step(StepIndex.of(2)).orElseThrow().counts()).isEqualTo(calls.get(2).counts());
       assertThat(lab.ledger.meterStore().figures(b).run().counts()).isEqualTo(TokenCounts.ZERO);
 
       Settled report = settle(lab);

@@ -86,7 +86,7 @@ class ReconcileAcceptanceTest {
       lab.settle();
 
       Reconciliation r = lab.reconciliation(run);
-      assertThat(r.latest().status()).isEqualTo("final");
+      assertThat(r.latest().status()).isEqualTo(ReconcileStatus.FINAL);
       Figure total = figure(r, null);
       assertThat(total.apportioned()).as("one run alone on its key").isFalse();
       assertThat(total.total()).isEqualTo(lab.served(lab.keyId("chatdev"))).isEqualTo(sum(truth));
@@ -133,7 +133,7 @@ class ReconcileAcceptanceTest {
       lab.settle();
 
       Reconciliation r = lab.reconciliation(run);
-      assertThat(r.latest().status()).isEqualTo("final");
+      assertThat(r.latest().status()).isEqualTo(ReconcileStatus.FINAL);
       for (int s = 1; s <= 6; s++) {
         Figure step = figure(r, s);
         assertThat(step.apportioned()).as("fenced step %d", s).isFalse();
@@ -205,8 +205,8 @@ class ReconcileAcceptanceTest {
 
       assertThat(lab.figures(a)).isEqualTo(truthA);
       assertThat(lab.figures(b)).isEqualTo(truthB);
-      assertThat(lab.reconciliation(a).latest().status()).isEqualTo("final");
-      assertThat(lab.reconciliation(b).latest().status()).isEqualTo("final");
+      assertThat(lab.reconciliation(a).latest().status()).isEqualTo(ReconcileStatus.FINAL);
+      assertThat(lab.reconciliation(b).latest().status()).isEqualTo(ReconcileStatus.FINAL);
       assertThat(figure(lab.reconciliation(a), null).apportioned()).isTrue();
     }
   }
@@ -230,7 +230,7 @@ class ReconcileAcceptanceTest {
       assertThat(lab.sim.requests("/organization/usage/completions"))
           .anySatisfy(q -> assertThat(q.rawQuery()).contains("page="));
       lab.settle();
-      assertThat(lab.reconciliation(run).latest().status()).isEqualTo("final");
+      assertThat(lab.reconciliation(run).latest().status()).isEqualTo(ReconcileStatus.FINAL);
       assertThat(lab.figures(run)).isEqualTo(lab.served(lab.keyId("baes")));
       assertThat(lab.figures(run).requests()).isEqualTo(78);
     }
@@ -256,7 +256,7 @@ class ReconcileAcceptanceTest {
                       .forEach(r -> idleStatuses.add(r.status())));
 
       assertThat(lab.figures(idle)).isEqualTo(TokenCounts.ZERO);
-      assertThat(lab.reconciliation(idle).latest().status()).isEqualTo("final");
+      assertThat(lab.reconciliation(idle).latest().status()).isEqualTo(ReconcileStatus.FINAL);
       assertThat(idleStatuses).first().isEqualTo(ReconcileStatus.PENDING);
       assertThat(idleStatuses).last().isEqualTo(ReconcileStatus.FINAL);
       assertThat(idleStatuses.indexOf(ReconcileStatus.FINAL)).isGreaterThanOrEqualTo(2);

@@ -64,7 +64,7 @@ class ReconcileFaultsTest {
     assertThat(lab.figures(runs.get(0))).isEqualTo(lab.served(lab.keyId("chatdev")));
     assertThat(lab.figures(runs.get(1))).isEqualTo(lab.served(lab.keyId("baes")));
     for (String run : runs) {
-      assertThat(lab.reconciliation(run).latest().status()).isEqualTo("final");
+      assertThat(lab.reconciliation(run).latest().status()).isEqualTo(ReconcileStatus.FINAL);
     }
   }
 
@@ -111,7 +111,7 @@ class ReconcileFaultsTest {
       assertThat(o.figures()).isEqualTo(before);
       assertThat(o.assessment().lastError()).contains("502");
       assertThat(lab.figures(runs.get(0))).isEqualTo(before);
-      assertThat(lab.ledger.run(runs.get(0)).reconcileStatus()).isEqualTo("error");
+      assertThat(lab.ledger.run(runs.get(0)).reconcileStatus()).isEqualTo(ReconcileStatus.ERROR);
 
       lab.clock.advance(Duration.ofMinutes(5));
       PassReport next = reconciler.pass(PassRequest.notFinal());

@@ -176,7 +176,7 @@ class ReconcileSettlingTest {
               "changed after final +" + String.format("%,d", truth.input() + truth.output()));
       assertThat(lab.figures(run)).isEqualTo(truth);
       assertThat(cli.run("reconcile", "--accept", run).exitCode()).isZero();
-      assertThat(lab.ledger.run(run).reconcileStatus()).isEqualTo("final");
+      assertThat(lab.ledger.run(run).reconcileStatus()).isEqualTo(ReconcileStatus.FINAL);
     }
   }
 

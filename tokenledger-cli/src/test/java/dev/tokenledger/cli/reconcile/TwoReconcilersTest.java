@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Attempt;
 import dev.tokenledger.ledger.Backend;
 import dev.tokenledger.ledger.ClaimStore;
@@ -103,7 +104,7 @@ class TwoReconcilersTest {
         assertThat(attempts.stream().map(Attempt::attemptedAt).distinct().count())
             .as("one attempt per pass for run %d", i)
             .isEqualTo(attempts.size());
-        assertThat(attempts.get(attempts.size() - 1).status()).isEqualTo("final");
+        assertThat(attempts.get(attempts.size() - 1).status()).isEqualTo(ReconcileStatus.FINAL);
         Instant s = starts.get(i);
         TokenCounts truth = lab.served(lab.keyId(frameworks[i % 3]), s, s.plusSeconds(100));
         assertThat(lab.figures(runs.get(i))).as("run %d", i).isEqualTo(truth);

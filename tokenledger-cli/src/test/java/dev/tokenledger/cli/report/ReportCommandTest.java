@@ -9,6 +9,7 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.cli.CliHarness;
 import dev.tokenledger.cli.JsonSchemas;
 import dev.tokenledger.config.PriceFiles;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.StepSpec;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.sim.ServedUsage;
@@ -320,12 +321,12 @@ class ReportCommandTest {
       String run = lab.run("chatdev", T0.plusSeconds(5), T0.plusSeconds(55));
       lab.clock.set(T0.plusSeconds(600));
       lab.passOnce();
-      String status = lab.ledger.run(run).reconcileStatus();
+      ReconcileStatus status = lab.ledger.run(run).reconcileStatus();
 
       CliHarness.Result table = cli(lab).run("report", "--db", lab.db.toString());
       JsonNode report = json(cli(lab).run("report", "--db", lab.db.toString(), "--format", "json"));
 
-      assertThat(status).isNotEqualTo("final");
+      assertThat(status).isNotEqualTo(ReconcileStatus.FINAL);
       assertThat(report.path("rows")).hasSize(1);
       assertThat(report.path("includes_not_final").asBoolean()).isTrue();
       assertThat(report.path("rows").get(0).path("status").asText()).isEqualTo("not_final");

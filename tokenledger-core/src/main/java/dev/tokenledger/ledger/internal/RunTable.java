@@ -349,7 +349,7 @@ final class RunTable {
         rs.getString("source"),
         rs.getString("external_id"),
         rs.getString("source_path"),
-        rs.getString("reconcile_status"),
+        Statuses.reconcileStatus(rs.getString("reconcile_status")),
         Metering.of(rs.getString("metering")));
   }
 
