@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Attributes minute usage buckets to runs and steps (DESIGN.md §4, explained in
+ * Attributes minute usage buckets to runs and steps (docs/design.md §4, explained in
  * docs/attribution.md). A minute bucket of key K goes to the runs of K whose window, widened by the
  * settle lag, overlaps the minute: one candidate takes it whole; several split it (by local
  * per-request counts when every one of them was metered, otherwise by milliseconds of overlap) and

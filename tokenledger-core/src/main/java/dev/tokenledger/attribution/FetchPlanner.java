@@ -10,11 +10,11 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Plans the usage queries of one reconcile pass (DESIGN.md §4.1): the union of the runs' windows,
- * each widened by the settle lag, floored and ceiled to whole minutes and cut at the current
- * minute; windows closer than the merge gap, or whose merging costs no extra page, become one
- * query. The windows never overlap, so no minute is fetched twice, and their number depends on the
- * minutes covered, not on runs × steps.
+ * Plans the usage queries of one reconcile pass (docs/design.md §4.1): the union of the runs'
+ * windows, each widened by the settle lag, floored and ceiled to whole minutes and cut at the
+ * current minute; windows closer than the merge gap, or whose merging costs no extra page, become
+ * one query. The windows never overlap, so no minute is fetched twice, and their number depends on
+ * the minutes covered, not on runs × steps.
  */
 public final class FetchPlanner {
   /** Windows at most this far apart are fetched as one: 60 minutes. */

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Minute fencing (DESIGN.md §4.4, {@code run exec --fence}): a fenced step or run starts only in a
- * fresh UTC minute in which no earlier window of the same key ended, plus a margin for clock skew.
- * Then it owns all its minutes, and figures from the Usage API alone are exact.
+ * Minute fencing (docs/design.md §4.4, {@code run exec --fence}): a fenced step or run starts only
+ * in a fresh UTC minute in which no earlier window of the same key ended, plus a margin for clock
+ * skew. Then it owns all its minutes, and figures from the Usage API alone are exact.
  *
  * <p>The margin counts on both sides: OpenAI files a request in the minute it finished by its own
  * clock, so a request that ended just before the previous window's end may be filed up to the

@@ -1,6 +1,7 @@
 /**
- * Attribution (DESIGN.md §4): minute usage buckets of an API key go to the runs of that key, and a
- * run's share goes to its steps. Pure functions over plain records: no HTTP, no SQL, no clock.
+ * Attribution (docs/design.md §4): minute usage buckets of an API key go to the runs of that key,
+ * and a run's share goes to its steps. Pure functions over plain records: no HTTP, no SQL, no
+ * clock.
  *
  * <p>Entry points: {@link dev.tokenledger.attribution.Attributor} (buckets → runs → steps), {@link
  * dev.tokenledger.attribution.FetchPlanner} (which minutes to ask the Usage API for) and {@link

@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * tokenledger's configuration (DESIGN.md §1): the usage key, the framework keys, the base URL and
- * the {@code TOKENLEDGER_*} settings, read from an injected environment map and the {@code .env}
- * file of a working directory, with where each value came from. Variables already in the
+ * tokenledger's configuration (docs/design.md §1): the usage key, the framework keys, the base URL
+ * and the {@code TOKENLEDGER_*} settings, read from an injected environment map and the {@code
+ * .env} file of a working directory, with where each value came from. Variables already in the
  * environment win over the file. Problems that do not stop a command are returned by {@link
  * #warnings()} for the caller to print; nothing here prints or reads {@code System.getenv}.
  */

@@ -31,9 +31,9 @@ import java.util.TreeMap;
 
 /**
  * Puts the Costs API's billed dollars beside the Usage API's tokens priced with tokenledger's price
- * table, per key and day (DESIGN.md §6), and names what it can see that would explain a difference:
- * unpriced models, tier usage, a billed rate per token that is not the table's, billed items
- * without token usage.
+ * table, per key and day (docs/design.md §6), and names what it can see that would explain a
+ * difference: unpriced models, tier usage, a billed rate per token that is not the table's, billed
+ * items without token usage.
  */
 public final class CostComparer {
   /** Differences smaller than this round to $0.0000 in a table and are never flagged. */

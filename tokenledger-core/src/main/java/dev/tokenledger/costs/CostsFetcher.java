@@ -17,9 +17,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Fetches what a costs comparison needs (DESIGN.md §6): {@code /organization/costs} grouped by key,
- * line item and project, and the completions and embeddings usage of the same days grouped by key,
- * project, model, batch and tier; daily buckets, every page.
+ * Fetches what a costs comparison needs (docs/design.md §6): {@code /organization/costs} grouped by
+ * key, line item and project, and the completions and embeddings usage of the same days grouped by
+ * key, project, model, batch and tier; daily buckets, every page.
  */
 public final class CostsFetcher {
   private static final BucketWidth DAY = BucketWidth.DAY;

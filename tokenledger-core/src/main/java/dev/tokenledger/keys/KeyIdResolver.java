@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * Finds the id of a framework key by listing the organization's projects and their API keys and
- * matching the key's start and end against each {@code redacted_value} (DESIGN.md §1). It needs the
- * {@code api.organization.read} scope; the listing is read once per resolver.
+ * matching the key's start and end against each {@code redacted_value} (docs/design.md §1). It
+ * needs the {@code api.organization.read} scope; the listing is read once per resolver.
  */
 public final class KeyIdResolver {
   private final OpenAiAdminClient client;

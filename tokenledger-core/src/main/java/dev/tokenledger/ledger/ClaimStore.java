@@ -21,9 +21,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Claims on runs, so two reconcilers never work on one run at once (DESIGN.md §7): a claim is held
- * until it is released, a settlement stores it, it expires, or its holder on this host is gone.
- * Obtained from {@link Ledger#claimStore()}; every method is one transaction.
+ * Claims on runs, so two reconcilers never work on one run at once (docs/design.md §7): a claim is
+ * held until it is released, a settlement stores it, it expires, or its holder on this host is
+ * gone. Obtained from {@link Ledger#claimStore()}; every method is one transaction.
  */
 public final class ClaimStore {
   /** Claims older than this are free for anyone: 30 minutes. */

@@ -31,9 +31,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@code tokenledger costs} keeps in the ledger (DESIGN.md §6, §7): every read of the Costs
- * API with its billed rows ({@code cost_rows}, amounts as exact decimal text) and every daily usage
- * read with its rows ({@code usage_buckets}), so that each billed and estimated figure can be
+ * What {@code tokenledger costs} keeps in the ledger (docs/design.md §6, §7): every read of the
+ * Costs API with its billed rows ({@code cost_rows}, amounts as exact decimal text) and every daily
+ * usage read with its rows ({@code usage_buckets}), so that each billed and estimated figure can be
  * traced to the reads that produced it, and shown again without asking the API. Obtained from
  * {@link Ledger#costsStore()}; each read is stored in one transaction and never overwritten.
  */

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The ledger: runs and steps in, records out, over SQLite or PostgreSQL (DESIGN.md §7). Every
+ * The ledger: runs and steps in, records out, over SQLite or PostgreSQL (docs/design.md §7). Every
  * logical write is one transaction. Harnesses use {@link #startRun(RunSpec)} and {@link
  * Run#step(String)}; commands that outlive no process use {@link #beginRun}, {@link #beginStep},
  * {@link #endStep} and {@link #endRun}.

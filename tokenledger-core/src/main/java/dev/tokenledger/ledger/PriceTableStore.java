@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The price tables a ledger's figures were priced with, kept whole so that a report can be priced
- * again with the table of its day (DESIGN.md §6: an old report is reproduced by naming its price
- * version).
+ * again with the table of its day (docs/design.md §6: an old report is reproduced by naming its
+ * price version).
  */
 final class PriceTableStore {
   /** The shortest part of a version that {@link #matching(String)} looks for. */

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a run's figures came from (DESIGN.md §5): every attempt, the figures of the latest
+ * Where a run's figures came from (docs/design.md §5): every attempt, the figures of the latest
  * successful one with the reads it came from and the minutes it shared, the lines reports price,
  * and the reads taken after runs ended. Obtained from {@link Ledger#provenanceStore()}; every
  * method is one transaction.

@@ -30,9 +30,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a reconcile pass reads and stores (DESIGN.md §5, §7): the runs to settle with their steps
- * and attempts, and at a pass's end, in one transaction, the attempts with the figures, lines and
- * shared minutes of each, the statuses, unattributed usage and rechecks. Obtained from {@link
+ * What a reconcile pass reads and stores (docs/design.md §5, §7): the runs to settle with their
+ * steps and attempts, and at a pass's end, in one transaction, the attempts with the figures, lines
+ * and shared minutes of each, the statuses, unattributed usage and rechecks. Obtained from {@link
  * Ledger#settlementStore()}; every method is one transaction.
  */
 public final class SettlementStore {

@@ -16,10 +16,10 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Usage reads and locally recorded responses (DESIGN.md §5, §7): every read of the Usage API with
- * its raw rows, stored before anything is attributed from it, and the responses a metering proxy, a
- * hook or an import counted. Obtained from {@link Ledger#usageStore()}; every method is one
- * transaction.
+ * Usage reads and locally recorded responses (docs/design.md §5, §7): every read of the Usage API
+ * with its raw rows, stored before anything is attributed from it, and the responses a metering
+ * proxy, a hook or an import counted. Obtained from {@link Ledger#usageStore()}; every method is
+ * one transaction.
  */
 public final class UsageStore {
   private final Database db;

@@ -1,7 +1,7 @@
 /**
- * The ledger (DESIGN.md §7): runs and steps in, records and reconciled figures out, over SQLite or
- * a shared PostgreSQL database. {@link dev.tokenledger.ledger.Ledger} is the facade a harness
- * opens; the stores beside it ({@code SettlementStore}, {@code ProvenanceStore}, {@code
+ * The ledger (docs/design.md §7): runs and steps in, records and reconciled figures out, over
+ * SQLite or a shared PostgreSQL database. {@link dev.tokenledger.ledger.Ledger} is the facade a
+ * harness opens; the stores beside it ({@code SettlementStore}, {@code ProvenanceStore}, {@code
  * MeterStore}, {@code UsageStore}, {@code CostsStore}, ...) each keep one concern, and {@code
  * ledger.internal} holds the SQL they share. It may import {@code figures}, {@code metering},
  * {@code attribution}, {@code pricing}, {@code costs}, {@code config} and {@code openai} values

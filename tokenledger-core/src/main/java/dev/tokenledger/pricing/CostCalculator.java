@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Prices token counts with one price table (DESIGN.md §6): uncached input × input price + cached
- * input × cache-read price + output × output price, from the batch, flex or priority price list
- * when the row belongs to one. A missing tier or cache-read price falls back to the standard or
- * input price and flags the cost; a model the table does not know is UNPRICED, never $0.
+ * Prices token counts with one price table (docs/design.md §6): uncached input × input price +
+ * cached input × cache-read price + output × output price, from the batch, flex or priority price
+ * list when the row belongs to one. A missing tier or cache-read price falls back to the standard
+ * or input price and flags the cost; a model the table does not know is UNPRICED, never $0.
  */
 public final class CostCalculator {
   private final PriceTable table;

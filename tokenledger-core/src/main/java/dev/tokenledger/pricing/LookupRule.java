@@ -1,7 +1,8 @@
 package dev.tokenledger.pricing;
 
 /**
- * How a model name was found in the price table (DESIGN.md §6), in the order the rules are tried.
+ * How a model name was found in the price table (docs/design.md §6), in the order the rules are
+ * tried.
  */
 public enum LookupRule {
   /** The name is a key of the table. */

@@ -217,8 +217,8 @@ public final class PriceTable {
 
   /**
    * Finds the price of a model as the Usage API names it: exact name, then without a date suffix,
-   * then without {@code ft:} wrapping (DESIGN.md §6). Empty when no rule finds an entry with input
-   * and output prices: the model is UNPRICED, never free.
+   * then without {@code ft:} wrapping (docs/design.md §6). Empty when no rule finds an entry with
+   * input and output prices: the model is UNPRICED, never free.
    */
   public Optional<PriceMatch> lookup(String model) {
     Objects.requireNonNull(model, "model");

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reads once more of one pass (DESIGN.md §5): a run that becomes final is read again later, to
- * catch usage filed later than min-age allowed for; when, depends on the largest reporting delay
- * seen, which is known only once the pass saw every read.
+ * The reads once more of one pass (docs/design.md §5): a run that becomes final is read again
+ * later, to catch usage filed later than min-age allowed for; when, depends on the largest
+ * reporting delay seen, which is known only once the pass saw every read.
  */
 final class PassRechecks {
   private static final Duration LOOK_BACK = Duration.ofDays(30);

@@ -46,12 +46,12 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Settles runs against the Usage API (DESIGN.md §4, §5): one {@link #pass} claims the runs not yet
- * final, reads minute buckets for the union of their windows once per endpoint, stores every read
- * before using it, attributes the rows to runs and steps, and stores one attempt per run read with
- * the status {@link RunSettler} derives from the run's stored history. A failed read keeps a run's
- * previous figures and status; the next pass finishes the job. Two reconcilers on one ledger never
- * work on the same run at once.
+ * Settles runs against the Usage API (docs/design.md §4, §5): one {@link #pass} claims the runs not
+ * yet final, reads minute buckets for the union of their windows once per endpoint, stores every
+ * read before using it, attributes the rows to runs and steps, and stores one attempt per run read
+ * with the status {@link RunSettler} derives from the run's stored history. A failed read keeps a
+ * run's previous figures and status; the next pass finishes the job. Two reconcilers on one ledger
+ * never work on the same run at once.
  */
 public final class Reconciler {
   private static final DateTimeFormatter PASS_TIME =

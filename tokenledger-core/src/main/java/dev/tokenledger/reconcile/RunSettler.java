@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The settle-until-stable state machine of DESIGN.md §5, as a pure function of a run's read history
- * and the current time; explained in docs/attribution.md.
+ * The settle-until-stable state machine of docs/design.md §5, as a pure function of a run's read
+ * history and the current time; explained in docs/attribution.md.
  *
  * <ul>
  *   <li>{@code warning}: a read went down on some counter and no later read came back to the level

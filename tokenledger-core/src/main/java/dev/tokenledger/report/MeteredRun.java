@@ -24,7 +24,7 @@ import java.util.Optional;
 public record MeteredRun(
     RunRecord run, MeteredFigures figures, RunStatus status, Optional<Audit> audit) {
 
-  /** The source of a cost computed from metered tokens (DESIGN.md §6). */
+  /** The source of a cost computed from metered tokens (docs/design.md §6). */
   public static final String COST_SOURCE = "local×price";
 
   public MeteredRun {

@@ -38,9 +38,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Builds reports from the ledger's reconciled figures (DESIGN.md §6): each run's latest successful
- * reconcile attempt, its run and step figures and their lines per model, priced now with one price
- * table, so that a changed table changes every figure it concerns.
+ * Builds reports from the ledger's reconciled figures (docs/design.md §6): each run's latest
+ * successful reconcile attempt, its run and step figures and their lines per model, priced now with
+ * one price table, so that a changed table changes every figure it concerns.
  */
 public final class ReportBuilder {
   /** The label of a model a line did not name (it cannot be priced). */
@@ -56,8 +56,8 @@ public final class ReportBuilder {
   public static final String OUTSIDE_STEPS = "0 (outside steps)";
 
   /**
-   * The source of every cost a report gives (DESIGN.md §6): reconciled Usage API tokens priced with
-   * the price table.
+   * The source of every cost a report gives (docs/design.md §6): reconciled Usage API tokens priced
+   * with the price table.
    */
   public static final String COST_SOURCE = "usage×price";
 

@@ -71,6 +71,31 @@ class CoreArchitectureTest {
           .because("config.PriceFiles reads the packaged price table");
 
   /**
+   * The values every layer shares stand below all of them: the figures model and the metering
+   * values know nothing of tokenledger beyond the root package's counters.
+   */
+  @ArchTest
+  static final ArchRule figures_and_metering_values_stand_below_every_layer =
+      noClasses()
+          .that()
+          .resideInAnyPackage("dev.tokenledger.figures..", "dev.tokenledger.metering..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.tokenledger.ledger..",
+              "dev.tokenledger.reconcile..",
+              "dev.tokenledger.report..",
+              "dev.tokenledger.attribution..",
+              "dev.tokenledger.recording..",
+              "dev.tokenledger.costs..",
+              "dev.tokenledger.pricing..",
+              "dev.tokenledger.config..",
+              "dev.tokenledger.doctor..")
+          .because(
+              "attribution and metering make these values, the ledger stores them, reports"
+                  + " read them: they cannot depend on any of those");
+
+  /**
    * No package cycles: every package is a slice ({@code ledger.internal} counts as {@code ledger},
    * whose facade it implements), and slices form no cycle.
    */

@@ -1,6 +1,6 @@
 package dev.tokenledger.cli.shared;
 
-/** The documented exit codes of every tokenledger command (DESIGN.md §10). */
+/** The documented exit codes of every tokenledger command (docs/design.md §10). */
 public final class ExitCode {
   /** Everything worked. */
   public static final int OK = 0;

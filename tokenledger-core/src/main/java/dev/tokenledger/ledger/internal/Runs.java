@@ -31,9 +31,9 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Runs and steps written and read, each logical write one transaction (DESIGN.md §7): what {@link
- * dev.tokenledger.ledger.Ledger} does behind its facade. Every record read comes out as a reader
- * sees it now ({@link Liveness}).
+ * Runs and steps written and read, each logical write one transaction (docs/design.md §7): what
+ * {@link dev.tokenledger.ledger.Ledger} does behind its facade. Every record read comes out as a
+ * reader sees it now ({@link Liveness}).
  */
 public final class Runs {
   private static final DateTimeFormatter RUN_ID_TIME =
