@@ -556,16 +556,7 @@ public final class SettlementStore {
     for (int i = 0; i < attempts.size(); i++) {
       rowsOf.add(attempts.get(i), ids.get(i), rows);
     }
-    if (rows.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (Object[] row : rows) {
-        Sql.bind(ps, row);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    Sql.batch(c, sql, rows);
   }
 
   private static void insertUnattributed(Connection c, List<Unattributed> rows)
