@@ -62,8 +62,9 @@ final class SqliteConnections implements Database.Connections {
   }
 
   /**
-   * Takes a connection back. A unit of work has committed or rolled back; the driver has begun the
-   * next transaction, which leaving manual commit ends, as the pool did on return.
+   * Takes a connection back. A unit of work has committed or rolled back, or failed with an error
+   * nothing caught: what it left uncommitted is rolled back (leaving manual commit would commit it,
+   * half a unit of work), as the pool did on return.
    */
   @Override
   public void give(Connection c) {
@@ -71,6 +72,7 @@ final class SqliteConnections implements Database.Connections {
       Connection keep = c;
       try {
         if (!c.getAutoCommit()) {
+          c.rollback();
           c.setAutoCommit(true);
         }
       } catch (SQLException e) {

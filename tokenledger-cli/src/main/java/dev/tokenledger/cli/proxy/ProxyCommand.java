@@ -110,11 +110,12 @@ public final class ProxyCommand implements Callable<Integer> {
       ledger.close();
       throw e;
     }
+    // before the first line is printed: a script that kills the proxy at once still closes it
+    Serving serving = Serving.start("proxy", meter, ledger);
     String origin = "http://" + hostOf(listen) + ":" + meter.port();
     out.println("export TOKENLEDGER_PROXY=" + origin);
     // Closed, not just flushed: `eval "$(tokenledger proxy &)"` reads until standard output ends.
     out.close();
-    Serving serving = Serving.start("proxy", meter, ledger);
     err.println(
         "tokenledger: metering proxy at "
             + origin

@@ -46,8 +46,9 @@ public final class Serving {
    * are closed and its reason returned, for the command to exit with a failure.
    */
   public Optional<String> awaitStopOr(CompletionStage<String> failure) throws InterruptedException {
-    CompletableFuture<String> reason = failure.toCompletableFuture();
-    reason.thenRun(stopped::countDown);
+    CompletableFuture<String> reason =
+        failure.toCompletableFuture().exceptionally(e -> String.valueOf(e.getMessage()));
+    reason.whenComplete((r, e) -> stopped.countDown());
     stopped.await();
     if (!reason.isDone()) {
       return Optional.empty();

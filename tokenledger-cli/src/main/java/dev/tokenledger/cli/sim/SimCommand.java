@@ -129,6 +129,7 @@ public final class SimCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     sim.start();
+    Serving serving = Serving.start("sim", sim); // before the first line is printed
     out.println("export OPENAI_BASE_URL=" + sim.baseUrl());
     out.println("export OPENAI_ADMIN_KEY=" + admin.apiKey().revealForChildProcess());
     for (String framework : frameworks) {
@@ -143,7 +144,6 @@ public final class SimCommand implements Callable<Integer> {
     // Closed, not just flushed: `eval "$(tokenledger sim … &)"` reads until standard output ends,
     // and the server goes on running in the background.
     out.close();
-    Serving serving = Serving.start("sim", sim);
     err.println(
         "tokenledger: simulator serving at "
             + sim.baseUrl()
