@@ -209,7 +209,13 @@ public final class PageParser {
         String name = p.currentName();
         t = p.nextToken();
         switch (name) {
-          case "data" -> buckets = readBuckets(t);
+          case "data" -> {
+            if (buckets != null) {
+              // the summing path has added the first array already: which one is meant is unknown
+              throw shape("the page has \"data\" twice at $");
+            }
+            buckets = readBuckets(t);
+          }
           case "has_more" -> hasMore = t == JsonToken.VALUE_TRUE;
           case "next_page" -> nextPage = t == JsonToken.VALUE_NULL ? null : p.getValueAsString();
           default -> p.skipChildren();

@@ -116,6 +116,27 @@ class AggregateWhileParsingTest {
   }
 
   @Test
+  void aPageWithDataTwiceIsRefusedBothWaysRatherThanSummedDifferently() {
+    String bucket =
+        "{\"object\":\"bucket\",\"start_time\":1730419200,\"end_time\":1730419260,"
+            + "\"results\":[{\"object\":\"organization.usage.completions.result\","
+            + "\"input_tokens\":5}]}";
+    byte[] page =
+        ("{\"object\":\"page\",\"data\":["
+                + bucket
+                + "],\"data\":["
+                + bucket
+                + "],\"has_more\":false,\"next_page\":null}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Throwable byRows = catchThrowable(() -> PageParser.parseUsage(page));
+    Throwable bySums = catchThrowable(() -> PageParser.aggregateUsage(page, UsageAggregator.by()));
+    assertThat(byRows)
+        .isInstanceOf(BadResponseException.class)
+        .hasMessageContaining("\"data\" twice");
+    assertThat(bySums).isInstanceOf(BadResponseException.class).hasMessage(byRows.getMessage());
+  }
+
+  @Test
   void aNegativeCountOrMoreCachedThanInputIsRefusedByName() {
     byte[] negative =
         page("{\"object\":\"organization.usage.completions.result\",\"input_tokens\":-1}");
