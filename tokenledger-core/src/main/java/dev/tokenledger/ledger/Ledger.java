@@ -220,14 +220,7 @@ public final class Ledger implements AutoCloseable {
   /** The run {@code runId}; a {@link LedgerException} naming it when there is none. */
   public RunRecord run(String runId) {
     return findRun(runId)
-        .orElseThrow(
-            () ->
-                new LedgerException(
-                    "no run '"
-                        + runId
-                        + "' in the ledger "
-                        + db.location().displayName()
-                        + "; 'tokenledger run list' shows the runs"));
+        .orElseThrow(() -> LedgerException.noSuchRun(runId, db.location().displayName()));
   }
 
   /** The steps of run {@code runId}, by index. */

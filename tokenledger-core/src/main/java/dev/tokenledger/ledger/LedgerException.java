@@ -18,4 +18,14 @@ public class LedgerException extends TokenLedgerException {
   public LedgerException(String message, Throwable cause) {
     super(Credentials.redact(message), Credentials.sanitized(cause));
   }
+
+  /** The error for a run id the ledger named {@code ledgerName} does not hold. */
+  public static LedgerException noSuchRun(String runId, String ledgerName) {
+    return new LedgerException(
+        "no run '"
+            + runId
+            + "' in the ledger "
+            + ledgerName
+            + "; 'tokenledger run list' shows the runs");
+  }
 }

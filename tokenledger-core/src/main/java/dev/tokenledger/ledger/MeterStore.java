@@ -196,12 +196,7 @@ public final class MeterStore {
                   "UPDATE runs SET metering = ?, metering_note = ? WHERE id = ?" + keep,
                   args.toArray());
           if (updated == 0 && !exists(c, runId)) {
-            throw new LedgerException(
-                "no run '"
-                    + runId
-                    + "' in the ledger "
-                    + db.location().displayName()
-                    + "; 'tokenledger run list' shows the runs");
+            throw LedgerException.noSuchRun(runId, db.location().displayName());
           }
           return null;
         });

@@ -326,12 +326,7 @@ public final class SettlementStore {
           if (Sql.update(
                   c, "UPDATE runs SET accepted_at = ? WHERE id = ?", Timestamps.format(at), runId)
               == 0) {
-            throw new LedgerException(
-                "no run '"
-                    + runId
-                    + "' in the ledger "
-                    + db.location().displayName()
-                    + "; 'tokenledger run list' shows the runs");
+            throw LedgerException.noSuchRun(runId, db.location().displayName());
           }
           return null;
         });

@@ -78,18 +78,7 @@ public final class OpenAiAdminClient {
    */
   public PagedBuckets<UsageBucket> usage(UsageQuery query) {
     Objects.requireNonNull(query, "query");
-    ApiKey key = requireAdminKey();
-    String base = query.toQueryString();
-    return new PagedBuckets<>(
-        (cursor, onAttempt) ->
-            fetchPage(
-                query.endpoint().path(),
-                base,
-                cursor,
-                key,
-                onAttempt,
-                "a usage page",
-                body -> PageParser.usage(body, query.endpoint())));
+    return usagePages(query, body -> PageParser.usage(body, query.endpoint()));
   }
 
   /**
@@ -102,21 +91,20 @@ public final class OpenAiAdminClient {
   public RequestStats usage(UsageQuery query, UsageAggregator into) {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(into, "into");
-    ApiKey key = requireAdminKey();
-    String base = query.toQueryString();
     PagedBuckets<Object> pages =
-        new PagedBuckets<>(
-            (cursor, onAttempt) ->
-                fetchPage(
-                    query.endpoint().path(),
-                    base,
-                    cursor,
-                    key,
-                    onAttempt,
-                    "a usage page",
-                    body -> PageParser.aggregateUsage(body, query.endpoint(), into)));
+        usagePages(query, body -> PageParser.aggregateUsage(body, query.endpoint(), into));
     pages.forEach(added -> {});
     return pages.stats();
+  }
+
+  /** The pages of a usage query, each read by {@code parser}. */
+  private <B> PagedBuckets<B> usagePages(UsageQuery query, BodyParser<B> parser) {
+    ApiKey key = requireAdminKey();
+    String base = query.toQueryString();
+    return new PagedBuckets<>(
+        (cursor, onAttempt) ->
+            fetchPage(
+                query.endpoint().path(), base, cursor, key, onAttempt, "a usage page", parser));
   }
 
   /** The buckets of a costs query, fetched lazily page by page like {@link #usage}. */

@@ -293,14 +293,7 @@ public final class Runs {
   /** Locks the run's row (PostgreSQL; SQLite write transactions are exclusive) and its status. */
   private String lockRunStatus(Connection c, String runId) throws SQLException {
     return RunTable.lockStatus(c, runId, forUpdate)
-        .orElseThrow(
-            () ->
-                new LedgerException(
-                    "no run '"
-                        + runId
-                        + "' in the ledger "
-                        + ledgerName
-                        + "; 'tokenledger run list' shows the runs"));
+        .orElseThrow(() -> LedgerException.noSuchRun(runId, ledgerName));
   }
 
   private String newRunId(Instant start) {
