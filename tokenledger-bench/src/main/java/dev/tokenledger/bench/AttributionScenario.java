@@ -9,7 +9,7 @@ import dev.tokenledger.attribution.RunAttribution;
 import dev.tokenledger.attribution.RunWindow;
 import dev.tokenledger.attribution.StepWindow;
 import dev.tokenledger.attribution.UsageRow;
-import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.StepIndex;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +55,7 @@ public final class AttributionScenario {
     long apportionedSteps =
         result.runs().stream()
             .flatMap(r -> r.steps().stream())
-            .filter(s -> s.basis() == Basis.APPORTIONED)
+            .filter(s -> s.exactness() == Exactness.APPORTIONED)
             .count();
     List<QueryWindow> plan = new FetchPlanner().plan(windows, DAY.plus(Duration.ofDays(2)));
     System.out.printf(

@@ -1,7 +1,7 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
@@ -254,7 +254,7 @@ public final class Attributor {
           run.apiKeyId(),
           rows,
           Lines.total(rows),
-          shared.isEmpty() ? Basis.EXACT : Basis.APPORTIONED,
+          Exactness.of(!shared.isEmpty()),
           lower,
           upper,
           shared,
@@ -373,7 +373,7 @@ public final class Attributor {
           step.step(),
           rows,
           Lines.total(rows),
-          shared.isEmpty() ? Basis.EXACT : Basis.APPORTIONED,
+          Exactness.of(!shared.isEmpty()),
           lower,
           upper,
           shared);

@@ -1,7 +1,7 @@
 package dev.tokenledger.attribution;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
@@ -15,7 +15,8 @@ import java.util.SortedMap;
  * that no step window reaches).
  *
  * @param rows the run's share of every row it took part in, per minute and line
- * @param basis {@link Basis#APPORTIONED} when a minute was shared with another run of the key
+ * @param exactness {@link Exactness#APPORTIONED} when a minute was shared with another run of the
+ *     key
  * @param lowerBound the minutes the run had alone
  * @param upperBound the lower bound plus the whole bucket of every shared minute
  * @param sharedMinutes the minutes shared with other runs of the same key (the {@code
@@ -27,7 +28,7 @@ public record RunAttribution(
     String apiKeyId,
     List<UsageRow> rows,
     TokenCounts total,
-    Basis basis,
+    Exactness exactness,
     TokenCounts lowerBound,
     TokenCounts upperBound,
     List<SharedMinute> sharedMinutes,

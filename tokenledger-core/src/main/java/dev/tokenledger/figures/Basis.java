@@ -2,13 +2,15 @@ package dev.tokenledger.figures;
 
 import java.util.Locale;
 
-/** How a figure was obtained from minute buckets. */
+/**
+ * How a figure shown was obtained: from the Usage API's minute buckets, {@link Exactness exact or
+ * apportioned}, or metered. The word a report row, a run's reconciliation and a pass's outcome
+ * carry; a stored figure carries its {@link Exactness}.
+ */
 public enum Basis {
-  /** Every minute it counts was its alone: the figure is what the Usage API filed for it. */
+  /** From the Usage API, every minute its own ({@link Exactness#EXACT}). */
   EXACT,
-  /**
-   * At least one minute was shared and split: the figure lies between its lower and upper bound.
-   */
+  /** From the Usage API, a minute shared and split ({@link Exactness#APPORTIONED}). */
   APPORTIONED,
   /**
    * Metered: the sum of the run's or step's own metered requests, exact by construction; the Usage

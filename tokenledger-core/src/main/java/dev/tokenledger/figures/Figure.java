@@ -7,7 +7,7 @@ import dev.tokenledger.TokenCounts;
  *
  * @param step null for the whole run, {@link StepIndex#OUTSIDE} for the run's usage outside every
  *     step, else the step
- * @param apportioned whether a minute it counts was shared and split ({@link Basis#APPORTIONED})
+ * @param exactness whether a minute it counts was shared and split
  * @param lowerBound the minutes it had alone; null once the figure was narrowed to some models
  * @param upperBound the lower bound plus the whole bucket of every minute it shared; null likewise
  * @param sharedMinutes how many minutes it shared
@@ -15,10 +15,15 @@ import dev.tokenledger.TokenCounts;
 public record Figure(
     StepIndex step,
     TokenCounts total,
-    boolean apportioned,
+    Exactness exactness,
     TokenCounts lowerBound,
     TokenCounts upperBound,
     int sharedMinutes) {
+
+  /** Whether a minute it counts was shared and split. */
+  public boolean apportioned() {
+    return exactness == Exactness.APPORTIONED;
+  }
 
   /** Whether this is the whole run's figure. */
   public boolean isRun() {

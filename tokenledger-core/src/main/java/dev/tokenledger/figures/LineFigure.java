@@ -19,7 +19,7 @@ public record LineFigure(
     Endpoint endpoint,
     UsageLine line,
     TokenCounts counts,
-    boolean apportioned,
+    Exactness exactness,
     int sharedMinutes,
     long sharedTokens) {
 
@@ -27,6 +27,12 @@ public record LineFigure(
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(line, "line");
     Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(exactness, "exactness");
+  }
+
+  /** Whether a minute it counts was shared and split. */
+  public boolean apportioned() {
+    return exactness == Exactness.APPORTIONED;
   }
 
   /** The model to price with, or null when the line names none. */

@@ -12,8 +12,11 @@
  *   <li>{@link dev.tokenledger.figures.Figure} and {@link dev.tokenledger.figures.LineFigure}: a
  *       run's or step's total with bounds, and its share of one line;
  *   <li>{@link dev.tokenledger.figures.SharedMinute}: a minute split with other runs or steps;
+ *   <li>{@link dev.tokenledger.figures.Exactness}: whether a figure's minutes were its own or
+ *       shared and split;
  *   <li>{@link dev.tokenledger.figures.Basis} and {@link dev.tokenledger.figures.ReconcileStatus}:
- *       how a figure was obtained and how settled it is.
+ *       how a figure shown was obtained (Usage API, exact or apportioned, or metered) and how
+ *       settled it is.
  * </ul>
  *
  * <p>Pure values: this package imports nothing of tokenledger but {@link

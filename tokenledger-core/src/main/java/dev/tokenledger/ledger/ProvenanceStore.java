@@ -155,7 +155,7 @@ public final class ProvenanceStore {
                       new Figure(
                           stepOrNull(rs, 2),
                           counts(rs, 3),
-                          "apportioned".equals(rs.getString(7)),
+                          Statuses.exactness(rs.getString(7)),
                           counts(rs, 8),
                           counts(rs, 12),
                           rs.getInt(16))));
@@ -269,7 +269,7 @@ public final class ProvenanceStore {
                                   batch == null ? null : batch != 0,
                                   rs.getString(8)),
                               counts(rs, 9),
-                              "apportioned".equals(rs.getString(13)),
+                              Statuses.exactness(rs.getString(13)),
                               rs.getInt(14),
                               rs.getLong(15)));
                 });

@@ -475,7 +475,7 @@ public final class SettlementStore {
             List<Object> args = new ArrayList<>(List.of(id, a.runId()));
             args.add(index(f.step()));
             addCounts(args, f.total());
-            args.add(exactness(f.apportioned()));
+            args.add(f.exactness().label());
             addCounts(args, f.lowerBound());
             addCounts(args, f.upperBound());
             args.add(f.sharedMinutes());
@@ -499,7 +499,7 @@ public final class SettlementStore {
             args.add(l.line().serviceTier());
             args.add(bool(l.line().batch()));
             addCounts(args, l.counts());
-            args.add(exactness(l.apportioned()));
+            args.add(l.exactness().label());
             args.add(l.sharedMinutes());
             args.add(l.sharedTokens());
             args.add(now);
@@ -582,9 +582,5 @@ public final class SettlementStore {
       }
       ps.executeBatch();
     }
-  }
-
-  private static String exactness(boolean apportioned) {
-    return apportioned ? "apportioned" : "exact";
   }
 }

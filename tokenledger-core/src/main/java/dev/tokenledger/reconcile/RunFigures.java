@@ -6,6 +6,7 @@ import dev.tokenledger.attribution.StepAttribution;
 import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.figures.Basis;
 import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.LineFigure;
 import dev.tokenledger.figures.SharedMinute;
@@ -47,7 +48,7 @@ final class RunFigures {
     TokenCounts lower = TokenCounts.ZERO;
     TokenCounts upper = TokenCounts.ZERO;
     TokenCounts unstepped = TokenCounts.ZERO;
-    boolean apportioned = false;
+    Exactness exactness = Exactness.EXACT;
     Set<Instant> minutes = new HashSet<>();
     TreeSet<String> others = new TreeSet<>();
     Map<StepIndex, StepSum> steps = new LinkedHashMap<>();
@@ -59,43 +60,39 @@ final class RunFigures {
       lower = lower.plus(run.lowerBound());
       upper = upper.plus(run.upperBound());
       unstepped = unstepped.plus(run.unstepped());
-      apportioned |= run.basis() == Basis.APPORTIONED;
+      exactness = exactness.and(run.exactness());
       for (SharedMinute m : run.sharedMinutes()) {
         minutes.add(m.minute());
         others.addAll(m.otherRunIds());
         sharedMinutes.add(m.on(endpoint));
       }
-      addLines(readId, null, endpoint, run.rows(), run.basis(), run.sharedMinutes());
+      addLines(readId, null, endpoint, run.rows(), run.exactness(), run.sharedMinutes());
       for (StepAttribution step : run.steps()) {
         steps.computeIfAbsent(step.step(), k -> new StepSum()).add(step);
         for (SharedMinute m : step.sharedMinutes()) {
           sharedMinutes.add(m.on(endpoint));
         }
-        addLines(readId, step.step(), endpoint, step.rows(), step.basis(), step.sharedMinutes());
+        addLines(
+            readId, step.step(), endpoint, step.rows(), step.exactness(), step.sharedMinutes());
       }
       if (hasSteps) {
         // the run's usage no step reaches, stored as lines of its own: a report reads them as they
-        // are (they share no minute with a step, so they carry the run's basis)
-        unsteppedLines(readId, endpoint, run.unsteppedRows(), run.basis());
+        // are (they share no minute with a step, so they carry the run's exactness)
+        unsteppedLines(readId, endpoint, run.unsteppedRows(), run.exactness());
       }
     }
     this.total = sum;
-    this.basis = apportioned ? Basis.APPORTIONED : Basis.EXACT;
+    this.basis = exactness.basis();
     this.sharedWith = List.copyOf(others);
     this.sharedMinuteCount = minutes.size();
-    figures.add(new Figure(null, sum, apportioned, lower, upper, minutes.size()));
+    figures.add(new Figure(null, sum, exactness, lower, upper, minutes.size()));
     int apportionedCount = 0;
     for (Map.Entry<StepIndex, StepSum> s : steps.entrySet()) {
       StepSum step = s.getValue();
-      apportionedCount += step.apportioned ? 1 : 0;
+      apportionedCount += step.exactness == Exactness.APPORTIONED ? 1 : 0;
       figures.add(
           new Figure(
-              s.getKey(),
-              step.total,
-              step.apportioned,
-              step.lower,
-              step.upper,
-              step.minutes.size()));
+              s.getKey(), step.total, step.exactness, step.lower, step.upper, step.minutes.size()));
     }
     this.apportionedSteps = apportionedCount;
     if (hasSteps && !unstepped.isZero()) {
@@ -104,9 +101,9 @@ final class RunFigures {
           new Figure(
               StepIndex.OUTSIDE,
               unstepped,
-              apportioned,
-              apportioned ? TokenCounts.ZERO : unstepped,
-              apportioned ? upper : unstepped,
+              exactness,
+              exactness == Exactness.APPORTIONED ? TokenCounts.ZERO : unstepped,
+              exactness == Exactness.APPORTIONED ? upper : unstepped,
               0));
     }
   }
@@ -116,7 +113,7 @@ final class RunFigures {
       StepIndex step,
       Endpoint endpoint,
       List<UsageRow> rows,
-      Basis basis,
+      Exactness exactness,
       List<SharedMinute> shared) {
     Set<Instant> sharedSet = new HashSet<>();
     for (SharedMinute m : shared) {
@@ -140,13 +137,14 @@ final class RunFigures {
                     endpoint,
                     line,
                     sum.counts,
-                    basis == Basis.APPORTIONED,
+                    exactness,
                     sum.minutes.size(),
                     sum.sharedTokens)));
   }
 
   /** Usage outside every step per line; lines that add up to nothing are left out. */
-  private void unsteppedLines(long readId, Endpoint endpoint, List<UsageRow> rows, Basis basis) {
+  private void unsteppedLines(
+      long readId, Endpoint endpoint, List<UsageRow> rows, Exactness exactness) {
     Map<UsageLine, TokenCounts> byLine = new TreeMap<>();
     for (UsageRow row : rows) {
       byLine.merge(row.line(), row.counts(), TokenCounts::plus);
@@ -155,15 +153,7 @@ final class RunFigures {
         (line, counts) -> {
           if (!counts.isZero()) {
             lines.add(
-                new LineFigure(
-                    readId,
-                    StepIndex.OUTSIDE,
-                    endpoint,
-                    line,
-                    counts,
-                    basis == Basis.APPORTIONED,
-                    0,
-                    0));
+                new LineFigure(readId, StepIndex.OUTSIDE, endpoint, line, counts, exactness, 0, 0));
           }
         });
   }
@@ -173,14 +163,14 @@ final class RunFigures {
     TokenCounts total = TokenCounts.ZERO;
     TokenCounts lower = TokenCounts.ZERO;
     TokenCounts upper = TokenCounts.ZERO;
-    boolean apportioned;
+    Exactness exactness = Exactness.EXACT;
     final Set<Instant> minutes = new HashSet<>();
 
     void add(StepAttribution step) {
       total = total.plus(step.total());
       lower = lower.plus(step.lowerBound());
       upper = upper.plus(step.upperBound());
-      apportioned |= step.basis() == Basis.APPORTIONED;
+      exactness = exactness.and(step.exactness());
       step.sharedMinutes().forEach(m -> minutes.add(m.minute()));
     }
   }

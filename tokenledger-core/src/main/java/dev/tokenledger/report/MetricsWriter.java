@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.figures.Basis;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.RunRecord;
@@ -171,7 +170,7 @@ final class MetricsWriter {
 
   private static void stepFigure(ObjectNode node, Figure f, Verification status) {
     counts(node, f.total());
-    node.put("basis", (f.apportioned() ? Basis.APPORTIONED : Basis.EXACT).label());
+    node.put("basis", f.exactness().label());
     if (f.apportioned() && f.lowerBound() != null && f.upperBound() != null) {
       ObjectNode bounds = node.putObject("bounds");
       counts(bounds.putObject("lower"), f.lowerBound());

@@ -2,6 +2,7 @@ package dev.tokenledger.report;
 
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.LineFigure;
 import dev.tokenledger.figures.StepIndex;
@@ -191,8 +192,9 @@ public final class ReportBuilder {
       }
       TokenCounts sum =
           keptOwn.stream().map(LineFigure::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
-      boolean apportioned = keptOwn.stream().anyMatch(LineFigure::apportioned);
-      out.add(new Figure(f.step(), sum, apportioned, null, null, f.sharedMinutes()));
+      Exactness exactness =
+          keptOwn.stream().map(LineFigure::exactness).reduce(Exactness.EXACT, Exactness::and);
+      out.add(new Figure(f.step(), sum, exactness, null, null, f.sharedMinutes()));
     }
     return out;
   }
@@ -496,7 +498,7 @@ public final class ReportBuilder {
               l.endpoint(),
               new UsageLine(l.model(), null, null, null),
               l.counts(),
-              false,
+              Exactness.EXACT,
               0,
               0));
       run.merge(Arrays.asList(l.endpoint(), l.model()), l.counts(), TokenCounts::plus);
@@ -510,7 +512,7 @@ public final class ReportBuilder {
                     (Endpoint) k.get(0),
                     new UsageLine((String) k.get(1), null, null, null),
                     counts,
-                    false,
+                    Exactness.EXACT,
                     0,
                     0)));
     return out;

@@ -3,7 +3,7 @@ package dev.tokenledger.attribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.Exactness;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -68,14 +68,15 @@ class AttributionPropertiesTest {
     Workload w = Workload.generate(seed, BUSY, seed % 3 == 0);
 
     for (RunAttribution run : attributor.attribute(w.rows(), w.runs, w.localRequests()).runs()) {
-      assertWithinBounds(run.runId(), run.lowerBound(), run.total(), run.upperBound(), run.basis());
+      assertWithinBounds(
+          run.runId(), run.lowerBound(), run.total(), run.upperBound(), run.exactness());
       for (StepAttribution step : run.steps()) {
         assertWithinBounds(
             run.runId() + "/" + step.step(),
             step.lowerBound(),
             step.total(),
             step.upperBound(),
-            step.basis());
+            step.exactness());
       }
     }
   }
@@ -87,14 +88,18 @@ class AttributionPropertiesTest {
 
     for (RunAttribution run : attributor.attribute(w.rows(), w.runs).runs()) {
       TokenCounts truth = w.truthOfRun(run.runId());
-      assertWithinBounds(run.runId(), run.lowerBound(), truth, run.upperBound(), run.basis());
-      if (run.basis() == Basis.EXACT) {
+      assertWithinBounds(run.runId(), run.lowerBound(), truth, run.upperBound(), run.exactness());
+      if (run.exactness() == Exactness.EXACT) {
         assertThat(run.total()).isEqualTo(truth);
       }
       for (StepAttribution step : run.steps()) {
         TokenCounts stepTruth = w.truthOfStep(run.runId(), step.step());
         assertWithinBounds(
-            step.step().toString(), step.lowerBound(), stepTruth, step.upperBound(), step.basis());
+            step.step().toString(),
+            step.lowerBound(),
+            stepTruth,
+            step.upperBound(),
+            step.exactness());
       }
     }
   }
@@ -107,10 +112,10 @@ class AttributionPropertiesTest {
     AttributionResult result = attributor.attribute(w.rows(), w.runs);
 
     for (RunAttribution run : result.runs()) {
-      assertThat(run.basis()).as(run.runId()).isEqualTo(Basis.EXACT);
+      assertThat(run.exactness()).as(run.runId()).isEqualTo(Exactness.EXACT);
       assertThat(run.total()).as(run.runId()).isEqualTo(w.truthOfRun(run.runId()));
       for (StepAttribution step : run.steps()) {
-        assertThat(step.basis()).as(run.runId() + "/" + step.step()).isEqualTo(Basis.EXACT);
+        assertThat(step.exactness()).as(run.runId() + "/" + step.step()).isEqualTo(Exactness.EXACT);
         assertThat(step.total()).isEqualTo(w.truthOfStep(run.runId(), step.step()));
       }
     }
@@ -158,10 +163,10 @@ class AttributionPropertiesTest {
   }
 
   private static void assertWithinBounds(
-      String what, TokenCounts lower, TokenCounts figure, TokenCounts upper, Basis basis) {
+      String what, TokenCounts lower, TokenCounts figure, TokenCounts upper, Exactness exactness) {
     assertThat(le(lower, figure)).as("%s: lower %s <= %s", what, lower, figure).isTrue();
     assertThat(le(figure, upper)).as("%s: %s <= upper %s", what, figure, upper).isTrue();
-    if (basis == Basis.EXACT) {
+    if (exactness == Exactness.EXACT) {
       assertThat(lower).as(what).isEqualTo(upper);
     }
   }

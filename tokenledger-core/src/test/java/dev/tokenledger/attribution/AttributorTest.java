@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.figures.Basis;
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import java.time.Duration;
@@ -61,8 +61,8 @@ class AttributorTest {
     RunAttribution baes = result.run("baes").orElseThrow();
     assertThat(chatdev.rows()).containsExactlyElementsOf(rowsA);
     assertThat(baes.rows()).containsExactlyElementsOf(rowsB);
-    assertThat(chatdev.basis()).isEqualTo(Basis.EXACT);
-    assertThat(baes.basis()).isEqualTo(Basis.EXACT);
+    assertThat(chatdev.exactness()).isEqualTo(Exactness.EXACT);
+    assertThat(baes.exactness()).isEqualTo(Exactness.EXACT);
     assertThat(chatdev.total().plus(baes.total())).isEqualTo(sum(all));
     assertThat(result.unattributed()).isEmpty();
   }
@@ -89,9 +89,10 @@ class AttributorTest {
 
     RunAttribution r = attributor.attribute(rows, List.of(run)).run("r1").orElseThrow();
 
-    assertThat(r.basis()).isEqualTo(Basis.EXACT);
+    assertThat(r.exactness()).isEqualTo(Exactness.EXACT);
     assertThat(r.total()).isEqualTo(new TokenCounts(8000, 0, 800, 3));
-    assertThat(r.steps()).allSatisfy(s -> assertThat(s.basis()).isEqualTo(Basis.APPORTIONED));
+    assertThat(r.steps())
+        .allSatisfy(s -> assertThat(s.exactness()).isEqualTo(Exactness.APPORTIONED));
     // by seconds of overlap: 30/30, 20/40, 45/15
     assertThat(inputs(r)).containsExactly(500L, 500L, 1000L, 2000L, 3000L, 1000L);
     assertThat(r.steps().stream().map(StepAttribution::total).reduce(TokenCounts::plus))
@@ -158,7 +159,7 @@ class AttributorTest {
       if (i == durations.length - 1) {
         served = served.plus(new TokenCounts(7, 0, 7, 1));
       }
-      assertThat(s.basis()).as(s.step().toString()).isEqualTo(Basis.EXACT);
+      assertThat(s.exactness()).as(s.step().toString()).isEqualTo(Exactness.EXACT);
       assertThat(s.total()).as(s.step().toString()).isEqualTo(served);
       assertThat(s.lowerBound()).isEqualTo(served);
       assertThat(s.upperBound()).isEqualTo(served);
@@ -184,8 +185,8 @@ class AttributorTest {
     assertThat(a.total().input()).isEqualTo(1000 + 400);
     assertThat(b.total().input()).isEqualTo(200 + 2000);
     assertThat(a.total().plus(b.total())).isEqualTo(sum(rows));
-    assertThat(a.basis()).isEqualTo(Basis.APPORTIONED);
-    assertThat(b.basis()).isEqualTo(Basis.APPORTIONED);
+    assertThat(a.exactness()).isEqualTo(Exactness.APPORTIONED);
+    assertThat(b.exactness()).isEqualTo(Exactness.APPORTIONED);
     assertThat(a.sharedMinutes())
         .singleElement()
         .isEqualTo(
@@ -276,7 +277,7 @@ class AttributorTest {
     RunAttribution r = attributor.attribute(rows, List.of(run)).run("long").orElseThrow();
 
     assertThat(r.total()).isEqualTo(new TokenCounts(10L * minutes, minutes, minutes, minutes));
-    assertThat(r.basis()).isEqualTo(Basis.EXACT);
+    assertThat(r.exactness()).isEqualTo(Exactness.EXACT);
     assertThat(r.byLine()).hasSize(2);
     assertThat(r.unstepped()).isEqualTo(r.total());
   }
@@ -335,7 +336,7 @@ class AttributorTest {
                 run("second", "key_a", "10:02:10", "10:03:00")));
 
     assertThat(result.run("second").orElseThrow().rows()).containsExactly(next);
-    assertThat(result.run("second").orElseThrow().basis()).isEqualTo(Basis.EXACT);
+    assertThat(result.run("second").orElseThrow().exactness()).isEqualTo(Exactness.EXACT);
     assertThat(result.run("first").orElseThrow().rows()).isEmpty();
   }
 
@@ -430,7 +431,7 @@ class AttributorTest {
             .step(idx("s1"))
             .orElseThrow();
 
-    assertThat(s1.basis()).isEqualTo(Basis.APPORTIONED);
+    assertThat(s1.exactness()).isEqualTo(Exactness.APPORTIONED);
     assertThat(s1.total().input()).isEqualTo(400);
     assertThat(s1.lowerBound()).isEqualTo(TokenCounts.ZERO);
     assertThat(s1.upperBound()).isEqualTo(shared.counts());

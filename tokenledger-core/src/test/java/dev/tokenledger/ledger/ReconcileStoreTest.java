@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.LineFigure;
 import dev.tokenledger.figures.ReconcileStatus;
@@ -245,7 +246,8 @@ class ReconcileStoreTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void aSettlementStoresAttemptsFiguresAndProvenanceAndReleasesTheClaim(Backend backend) {
+  void aSettlementStoresAttemptsFiguresAndProvenanceAndReleasesTheClaim(Backend backend)
+      throws Exception {
     Ledger ledger = open(backend);
     String run = finishedRun(ledger, "chatdev", 0);
     String partner = finishedRun(ledger, "chatdev", 1);
@@ -266,14 +268,14 @@ class ReconcileStoreTest {
                 new Figure(
                     null,
                     total,
-                    true,
+                    Exactness.APPORTIONED,
                     new TokenCounts(100, 50, 7, 1),
                     new TokenCounts(140, 70, 14, 2),
                     1),
                 new Figure(
                     StepIndex.of(1),
                     total,
-                    true,
+                    Exactness.EXACT,
                     new TokenCounts(100, 50, 7, 1),
                     new TokenCounts(140, 70, 14, 2),
                     1)),
@@ -284,7 +286,7 @@ class ReconcileStoreTest {
                     Endpoint.COMPLETIONS,
                     new UsageLine("gpt-4o-mini", "default", false, "proj_1"),
                     total,
-                    true,
+                    Exactness.APPORTIONED,
                     1,
                     34)),
             List.of(
@@ -310,6 +312,23 @@ class ReconcileStoreTest {
     assertThat(r.figuresFrom().counts()).isEqualTo(total);
     assertThat(r.figures()).extracting(Figure::step).containsExactly(null, StepIndex.of(1));
     assertThat(r.figures().get(0).upperBound()).isEqualTo(new TokenCounts(140, 70, 14, 2));
+    // exactness is a type in Java and the same two words in the ledger's columns as ever
+    assertThat(r.figures())
+        .extracting(Figure::exactness)
+        .containsExactly(Exactness.APPORTIONED, Exactness.EXACT);
+    assertThat(ledger.provenanceStore().lines(r.latest().id()))
+        .extracting(LineFigure::exactness)
+        .containsExactly(Exactness.APPORTIONED);
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT exactness FROM reconcile_figures ORDER BY COALESCE(step_index, -1)")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("apportioned");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("exact");
+    }
     assertThat(r.reads()).singleElement().satisfies(x -> assertThat(x.id()).isEqualTo(readId));
     assertThat(r.sharedMinutes())
         .singleElement()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.figures.Endpoint;
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.LineFigure;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.StepIndex;
@@ -74,9 +75,16 @@ class SeenModelsTest {
         1,
         List.of(),
         List.of(
-            new LineFigure(readId, null, Endpoint.COMPLETIONS, line, counts, false, 0, 0),
+            new LineFigure(readId, null, Endpoint.COMPLETIONS, line, counts, Exactness.EXACT, 0, 0),
             new LineFigure(
-                readId, StepIndex.of(1), Endpoint.COMPLETIONS, line, counts, false, 0, 0)),
+                readId,
+                StepIndex.of(1),
+                Endpoint.COMPLETIONS,
+                line,
+                counts,
+                Exactness.EXACT,
+                0,
+                0)),
         List.of());
   }
 

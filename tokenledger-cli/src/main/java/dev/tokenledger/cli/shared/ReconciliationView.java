@@ -170,7 +170,7 @@ public final class ReconciliationView {
   }
 
   private static String basis(Figure f, boolean metered) {
-    return (metered ? Basis.METERED : f.apportioned() ? Basis.APPORTIONED : Basis.EXACT).label();
+    return (metered ? Basis.METERED : f.exactness().basis()).label();
   }
 
   private static Map<String, Object> figure(Figure f, boolean metered) {

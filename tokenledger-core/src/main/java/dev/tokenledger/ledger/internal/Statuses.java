@@ -1,5 +1,6 @@
 package dev.tokenledger.ledger.internal;
 
+import dev.tokenledger.figures.Exactness;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.LedgerException;
 
@@ -18,5 +19,16 @@ public final class Statuses {
               + "': expected one of pending, settling, final, warning, error (a newer tokenledger"
               + " wrote it?)");
     }
+  }
+
+  /** The exactness stored as {@code label} ({@code reconcile_figures}, {@code attributions}). */
+  public static Exactness exactness(String label) {
+    for (Exactness e : Exactness.values()) {
+      if (e.label().equals(label)) {
+        return e;
+      }
+    }
+    throw new LedgerException(
+        "the ledger holds an unknown exactness '" + label + "': expected exact or apportioned");
   }
 }
