@@ -1,5 +1,7 @@
 package dev.tokenledger.ledger;
 
+import java.time.Instant;
+
 /**
  * A run this process is recording, from {@link Ledger#startRun(RunSpec)}: open steps with {@link
  * #step(String)}, and close it (try-with-resources) to end it on the ledger's clock.
@@ -12,14 +14,11 @@ package dev.tokenledger.ledger;
  * }
  * }</pre>
  */
-public final class Run implements AutoCloseable {
-  private final Ledger ledger;
+public final class Run extends OpenHandle {
   private final String id;
-  private Integer exitCode;
-  private boolean closed;
 
   Run(Ledger ledger, String id) {
-    this.ledger = ledger;
+    super(ledger);
     this.id = id;
   }
 
@@ -43,19 +42,8 @@ public final class Run implements AutoCloseable {
     return ledger.startStep(id, index, name);
   }
 
-  /** The exit code to record when the run ends (none by default). */
-  public void exitCode(int code) {
-    this.exitCode = code;
-  }
-
-  /** Ends the run now; a second call does nothing. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    ledger.unregister(this);
-    ledger.endRun(id, exitCode, ledger.clock().instant());
+  void end(Integer exitCode, Instant at) {
+    ledger.endRun(id, exitCode, at);
   }
 }

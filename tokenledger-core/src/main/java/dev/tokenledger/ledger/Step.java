@@ -1,18 +1,17 @@
 package dev.tokenledger.ledger;
 
+import java.time.Instant;
+
 /**
  * A step this process is recording, from {@link Run#step(String)} or {@link
  * Ledger#startStep(String, Integer, String)}; close it to end it on the ledger's clock.
  */
-public final class Step implements AutoCloseable {
-  private final Ledger ledger;
+public final class Step extends OpenHandle {
   private final String runId;
   private final int index;
-  private Integer exitCode;
-  private boolean closed;
 
   Step(Ledger ledger, String runId, int index) {
-    this.ledger = ledger;
+    super(ledger);
     this.runId = runId;
     this.index = index;
   }
@@ -27,19 +26,8 @@ public final class Step implements AutoCloseable {
     return index;
   }
 
-  /** The exit code to record when the step ends (none by default). */
-  public void exitCode(int code) {
-    this.exitCode = code;
-  }
-
-  /** Ends the step now; a second call does nothing. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    ledger.unregister(this);
-    ledger.endStep(runId, index, exitCode, ledger.clock().instant());
+  void end(Integer exitCode, Instant at) {
+    ledger.endStep(runId, index, exitCode, at);
   }
 }
