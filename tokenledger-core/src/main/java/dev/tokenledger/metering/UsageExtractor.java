@@ -43,32 +43,32 @@ public final class UsageExtractor {
       return null;
     }
     if (usage.has("prompt_tokens")) {
-      JsonNode in = usage.path("prompt_tokens_details");
-      JsonNode out = usage.path("completion_tokens_details");
-      return new MeteredUsage(
-          count(usage.get("prompt_tokens")),
-          count(in.get("cached_tokens")),
-          count(usage.get("completion_tokens")),
-          count(out.get("reasoning_tokens")),
-          count(in.get("audio_tokens")),
-          count(out.get("audio_tokens")));
+      return counters(usage, "prompt_tokens", "completion_tokens", "prompt_tokens_details");
     }
     if (usage.has("input_tokens")) {
       // the Responses API says input_tokens_details; transcriptions say input_token_details
-      JsonNode in =
-          usage.has("input_tokens_details")
-              ? usage.path("input_tokens_details")
-              : usage.path("input_token_details");
-      JsonNode out = usage.path("output_tokens_details");
-      return new MeteredUsage(
-          count(usage.get("input_tokens")),
-          count(in.get("cached_tokens")),
-          count(usage.get("output_tokens")),
-          count(out.get("reasoning_tokens")),
-          count(in.get("audio_tokens")),
-          count(out.get("audio_tokens")));
+      String inDetails =
+          usage.has("input_tokens_details") ? "input_tokens_details" : "input_token_details";
+      return counters(usage, "input_tokens", "output_tokens", inDetails);
     }
     return null;
+  }
+
+  /**
+   * The counters of a {@code usage} object whose input and output are named {@code input} and
+   * {@code output}, each with its details object ({@code inDetails}, {@code output}'s own).
+   */
+  private static MeteredUsage counters(
+      JsonNode usage, String input, String output, String inDetails) {
+    JsonNode in = usage.path(inDetails);
+    JsonNode out = usage.path(output + "_details");
+    return new MeteredUsage(
+        count(usage.get(input)),
+        count(in.get("cached_tokens")),
+        count(usage.get(output)),
+        count(out.get("reasoning_tokens")),
+        count(in.get("audio_tokens")),
+        count(out.get("audio_tokens")));
   }
 
   /**
