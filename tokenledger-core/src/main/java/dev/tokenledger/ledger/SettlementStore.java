@@ -12,6 +12,7 @@ import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.ClaimStore.Claim;
 import dev.tokenledger.ledger.internal.Runs;
 import dev.tokenledger.ledger.internal.Sql;
+import dev.tokenledger.ledger.internal.Where;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -194,28 +195,21 @@ public final class SettlementStore {
    * final runs due to be read once more by {@code now}.
    */
   public List<RunRecord> candidates(RunSelection selection, Instant now) {
-    StringBuilder where = new StringBuilder("WHERE 1 = 1");
-    List<Object> args = new ArrayList<>();
+    Where where = new Where();
     if (!selection.runIds().isEmpty()) {
-      where.append(" AND ").append(in("id", selection.runIds().size()));
-      args.addAll(selection.runIds());
+      where.and(in("id", selection.runIds().size()), selection.runIds().toArray());
     }
-    if (selection.experiment() != null) {
-      where.append(" AND experiment = ?");
-      args.add(selection.experiment());
-    }
-    if (selection.framework() != null) {
-      where.append(" AND framework = ?");
-      args.add(selection.framework());
-    }
+    where
+        .andIfGiven("experiment = ?", selection.experiment())
+        .andIfGiven("framework = ?", selection.framework());
     if (selection.runIds().isEmpty() && !selection.includeFinal()) {
-      where.append(
-          " AND (reconcile_status <> 'final' OR (recheck_at IS NOT NULL AND recheck_at <= ?))");
-      args.add(Timestamps.format(now));
+      where.and(
+          "(reconcile_status <> 'final' OR (recheck_at IS NOT NULL AND recheck_at <= ?))",
+          Timestamps.format(now));
     }
     return db.read(
         "cannot list the runs to reconcile",
-        c -> runs.selectRuns(c, where + " ORDER BY started_at, id", args));
+        c -> runs.selectRuns(c, where.then("ORDER BY started_at, id"), where.args()));
   }
 
   /**

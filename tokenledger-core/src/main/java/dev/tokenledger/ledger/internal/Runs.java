@@ -377,32 +377,21 @@ public final class Runs {
   }
 
   private List<RunRecord> queryRuns(Connection c, RunQuery q) throws SQLException {
-    StringBuilder where = new StringBuilder("WHERE 1 = 1");
-    List<Object> args = new ArrayList<>();
-    if (q.experiment() != null) {
-      where.append(" AND experiment = ?");
-      args.add(q.experiment());
-    }
-    if (q.framework() != null) {
-      where.append(" AND framework = ?");
-      args.add(q.framework());
-    }
-    if (q.since() != null) {
-      where.append(" AND started_at >= ?");
-      args.add(Timestamps.format(q.since()));
-    }
-    if (q.until() != null) {
-      where.append(" AND started_at < ?");
-      args.add(Timestamps.format(q.until()));
-    }
+    Where where =
+        new Where()
+            .andIfGiven("experiment = ?", q.experiment())
+            .andIfGiven("framework = ?", q.framework())
+            .andIfGiven("started_at >= ?", Timestamps.format(q.since()))
+            .andIfGiven("started_at < ?", Timestamps.format(q.until()));
     if (q.status() == RecordingStatus.ENDED) {
-      where.append(" AND status = 'ended'");
+      where.and("status = 'ended'");
     } else if (q.status() != null) {
-      where.append(" AND status IN ('recording', 'interrupted')");
+      where.and("status IN ('recording', 'interrupted')");
     }
     // Newest first so the limit keeps the latest runs; the status a reader sees is worked out in
     // Java, so the limit is applied after that filter.
-    List<RunRecord> newestFirst = selectRuns(c, where + " ORDER BY started_at DESC, id DESC", args);
+    List<RunRecord> newestFirst =
+        selectRuns(c, where.then("ORDER BY started_at DESC, id DESC"), where.args());
     List<RunRecord> picked = new ArrayList<>();
     for (RunRecord r : newestFirst) {
       if (q.status() == null || r.status() == q.status()) {
