@@ -33,21 +33,11 @@ public record RunRecord(
     String externalId,
     String sourcePath,
     ReconcileStatus reconcileStatus,
-    Metering metering) {
+    Metering metering)
+    implements Recorded {
 
   /** Whether the run's figures are its metered requests (metered, and the meter did not fail). */
   public boolean metered() {
     return metering == Metering.METERED;
-  }
-
-  /**
-   * Where the run's window ends: its end, the last time it was seen when interrupted, null while it
-   * is still recording.
-   */
-  public Instant effectiveEnd() {
-    if (endedAt != null) {
-      return endedAt;
-    }
-    return status == RecordingStatus.INTERRUPTED ? lastSeenAt : null;
   }
 }

@@ -18,13 +18,5 @@ public record StepRecord(
     Instant heartbeatAt,
     Integer exitCode,
     RecordingStatus status,
-    ProcessIdentity writer) {
-
-  /** Where the step's window ends: its end, its last sign of life when interrupted, or null. */
-  public Instant effectiveEnd() {
-    if (endedAt != null) {
-      return endedAt;
-    }
-    return status == RecordingStatus.INTERRUPTED ? lastSeenAt : null;
-  }
-}
+    ProcessIdentity writer)
+    implements Recorded {}
