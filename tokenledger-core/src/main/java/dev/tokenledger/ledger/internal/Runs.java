@@ -143,14 +143,7 @@ public final class Runs {
           }
           if (end.isBefore(step.startedAt())) {
             throw new LedgerException(
-                "step "
-                    + index
-                    + " of run "
-                    + runId
-                    + " cannot end at "
-                    + end
-                    + ", before it started at "
-                    + step.startedAt());
+                endsBeforeStart("step " + index + " of run " + runId, end, step.startedAt()));
           }
           RunTable.endStep(c, runId, index, end, exitCode);
           RunTable.touchRun(c, runId, end);
@@ -180,12 +173,7 @@ public final class Runs {
           }
           if (end.isBefore(run.startedAt())) {
             throw new IllegalArgumentException(
-                "run "
-                    + runId
-                    + " cannot end at "
-                    + end
-                    + ", before it started at "
-                    + run.startedAt());
+                endsBeforeStart("run " + runId, end, run.startedAt()));
           }
           for (StepRecord step : readSteps(c, runId)) {
             if (step.endedAt() != null) {
@@ -208,6 +196,10 @@ public final class Runs {
                   : ENDED);
           return readRun(c, runId).orElseThrow();
         });
+  }
+
+  private static String endsBeforeStart(String what, Instant end, Instant start) {
+    return what + " cannot end at " + end + ", before it started at " + start;
   }
 
   public ImportOutcome recordFinishedRun(RunSpec spec, List<StepSpec> steps) {
