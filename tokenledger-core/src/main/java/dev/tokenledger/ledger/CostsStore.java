@@ -259,36 +259,24 @@ public final class CostsStore {
   private record Candidate(long id, ReadSpec spec, Instant fetchedAt) {}
 
   private static List<CostBucket> costBuckets(Connection c, long readId) throws SQLException {
-    Map<List<String>, List<CostResult>> byBucket = new LinkedHashMap<>();
-    Sql.query(
+    return buckets(
         c,
         "SELECT bucket_start, bucket_end, api_key_id, project_id, line_item, amount, currency,"
             + " raw_json FROM cost_rows WHERE read_id = ? ORDER BY bucket_start, id",
-        List.of(readId),
+        readId,
         rs -> {
           JsonNode raw = parse(rs.getString(8), readId);
           String currency = rs.getString(7);
-          byBucket
-              .computeIfAbsent(List.of(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
-              .add(
-                  new CostResult(
-                      new BigDecimal(rs.getString(6)),
-                      currency == null || currency.isEmpty() ? null : currency,
-                      rs.getString(5),
-                      rs.getString(4),
-                      rs.getString(3),
-                      raw.path("quantity").isNumber() ? raw.get("quantity").decimalValue() : null,
-                      raw.path("quantity_unit").isTextual()
-                          ? raw.get("quantity_unit").asText()
-                          : null));
-        });
-    List<CostBucket> out = new ArrayList<>();
-    byBucket.forEach(
-        (span, results) ->
-            out.add(
-                new CostBucket(
-                    Timestamps.parse(span.get(0)), Timestamps.parse(span.get(1)), results)));
-    return out;
+          return new CostResult(
+              new BigDecimal(rs.getString(6)),
+              currency == null || currency.isEmpty() ? null : currency,
+              rs.getString(5),
+              rs.getString(4),
+              rs.getString(3),
+              raw.path("quantity").isNumber() ? raw.get("quantity").decimalValue() : null,
+              raw.path("quantity_unit").isTextual() ? raw.get("quantity_unit").asText() : null);
+        },
+        CostBucket::new);
   }
 
   /**
@@ -298,27 +286,48 @@ public final class CostsStore {
   private static List<UsageBucket> usageBuckets(Connection c, long readId, ReadSpec spec)
       throws SQLException {
     UsageEndpoint endpoint = UsageEndpoint.fromWireName(spec.endpoint());
-    Map<List<String>, List<UsageResult>> byBucket = new LinkedHashMap<>();
-    Sql.query(
+    return buckets(
         c,
         "SELECT bucket_start, bucket_end, api_key_id, project_id, model, service_tier, batch,"
             + " user_id, input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
             + " input_audio_tokens, output_audio_tokens FROM usage_buckets WHERE read_id = ?"
             + " ORDER BY bucket_start, id",
+        readId,
+        rs -> usageResult(endpoint, rs),
+        UsageBucket::new);
+  }
+
+  /** A bucket of a stored read made again from its span and its result rows. */
+  @FunctionalInterface
+  private interface BucketOf<R, B> {
+    B make(Instant start, Instant end, List<R> results);
+  }
+
+  /**
+   * The rows {@code select} gives for read {@code readId}, bucket start and end first, each made a
+   * result by {@code result} (null leaves it out) and gathered into its bucket, in the order given.
+   */
+  private static <R, B> List<B> buckets(
+      Connection c, String select, long readId, Sql.RowMapper<R> result, BucketOf<R, B> bucket)
+      throws SQLException {
+    Map<List<String>, List<R>> byBucket = new LinkedHashMap<>();
+    Sql.query(
+        c,
+        select,
         List.of(readId),
         rs -> {
-          UsageResult result = usageResult(endpoint, rs);
-          if (result != null) {
+          R r = result.map(rs);
+          if (r != null) {
             byBucket
                 .computeIfAbsent(List.of(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
-                .add(result);
+                .add(r);
           }
         });
-    List<UsageBucket> out = new ArrayList<>();
+    List<B> out = new ArrayList<>();
     byBucket.forEach(
         (span, results) ->
             out.add(
-                new UsageBucket(
+                bucket.make(
                     Timestamps.parse(span.get(0)), Timestamps.parse(span.get(1)), results)));
     return out;
   }
