@@ -79,6 +79,14 @@ public record RunOutcome(
     return assessment.figures() == null ? TokenCounts.ZERO : assessment.figures();
   }
 
+  /**
+   * Whether the run cannot move on by itself: final or in warning (which needs a person), and not
+   * held by another reconciler.
+   */
+  public boolean settled() {
+    return !busy && (status() == ReconcileStatus.FINAL || status() == ReconcileStatus.WARNING);
+  }
+
   /** Whether this pass's figure shared a minute with another run of the same key. */
   public boolean shared() {
     return sharedMinutes > 0;
