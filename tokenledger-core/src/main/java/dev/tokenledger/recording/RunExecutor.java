@@ -58,20 +58,8 @@ public final class RunExecutor {
    * @param sleeper waits for minute fences (tests move {@code clock} instead)
    * @param err where warnings and fencing notes go
    * @param onStart told about the child once it runs (to forward signals to it)
-   */
-  public RunExecutor(
-      Supplier<Ledger> ledgerOpener,
-      Clock clock,
-      Sleeper sleeper,
-      PrintWriter err,
-      Streams streams,
-      Consumer<Process> onStart) {
-    this(ledgerOpener, clock, sleeper, err, streams, onStart, null);
-  }
-
-  /**
-   * An executor that can meter ({@code run exec --meter}): {@code meterLauncher} starts the proxy a
-   * metered command's requests go through.
+   * @param meterLauncher starts the proxy a metered command's requests go through ({@code run exec
+   *     --meter}); null when the command is not metered
    */
   public RunExecutor(
       Supplier<Ledger> ledgerOpener,

@@ -59,7 +59,8 @@ class RunExecutorTest {
             ProcessBuilder.Redirect.from(nullFile()),
             ProcessBuilder.Redirect.to(out.toFile()),
             ProcessBuilder.Redirect.appendTo(dir.resolve("child.err").toFile())),
-        p -> onStart.accept(p));
+        p -> onStart.accept(p),
+        null);
   }
 
   private static java.io.File nullFile() {
