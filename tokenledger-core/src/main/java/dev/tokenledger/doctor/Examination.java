@@ -191,15 +191,7 @@ final class Examination {
       return DoctorCheck.fail(
           id, USAGE_KEY_WORKS_TITLE, p.category(), p.message(), p.details(), p.fix());
     } catch (OpenAiException e) {
-      unreachable(e, USAGE_KEY_WORKS_TITLE);
-      ApiFailures.Explanation x = failures.explain(e);
-      return DoctorCheck.fail(
-          id,
-          USAGE_KEY_WORKS_TITLE,
-          ExitCategory.API_UNAVAILABLE,
-          x.summary(),
-          x.details(),
-          x.fix());
+      return apiFailed(id, USAGE_KEY_WORKS_TITLE, e);
     }
     long millis = Duration.between(started, clock.instant()).toMillis();
     int requests = buckets.stats().httpRequests();
@@ -214,10 +206,14 @@ final class Examination {
             + (requests > 1 ? " after " + requests + " attempts" : ""));
   }
 
-  private void unreachable(OpenAiException e, String title) {
+  /** The failed check for a call that failed other than by refusing the key. */
+  private DoctorCheck apiFailed(String id, String title, OpenAiException e) {
     if (isUnreachable(e)) {
       remoteUnavailable = "the API could not be reached (see " + title + ")";
     }
+    ApiFailures.Explanation x = failures.explain(e);
+    return DoctorCheck.fail(
+        id, title, ExitCategory.API_UNAVAILABLE, x.summary(), x.details(), x.fix());
   }
 
   /** Whether a failure means the API is not answering, so later requests would only wait. */
@@ -323,16 +319,8 @@ final class Examination {
       listingMissing = "the usage key cannot list the organization's keys (see Organization read)";
       return organizationRefused(e);
     } catch (OpenAiException e) {
-      unreachable(e, ORGANIZATION_READ_TITLE);
       listingMissing = "the organization's keys could not be listed (see Organization read)";
-      ApiFailures.Explanation x = failures.explain(e);
-      return DoctorCheck.fail(
-          id,
-          ORGANIZATION_READ_TITLE,
-          ExitCategory.API_UNAVAILABLE,
-          x.summary(),
-          x.details(),
-          x.fix());
+      return apiFailed(id, ORGANIZATION_READ_TITLE, e);
     }
     listing = List.copyOf(all);
     return DoctorCheck.ok(
