@@ -1,7 +1,6 @@
 package dev.tokenledger.doctor;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.config.ConfigOptions;
 import dev.tokenledger.config.DotEnvFile;
 import dev.tokenledger.config.DotEnvWriter;
 import dev.tokenledger.config.FrameworkKey;
@@ -41,10 +40,7 @@ final class Examination {
   private static final String ORGANIZATION_READ_TITLE = "Organization read";
   private static final String ADMIN_KEYS_PAGE = UsageKeyAdvice.ADMIN_KEYS_PAGE;
 
-  private final Map<String, String> environment;
-  private final Path workingDirectory;
-  private final ConfigOptions configOptions;
-  private final Doctor.ClientFactory clients;
+  private final Doctor doctor;
   private final Clock clock;
   private final DoctorOptions options;
 
@@ -65,24 +61,16 @@ final class Examination {
   private String listingMissing;
   private boolean listingRefused;
 
-  Examination(
-      Map<String, String> environment,
-      Path workingDirectory,
-      ConfigOptions configOptions,
-      Doctor.ClientFactory clients,
-      Clock clock,
-      DoctorOptions options) {
-    this.environment = environment;
-    this.workingDirectory = workingDirectory;
-    this.configOptions = configOptions;
-    this.clients = clients;
-    this.clock = clock;
+  Examination(Doctor doctor, DoctorOptions options) {
+    this.doctor = doctor;
+    this.clock = doctor.clock;
     this.options = options;
   }
 
   DoctorReport run() {
     try {
-      config = TokenLedgerConfig.load(environment, workingDirectory, configOptions);
+      config =
+          TokenLedgerConfig.load(doctor.environment, doctor.workingDirectory, doctor.configOptions);
     } catch (ConfigurationException e) {
       checks.add(
           DoctorCheck.fail(
@@ -156,7 +144,7 @@ final class Examination {
     URI baseUrl = local.baseUrl().get();
     failures = new ApiFailures(baseUrl, local.baseUrlOrigin());
     client =
-        clients.create(
+        doctor.clients.create(
             baseUrl,
             local.usageKeyForApi() ? local.usageKey().map(UsageKey::key) : Optional.empty());
   }
