@@ -59,15 +59,9 @@ public record FrameworkFindings(
   }
 
   public FrameworkFindings {
+    Require.nonNull("key keyIdStatus resolvedKeyId", key, keyIdStatus, resolvedKeyId);
     Require.nonNull(
-        "key keyIdStatus resolvedKeyId identity modelAccess modelCount status",
-        key,
-        keyIdStatus,
-        resolvedKeyId,
-        identity,
-        modelAccess,
-        modelCount,
-        status);
+        "identity modelAccess modelCount status", identity, modelAccess, modelCount, status);
     candidateKeyIds = List.copyOf(candidateKeyIds);
   }
 

@@ -29,14 +29,8 @@ public record Cost(
     String priceTableVersion) {
 
   public Cost {
-    Require.nonNull(
-        "model status parts tier match priceTableVersion",
-        model,
-        status,
-        parts,
-        tier,
-        match,
-        priceTableVersion);
+    Require.nonNull("model tier priceTableVersion", model, tier, priceTableVersion);
+    Require.nonNull("status parts match", status, parts, match); // the rule below ties them
     if (status == CostStatus.PARTIAL) {
       throw new IllegalArgumentException("a single cost is PRICED or UNPRICED, never PARTIAL");
     }
