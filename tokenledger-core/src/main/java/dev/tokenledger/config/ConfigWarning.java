@@ -1,6 +1,6 @@
 package dev.tokenledger.config;
 
-import java.util.Objects;
+import dev.tokenledger.Require;
 
 /**
  * Something about the configuration a person should know, returned as data for the CLI to print:
@@ -60,9 +60,7 @@ public record ConfigWarning(Kind kind, String message, String fix) {
   }
 
   public ConfigWarning {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(message, "message");
-    Objects.requireNonNull(fix, "fix");
+    Require.nonNull("kind message fix", kind, message, fix);
   }
 
   /** The warning's severity, from its kind. */

@@ -21,15 +21,11 @@ final class ConfigWarnings {
   private final Map<String, String> values;
   private final Map<String, VariableOrigin> origins;
 
-  ConfigWarnings(
-      TokenLedgerConfig config,
-      Optional<DotEnvFile> dotEnv,
-      Map<String, String> values,
-      Map<String, VariableOrigin> origins) {
+  ConfigWarnings(TokenLedgerConfig config) {
     this.config = config;
-    this.dotEnv = dotEnv;
-    this.values = values;
-    this.origins = origins;
+    this.dotEnv = config.dotEnv;
+    this.values = config.values;
+    this.origins = config.origins;
   }
 
   List<ConfigWarning> collect() {

@@ -1,6 +1,6 @@
 package dev.tokenledger.config;
 
-import java.util.Objects;
+import dev.tokenledger.Require;
 import java.util.Optional;
 
 /**
@@ -17,11 +17,7 @@ public record FrameworkKey(
     String name, ApiKey key, Optional<String> keyId, String variable, VariableOrigin origin) {
 
   public FrameworkKey {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(keyId, "keyId");
-    Objects.requireNonNull(variable, "variable");
-    Objects.requireNonNull(origin, "origin");
+    Require.nonNull("name key keyId variable origin", name, key, keyId, variable, origin);
   }
 
   /** The variable that holds (or would hold) this key's id: {@code OPENAI_API_KEY_<FW>_ID}. */

@@ -54,9 +54,10 @@ public final class TokenLedgerConfig {
 
   private final Path workingDirectory;
   private final ConfigOptions options;
-  private final Optional<DotEnvFile> dotEnv;
-  private final Map<String, String> values;
-  private final Map<String, VariableOrigin> origins;
+  // Package-private: ConfigWarnings reads them.
+  final Optional<DotEnvFile> dotEnv;
+  final Map<String, String> values;
+  final Map<String, VariableOrigin> origins;
   private final List<ConfigWarning> warnings;
 
   private TokenLedgerConfig(
@@ -71,7 +72,7 @@ public final class TokenLedgerConfig {
     this.values = values;
     this.origins = origins;
     refuseMalformedKeys();
-    this.warnings = List.copyOf(new ConfigWarnings(this, dotEnv, values, origins).collect());
+    this.warnings = List.copyOf(new ConfigWarnings(this).collect());
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.tokenledger.config;
 
-import java.util.Objects;
+import dev.tokenledger.Require;
 
 /**
  * The key that reads organization usage (an admin key with {@code api.usage.read}), with the
@@ -8,8 +8,6 @@ import java.util.Objects;
  */
 public record UsageKey(ApiKey key, String variable, VariableOrigin origin) {
   public UsageKey {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(variable, "variable");
-    Objects.requireNonNull(origin, "origin");
+    Require.nonNull("key variable origin", key, variable, origin);
   }
 }

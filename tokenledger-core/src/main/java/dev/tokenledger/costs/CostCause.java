@@ -1,6 +1,6 @@
 package dev.tokenledger.costs;
 
-import java.util.Objects;
+import dev.tokenledger.Require;
 
 /**
  * Something seen in a key's day that can explain why billed and estimated dollars differ.
@@ -26,7 +26,6 @@ public record CostCause(Kind kind, String subject, String message) {
   }
 
   public CostCause {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(message, "message");
+    Require.nonNull("kind message", kind, message);
   }
 }

@@ -10,6 +10,7 @@ import dev.tokenledger.openai.PagedBuckets;
 import dev.tokenledger.openai.UsageBucket;
 import dev.tokenledger.openai.UsageEndpoint;
 import dev.tokenledger.openai.UsageQuery;
+import dev.tokenledger.openai.WindowQuery;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,19 +111,17 @@ public final class CostsFetcher {
   }
 
   private static ReadSpec spec(CostsQuery q) {
-    return new ReadSpec(
-        ReadSpec.COSTS,
-        q.alignedStart(),
-        q.alignedEnd(),
-        q.groupBy().stream().map(Dimension::wire).toList(),
-        q.apiKeyIds(),
-        q.projectIds(),
-        q.toQueryString());
+    return spec(ReadSpec.COSTS, q);
   }
 
   private static ReadSpec spec(UsageQuery q) {
+    return spec(q.endpoint().wireName(), q);
+  }
+
+  /** What a read of {@code endpoint} (a usage endpoint's name or {@link ReadSpec#COSTS}) asked. */
+  private static ReadSpec spec(String endpoint, WindowQuery q) {
     return new ReadSpec(
-        q.endpoint().wireName(),
+        endpoint,
         q.alignedStart(),
         q.alignedEnd(),
         q.groupBy().stream().map(Dimension::wire).toList(),

@@ -1,5 +1,6 @@
 package dev.tokenledger.costs;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.openai.CostBucket;
 import dev.tokenledger.openai.RequestStats;
 import dev.tokenledger.openai.UsageBucket;
@@ -29,9 +30,7 @@ public record CostsRead(
   private static final RequestStats NO_REQUESTS = new RequestStats(0, 0, 0);
 
   public CostsRead {
-    Objects.requireNonNull(spec, "spec");
-    Objects.requireNonNull(fetchedAt, "fetchedAt");
-    Objects.requireNonNull(requests, "requests");
+    Require.nonNull("spec fetchedAt requests", spec, fetchedAt, requests);
     costBuckets = List.copyOf(costBuckets);
     usageBuckets = List.copyOf(usageBuckets);
     if (spec.isCosts() ? !usageBuckets.isEmpty() : !costBuckets.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.tokenledger.costs;
 
+import dev.tokenledger.Require;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -26,12 +27,7 @@ public record CostsRequest(
   public static final BigDecimal DEFAULT_TOLERANCE = new BigDecimal("0.02");
 
   public CostsRequest {
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(end, "end");
-    if (!end.isAfter(start)) {
-      throw new IllegalArgumentException(
-          "the window must end after it starts: start " + start + ", end " + end);
-    }
+    Require.window("the window", start, end);
     apiKeyIds = List.copyOf(apiKeyIds);
     projectIds = List.copyOf(projectIds);
     Objects.requireNonNull(tolerance, "tolerance");

@@ -1,12 +1,12 @@
 package dev.tokenledger.costs;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.pricing.CostTotal;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,10 +33,7 @@ public record KeyDayCost(
     boolean flagged) {
 
   public KeyDayCost {
-    Objects.requireNonNull(day, "day");
-    Objects.requireNonNull(billed, "billed");
-    Objects.requireNonNull(estimated, "estimated");
-    Objects.requireNonNull(tokens, "tokens");
+    Require.nonNull("day billed estimated tokens", day, billed, estimated, tokens);
     causes = List.copyOf(causes);
   }
 

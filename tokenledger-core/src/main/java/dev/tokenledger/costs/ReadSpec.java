@@ -1,5 +1,6 @@
 package dev.tokenledger.costs;
 
+import dev.tokenledger.Require;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -27,12 +28,7 @@ public record ReadSpec(
 
   public ReadSpec {
     Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(end, "end");
-    if (!end.isAfter(start)) {
-      throw new IllegalArgumentException(
-          "a read's window must end after it starts: start " + start + ", end " + end);
-    }
+    Require.window("a read's window", start, end);
     groupBy = List.copyOf(groupBy);
     apiKeyIds = List.copyOf(apiKeyIds);
     projectIds = List.copyOf(projectIds);

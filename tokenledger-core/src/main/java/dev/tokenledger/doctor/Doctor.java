@@ -25,11 +25,12 @@ public final class Doctor {
     OpenAiAdminClient create(URI baseUrl, Optional<ApiKey> adminKey);
   }
 
-  private final Map<String, String> environment;
-  private final Path workingDirectory;
-  private final ConfigOptions configOptions;
-  private final ClientFactory clients;
-  private final Clock clock;
+  // Package-private: an Examination reads them.
+  final Map<String, String> environment;
+  final Path workingDirectory;
+  final ConfigOptions configOptions;
+  final ClientFactory clients;
+  final Clock clock;
 
   /**
    * @param environment the process environment (variables here win over {@code .env})
@@ -54,7 +55,6 @@ public final class Doctor {
   /** Runs the checks {@code options} ask for and returns what they found. */
   public DoctorReport examine(DoctorOptions options) {
     Objects.requireNonNull(options, "options");
-    return new Examination(environment, workingDirectory, configOptions, clients, clock, options)
-        .run();
+    return new Examination(this, options).run();
   }
 }

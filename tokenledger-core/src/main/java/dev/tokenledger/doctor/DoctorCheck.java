@@ -1,7 +1,7 @@
 package dev.tokenledger.doctor;
 
+import dev.tokenledger.Require;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The result of one check: a stable id, a title, the status, a one-line summary (the problem when
@@ -36,11 +36,7 @@ public record DoctorCheck(
   public static final String SUMMARY = "summary";
 
   public DoctorCheck {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(title, "title");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(summary, "summary");
-    Objects.requireNonNull(category, "category");
+    Require.nonNull("id title status summary category", id, title, status, summary, category);
     details = List.copyOf(details);
     fix = List.copyOf(fix);
     if ((status == CheckStatus.FAIL) != (category != ExitCategory.NONE)) {

@@ -1,9 +1,9 @@
 package dev.tokenledger.doctor;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.config.UsageKey;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -26,10 +26,7 @@ public record DoctorReport(
     List<FrameworkFindings> frameworks) {
 
   public DoctorReport {
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(envFile, "envFile");
-    Objects.requireNonNull(usageKey, "usageKey");
-    Objects.requireNonNull(baseUrl, "baseUrl");
+    Require.nonNull("options envFile usageKey baseUrl", options, envFile, usageKey, baseUrl);
     checks = List.copyOf(checks);
     frameworks = List.copyOf(frameworks);
     if (checks.isEmpty() || !checks.get(checks.size() - 1).id().equals(DoctorCheck.SUMMARY)) {

@@ -1,7 +1,6 @@
 package dev.tokenledger.doctor;
 
 import dev.tokenledger.ConfigurationException;
-import dev.tokenledger.config.ConfigOptions;
 import dev.tokenledger.config.DotEnvFile;
 import dev.tokenledger.config.DotEnvWriter;
 import dev.tokenledger.config.FrameworkKey;
@@ -41,10 +40,7 @@ final class Examination {
   private static final String ORGANIZATION_READ_TITLE = "Organization read";
   private static final String ADMIN_KEYS_PAGE = UsageKeyAdvice.ADMIN_KEYS_PAGE;
 
-  private final Map<String, String> environment;
-  private final Path workingDirectory;
-  private final ConfigOptions configOptions;
-  private final Doctor.ClientFactory clients;
+  private final Doctor doctor;
   private final Clock clock;
   private final DoctorOptions options;
 
@@ -65,24 +61,16 @@ final class Examination {
   private String listingMissing;
   private boolean listingRefused;
 
-  Examination(
-      Map<String, String> environment,
-      Path workingDirectory,
-      ConfigOptions configOptions,
-      Doctor.ClientFactory clients,
-      Clock clock,
-      DoctorOptions options) {
-    this.environment = environment;
-    this.workingDirectory = workingDirectory;
-    this.configOptions = configOptions;
-    this.clients = clients;
-    this.clock = clock;
+  Examination(Doctor doctor, DoctorOptions options) {
+    this.doctor = doctor;
+    this.clock = doctor.clock;
     this.options = options;
   }
 
   DoctorReport run() {
     try {
-      config = TokenLedgerConfig.load(environment, workingDirectory, configOptions);
+      config =
+          TokenLedgerConfig.load(doctor.environment, doctor.workingDirectory, doctor.configOptions);
     } catch (ConfigurationException e) {
       checks.add(
           DoctorCheck.fail(
@@ -156,7 +144,7 @@ final class Examination {
     URI baseUrl = local.baseUrl().get();
     failures = new ApiFailures(baseUrl, local.baseUrlOrigin());
     client =
-        clients.create(
+        doctor.clients.create(
             baseUrl,
             local.usageKeyForApi() ? local.usageKey().map(UsageKey::key) : Optional.empty());
   }
@@ -191,15 +179,7 @@ final class Examination {
       return DoctorCheck.fail(
           id, USAGE_KEY_WORKS_TITLE, p.category(), p.message(), p.details(), p.fix());
     } catch (OpenAiException e) {
-      unreachable(e, USAGE_KEY_WORKS_TITLE);
-      ApiFailures.Explanation x = failures.explain(e);
-      return DoctorCheck.fail(
-          id,
-          USAGE_KEY_WORKS_TITLE,
-          ExitCategory.API_UNAVAILABLE,
-          x.summary(),
-          x.details(),
-          x.fix());
+      return apiFailed(id, USAGE_KEY_WORKS_TITLE, e);
     }
     long millis = Duration.between(started, clock.instant()).toMillis();
     int requests = buckets.stats().httpRequests();
@@ -214,10 +194,14 @@ final class Examination {
             + (requests > 1 ? " after " + requests + " attempts" : ""));
   }
 
-  private void unreachable(OpenAiException e, String title) {
+  /** The failed check for a call that failed other than by refusing the key. */
+  private DoctorCheck apiFailed(String id, String title, OpenAiException e) {
     if (isUnreachable(e)) {
       remoteUnavailable = "the API could not be reached (see " + title + ")";
     }
+    ApiFailures.Explanation x = failures.explain(e);
+    return DoctorCheck.fail(
+        id, title, ExitCategory.API_UNAVAILABLE, x.summary(), x.details(), x.fix());
   }
 
   /** Whether a failure means the API is not answering, so later requests would only wait. */
@@ -323,16 +307,8 @@ final class Examination {
       listingMissing = "the usage key cannot list the organization's keys (see Organization read)";
       return organizationRefused(e);
     } catch (OpenAiException e) {
-      unreachable(e, ORGANIZATION_READ_TITLE);
       listingMissing = "the organization's keys could not be listed (see Organization read)";
-      ApiFailures.Explanation x = failures.explain(e);
-      return DoctorCheck.fail(
-          id,
-          ORGANIZATION_READ_TITLE,
-          ExitCategory.API_UNAVAILABLE,
-          x.summary(),
-          x.details(),
-          x.fix());
+      return apiFailed(id, ORGANIZATION_READ_TITLE, e);
     }
     listing = List.copyOf(all);
     return DoctorCheck.ok(

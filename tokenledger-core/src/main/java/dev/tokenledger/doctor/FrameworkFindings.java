@@ -1,10 +1,10 @@
 package dev.tokenledger.doctor;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.config.FrameworkKey;
 import dev.tokenledger.keys.KeyIdentity;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -59,14 +59,10 @@ public record FrameworkFindings(
   }
 
   public FrameworkFindings {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(keyIdStatus, "keyIdStatus");
-    Objects.requireNonNull(resolvedKeyId, "resolvedKeyId");
+    Require.nonNull("key keyIdStatus resolvedKeyId", key, keyIdStatus, resolvedKeyId);
+    Require.nonNull(
+        "identity modelAccess modelCount status", identity, modelAccess, modelCount, status);
     candidateKeyIds = List.copyOf(candidateKeyIds);
-    Objects.requireNonNull(identity, "identity");
-    Objects.requireNonNull(modelAccess, "modelAccess");
-    Objects.requireNonNull(modelCount, "modelCount");
-    Objects.requireNonNull(status, "status");
   }
 
   /** The framework's name, e.g. {@code chatdev}. */

@@ -1,8 +1,5 @@
 package dev.tokenledger.openai;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,7 +9,7 @@ import java.util.Set;
  * A query to {@code /organization/costs}: daily buckets only, grouped by project, line item or API
  * key; validated when built and aligned to whole UTC days.
  */
-public final class CostsQuery {
+public final class CostsQuery extends WindowQuery {
   /** The largest {@code limit} (days per page) the Costs API accepts. */
   public static final int MAX_LIMIT = 180;
 
@@ -21,108 +18,36 @@ public final class CostsQuery {
       Collections.unmodifiableSet(
           EnumSet.of(Dimension.PROJECT_ID, Dimension.LINE_ITEM, Dimension.API_KEY_ID));
 
-  private static final BucketWidth WIDTH = BucketWidth.DAY;
-
-  private final Instant start;
-  private final Instant end;
-  private final Integer limit;
-  private final List<Dimension> groupBy;
-  private final List<String> projectIds;
-  private final List<String> apiKeyIds;
-
   private CostsQuery(Builder b) {
-    this.start = b.start;
-    this.end = b.end;
-    this.limit = b.limit;
-    this.groupBy = List.copyOf(b.groupBy);
-    this.projectIds = List.copyOf(b.projectIds);
-    this.apiKeyIds = List.copyOf(b.apiKeyIds);
+    super(b, BucketWidth.DAY);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The start as given (inclusive). */
-  public Instant start() {
-    return start;
-  }
-
-  /** The end as given (exclusive). */
-  public Instant end() {
-    return end;
-  }
-
-  /** The start sent: {@link #start()} floored to a UTC midnight. */
-  public Instant alignedStart() {
-    return WIDTH.floor(start);
-  }
-
-  /** The end sent: {@link #end()} ceiled to a UTC midnight. */
-  public Instant alignedEnd() {
-    return WIDTH.ceil(end);
-  }
-
-  /** The number of whole days in the aligned window. */
-  public long bucketCount() {
-    return WIDTH.bucketsBetween(start, end);
-  }
-
-  /** The {@code limit} sent: as set, otherwise the days in the window up to {@value #MAX_LIMIT}. */
-  public int limit() {
-    return limit != null ? limit : (int) Math.min(MAX_LIMIT, Math.max(1, bucketCount()));
-  }
-
-  public List<Dimension> groupBy() {
-    return groupBy;
-  }
-
-  public List<String> projectIds() {
-    return projectIds;
-  }
-
-  public List<String> apiKeyIds() {
-    return apiKeyIds;
+  @Override
+  int maxLimit() {
+    return MAX_LIMIT;
   }
 
   /** The endpoint path: {@code /organization/costs}. */
+  @Override
   public String path() {
     return "/organization/costs";
   }
 
-  /** The query string sent to the API, without a {@code page} cursor. */
+  @Override
   public String toQueryString() {
-    List<String> dims = new ArrayList<>(groupBy.size());
-    groupBy.forEach(d -> dims.add(d.wire()));
-    return new QueryString()
-        .add("start_time", alignedStart().getEpochSecond())
-        .add("end_time", alignedEnd().getEpochSecond())
-        .add("bucket_width", WIDTH.wire())
-        .add("limit", limit())
-        .addArray("group_by", dims)
-        .addArray("project_ids", projectIds)
-        .addArray("api_key_ids", apiKeyIds)
+    return windowQueryString()
+        .addArray("project_ids", projectIds())
+        .addArray("api_key_ids", apiKeyIds())
         .toString();
   }
 
   @Override
-  public boolean equals(Object o) {
-    return o instanceof CostsQuery q && fields().equals(q.fields());
-  }
-
-  @Override
-  public int hashCode() {
-    return fields().hashCode();
-  }
-
-  private List<Object> fields() {
-    return Arrays.asList(start, end, limit, groupBy, projectIds, apiKeyIds);
-  }
-
-  /** The endpoint path and query string, as sent. */
-  @Override
-  public String toString() {
-    return path() + "?" + toQueryString();
+  List<Object> ownFields() {
+    return List.of();
   }
 
   /** Collects a costs query's settings; {@link #build()} checks them. */

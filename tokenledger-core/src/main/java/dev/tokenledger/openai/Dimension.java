@@ -8,23 +8,20 @@ import java.util.Locale;
  * is {@code null} when the query did not group by it.
  */
 public enum Dimension {
-  PROJECT_ID("project_id"),
-  USER_ID("user_id"),
-  API_KEY_ID("api_key_id"),
-  MODEL("model"),
-  BATCH("batch"),
-  SERVICE_TIER("service_tier"),
-  SOURCE("source"),
-  SIZE("size"),
-  VECTOR_STORE_ID("vector_store_id"),
-  CONTEXT_LEVEL("context_level"),
-  LINE_ITEM("line_item");
+  PROJECT_ID,
+  USER_ID,
+  API_KEY_ID,
+  MODEL,
+  BATCH,
+  SERVICE_TIER,
+  SOURCE,
+  SIZE,
+  VECTOR_STORE_ID,
+  CONTEXT_LEVEL,
+  LINE_ITEM;
 
-  private final String wire;
-
-  Dimension(String wire) {
-    this.wire = wire;
-  }
+  /** The API spells every dimension as its constant in lower case. */
+  private final String wire = name().toLowerCase(Locale.ROOT);
 
   /** The name the API uses, e.g. {@code api_key_id}. */
   public String wire() {

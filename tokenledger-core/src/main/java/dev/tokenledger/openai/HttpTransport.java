@@ -143,17 +143,7 @@ final class HttpTransport {
         throw errors.interrupted(call, key, attempt, e);
       }
       if (attempt >= policy.maxAttempts()) {
-        throw errors.unavailable(
-            call,
-            key,
-            failure.reason(),
-            failure.status(),
-            failure.apiError(),
-            failure.description(),
-            attempt,
-            elapsed(started),
-            null,
-            failure.cause());
+        throw giveUp(call, key, failure, attempt, started, null);
       }
       Duration wait =
           failure.retryAfter() != null
@@ -168,17 +158,7 @@ final class HttpTransport {
                 + ", would pass the "
                 + Durations.human(policy.deadline())
                 + " deadline";
-        throw errors.unavailable(
-            call,
-            key,
-            failure.reason(),
-            failure.status(),
-            failure.apiError(),
-            failure.description(),
-            attempt,
-            elapsed(started),
-            why,
-            failure.cause());
+        throw giveUp(call, key, failure, attempt, started, why);
       }
       retries.retrying(
           new RetryNotice(
@@ -314,6 +294,22 @@ final class HttpTransport {
   private Duration jitter(Duration ceiling) {
     RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
     return Duration.ofNanos((long) (ceiling.toNanos() * r.nextDouble()));
+  }
+
+  /** The exception for a retryable failure that is retried no more; {@code why} may be null. */
+  private ApiUnavailableException giveUp(
+      ApiCall call, ApiKey key, Failure failure, int attempt, Instant started, String why) {
+    return errors.unavailable(
+        call,
+        key,
+        failure.reason(),
+        failure.status(),
+        failure.apiError(),
+        failure.description(),
+        attempt,
+        elapsed(started),
+        why,
+        failure.cause());
   }
 
   private Duration elapsed(Instant started) {

@@ -24,17 +24,10 @@ public class KeyRefusedException extends OpenAiException {
   private final List<String> missingScopes;
   private final KeyClass keyClass;
 
-  public KeyRefusedException(
-      String message,
-      ApiCall call,
-      int httpStatus,
-      ApiError apiError,
-      Reason reason,
-      List<String> missingScopes) {
-    this(message, call, httpStatus, apiError, reason, missingScopes, null);
-  }
-
-  /** A refusal of a key of {@code keyClass} (the class only: the key is never kept). */
+  /**
+   * A refusal of a key of {@code keyClass} (the class only: the key is never kept; {@code null}
+   * when unknown).
+   */
   public KeyRefusedException(
       String message,
       ApiCall call,

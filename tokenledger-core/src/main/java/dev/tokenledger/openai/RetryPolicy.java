@@ -1,7 +1,7 @@
 package dev.tokenledger.openai;
 
+import dev.tokenledger.Require;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How a request is retried on connection errors, 408, 409, 429 and 5xx: at most {@code maxAttempts}
@@ -21,9 +21,7 @@ public record RetryPolicy(
       new RetryPolicy(1, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(3));
 
   public RetryPolicy {
-    Objects.requireNonNull(initialBackoff, "initialBackoff");
-    Objects.requireNonNull(maxBackoff, "maxBackoff");
-    Objects.requireNonNull(deadline, "deadline");
+    Require.nonNull("initialBackoff maxBackoff deadline", initialBackoff, maxBackoff, deadline);
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts cannot be less than 1, was " + maxAttempts);
     }

@@ -1,7 +1,5 @@
 package dev.tokenledger.openai;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -13,16 +11,9 @@ import java.util.Set;
  * itself when built, so a query the API would refuse is never sent; it asks only for whole buckets
  * ({@link #alignedStart()}, {@link #alignedEnd()}).
  */
-public final class UsageQuery {
+public final class UsageQuery extends WindowQuery {
   private final UsageEndpoint endpoint;
-  private final Instant start;
-  private final Instant end;
-  private final BucketWidth width;
-  private final Integer limit;
-  private final List<Dimension> groupBy;
-  private final List<String> projectIds;
   private final List<String> userIds;
-  private final List<String> apiKeyIds;
   private final List<String> models;
   private final Boolean batch;
   private final List<String> sources;
@@ -31,15 +22,9 @@ public final class UsageQuery {
   private final List<String> contextLevels;
 
   private UsageQuery(Builder b) {
+    super(b, b.width);
     this.endpoint = b.endpoint;
-    this.start = b.start;
-    this.end = b.end;
-    this.width = b.width;
-    this.limit = b.limit;
-    this.groupBy = List.copyOf(b.groupBy);
-    this.projectIds = List.copyOf(b.projectIds);
     this.userIds = List.copyOf(b.userIds);
-    this.apiKeyIds = List.copyOf(b.apiKeyIds);
     this.models = List.copyOf(b.models);
     this.batch = b.batch;
     this.sources = List.copyOf(b.sources);
@@ -57,14 +42,9 @@ public final class UsageQuery {
   public Builder newBuilder() {
     Builder b = new Builder();
     b.endpoint = endpoint;
-    b.start = start;
-    b.end = end;
-    b.width = width;
-    b.limit = limit;
-    b.groupBy.addAll(groupBy);
-    b.projectIds.addAll(projectIds);
+    copyTo(b);
+    b.width = width();
     b.userIds.addAll(userIds);
-    b.apiKeyIds.addAll(apiKeyIds);
     b.models.addAll(models);
     b.batch = batch;
     b.sources.addAll(sources);
@@ -78,57 +58,13 @@ public final class UsageQuery {
     return endpoint;
   }
 
-  /** The start as given (inclusive). */
-  public Instant start() {
-    return start;
-  }
-
-  /** The end as given (exclusive). */
-  public Instant end() {
-    return end;
-  }
-
-  /** The start sent to the API: {@link #start()} floored to the bucket width. */
-  public Instant alignedStart() {
-    return width.floor(start);
-  }
-
-  /** The end sent to the API: {@link #end()} ceiled to the bucket width. */
-  public Instant alignedEnd() {
-    return width.ceil(end);
-  }
-
-  public BucketWidth width() {
-    return width;
-  }
-
-  /** The number of whole buckets in the aligned window. */
-  public long bucketCount() {
-    return width.bucketsBetween(start, end);
-  }
-
-  /**
-   * The {@code limit} sent: the one set on the builder, otherwise as many buckets as the window
-   * holds up to the width's maximum, so a window is fetched in as few pages as possible.
-   */
-  public int limit() {
-    return limit != null ? limit : (int) Math.min(width.maxLimit(), Math.max(1, bucketCount()));
-  }
-
-  public List<Dimension> groupBy() {
-    return groupBy;
-  }
-
-  public List<String> projectIds() {
-    return projectIds;
+  @Override
+  int maxLimit() {
+    return width().maxLimit();
   }
 
   public List<String> userIds() {
     return userIds;
-  }
-
-  public List<String> apiKeyIds() {
-    return apiKeyIds;
   }
 
   public List<String> models() {
@@ -156,21 +92,14 @@ public final class UsageQuery {
     return contextLevels;
   }
 
-  /** The query string sent to the API, without a {@code page} cursor. */
+  @Override
   public String toQueryString() {
     QueryString q =
-        new QueryString()
-            .add("start_time", alignedStart().getEpochSecond())
-            .add("end_time", alignedEnd().getEpochSecond())
-            .add("bucket_width", width.wire())
-            .add("limit", limit());
-    List<String> dims = new ArrayList<>(groupBy.size());
-    groupBy.forEach(d -> dims.add(d.wire()));
-    q.addArray("group_by", dims)
-        .addArray("project_ids", projectIds)
-        .addArray("user_ids", userIds)
-        .addArray("api_key_ids", apiKeyIds)
-        .addArray("models", models);
+        windowQueryString()
+            .addArray("project_ids", projectIds())
+            .addArray("user_ids", userIds)
+            .addArray("api_key_ids", apiKeyIds())
+            .addArray("models", models);
     if (batch != null) {
       q.add("batch", batch.toString());
     }
@@ -181,39 +110,16 @@ public final class UsageQuery {
         .toString();
   }
 
+  /** The path relative to the base URL, e.g. {@code /organization/usage/completions}. */
   @Override
-  public boolean equals(Object o) {
-    return o instanceof UsageQuery q && fields().equals(q.fields());
+  public String path() {
+    return endpoint.path();
   }
 
   @Override
-  public int hashCode() {
-    return fields().hashCode();
-  }
-
-  private List<Object> fields() {
+  List<Object> ownFields() {
     return Arrays.asList(
-        endpoint,
-        start,
-        end,
-        width,
-        limit,
-        groupBy,
-        projectIds,
-        userIds,
-        apiKeyIds,
-        models,
-        batch,
-        sources,
-        sizes,
-        vectorStoreIds,
-        contextLevels);
-  }
-
-  /** The endpoint path and query string, as sent. */
-  @Override
-  public String toString() {
-    return endpoint.path() + "?" + toQueryString();
+        endpoint, userIds, models, batch, sources, sizes, vectorStoreIds, contextLevels);
   }
 
   /** Collects a query's settings; {@link #build()} checks them against the endpoint's rules. */

@@ -1,9 +1,9 @@
 package dev.tokenledger.pricing;
 
+import dev.tokenledger.Require;
 import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,12 +29,8 @@ public record Cost(
     String priceTableVersion) {
 
   public Cost {
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(parts, "parts");
-    Objects.requireNonNull(tier, "tier");
-    Objects.requireNonNull(match, "match");
-    Objects.requireNonNull(priceTableVersion, "priceTableVersion");
+    Require.nonNull("model tier priceTableVersion", model, tier, priceTableVersion);
+    Require.nonNull("status parts match", status, parts, match); // the rule below ties them
     if (status == CostStatus.PARTIAL) {
       throw new IllegalArgumentException("a single cost is PRICED or UNPRICED, never PARTIAL");
     }

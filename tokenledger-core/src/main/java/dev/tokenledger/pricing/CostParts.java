@@ -1,7 +1,7 @@
 package dev.tokenledger.pricing;
 
+import dev.tokenledger.Require;
 import java.math.BigDecimal;
-import java.util.Objects;
 
 /** The three parts of a priced cost in USD, unrounded: uncached input, cached input, output. */
 public record CostParts(BigDecimal uncachedInput, BigDecimal cachedInput, BigDecimal output) {
@@ -11,9 +11,7 @@ public record CostParts(BigDecimal uncachedInput, BigDecimal cachedInput, BigDec
       new CostParts(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
 
   public CostParts {
-    Objects.requireNonNull(uncachedInput, "uncachedInput");
-    Objects.requireNonNull(cachedInput, "cachedInput");
-    Objects.requireNonNull(output, "output");
+    Require.nonNull("uncachedInput cachedInput output", uncachedInput, cachedInput, output);
   }
 
   /** Uncached plus cached input. */

@@ -34,7 +34,7 @@ public record ModelPrice(String key, Optional<String> mode, Map<PriceField, BigD
     prices = Collections.unmodifiableMap(copy);
   }
 
-  /** The price of one field, if the table has it. */
+  /** The price of one field, if the table has it (the tiers' prices are read this way). */
   public Optional<BigDecimal> price(PriceField field) {
     return Optional.ofNullable(prices.get(field));
   }
@@ -57,45 +57,5 @@ public record ModelPrice(String key, Optional<String> mode, Map<PriceField, BigD
   /** Standard price per cached input token. */
   public Optional<BigDecimal> cacheRead() {
     return price(PriceField.CACHE_READ);
-  }
-
-  /** Batch API price per input token. */
-  public Optional<BigDecimal> batchInput() {
-    return price(PriceField.BATCH_INPUT);
-  }
-
-  /** Batch API price per output token. */
-  public Optional<BigDecimal> batchOutput() {
-    return price(PriceField.BATCH_OUTPUT);
-  }
-
-  /** Flex tier price per uncached input token. */
-  public Optional<BigDecimal> flexInput() {
-    return price(PriceField.FLEX_INPUT);
-  }
-
-  /** Flex tier price per output token. */
-  public Optional<BigDecimal> flexOutput() {
-    return price(PriceField.FLEX_OUTPUT);
-  }
-
-  /** Flex tier price per cached input token. */
-  public Optional<BigDecimal> flexCacheRead() {
-    return price(PriceField.FLEX_CACHE_READ);
-  }
-
-  /** Priority tier price per uncached input token. */
-  public Optional<BigDecimal> priorityInput() {
-    return price(PriceField.PRIORITY_INPUT);
-  }
-
-  /** Priority tier price per output token. */
-  public Optional<BigDecimal> priorityOutput() {
-    return price(PriceField.PRIORITY_OUTPUT);
-  }
-
-  /** Priority tier price per cached input token. */
-  public Optional<BigDecimal> priorityCacheRead() {
-    return price(PriceField.PRIORITY_CACHE_READ);
   }
 }

@@ -1,7 +1,5 @@
 package dev.tokenledger.pricing;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,14 +27,6 @@ public enum PriceField {
     CACHE_READ,
     /** Output tokens, reasoning included. */
     OUTPUT
-  }
-
-  private static final Map<String, PriceField> BY_JSON_NAME = new HashMap<>();
-
-  static {
-    for (PriceField f : values()) {
-      BY_JSON_NAME.put(f.jsonName, f);
-    }
   }
 
   private final String jsonName;
@@ -75,6 +65,11 @@ public enum PriceField {
   }
 
   static Optional<PriceField> ofJsonName(String name) {
-    return Optional.ofNullable(BY_JSON_NAME.get(name));
+    for (PriceField f : values()) {
+      if (f.jsonName.equals(name)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
   }
 }

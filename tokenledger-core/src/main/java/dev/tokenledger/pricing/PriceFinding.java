@@ -1,6 +1,6 @@
 package dev.tokenledger.pricing;
 
-import java.util.Objects;
+import dev.tokenledger.Require;
 import java.util.Optional;
 
 /**
@@ -42,10 +42,6 @@ public record PriceFinding(
   }
 
   public PriceFinding {
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(modelKey, "modelKey");
-    Objects.requireNonNull(field, "field");
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(message, "message");
+    Require.nonNull("model modelKey field kind message", model, modelKey, field, kind, message);
   }
 }

@@ -1,13 +1,11 @@
 package dev.tokenledger.pricing;
 
-import java.util.Objects;
+import dev.tokenledger.Require;
 
 /** The price table entry found for a model name, and the rule that found it. */
 public record PriceMatch(String model, ModelPrice price, LookupRule rule) {
   public PriceMatch {
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(price, "price");
-    Objects.requireNonNull(rule, "rule");
+    Require.nonNull("model price rule", model, price, rule);
   }
 
   /** The table key the price was found under. */

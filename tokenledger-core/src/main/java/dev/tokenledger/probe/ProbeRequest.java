@@ -1,6 +1,7 @@
 package dev.tokenledger.probe;
 
 import dev.tokenledger.ModelFilter;
+import dev.tokenledger.Require;
 import dev.tokenledger.openai.BucketWidth;
 import dev.tokenledger.openai.Dimension;
 import dev.tokenledger.openai.UsageEndpoint;
@@ -39,13 +40,8 @@ public record ProbeRequest(
     Boolean batch) {
 
   public ProbeRequest {
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(end, "end");
+    Require.window("the window", start, end);
     Objects.requireNonNull(width, "width");
-    if (!end.isAfter(start)) {
-      throw new IllegalArgumentException(
-          "the window must end after it starts: start " + start + ", end " + end);
-    }
     endpoints = List.copyOf(endpoints);
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("endpoints cannot be empty: name at least one");

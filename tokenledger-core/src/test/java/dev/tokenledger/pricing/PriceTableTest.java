@@ -40,19 +40,19 @@ class PriceTableTest {
     assertThat(mini.input()).isEqualTo(new BigDecimal("1.5e-07"));
     assertThat(mini.cacheRead()).contains(new BigDecimal("7.5e-08"));
     assertThat(mini.output()).isEqualTo(new BigDecimal("6e-07"));
-    assertThat(mini.batchInput()).contains(new BigDecimal("7.5e-08"));
-    assertThat(mini.batchOutput()).contains(new BigDecimal("3e-07"));
-    assertThat(mini.priorityInput()).contains(new BigDecimal("2.5e-07"));
-    assertThat(mini.flexInput()).isEmpty();
+    assertThat(mini.price(PriceField.BATCH_INPUT)).contains(new BigDecimal("7.5e-08"));
+    assertThat(mini.price(PriceField.BATCH_OUTPUT)).contains(new BigDecimal("3e-07"));
+    assertThat(mini.price(PriceField.PRIORITY_INPUT)).contains(new BigDecimal("2.5e-07"));
+    assertThat(mini.price(PriceField.FLEX_INPUT)).isEmpty();
     assertThat(mini.key()).isEqualTo("gpt-4o-mini");
     assertThat(mini.mode()).contains("chat");
 
     ModelPrice o3 = table.get("o3").orElseThrow();
-    assertThat(o3.flexInput()).contains(new BigDecimal("1e-06"));
-    assertThat(o3.flexOutput()).contains(new BigDecimal("4e-06"));
-    assertThat(o3.flexCacheRead()).contains(new BigDecimal("2.5e-07"));
-    assertThat(o3.priorityOutput()).contains(new BigDecimal("1.4e-05"));
-    assertThat(o3.priorityCacheRead()).contains(new BigDecimal("8.75e-07"));
+    assertThat(o3.price(PriceField.FLEX_INPUT)).contains(new BigDecimal("1e-06"));
+    assertThat(o3.price(PriceField.FLEX_OUTPUT)).contains(new BigDecimal("4e-06"));
+    assertThat(o3.price(PriceField.FLEX_CACHE_READ)).contains(new BigDecimal("2.5e-07"));
+    assertThat(o3.price(PriceField.PRIORITY_OUTPUT)).contains(new BigDecimal("1.4e-05"));
+    assertThat(o3.price(PriceField.PRIORITY_CACHE_READ)).contains(new BigDecimal("8.75e-07"));
   }
 
   @Test
@@ -193,7 +193,8 @@ class PriceTableTest {
                  "my-local-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},
                  "azure/ignored": {"input_cost_per_token": "nonsense", "litellm_provider": "azure"}}
                 """));
-    assertThat(overridden.get("gpt-5-nano").orElseThrow().priorityInput()).isEmpty();
+    assertThat(overridden.get("gpt-5-nano").orElseThrow().price(PriceField.PRIORITY_INPUT))
+        .isEmpty();
     assertThat(overridden.lookup("my-local-model")).isPresent();
     assertThat(overridden.lookup("azure/ignored")).isEmpty();
   }
