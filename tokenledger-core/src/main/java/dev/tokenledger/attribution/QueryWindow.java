@@ -1,9 +1,9 @@
 package dev.tokenledger.attribution;
 
+import dev.tokenledger.Require;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One usage query to make: whole minutes {@code [start, end)} with {@code bucket_width=1m},
@@ -15,8 +15,7 @@ public record QueryWindow(Instant start, Instant end, List<String> apiKeyIds) {
   public static final int MAX_MINUTE_BUCKETS_PER_PAGE = 1440;
 
   public QueryWindow {
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(end, "end");
+    Require.nonNull("start end", start, end);
     if (!Minutes.isWholeMinute(start) || !Minutes.isWholeMinute(end)) {
       throw new IllegalArgumentException(
           "a query window must start and end on whole minutes, got [" + start + ", " + end + ")");

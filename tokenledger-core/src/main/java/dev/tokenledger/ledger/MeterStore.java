@@ -1,5 +1,6 @@
 package dev.tokenledger.ledger;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.ledger.internal.KeyFingerprints;
 import dev.tokenledger.ledger.internal.Sql;
@@ -55,8 +56,7 @@ public final class MeterStore {
    */
   public record Record(String recordId, MeteredRequest request) {
     public Record {
-      Objects.requireNonNull(recordId, "recordId");
-      Objects.requireNonNull(request, "request");
+      Require.nonNull("recordId request", recordId, request);
     }
   }
 

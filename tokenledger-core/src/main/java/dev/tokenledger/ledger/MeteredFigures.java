@@ -1,5 +1,6 @@
 package dev.tokenledger.ledger;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Endpoint;
 import dev.tokenledger.figures.StepIndex;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -27,8 +27,7 @@ public record MeteredFigures(
     String runId, Part run, Map<StepIndex, Part> steps, List<MeteredLine> lines) {
 
   public MeteredFigures {
-    Objects.requireNonNull(runId, "runId");
-    Objects.requireNonNull(run, "run");
+    Require.nonNull("runId run", runId, run);
     steps = Map.copyOf(steps);
     lines = List.copyOf(lines);
   }

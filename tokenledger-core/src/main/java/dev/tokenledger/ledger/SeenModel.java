@@ -1,6 +1,6 @@
 package dev.tokenledger.ledger;
 
-import java.util.Objects;
+import dev.tokenledger.Require;
 
 /**
  * A model name the ledger has seen, and how much of it it holds: what {@code prices check} shows
@@ -25,10 +25,7 @@ public record SeenModel(
   }
 
   public SeenModel {
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(usage, "usage");
-    Objects.requireNonNull(reconciled, "reconciled");
-    Objects.requireNonNull(unattributed, "unattributed");
-    Objects.requireNonNull(local, "local");
+    Require.nonNull(
+        "model usage reconciled unattributed local", model, usage, reconciled, unattributed, local);
   }
 }

@@ -2,6 +2,7 @@ package dev.tokenledger.ledger;
 
 import static dev.tokenledger.ledger.internal.Sql.*;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.figures.Figure;
@@ -142,9 +143,7 @@ public final class SettlementStore {
     }
 
     public AttemptRecord {
-      Objects.requireNonNull(runId, "runId");
-      Objects.requireNonNull(attemptedAt, "attemptedAt");
-      Objects.requireNonNull(status, "status");
+      Require.nonNull("runId attemptedAt status", runId, attemptedAt, status);
       if ((counts == null) == (error == null)) {
         throw new IllegalArgumentException(
             "an attempt of run " + runId + " has either counts or an error");

@@ -1,7 +1,7 @@
 package dev.tokenledger.ledger;
 
+import dev.tokenledger.Require;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * A price table as the ledger keeps it: its version, where it came from, when it first and last
@@ -23,7 +23,6 @@ public record StoredPriceTable(
     String content) {
 
   public StoredPriceTable {
-    Objects.requireNonNull(version, "version");
-    Objects.requireNonNull(source, "source");
+    Require.nonNull("version source", version, source);
   }
 }

@@ -2,6 +2,7 @@ package dev.tokenledger.ledger;
 
 import static dev.tokenledger.ledger.internal.Sql.*;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.UsageRow;
 import dev.tokenledger.figures.StepIndex;
@@ -47,10 +48,8 @@ public final class UsageStore {
       String error,
       String passId) {
     public ReadRecord {
-      Objects.requireNonNull(endpoint, "endpoint");
-      Objects.requireNonNull(windowStart, "windowStart");
-      Objects.requireNonNull(windowEnd, "windowEnd");
-      Objects.requireNonNull(fetchedAt, "fetchedAt");
+      Require.nonNull(
+          "endpoint windowStart windowEnd fetchedAt", endpoint, windowStart, windowEnd, fetchedAt);
       apiKeyIds = List.copyOf(apiKeyIds);
     }
   }

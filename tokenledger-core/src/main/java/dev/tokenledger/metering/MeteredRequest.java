@@ -1,8 +1,8 @@
 package dev.tokenledger.metering;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.openai.UsageEndpoint;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * One request that went through the metering proxy, as the ledger keeps it. Never holds a key: the
@@ -48,11 +48,8 @@ public record MeteredRequest(
     String note) {
 
   public MeteredRequest {
-    Objects.requireNonNull(method, "method");
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(startedAt, "startedAt");
-    Objects.requireNonNull(finishedAt, "finishedAt");
-    Objects.requireNonNull(usageState, "usageState");
+    Require.nonNull("method path", method, path);
+    Require.nonNull("startedAt finishedAt usageState", startedAt, finishedAt, usageState);
     if (finishedAt.isBefore(startedAt)) {
       throw new IllegalArgumentException(
           "finishedAt " + finishedAt + " is before startedAt " + startedAt);

@@ -1,9 +1,9 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.ReconcileStatus;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * A run's standing after its reads: the status and the figures to show with it.
@@ -30,8 +30,6 @@ public record Assessment(
     String lastError) {
 
   public Assessment {
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(settledStatus, "settledStatus");
-    Objects.requireNonNull(change, "change");
+    Require.nonNull("status settledStatus change", status, settledStatus, change);
   }
 }

@@ -1,7 +1,7 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
-import java.util.Objects;
 
 /**
  * How the Usage API compared with a metered run's metered usage (docs/metering.md), over the
@@ -34,11 +34,7 @@ public record Audit(
   public static final String API_BELOW = "api_below";
 
   public Audit {
-    Objects.requireNonNull(label, "label");
-    Objects.requireNonNull(run, "run");
-    Objects.requireNonNull(api, "api");
-    Objects.requireNonNull(metered, "metered");
-    Objects.requireNonNull(unmetered, "unmetered");
-    Objects.requireNonNull(deficit, "deficit");
+    Require.nonNull(
+        "label run api metered unmetered deficit", label, run, api, metered, unmetered, deficit);
   }
 }

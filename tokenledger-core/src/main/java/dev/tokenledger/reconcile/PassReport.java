@@ -1,10 +1,10 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.openai.OpenAiException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The outcome of one reconcile pass: every run it looked at, the unattributed usage it found, what
@@ -22,11 +22,9 @@ public record PassReport(
     OpenAiException apiError) {
 
   public PassReport {
-    Objects.requireNonNull(passId, "passId");
-    Objects.requireNonNull(at, "at");
+    Require.nonNull("passId at stats", passId, at, stats);
     runs = List.copyOf(runs);
     unattributed = List.copyOf(unattributed);
-    Objects.requireNonNull(stats, "stats");
   }
 
   /** How many runs have {@code status}. */

@@ -1,7 +1,7 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.Require;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The knobs of settling: {@code minAge} (a run younger than this stays pending; default 1 h,
@@ -16,8 +16,7 @@ public record ReconcileSettings(Duration minAge, int stableReads, Duration inter
       new ReconcileSettings(Duration.ofMinutes(60), 3, Duration.ofMinutes(5));
 
   public ReconcileSettings {
-    Objects.requireNonNull(minAge, "minAge");
-    Objects.requireNonNull(interval, "interval");
+    Require.nonNull("minAge interval", minAge, interval);
     if (minAge.isNegative()) {
       throw new IllegalArgumentException("min-age cannot be negative, got " + minAge);
     }

@@ -1,8 +1,8 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.figures.ReconcileStatus;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Why a run is in {@link ReconcileStatus#WARNING}: which kind of disagreement, the read that raised
@@ -31,8 +31,6 @@ public record ReconcileWarning(Kind kind, Instant readAt, CountsDelta delta) {
   }
 
   public ReconcileWarning {
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(readAt, "readAt");
-    Objects.requireNonNull(delta, "delta");
+    Require.nonNull("kind readAt delta", kind, readAt, delta);
   }
 }

@@ -1,11 +1,11 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Basis;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.RunRecord;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Where one run stands after a pass: its status and figures (the latest successful read), whether
@@ -64,8 +64,7 @@ public record RunOutcome(
   }
 
   public RunOutcome {
-    Objects.requireNonNull(run, "run");
-    Objects.requireNonNull(assessment, "assessment");
+    Require.nonNull("run assessment", run, assessment);
     sharedWith = List.copyOf(sharedWith);
   }
 

@@ -1,8 +1,8 @@
 package dev.tokenledger.reconcile;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Usage of a framework key, in the minutes a pass read, that fell in no recorded run of the key:
@@ -16,7 +16,6 @@ public record UnattributedUsage(
     String apiKeyId, TokenCounts counts, int minutes, Instant firstMinute, Instant lastMinute) {
 
   public UnattributedUsage {
-    Objects.requireNonNull(apiKeyId, "apiKeyId");
-    Objects.requireNonNull(counts, "counts");
+    Require.nonNull("apiKeyId counts", apiKeyId, counts);
   }
 }

@@ -1,11 +1,11 @@
 package dev.tokenledger.recording;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.config.ApiKey;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * One command to run and record as a step: the framework and its key, the run it belongs to (an
@@ -48,14 +48,12 @@ public record ExecRequest(
   }
 
   public ExecRequest {
-    Objects.requireNonNull(framework, "framework");
-    Objects.requireNonNull(key, "key");
+    Require.nonNull("framework key workingDirectory", framework, key, workingDirectory);
     command = List.copyOf(command);
     if (command.isEmpty()) {
       throw new IllegalArgumentException("a command to run is required after --");
     }
     environment = Map.copyOf(environment);
-    Objects.requireNonNull(workingDirectory, "workingDirectory");
     if (stepIndex != null && stepIndex < 1) {
       throw new IllegalArgumentException("step index must be 1 or more but was " + stepIndex);
     }

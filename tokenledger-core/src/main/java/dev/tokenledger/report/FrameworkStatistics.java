@@ -1,6 +1,6 @@
 package dev.tokenledger.report;
 
-import java.util.Objects;
+import dev.tokenledger.Require;
 import java.util.Optional;
 
 /**
@@ -18,8 +18,6 @@ public record FrameworkStatistics(
     int runsNotPriced) {
 
   public FrameworkStatistics {
-    Objects.requireNonNull(framework, "framework");
-    Objects.requireNonNull(tokensPerRun, "tokensPerRun");
-    Objects.requireNonNull(costPerRun, "costPerRun");
+    Require.nonNull("framework tokensPerRun costPerRun", framework, tokensPerRun, costPerRun);
   }
 }

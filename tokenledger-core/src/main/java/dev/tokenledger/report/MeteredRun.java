@@ -1,5 +1,6 @@
 package dev.tokenledger.report;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.ledger.Attempt;
@@ -10,7 +11,6 @@ import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.reconcile.Audit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,10 +28,7 @@ public record MeteredRun(
   public static final String COST_SOURCE = "local×price";
 
   public MeteredRun {
-    Objects.requireNonNull(run, "run");
-    Objects.requireNonNull(figures, "figures");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(audit, "audit");
+    Require.nonNull("run figures status audit", run, figures, status, audit);
   }
 
   /** Run {@code runId}'s metered figures and standing; empty when the run is not metered. */

@@ -1,12 +1,12 @@
 package dev.tokenledger.report;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.pricing.CostTotal;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -27,12 +27,9 @@ record PricedRun(
     Instant reconciledAt) {
 
   public PricedRun {
-    Objects.requireNonNull(run, "run");
-    Objects.requireNonNull(tokens, "tokens");
-    Objects.requireNonNull(cost, "cost");
-    Objects.requireNonNull(cacheSavings, "cacheSavings");
+    Require.nonNull(
+        "run tokens cost cacheSavings reconciledAt", run, tokens, cost, cacheSavings, reconciledAt);
     models = List.copyOf(models);
-    Objects.requireNonNull(reconciledAt, "reconciledAt");
   }
 
   /**
@@ -43,9 +40,7 @@ record PricedRun(
    */
   public record ModelUsage(String model, TokenCounts tokens, CostTotal cost) {
     public ModelUsage {
-      Objects.requireNonNull(model, "model");
-      Objects.requireNonNull(tokens, "tokens");
-      Objects.requireNonNull(cost, "cost");
+      Require.nonNull("model tokens cost", model, tokens, cost);
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.tokenledger.report;
 
+import dev.tokenledger.Require;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -30,10 +30,8 @@ public record Report(
     Set<String> matchedModels) {
 
   public Report {
-    Objects.requireNonNull(query, "query");
+    Require.nonNull("query total priceTableVersion", query, total, priceTableVersion);
     rows = List.copyOf(rows);
-    Objects.requireNonNull(total, "total");
-    Objects.requireNonNull(priceTableVersion, "priceTableVersion");
     statistics = List.copyOf(statistics);
     matchedModels = Collections.unmodifiableSet(new TreeSet<>(matchedModels));
   }

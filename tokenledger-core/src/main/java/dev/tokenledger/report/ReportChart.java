@@ -2,6 +2,7 @@ package dev.tokenledger.report;
 
 import dev.tokenledger.AtomicFile;
 import dev.tokenledger.ConfigurationException;
+import dev.tokenledger.Require;
 import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -49,25 +49,21 @@ final class ReportChart {
   /** One framework's (or other group's) cost per run, for {@link #costPerFramework}. */
   public record GroupCost(String group, RunStatistics costPerRun) {
     public GroupCost {
-      Objects.requireNonNull(group, "group");
-      Objects.requireNonNull(costPerRun, "costPerRun");
+      Require.nonNull("group costPerRun", group, costPerRun);
     }
   }
 
   /** Tokens of one series (a framework or model) in one period, for {@link #tokensOverTime}. */
   public record TokenPoint(String period, String series, long tokens) {
     public TokenPoint {
-      Objects.requireNonNull(period, "period");
-      Objects.requireNonNull(series, "series");
+      Require.nonNull("period series", period, series);
     }
   }
 
   /** The cost of one step for one series (a framework, a run), for {@link #costPerStep}. */
   public record StepCost(String step, String series, BigDecimal cost) {
     public StepCost {
-      Objects.requireNonNull(step, "step");
-      Objects.requireNonNull(series, "series");
-      Objects.requireNonNull(cost, "cost");
+      Require.nonNull("step series cost", step, series, cost);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tokenledger.report;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Basis;
 import dev.tokenledger.pricing.CostTotal;
@@ -7,7 +8,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -66,12 +66,9 @@ public record ReportRow(
   }
 
   public ReportRow {
-    Objects.requireNonNull(metering, "metering");
+    Require.nonNull("metering tokens cost", metering, tokens, cost);
+    Require.nonNull("lowerBound upperBound", lowerBound, upperBound);
     key = List.copyOf(key);
-    Objects.requireNonNull(tokens, "tokens");
-    Objects.requireNonNull(cost, "cost");
-    Objects.requireNonNull(lowerBound, "lowerBound");
-    Objects.requireNonNull(upperBound, "upperBound");
   }
 
   /** Whether every run of the row is final. */

@@ -1,5 +1,6 @@
 package dev.tokenledger.report;
 
+import dev.tokenledger.Require;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -47,13 +48,8 @@ public record RunStatistics(
   private static final MathContext MC = MathContext.DECIMAL64;
 
   public RunStatistics {
-    Objects.requireNonNull(mean, "mean");
-    Objects.requireNonNull(standardDeviation, "standardDeviation");
-    Objects.requireNonNull(median, "median");
-    Objects.requireNonNull(min, "min");
-    Objects.requireNonNull(max, "max");
-    Objects.requireNonNull(ciLow, "ciLow");
-    Objects.requireNonNull(ciHigh, "ciHigh");
+    Require.nonNull("mean standardDeviation median", mean, standardDeviation, median);
+    Require.nonNull("min max ciLow ciHigh", min, max, ciLow, ciHigh);
     if (n < 1) {
       throw new IllegalArgumentException("statistics need at least one value, got n=" + n);
     }

@@ -1,8 +1,8 @@
 package dev.tokenledger.sim;
 
+import dev.tokenledger.Require;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A model the simulator serves: the name a request may use, the dated snapshot it resolves to (the
@@ -25,10 +25,7 @@ public record SimModel(
   }
 
   public SimModel {
-    Objects.requireNonNull(alias, "alias");
-    Objects.requireNonNull(snapshot, "snapshot");
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(created, "created");
+    Require.nonNull("alias snapshot kind created", alias, snapshot, kind, created);
     if ((kind == Kind.EMBEDDING) != (embeddingDimensions > 0)) {
       throw new IllegalArgumentException(
           "embeddingDimensions must be positive for an embedding model and 0 otherwise: " + alias);

@@ -1,7 +1,7 @@
 package dev.tokenledger.sim;
 
+import dev.tokenledger.Require;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Who owns a simulated key: a user or a service account, as {@code owner} in OpenAI's project API
@@ -35,10 +35,7 @@ public record SimOwner(
   }
 
   public SimOwner {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(role, "role");
+    Require.nonNull("type id name role", type, id, name, role);
     if (type == Type.USER && email == null) {
       throw new IllegalArgumentException("a user owner needs an email");
     }

@@ -1,8 +1,8 @@
 package dev.tokenledger.sim;
 
+import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import java.math.BigDecimal;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,9 +25,7 @@ public interface SimPricing {
   /** Dollars for the three kinds of tokens. */
   record Amounts(BigDecimal uncachedInput, BigDecimal cachedInput, BigDecimal output) {
     public Amounts {
-      Objects.requireNonNull(uncachedInput, "uncachedInput");
-      Objects.requireNonNull(cachedInput, "cachedInput");
-      Objects.requireNonNull(output, "output");
+      Require.nonNull("uncachedInput cachedInput output", uncachedInput, cachedInput, output);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.tokenledger.sim;
 
+import dev.tokenledger.Require;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * A project of the simulated organization, as listed by {@code GET /v1/organization/projects}.
@@ -13,9 +13,7 @@ import java.util.Objects;
  */
 public record SimProject(String id, String name, Instant createdAt, Instant archivedAt) {
   public SimProject {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(createdAt, "createdAt");
+    Require.nonNull("id name createdAt", id, name, createdAt);
   }
 
   /** Whether the project is archived. */
