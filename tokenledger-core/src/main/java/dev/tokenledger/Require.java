@@ -5,6 +5,11 @@ import java.time.Instant;
 /**
  * The checks value records make in their compact constructors, one line for all the components that
  * must be present instead of one {@code Objects.requireNonNull} each.
+ *
+ * <p>Records made once per usage row or per bucket ({@code UsageRow}, {@code LocalRequest}, {@code
+ * SharedMinute}, {@code LineFigure}, the step and run windows, the API's result rows) keep their
+ * own checks: {@link #nonNull} allocates its varargs array on every call, and the launcher's C1
+ * compiler ({@code -XX:TieredStopAtLevel=1}) does no escape analysis to remove it.
  */
 public final class Require {
   private Require() {}

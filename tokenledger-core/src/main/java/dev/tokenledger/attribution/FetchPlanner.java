@@ -1,5 +1,6 @@
 package dev.tokenledger.attribution;
 
+import dev.tokenledger.Require;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +30,7 @@ public final class FetchPlanner {
   }
 
   public FetchPlanner(Duration settleLag, Duration mergeGap) {
-    Objects.requireNonNull(settleLag, "settleLag");
-    Objects.requireNonNull(mergeGap, "mergeGap");
+    Require.nonNull("settleLag mergeGap", settleLag, mergeGap);
     if (settleLag.isNegative()) {
       throw new IllegalArgumentException("settleLag cannot be negative, got " + settleLag);
     }
