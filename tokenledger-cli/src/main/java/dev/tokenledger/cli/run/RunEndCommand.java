@@ -26,8 +26,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunEndCommand implements Callable<Integer> {
-  @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
-  String run;
+  @Mixin RunIdMixin run;
 
   @Option(names = "--exit-code", paramLabel = "CODE", description = "The run's exit code.")
   Integer exitCode;
@@ -45,7 +44,7 @@ public final class RunEndCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String runId = RunStepCommand.runId(run, context);
+    String runId = run.runId(context);
     TokenLedgerConfig config = context.config();
     PrintWriter err = context.err();
     try (Ledger ledger = context.openLedger(ledgerOptions)) {
