@@ -57,9 +57,7 @@ final class RunRenderer {
                 "STATUS",
                 "EXIT",
                 "STEPS")
-            .align(5, TextTable.Align.RIGHT)
-            .align(7, TextTable.Align.RIGHT)
-            .align(8, TextTable.Align.RIGHT);
+            .alignRight(5, 7, 8);
     for (RunRecord r : runs) {
       table.row(
           List.of(
@@ -124,9 +122,7 @@ final class RunRenderer {
     out.println();
     TextTable table =
         TextTable.withHeaders("STEP", "NAME", "STARTED", "ENDED", "DURATION", "STATUS", "EXIT")
-            .align(0, TextTable.Align.RIGHT)
-            .align(4, TextTable.Align.RIGHT)
-            .align(6, TextTable.Align.RIGHT);
+            .alignRight(0, 4, 6);
     for (StepRecord s : steps) {
       table.row(
           List.of(
