@@ -66,29 +66,10 @@ final class CostsApi {
       List<Line> lines = new ArrayList<>();
       long from = page.rangeStart();
       long to = page.rangeEnd();
-      for (UsageStore.Snapshot s : store.visible(UsageEndpoint.COMPLETIONS, from, to, now)) {
-        long[] c = s.counts();
-        addLines(
-            lines,
-            s.minute(),
-            (String) s.dims()[3],
-            (Boolean) s.dims()[4],
-            (String) s.dims()[5],
-            (String) s.dims()[0],
-            (String) s.dims()[2],
-            new TokenCounts(c[0], c[1], c[4], c[14]));
-      }
-      for (UsageStore.Snapshot s : store.visible(UsageEndpoint.EMBEDDINGS, from, to, now)) {
-        long[] c = s.counts();
-        addLines(
-            lines,
-            s.minute(),
-            (String) s.dims()[3],
-            false,
-            "default",
-            (String) s.dims()[0],
-            (String) s.dims()[2],
-            new TokenCounts(c[0], 0, 0, c[1]));
+      for (UsageEndpoint endpoint : List.of(UsageEndpoint.COMPLETIONS, UsageEndpoint.EMBEDDINGS)) {
+        for (UsageStore.Snapshot s : store.visible(endpoint, from, to, now)) {
+          addLines(lines, s.minute(), UsageFiler.served(endpoint, s));
+        }
       }
       for (Line l : lines) {
         if ((!projects.isEmpty() && !projects.contains(l.projectId()))
@@ -127,51 +108,27 @@ final class CostsApi {
         });
   }
 
-  private void addLines(
-      List<Line> lines,
-      long minute,
-      String model,
-      boolean batch,
-      String tier,
-      String projectId,
-      String apiKeyId,
-      TokenCounts tokens) {
-    Optional<SimPricing.Amounts> priced = pricing.price(model, batch, tier, tokens);
+  private void addLines(List<Line> lines, long minute, ServedUsage u) {
+    boolean batch = Boolean.TRUE.equals(u.batch());
+    String tier = u.serviceTier() == null ? "default" : u.serviceTier();
+    TokenCounts tokens = u.counts();
+    Optional<SimPricing.Amounts> priced = pricing.price(u.model(), batch, tier, tokens);
     if (priced.isEmpty()) {
       return;
     }
     SimPricing.Amounts a = priced.get();
-    String prefix = model + ", " + (batch ? "batch " : "");
-    String suffix = batch || tier == null || tier.equals("default") ? "" : " (" + tier + ")";
-    if (tokens.uncachedInput() > 0) {
-      lines.add(
-          new Line(
-              minute,
-              prefix + "input" + suffix,
-              projectId,
-              apiKeyId,
-              tokens.uncachedInput(),
-              a.uncachedInput()));
-    }
-    if (tokens.cachedInput() > 0) {
-      lines.add(
-          new Line(
-              minute,
-              prefix + "cached input" + suffix,
-              projectId,
-              apiKeyId,
-              tokens.cachedInput(),
-              a.cachedInput()));
-    }
-    if (tokens.output() > 0) {
-      lines.add(
-          new Line(
-              minute,
-              prefix + "output" + suffix,
-              projectId,
-              apiKeyId,
-              tokens.output(),
-              a.output()));
+    String head = u.model() + ", " + (batch ? "batch " : "");
+    String tail = batch || tier.equals("default") ? "" : " (" + tier + ")";
+    addLine(lines, minute, u, head + "input" + tail, tokens.uncachedInput(), a.uncachedInput());
+    addLine(lines, minute, u, head + "cached input" + tail, tokens.cachedInput(), a.cachedInput());
+    addLine(lines, minute, u, head + "output" + tail, tokens.output(), a.output());
+  }
+
+  /** A line item of {@code u}'s project and key, when it has tokens. */
+  private static void addLine(
+      List<Line> lines, long minute, ServedUsage u, String item, long quantity, BigDecimal amount) {
+    if (quantity > 0) {
+      lines.add(new Line(minute, item, u.projectId(), u.apiKeyId(), quantity, amount));
     }
   }
 

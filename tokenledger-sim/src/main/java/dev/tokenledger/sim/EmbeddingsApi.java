@@ -32,12 +32,8 @@ final class EmbeddingsApi {
     JsonNode req = Json.request(rawBody);
     SimModel model = models.named(req.path("model").asText(null));
     if (model.kind() != SimModel.Kind.EMBEDDING) {
-      throw new ApiError(
-          400,
-          "This model does not support embeddings: " + model.alias() + ".",
-          "invalid_request_error",
-          "model",
-          null);
+      throw ApiError.badRequest(
+          "This model does not support embeddings: " + model.alias() + ".", "model");
     }
     List<JsonNode> inputs = embeddingInputs(req.get("input"));
     int dims = model.embeddingDimensions();

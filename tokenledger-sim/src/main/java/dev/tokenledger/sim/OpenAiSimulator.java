@@ -214,31 +214,10 @@ public final class OpenAiSimulator implements AutoCloseable {
    */
   public List<ServedUsage> served() {
     List<ServedUsage> out = new ArrayList<>();
-    for (UsageStore.Snapshot s : store.served(UsageEndpoint.COMPLETIONS)) {
-      long[] c = s.counts();
-      out.add(
-          new ServedUsage(
-              UsageEndpoint.COMPLETIONS,
-              Instant.ofEpochSecond(s.minute()),
-              (String) s.dims()[2],
-              (String) s.dims()[0],
-              (String) s.dims()[3],
-              (String) s.dims()[5],
-              (Boolean) s.dims()[4],
-              new TokenCounts(c[0], c[1], c[4], c[14])));
-    }
-    for (UsageStore.Snapshot s : store.served(UsageEndpoint.EMBEDDINGS)) {
-      long[] c = s.counts();
-      out.add(
-          new ServedUsage(
-              UsageEndpoint.EMBEDDINGS,
-              Instant.ofEpochSecond(s.minute()),
-              (String) s.dims()[2],
-              (String) s.dims()[0],
-              (String) s.dims()[3],
-              null,
-              null,
-              new TokenCounts(c[0], 0, 0, c[1])));
+    for (UsageEndpoint endpoint : List.of(UsageEndpoint.COMPLETIONS, UsageEndpoint.EMBEDDINGS)) {
+      for (UsageStore.Snapshot s : store.served(endpoint)) {
+        out.add(UsageFiler.served(endpoint, s));
+      }
     }
     out.sort(
         (a, b) -> {
@@ -372,8 +351,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     Instant at = clock.instant();
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getRawPath();
-    String rawQuery =
-        ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
+    String rawQuery = rawQuery(ex);
     String keyId = null;
     Fault fault = null;
     boolean logged = false;
@@ -386,7 +364,7 @@ public final class OpenAiSimulator implements AutoCloseable {
       fault = rel == null ? null : faults.take(rel, keyId);
       if (fault != null && !fault.serves()) {
         // logged before answering, so a client that got the answer finds it in the log
-        logged = log(at, method, path, rawQuery, keyId, fault.status(), fault);
+        logged = log(at, ex, keyId, fault.status(), fault);
         exchanges.failWith(ex, fault);
         return;
       }
@@ -400,7 +378,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         response = SimResponse.error(e);
       }
       int status = response instanceof SimResponse.Body b ? b.status() : 200;
-      logged = log(at, method, path, rawQuery, keyId, status, fault);
+      logged = log(at, ex, keyId, status, fault);
       exchanges.write(ex, response, fault != null && fault.kind() == Fault.Kind.TRUNCATED_BODY);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -414,7 +392,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     } catch (RuntimeException e) {
       // a bug in the simulator: answer 500 if nothing was sent yet
       if (!logged) {
-        logged = log(at, method, path, rawQuery, keyId, 500, fault);
+        logged = log(at, ex, keyId, 500, fault);
       }
       try {
         exchanges.sendBody(
@@ -432,21 +410,27 @@ public final class OpenAiSimulator implements AutoCloseable {
       }
     } finally {
       if (!logged) {
-        log(at, method, path, rawQuery, keyId, 0, fault);
+        log(at, ex, keyId, 0, fault);
       }
     }
   }
 
-  private boolean log(
-      Instant at,
-      String method,
-      String path,
-      String rawQuery,
-      String keyId,
-      int status,
-      Fault fault) {
-    requestLog.add(new RecordedRequest(at, method, path, rawQuery, keyId, status, fault));
+  private boolean log(Instant at, HttpExchange ex, String keyId, int status, Fault fault) {
+    requestLog.add(
+        new RecordedRequest(
+            at,
+            ex.getRequestMethod(),
+            ex.getRequestURI().getRawPath(),
+            rawQuery(ex),
+            keyId,
+            status,
+            fault));
     return true;
+  }
+
+  private static String rawQuery(HttpExchange ex) {
+    String q = ex.getRequestURI().getRawQuery();
+    return q == null ? "" : q;
   }
 
   private void delay(Fault fault) throws InterruptedException {

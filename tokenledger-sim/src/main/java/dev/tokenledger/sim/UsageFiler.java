@@ -59,6 +59,22 @@ final class UsageFiler {
     return new Object[] {key.projectId(), key.userId(), key.id(), model};
   }
 
+  /** A completions or embeddings cell of the store, read back in the layout this filer wrote. */
+  static ServedUsage served(UsageEndpoint endpoint, UsageStore.Snapshot s) {
+    Object[] d = s.dims();
+    long[] c = s.counts();
+    boolean completions = endpoint == UsageEndpoint.COMPLETIONS;
+    return new ServedUsage(
+        endpoint,
+        Instant.ofEpochSecond(s.minute()),
+        (String) d[2],
+        (String) d[0],
+        (String) d[3],
+        completions ? (String) d[5] : null,
+        completions ? (Boolean) d[4] : null,
+        completions ? new TokenCounts(c[0], c[1], c[4], c[14]) : new TokenCounts(c[0], 0, 0, c[1]));
+  }
+
   void fileCompletion(
       SimKey key,
       String model,
