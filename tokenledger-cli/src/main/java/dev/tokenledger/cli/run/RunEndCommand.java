@@ -3,7 +3,6 @@ package dev.tokenledger.cli.run;
 import dev.tokenledger.cli.shared.CommandContext;
 import dev.tokenledger.cli.shared.LedgerMixin;
 import dev.tokenledger.cli.shared.TimeConverters;
-import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RecordingStatus;
 import dev.tokenledger.ledger.RunRecord;
@@ -45,7 +44,6 @@ public final class RunEndCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String runId = run.runId(context);
-    TokenLedgerConfig config = context.config();
     PrintWriter err = context.err();
     try (Ledger ledger = context.openLedger(ledgerOptions)) {
       RunRecord ended;

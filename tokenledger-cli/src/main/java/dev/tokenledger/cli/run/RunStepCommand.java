@@ -83,8 +83,6 @@ public final class RunStepCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false)
   public static final class End implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
     @Mixin RunIdMixin run;
 
     @Option(names = "--step", paramLabel = "N", description = "Default: the latest open step.")
@@ -100,7 +98,6 @@ public final class RunStepCommand implements Runnable {
     @Override
     public Integer call() {
       String runId = run.runId(context);
-      TokenLedgerConfig config = context.config();
       try (Ledger ledger = context.openLedger(ledgerOptions)) {
         int index = step != null ? step : latestOpenStep(ledger, runId);
         StepRecord s = ledger.endStep(runId, index, exitCode, null);
