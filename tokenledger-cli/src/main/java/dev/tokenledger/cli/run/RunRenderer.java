@@ -1,8 +1,6 @@
 package dev.tokenledger.cli.run;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tokenledger.cli.shared.JsonOutput;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
 import dev.tokenledger.report.TextTable;
@@ -27,8 +25,6 @@ import org.apache.commons.csv.CSVPrinter;
 final class RunRenderer {
   static final String LIST_SCHEMA = "https://tokenledger.dev/schemas/run-list.schema.json";
   static final String SHOW_SCHEMA = "https://tokenledger.dev/schemas/run-show.schema.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> RUN_COLUMNS =
       List.of(
           "id",
@@ -84,7 +80,7 @@ final class RunRenderer {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("$schema", LIST_SCHEMA);
     root.put("runs", items);
-    print(root, out);
+    JsonOutput.print(root, out);
   }
 
   static void csv(List<RunRecord> runs, Map<String, Integer> stepCounts, PrintWriter out) {
@@ -160,7 +156,7 @@ final class RunRenderer {
     m.put("steps", items);
     m.put("reconciliation", reconciliation);
     m.put("metering", metering);
-    print(m, out);
+    JsonOutput.print(m, out);
   }
 
   private static Map<String, Object> run(RunRecord r) {
@@ -181,14 +177,6 @@ final class RunRenderer {
     m.put("external_id", r.externalId());
     m.put("reconcile_status", r.reconcileStatus().label());
     return m;
-  }
-
-  private static void print(Object value, PrintWriter out) {
-    try {
-      out.println(JSON.writeValueAsString(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
   }
 
   private static String iso(Instant instant) {
