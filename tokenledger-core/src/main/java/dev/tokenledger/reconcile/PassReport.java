@@ -39,11 +39,6 @@ public record PassReport(
    * and none is held by another reconciler.
    */
   public boolean settled() {
-    return runs.stream()
-        .allMatch(
-            r ->
-                !r.busy()
-                    && (r.status() == ReconcileStatus.FINAL
-                        || r.status() == ReconcileStatus.WARNING));
+    return runs.stream().allMatch(RunOutcome::settled);
   }
 }

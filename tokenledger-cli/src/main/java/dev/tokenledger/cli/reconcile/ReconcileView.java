@@ -67,11 +67,6 @@ record ReconcileView(
 
   /** Every run is final or in warning, and none was held by another reconciler. */
   boolean settled() {
-    return runs.stream()
-        .allMatch(
-            r ->
-                !r.busy()
-                    && (r.status() == ReconcileStatus.FINAL
-                        || r.status() == ReconcileStatus.WARNING));
+    return runs.stream().allMatch(RunOutcome::settled);
   }
 }
