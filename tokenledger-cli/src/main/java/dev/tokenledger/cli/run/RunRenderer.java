@@ -1,21 +1,18 @@
 package dev.tokenledger.cli.run;
 
+import dev.tokenledger.cli.shared.Csv;
 import dev.tokenledger.cli.shared.JsonOutput;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
 import dev.tokenledger.report.TextTable;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Prints runs and steps as a table, JSON (schemas in docs/json/run-list.schema.json and
@@ -84,29 +81,23 @@ final class RunRenderer {
   }
 
   static void csv(List<RunRecord> runs, Map<String, Integer> stepCounts, PrintWriter out) {
-    try {
-      // Not closed: closing the printer would close the command's own writer.
-      CSVPrinter csv =
-          new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
-      csv.printRecord(RUN_COLUMNS);
-      for (RunRecord r : runs) {
-        csv.printRecord(
-            r.id(),
-            r.framework(),
-            blank(r.experiment()),
-            blank(r.label()),
-            r.startedAt(),
-            blank(r.effectiveEnd()),
-            r.status().word(),
-            blank(r.exitCode()),
-            stepCounts.getOrDefault(r.id(), 0),
-            blank(r.apiKeyId()),
-            r.source());
-      }
-      csv.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Csv csv = Csv.withHeader(out, RUN_COLUMNS);
+    for (RunRecord r : runs) {
+      csv.row(
+          Arrays.asList(
+              r.id(),
+              r.framework(),
+              r.experiment(),
+              r.label(),
+              r.startedAt(),
+              r.effectiveEnd(),
+              r.status().word(),
+              r.exitCode(),
+              stepCounts.getOrDefault(r.id(), 0),
+              r.apiKeyId(),
+              r.source()));
     }
+    csv.flush();
   }
 
   static void showTable(RunRecord r, List<StepRecord> steps, PrintWriter out) {
@@ -198,9 +189,5 @@ final class RunRenderer {
 
   private static String dash(Object value) {
     return value == null ? "-" : value.toString();
-  }
-
-  private static String blank(Object value) {
-    return Objects.toString(value, "");
   }
 }
