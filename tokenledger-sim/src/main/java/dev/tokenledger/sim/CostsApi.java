@@ -29,13 +29,11 @@ final class CostsApi {
     this.pricing = pricing;
   }
 
-  private record Line(
-      long minute,
-      String item,
-      String projectId,
-      String apiKeyId,
-      long quantity,
-      BigDecimal amount) {}
+  /**
+   * One line item of served usage: its name ({@code "gpt-4o-mini-2024-07-18, input"}), tokens,
+   * dollars.
+   */
+  private record Line(ServedUsage usage, String item, long quantity, BigDecimal amount) {}
 
   private static final class Sum {
     BigDecimal amount = BigDecimal.ZERO;
@@ -68,19 +66,22 @@ final class CostsApi {
       long to = page.rangeEnd();
       for (UsageEndpoint endpoint : List.of(UsageEndpoint.COMPLETIONS, UsageEndpoint.EMBEDDINGS)) {
         for (UsageStore.Snapshot s : store.visible(endpoint, from, to, now)) {
-          addLines(lines, s.minute(), UsageFiler.served(endpoint, s));
+          addLines(lines, UsageFiler.served(endpoint, s));
         }
       }
       for (Line l : lines) {
-        if ((!projects.isEmpty() && !projects.contains(l.projectId()))
-            || (!keys.isEmpty() && !keys.contains(l.apiKeyId()))) {
+        if ((!projects.isEmpty() && !projects.contains(l.usage().projectId()))
+            || (!keys.isEmpty() && !keys.contains(l.usage().apiKeyId()))) {
           continue;
         }
         List<String> key = new ArrayList<>(3);
         key.add(groupBy.contains("line_item") ? l.item() : null);
-        key.add(groupBy.contains("project_id") ? l.projectId() : null);
-        key.add(groupBy.contains("api_key_id") ? l.apiKeyId() : null);
-        Sum sum = buckets.get(page.indexOf(l.minute())).computeIfAbsent(key, k -> new Sum());
+        key.add(groupBy.contains("project_id") ? l.usage().projectId() : null);
+        key.add(groupBy.contains("api_key_id") ? l.usage().apiKeyId() : null);
+        Sum sum =
+            buckets
+                .get(page.indexOf(l.usage().minute().getEpochSecond()))
+                .computeIfAbsent(key, k -> new Sum());
         sum.amount = sum.amount.add(l.amount());
         sum.quantity += l.quantity();
       }
@@ -108,7 +109,7 @@ final class CostsApi {
         });
   }
 
-  private void addLines(List<Line> lines, long minute, ServedUsage u) {
+  private void addLines(List<Line> lines, ServedUsage u) {
     boolean batch = Boolean.TRUE.equals(u.batch());
     String tier = u.serviceTier() == null ? "default" : u.serviceTier();
     TokenCounts tokens = u.counts();
@@ -119,16 +120,16 @@ final class CostsApi {
     SimPricing.Amounts a = priced.get();
     String head = u.model() + ", " + (batch ? "batch " : "");
     String tail = batch || tier.equals("default") ? "" : " (" + tier + ")";
-    addLine(lines, minute, u, head + "input" + tail, tokens.uncachedInput(), a.uncachedInput());
-    addLine(lines, minute, u, head + "cached input" + tail, tokens.cachedInput(), a.cachedInput());
-    addLine(lines, minute, u, head + "output" + tail, tokens.output(), a.output());
+    addLine(lines, u, head + "input" + tail, tokens.uncachedInput(), a.uncachedInput());
+    addLine(lines, u, head + "cached input" + tail, tokens.cachedInput(), a.cachedInput());
+    addLine(lines, u, head + "output" + tail, tokens.output(), a.output());
   }
 
   /** A line item of {@code u}'s project and key, when it has tokens. */
   private static void addLine(
-      List<Line> lines, long minute, ServedUsage u, String item, long quantity, BigDecimal amount) {
+      List<Line> lines, ServedUsage u, String item, long quantity, BigDecimal amount) {
     if (quantity > 0) {
-      lines.add(new Line(minute, item, u.projectId(), u.apiKeyId(), quantity, amount));
+      lines.add(new Line(u, item, quantity, amount));
     }
   }
 

@@ -59,14 +59,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     this.requestedPort = b.port;
     this.models = List.copyOf(b.models);
     this.registry = new KeyRegistry(clock, b.seed);
-    this.filer =
-        new UsageFiler(
-            store,
-            b.reportingDelay,
-            b.seed + 1,
-            b.lateRevisionProbability,
-            b.lateRevisionMin,
-            b.lateRevisionMax);
+    this.filer = new UsageFiler(store, b.reportingDelay, b.seed + 1, b.lateRevisions);
     this.usageApi = new UsageApi(store);
     this.costsApi = new CostsApi(store, b.pricing);
     this.adminApi = new AdminApi(registry);
@@ -467,9 +460,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private int port;
     private long seed;
     private ReportingDelay reportingDelay = ReportingDelay.typical();
-    private double lateRevisionProbability;
-    private Duration lateRevisionMin = Duration.ofMinutes(30);
-    private Duration lateRevisionMax = Duration.ofMinutes(120);
+    private UsageFiler.LateRevisions lateRevisions = UsageFiler.LateRevisions.NONE;
     private List<SimModel> models = SimModel.defaults();
     private SimPricing pricing = SimPricing.listPrices();
     private Duration promptCacheTtl = Duration.ofMinutes(10);
@@ -509,15 +500,7 @@ public final class OpenAiSimulator implements AutoCloseable {
      * Totals stay equal to what was served. Default: none.
      */
     public Builder lateRevisions(double probability, Duration min, Duration max) {
-      if (!(probability >= 0 && probability <= 1)) {
-        throw new IllegalArgumentException("probability must be in [0, 1], but was " + probability);
-      }
-      if (min.isNegative() || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("need 0 <= min <= max, but got " + min + ", " + max);
-      }
-      this.lateRevisionProbability = probability;
-      this.lateRevisionMin = min;
-      this.lateRevisionMax = max;
+      this.lateRevisions = new UsageFiler.LateRevisions(probability, min, max);
       return this;
     }
 
