@@ -101,85 +101,47 @@ public final class ProxyScenario {
                   .sink(cannedSink)
                   .keyIdentifier(keys)
                   .start()) {
-        URI simChat = URI.create(sim.baseUrl() + "/chat/completions");
-        URI proxySimChat = URI.create(toSim.baseUrl("bench", 1) + "/chat/completions");
-        URI cannedChat = URI.create(canned.baseUrl() + "/chat/completions");
-        URI proxyCannedChat = URI.create(toCanned.baseUrl("bench", 1) + "/chat/completions");
+        Route simulator =
+            new Route("simulator", sim.baseUrl(), toSim.baseUrl("bench", 1), direct, metered);
+        Route cannedRoute =
+            new Route(
+                "canned upstream", canned.baseUrl(), toCanned.baseUrl("bench", 1), direct, metered);
 
-        warmUp(load, simChat, proxySimChat, direct, metered, cannedChat, proxyCannedChat);
+        warmUp(load, simulator, cannedRoute);
 
         System.out.printf("%n-- added latency at %d requests/s (non-streamed chat) --%n", rate);
         for (int round = 1; round <= 2; round++) {
-          compare(
-              load,
-              "canned upstream",
-              cannedChat,
-              proxyCannedChat,
-              direct,
-              metered,
-              CHAT,
-              rate,
-              seconds,
-              false);
+          compare(load, cannedRoute, CHAT, rate, seconds, false);
         }
         int simRate = Math.min(rate, 300);
         for (int round = 1; round <= 2; round++) {
-          compare(
-              load,
-              "simulator",
-              simChat,
-              proxySimChat,
-              direct,
-              metered,
-              CHAT,
-              simRate,
-              seconds,
-              false);
+          compare(load, simulator, CHAT, simRate, seconds, false);
         }
 
         System.out.printf("%n-- added time to first byte of a stream (chat, usage injected) --%n");
         for (int round = 1; round <= 2; round++) {
-          compare(
-              load,
-              "canned upstream",
-              cannedChat,
-              proxyCannedChat,
-              direct,
-              metered,
-              STREAM,
-              200,
-              seconds,
-              true);
-          compare(
-              load,
-              "simulator",
-              simChat,
-              proxySimChat,
-              direct,
-              metered,
-              STREAM,
-              100,
-              seconds,
-              true);
+          compare(load, cannedRoute, STREAM, 200, seconds, true);
+          compare(load, simulator, STREAM, 100, seconds, true);
         }
 
         System.out.printf("%n-- saturation (32 clients, one request after the other) --%n");
-        for (URI[] pair : new URI[][] {{cannedChat, proxyCannedChat}, {simChat, proxySimChat}}) {
+        for (Route route : List.of(cannedRoute, simulator)) {
           LoadGenerator.Result d =
-              load.saturate(req(pair[0], direct, CHAT), 32, Duration.ofSeconds(seconds));
+              load.saturate(route.direct(CHAT), 32, Duration.ofSeconds(seconds));
           LoadGenerator.Result p =
-              load.saturate(req(pair[1], metered, CHAT), 32, Duration.ofSeconds(seconds));
+              load.saturate(route.proxied(CHAT), 32, Duration.ofSeconds(seconds));
           System.out.printf(
               "%-16s direct %,7.0f req/s   through the proxy %,7.0f req/s   (errors %d/%d)%n",
-              pair[0].getPort() == canned.port() ? "canned upstream" : "simulator",
-              d.rate(),
-              p.rate(),
-              d.errors(),
-              p.errors());
+              route.upstream(), d.rate(), p.rate(), d.errors(), p.errors());
           check(p.errors() == 0, "saturation through the proxy had " + p.errors() + " errors");
         }
 
-        soak(load, proxyCannedChat, metered.apiKey().bearerHeaderValue(), soakRate, soakSeconds);
+        soak(
+            load,
+            cannedRoute.proxiedChat(),
+            metered.apiKey().bearerHeaderValue(),
+            soakRate,
+            soakSeconds);
         bigBody(http, toCanned, metered.apiKey().bearerHeaderValue(), cannedSink);
 
         // every request through the simulator's proxy, against what the simulator served
@@ -227,41 +189,46 @@ public final class ProxyScenario {
     System.exit(problems.isEmpty() ? 0 : 1);
   }
 
-  private static void warmUp(
-      LoadGenerator load,
-      URI simChat,
-      URI proxySimChat,
-      SimKey direct,
-      SimKey metered,
-      URI c,
-      URI pc)
-      throws InterruptedException {
-    for (int i = 0; i < 1; i++) {
-      load.fixedRate(req(simChat, direct, CHAT), 200, Duration.ofSeconds(3));
-      load.fixedRate(req(proxySimChat, metered, CHAT), 200, Duration.ofSeconds(3));
-      load.fixedRate(req(proxySimChat, metered, STREAM), 100, Duration.ofSeconds(2));
-      load.fixedRate(req(c, direct, CHAT), 500, Duration.ofSeconds(3));
-      load.fixedRate(req(pc, metered, CHAT), 500, Duration.ofSeconds(3));
-      load.fixedRate(req(pc, metered, STREAM), 200, Duration.ofSeconds(2));
+  /**
+   * One upstream called two ways: directly with the {@code direct} key, and through its proxy with
+   * the {@code metered} one.
+   */
+  private record Route(
+      String upstream, URI directChat, URI proxiedChat, SimKey direct, SimKey metered) {
+    Route(String upstream, String upstreamBase, String proxyBase, SimKey direct, SimKey metered) {
+      this(
+          upstream,
+          URI.create(upstreamBase + "/chat/completions"),
+          URI.create(proxyBase + "/chat/completions"),
+          direct,
+          metered);
+    }
+
+    Supplier<HttpRequest> direct(String body) {
+      return req(directChat, direct, body);
+    }
+
+    Supplier<HttpRequest> proxied(String body) {
+      return req(proxiedChat, metered, body);
     }
   }
 
-  private static void compare(
-      LoadGenerator load,
-      String upstream,
-      URI directUri,
-      URI proxyUri,
-      SimKey direct,
-      SimKey metered,
-      String body,
-      int rate,
-      int seconds,
-      boolean firstByte)
+  private static void warmUp(LoadGenerator load, Route simulator, Route canned)
       throws InterruptedException {
-    LoadGenerator.Result d =
-        load.fixedRate(req(directUri, direct, body), rate, Duration.ofSeconds(seconds));
-    LoadGenerator.Result p =
-        load.fixedRate(req(proxyUri, metered, body), rate, Duration.ofSeconds(seconds));
+    load.fixedRate(simulator.direct(CHAT), 200, Duration.ofSeconds(3));
+    load.fixedRate(simulator.proxied(CHAT), 200, Duration.ofSeconds(3));
+    load.fixedRate(simulator.proxied(STREAM), 100, Duration.ofSeconds(2));
+    load.fixedRate(canned.direct(CHAT), 500, Duration.ofSeconds(3));
+    load.fixedRate(canned.proxied(CHAT), 500, Duration.ofSeconds(3));
+    load.fixedRate(canned.proxied(STREAM), 200, Duration.ofSeconds(2));
+  }
+
+  private static void compare(
+      LoadGenerator load, Route route, String body, int rate, int seconds, boolean firstByte)
+      throws InterruptedException {
+    String upstream = route.upstream();
+    LoadGenerator.Result d = load.fixedRate(route.direct(body), rate, Duration.ofSeconds(seconds));
+    LoadGenerator.Result p = load.fixedRate(route.proxied(body), rate, Duration.ofSeconds(seconds));
     double d50 = firstByte ? d.firstByteMillis(0.5) : d.totalMillis(0.5);
     double d99 = firstByte ? d.firstByteMillis(0.99) : d.totalMillis(0.99);
     double p50 = firstByte ? p.firstByteMillis(0.5) : p.totalMillis(0.5);

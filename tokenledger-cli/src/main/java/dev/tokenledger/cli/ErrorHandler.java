@@ -73,31 +73,12 @@ final class ErrorHandler
       if (ex instanceof KeyRefusedException refused) {
         return new Failure(ExitCode.KEY_REFUSED, ex.getMessage(), refusedHint(refused));
       }
-      if (ex instanceof ApiUnavailableException unavailable
-          && unavailable.reason() == ApiUnavailableException.Reason.RATE_LIMITED) {
+      if (ex instanceof ApiUnavailableException unavailable) {
         return new Failure(
-            ExitCode.API_FAILURE,
-            ex.getMessage(),
-            "Nothing was changed. OpenAI's rate limit for the organization's usage reads held"
-                + " through every retry: wait a minute or two and run again, ask for a shorter"
-                + " window or fewer endpoints, and check whether another tool is reading the"
-                + " Usage API with the same organization at the same time.");
+            ExitCode.API_FAILURE, ex.getMessage(), unavailableHint(unavailable.reason()));
       }
-      if (ex instanceof ApiUnavailableException unavailable
-          && unavailable.reason() == ApiUnavailableException.Reason.QUOTA_EXCEEDED) {
-        return new Failure(
-            ExitCode.API_FAILURE,
-            ex.getMessage(),
-            "Nothing was changed. The organization is out of quota (insufficient_quota):"
-                + " retrying does not help; add credit or raise the limit under Settings >"
-                + " Billing on platform.openai.com, then run again.");
-      }
-      if (ex instanceof ApiUnavailableException || ex instanceof BadResponseException) {
-        return new Failure(
-            ExitCode.API_FAILURE,
-            ex.getMessage(),
-            "Nothing was changed. Check the network and OPENAI_BASE_URL, then run again;"
-                + " 'tokenledger doctor' checks the connection.");
+      if (ex instanceof BadResponseException) {
+        return new Failure(ExitCode.API_FAILURE, ex.getMessage(), CHECK_THE_CONNECTION);
       }
       if (ex instanceof OpenAiException) {
         return new Failure(ExitCode.API_FAILURE, ex.getMessage(), null);
@@ -108,6 +89,25 @@ final class ErrorHandler
       }
       String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
       return new Failure(ExitCode.FAILURE, message, "Run again with -x to see where it happened.");
+    }
+
+    private static final String CHECK_THE_CONNECTION =
+        "Nothing was changed. Check the network and OPENAI_BASE_URL, then run again;"
+            + " 'tokenledger doctor' checks the connection.";
+
+    private static String unavailableHint(ApiUnavailableException.Reason reason) {
+      return switch (reason) {
+        case RATE_LIMITED ->
+            "Nothing was changed. OpenAI's rate limit for the organization's usage reads held"
+                + " through every retry: wait a minute or two and run again, ask for a shorter"
+                + " window or fewer endpoints, and check whether another tool is reading the"
+                + " Usage API with the same organization at the same time.";
+        case QUOTA_EXCEEDED ->
+            "Nothing was changed. The organization is out of quota (insufficient_quota):"
+                + " retrying does not help; add credit or raise the limit under Settings >"
+                + " Billing on platform.openai.com, then run again.";
+        default -> CHECK_THE_CONNECTION;
+      };
     }
 
     private static String refusedHint(KeyRefusedException refused) {

@@ -73,17 +73,17 @@ public record RunOutcome(
     return assessment.status();
   }
 
-  /** The figures to show (the latest successful read), or zero when nothing was read yet. */
-  public TokenCounts figures() {
-    return assessment.figures() == null ? TokenCounts.ZERO : assessment.figures();
-  }
-
   /**
    * Whether the run cannot move on by itself: final or in warning (which needs a person), and not
    * held by another reconciler.
    */
   public boolean settled() {
     return !busy && (status() == ReconcileStatus.FINAL || status() == ReconcileStatus.WARNING);
+  }
+
+  /** The figures to show (the latest successful read), or zero when nothing was read yet. */
+  public TokenCounts figures() {
+    return assessment.figures() == null ? TokenCounts.ZERO : assessment.figures();
   }
 
   /** Whether this pass's figure shared a minute with another run of the same key. */

@@ -38,6 +38,14 @@ public final class TextTable {
     return this;
   }
 
+  /** Right-aligns the columns {@code indexes} (the numbers). */
+  public TextTable alignRight(int... indexes) {
+    for (int i : indexes) {
+      aligns.set(i, Align.RIGHT);
+    }
+    return this;
+  }
+
   /** Appends a row; it must have one cell per header. */
   public TextTable row(List<String> cells) {
     if (cells.size() != headers.size()) {

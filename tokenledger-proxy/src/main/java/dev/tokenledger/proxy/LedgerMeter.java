@@ -6,6 +6,7 @@ import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.recording.LedgerMeterSink;
 import dev.tokenledger.recording.MeterLauncher;
 import dev.tokenledger.recording.SaltedKeyIdentifier;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,11 +46,7 @@ public final class LedgerMeter implements MeterLauncher.Meter {
   // failures come on the proxy's I/O threads, which must not wait for the ledger
   private final ExecutorService failures =
       Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "tokenledger-meter-failures");
-            t.setDaemon(true);
-            return t;
-          });
+          new DefaultThreadFactory("tokenledger-meter-failures", true));
 
   private LedgerMeter(Builder b) {
     this.ledger = b.ledger;

@@ -2,6 +2,7 @@ package dev.tokenledger.proxy;
 
 import dev.tokenledger.metering.MeterSink;
 import dev.tokenledger.metering.MeteredRequest;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +16,7 @@ final class Recorder {
   private final MeterSink sink;
   private final Consumer<ProxyFailure> onFailure;
   private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "tokenledger-meter-sink");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(new DefaultThreadFactory("tokenledger-meter-sink", true));
 
   Recorder(MeterSink sink, Consumer<ProxyFailure> onFailure) {
     this.sink = sink;

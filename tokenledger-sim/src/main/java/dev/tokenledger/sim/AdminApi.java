@@ -67,10 +67,9 @@ final class AdminApi {
             .filter(k -> projectId.equals(k.projectId()))
             .orElseThrow(
                 () ->
-                    new ApiError(
+                    ApiError.invalidRequest(
                         404,
                         "No such API key: " + keyId + " in project " + projectId + ".",
-                        "invalid_request_error",
                         "api_key_id",
                         null));
     return projectKey(key);
@@ -99,12 +98,8 @@ final class AdminApi {
         .project(projectId)
         .orElseThrow(
             () ->
-                new ApiError(
-                    404,
-                    "No such project: " + projectId + ".",
-                    "invalid_request_error",
-                    "project_id",
-                    null));
+                ApiError.invalidRequest(
+                    404, "No such project: " + projectId + ".", "project_id", null));
   }
 
   private static <T> ObjectNode page(

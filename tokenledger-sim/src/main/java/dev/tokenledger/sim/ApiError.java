@@ -46,54 +46,51 @@ final class ApiError extends RuntimeException {
     this.headers = headers;
   }
 
+  /** OpenAI's {@code invalid_request_error}: the request, not the server, is at fault. */
+  static ApiError invalidRequest(int status, String message, String param, String code) {
+    return new ApiError(status, message, "invalid_request_error", param, code);
+  }
+
   static ApiError badRequest(String message, String param) {
-    return new ApiError(400, message, "invalid_request_error", param, null);
+    return invalidRequest(400, message, param, null);
   }
 
   /** OpenAI's answer to a request without a required body parameter. */
   static ApiError missingParameter(String param) {
-    return new ApiError(
-        400,
-        "Missing required parameter: '" + param + "'.",
-        "invalid_request_error",
-        param,
-        "missing_required_parameter");
+    return invalidRequest(
+        400, "Missing required parameter: '" + param + "'.", param, "missing_required_parameter");
   }
 
   static ApiError missingScope(String scope) {
-    return new ApiError(
-        401, INSUFFICIENT_PERMISSIONS.formatted(scope), "invalid_request_error", null, null);
+    return invalidRequest(401, INSUFFICIENT_PERMISSIONS.formatted(scope), null, null);
   }
 
   static ApiError noKey() {
-    return new ApiError(401, NO_KEY, "invalid_request_error", null, null);
+    return invalidRequest(401, NO_KEY, null, null);
   }
 
   /** OpenAI's answer to an unknown key: the key is echoed with all but its ends starred out. */
   static ApiError incorrectKey(String value) {
-    return new ApiError(
+    return invalidRequest(
         401,
         "Incorrect API key provided: "
             + starred(value)
             + ". You can find your API key at https://platform.openai.com/account/api-keys.",
-        "invalid_request_error",
         null,
         "invalid_api_key");
   }
 
   static ApiError adminKeyOnModelEndpoint() {
-    return new ApiError(
+    return invalidRequest(
         401,
         "Admin API keys cannot be used for non-administration endpoints. Use a project API key"
             + " (sk-proj-...) or a service account key for model requests.",
-        "invalid_request_error",
         null,
         null);
   }
 
   static ApiError notFound(String method, String path) {
-    return new ApiError(
-        404, "Invalid URL (" + method + " " + path + ")", "invalid_request_error", null, null);
+    return invalidRequest(404, "Invalid URL (" + method + " " + path + ")", null, null);
   }
 
   static ApiError rateLimited(int retryAfterSeconds) {

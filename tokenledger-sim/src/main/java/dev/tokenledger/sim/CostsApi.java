@@ -29,13 +29,11 @@ final class CostsApi {
     this.pricing = pricing;
   }
 
-  private record Line(
-      long minute,
-      String item,
-      String projectId,
-      String apiKeyId,
-      long quantity,
-      BigDecimal amount) {}
+  /**
+   * One line item of served usage: its name ({@code "gpt-4o-mini-2024-07-18, input"}), tokens,
+   * dollars.
+   */
+  private record Line(ServedUsage usage, String item, long quantity, BigDecimal amount) {}
 
   private static final class Sum {
     BigDecimal amount = BigDecimal.ZERO;
@@ -66,40 +64,24 @@ final class CostsApi {
       List<Line> lines = new ArrayList<>();
       long from = page.rangeStart();
       long to = page.rangeEnd();
-      for (UsageStore.Snapshot s : store.visible(UsageEndpoint.COMPLETIONS, from, to, now)) {
-        long[] c = s.counts();
-        addLines(
-            lines,
-            s.minute(),
-            (String) s.dims()[3],
-            (Boolean) s.dims()[4],
-            (String) s.dims()[5],
-            (String) s.dims()[0],
-            (String) s.dims()[2],
-            new TokenCounts(c[0], c[1], c[4], c[14]));
-      }
-      for (UsageStore.Snapshot s : store.visible(UsageEndpoint.EMBEDDINGS, from, to, now)) {
-        long[] c = s.counts();
-        addLines(
-            lines,
-            s.minute(),
-            (String) s.dims()[3],
-            false,
-            "default",
-            (String) s.dims()[0],
-            (String) s.dims()[2],
-            new TokenCounts(c[0], 0, 0, c[1]));
+      for (UsageEndpoint endpoint : List.of(UsageEndpoint.COMPLETIONS, UsageEndpoint.EMBEDDINGS)) {
+        for (UsageStore.Snapshot s : store.visible(endpoint, from, to, now)) {
+          addLines(lines, UsageFiler.served(endpoint, s));
+        }
       }
       for (Line l : lines) {
-        if ((!projects.isEmpty() && !projects.contains(l.projectId()))
-            || (!keys.isEmpty() && !keys.contains(l.apiKeyId()))) {
+        if ((!projects.isEmpty() && !projects.contains(l.usage().projectId()))
+            || (!keys.isEmpty() && !keys.contains(l.usage().apiKeyId()))) {
           continue;
         }
         List<String> key = new ArrayList<>(3);
         key.add(groupBy.contains("line_item") ? l.item() : null);
-        key.add(groupBy.contains("project_id") ? l.projectId() : null);
-        key.add(groupBy.contains("api_key_id") ? l.apiKeyId() : null);
-        Sum sum = buckets.get(page.indexOf(l.minute())).computeIfAbsent(key, k -> new Sum());
+        key.add(groupBy.contains("project_id") ? l.usage().projectId() : null);
+        key.add(groupBy.contains("api_key_id") ? l.usage().apiKeyId() : null);
+        Sum sum =
+            buckets
+                .get(page.indexOf(l.usage().minute().getEpochSecond()))
+                .computeIfAbsent(key, k -> new Sum());
         sum.amount = sum.amount.add(l.amount());
         sum.quantity += l.quantity();
       }
@@ -127,51 +109,27 @@ final class CostsApi {
         });
   }
 
-  private void addLines(
-      List<Line> lines,
-      long minute,
-      String model,
-      boolean batch,
-      String tier,
-      String projectId,
-      String apiKeyId,
-      TokenCounts tokens) {
-    Optional<SimPricing.Amounts> priced = pricing.price(model, batch, tier, tokens);
+  private void addLines(List<Line> lines, ServedUsage u) {
+    boolean batch = Boolean.TRUE.equals(u.batch());
+    String tier = u.serviceTier() == null ? "default" : u.serviceTier();
+    TokenCounts tokens = u.counts();
+    Optional<SimPricing.Amounts> priced = pricing.price(u.model(), batch, tier, tokens);
     if (priced.isEmpty()) {
       return;
     }
     SimPricing.Amounts a = priced.get();
-    String prefix = model + ", " + (batch ? "batch " : "");
-    String suffix = batch || tier == null || tier.equals("default") ? "" : " (" + tier + ")";
-    if (tokens.uncachedInput() > 0) {
-      lines.add(
-          new Line(
-              minute,
-              prefix + "input" + suffix,
-              projectId,
-              apiKeyId,
-              tokens.uncachedInput(),
-              a.uncachedInput()));
-    }
-    if (tokens.cachedInput() > 0) {
-      lines.add(
-          new Line(
-              minute,
-              prefix + "cached input" + suffix,
-              projectId,
-              apiKeyId,
-              tokens.cachedInput(),
-              a.cachedInput()));
-    }
-    if (tokens.output() > 0) {
-      lines.add(
-          new Line(
-              minute,
-              prefix + "output" + suffix,
-              projectId,
-              apiKeyId,
-              tokens.output(),
-              a.output()));
+    String head = u.model() + ", " + (batch ? "batch " : "");
+    String tail = batch || tier.equals("default") ? "" : " (" + tier + ")";
+    addLine(lines, u, head + "input" + tail, tokens.uncachedInput(), a.uncachedInput());
+    addLine(lines, u, head + "cached input" + tail, tokens.cachedInput(), a.cachedInput());
+    addLine(lines, u, head + "output" + tail, tokens.output(), a.output());
+  }
+
+  /** A line item of {@code u}'s project and key, when it has tokens. */
+  private static void addLine(
+      List<Line> lines, ServedUsage u, String item, long quantity, BigDecimal amount) {
+    if (quantity > 0) {
+      lines.add(new Line(u, item, quantity, amount));
     }
   }
 

@@ -17,27 +17,14 @@ import java.util.Random;
  * {@code POST /v1/embeddings}: unit vectors drawn from the input's hash (the same input always gets
  * the same vector), in floats or base64, with the input's tokens filed as usage.
  */
-final class EmbeddingsApi {
-  private final ModelCatalogue models;
-  private final Clock clock;
-  private final UsageFiler filer;
-
-  EmbeddingsApi(ModelCatalogue models, Clock clock, UsageFiler filer) {
-    this.models = models;
-    this.clock = clock;
-    this.filer = filer;
-  }
+record EmbeddingsApi(ModelCatalogue models, Clock clock, UsageFiler filer) {
 
   SimResponse serve(SimKey key, byte[] rawBody) {
     JsonNode req = Json.request(rawBody);
     SimModel model = models.named(req.path("model").asText(null));
     if (model.kind() != SimModel.Kind.EMBEDDING) {
-      throw new ApiError(
-          400,
-          "This model does not support embeddings: " + model.alias() + ".",
-          "invalid_request_error",
-          "model",
-          null);
+      throw ApiError.badRequest(
+          "This model does not support embeddings: " + model.alias() + ".", "model");
     }
     List<JsonNode> inputs = embeddingInputs(req.get("input"));
     int dims = model.embeddingDimensions();

@@ -48,21 +48,19 @@ final class ModelApi {
       throw ApiError.missingParameter("messages");
     }
     if (!messages.isArray() || messages.isEmpty()) {
-      throw new ApiError(
+      throw ApiError.invalidRequest(
           400,
           "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an"
               + " empty array instead.",
-          "invalid_request_error",
           "messages",
           "empty_array");
     }
     boolean reasoning = model.kind() == SimModel.Kind.REASONING;
     if (reasoning && req.hasNonNull("max_tokens")) {
-      throw new ApiError(
+      throw ApiError.invalidRequest(
           400,
           "Unsupported parameter: 'max_tokens' is not supported with this model. Use"
               + " 'max_completion_tokens' instead.",
-          "invalid_request_error",
           "max_tokens",
           "unsupported_parameter");
     }
@@ -101,14 +99,8 @@ final class ModelApi {
       reasoningTokens += r.reasoningTokens();
     }
     int promptTokens = prompt.size();
-    Instant finished = clock.instant();
-    filer.fileCompletion(
-        key,
-        model.snapshot(),
-        tier,
-        false,
-        finished,
-        new TokenCounts(promptTokens, cached, completion, 1));
+    Instant finished =
+        fileServed(key, model, tier, new TokenCounts(promptTokens, cached, completion, 1));
 
     ObjectNode usage = Json.object();
     usage.put("prompt_tokens", promptTokens);
@@ -244,14 +236,8 @@ final class ModelApi {
     ReplyGenerator.Reply reply =
         replies.generate(ReplyGenerator.hash(rawBody), 0, reasoning, effort, max);
     int output = reply.tokens() + reply.reasoningTokens();
-    Instant finished = clock.instant();
-    filer.fileCompletion(
-        key,
-        model.snapshot(),
-        tier,
-        false,
-        finished,
-        new TokenCounts(prompt.size(), cached, output, 1));
+    Instant finished =
+        fileServed(key, model, tier, new TokenCounts(prompt.size(), cached, output, 1));
 
     ObjectNode usage = Json.object();
     usage.put("input_tokens", prompt.size());
@@ -402,6 +388,13 @@ final class ModelApi {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Files a served (non-batch) request as usage in the minute it finished, which is now. */
+  private Instant fileServed(SimKey key, SimModel model, String tier, TokenCounts counts) {
+    Instant finished = clock.instant();
+    filer.fileCompletion(key, model.snapshot(), tier, false, finished, counts);
+    return finished;
+  }
 
   private static String serviceTier(JsonNode req) {
     JsonNode t = req.get("service_tier");

@@ -55,12 +55,11 @@ final class ModelCatalogue {
   SimModel forText(JsonNode req, String endpoint) {
     SimModel m = named(req.path("model").asText(null));
     if (m.kind() == SimModel.Kind.EMBEDDING) {
-      throw new ApiError(
+      throw ApiError.invalidRequest(
           404,
           "This is not a chat model and thus not supported in the v1/"
               + endpoint
               + " endpoint. Did you mean to use v1/embeddings?",
-          "invalid_request_error",
           "model",
           null);
     }
@@ -70,8 +69,7 @@ final class ModelCatalogue {
   /** The model a request names: OpenAI's 400 without one, 404 for one not served. */
   SimModel named(String name) {
     if (name == null || name.isEmpty()) {
-      throw new ApiError(
-          400, "you must provide a model parameter", "invalid_request_error", null, null);
+      throw ApiError.badRequest("you must provide a model parameter", null);
     }
     SimModel m = models.get(name);
     if (m == null) {
@@ -81,10 +79,9 @@ final class ModelCatalogue {
   }
 
   private static ApiError modelNotFound(String name) {
-    return new ApiError(
+    return ApiError.invalidRequest(
         404,
         "The model `" + name + "` does not exist or you do not have access to it.",
-        "invalid_request_error",
         null,
         "model_not_found");
   }

@@ -59,14 +59,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     this.requestedPort = b.port;
     this.models = List.copyOf(b.models);
     this.registry = new KeyRegistry(clock, b.seed);
-    this.filer =
-        new UsageFiler(
-            store,
-            b.reportingDelay,
-            b.seed + 1,
-            b.lateRevisionProbability,
-            b.lateRevisionMin,
-            b.lateRevisionMax);
+    this.filer = new UsageFiler(store, b.reportingDelay, b.seed + 1, b.lateRevisions);
     this.usageApi = new UsageApi(store);
     this.costsApi = new CostsApi(store, b.pricing);
     this.adminApi = new AdminApi(registry);
@@ -214,31 +207,10 @@ public final class OpenAiSimulator implements AutoCloseable {
    */
   public List<ServedUsage> served() {
     List<ServedUsage> out = new ArrayList<>();
-    for (UsageStore.Snapshot s : store.served(UsageEndpoint.COMPLETIONS)) {
-      long[] c = s.counts();
-      out.add(
-          new ServedUsage(
-              UsageEndpoint.COMPLETIONS,
-              Instant.ofEpochSecond(s.minute()),
-              (String) s.dims()[2],
-              (String) s.dims()[0],
-              (String) s.dims()[3],
-              (String) s.dims()[5],
-              (Boolean) s.dims()[4],
-              new TokenCounts(c[0], c[1], c[4], c[14])));
-    }
-    for (UsageStore.Snapshot s : store.served(UsageEndpoint.EMBEDDINGS)) {
-      long[] c = s.counts();
-      out.add(
-          new ServedUsage(
-              UsageEndpoint.EMBEDDINGS,
-              Instant.ofEpochSecond(s.minute()),
-              (String) s.dims()[2],
-              (String) s.dims()[0],
-              (String) s.dims()[3],
-              null,
-              null,
-              new TokenCounts(c[0], 0, 0, c[1])));
+    for (UsageEndpoint endpoint : List.of(UsageEndpoint.COMPLETIONS, UsageEndpoint.EMBEDDINGS)) {
+      for (UsageStore.Snapshot s : store.served(endpoint)) {
+        out.add(UsageFiler.served(endpoint, s));
+      }
     }
     out.sort(
         (a, b) -> {
@@ -372,8 +344,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     Instant at = clock.instant();
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getRawPath();
-    String rawQuery =
-        ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
+    String rawQuery = rawQuery(ex);
     String keyId = null;
     Fault fault = null;
     boolean logged = false;
@@ -386,7 +357,7 @@ public final class OpenAiSimulator implements AutoCloseable {
       fault = rel == null ? null : faults.take(rel, keyId);
       if (fault != null && !fault.serves()) {
         // logged before answering, so a client that got the answer finds it in the log
-        logged = log(at, method, path, rawQuery, keyId, fault.status(), fault);
+        logged = log(at, ex, keyId, fault.status(), fault);
         exchanges.failWith(ex, fault);
         return;
       }
@@ -400,7 +371,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         response = SimResponse.error(e);
       }
       int status = response instanceof SimResponse.Body b ? b.status() : 200;
-      logged = log(at, method, path, rawQuery, keyId, status, fault);
+      logged = log(at, ex, keyId, status, fault);
       exchanges.write(ex, response, fault != null && fault.kind() == Fault.Kind.TRUNCATED_BODY);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -414,7 +385,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     } catch (RuntimeException e) {
       // a bug in the simulator: answer 500 if nothing was sent yet
       if (!logged) {
-        logged = log(at, method, path, rawQuery, keyId, 500, fault);
+        logged = log(at, ex, keyId, 500, fault);
       }
       try {
         exchanges.sendBody(
@@ -432,21 +403,27 @@ public final class OpenAiSimulator implements AutoCloseable {
       }
     } finally {
       if (!logged) {
-        log(at, method, path, rawQuery, keyId, 0, fault);
+        log(at, ex, keyId, 0, fault);
       }
     }
   }
 
-  private boolean log(
-      Instant at,
-      String method,
-      String path,
-      String rawQuery,
-      String keyId,
-      int status,
-      Fault fault) {
-    requestLog.add(new RecordedRequest(at, method, path, rawQuery, keyId, status, fault));
+  private boolean log(Instant at, HttpExchange ex, String keyId, int status, Fault fault) {
+    requestLog.add(
+        new RecordedRequest(
+            at,
+            ex.getRequestMethod(),
+            ex.getRequestURI().getRawPath(),
+            rawQuery(ex),
+            keyId,
+            status,
+            fault));
     return true;
+  }
+
+  private static String rawQuery(HttpExchange ex) {
+    String q = ex.getRequestURI().getRawQuery();
+    return q == null ? "" : q;
   }
 
   private void delay(Fault fault) throws InterruptedException {
@@ -483,9 +460,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private int port;
     private long seed;
     private ReportingDelay reportingDelay = ReportingDelay.typical();
-    private double lateRevisionProbability;
-    private Duration lateRevisionMin = Duration.ofMinutes(30);
-    private Duration lateRevisionMax = Duration.ofMinutes(120);
+    private UsageFiler.LateRevisions lateRevisions = UsageFiler.LateRevisions.NONE;
     private List<SimModel> models = SimModel.defaults();
     private SimPricing pricing = SimPricing.listPrices();
     private Duration promptCacheTtl = Duration.ofMinutes(10);
@@ -525,15 +500,7 @@ public final class OpenAiSimulator implements AutoCloseable {
      * Totals stay equal to what was served. Default: none.
      */
     public Builder lateRevisions(double probability, Duration min, Duration max) {
-      if (!(probability >= 0 && probability <= 1)) {
-        throw new IllegalArgumentException("probability must be in [0, 1], but was " + probability);
-      }
-      if (min.isNegative() || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("need 0 <= min <= max, but got " + min + ", " + max);
-      }
-      this.lateRevisionProbability = probability;
-      this.lateRevisionMin = min;
-      this.lateRevisionMax = max;
+      this.lateRevisions = new UsageFiler.LateRevisions(probability, min, max);
       return this;
     }
 

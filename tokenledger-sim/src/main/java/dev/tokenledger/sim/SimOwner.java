@@ -2,6 +2,7 @@ package dev.tokenledger.sim;
 
 import dev.tokenledger.Require;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Who owns a simulated key: a user or a service account, as {@code owner} in OpenAI's project API
@@ -19,18 +20,12 @@ public record SimOwner(
 
   /** The two kinds of key owner OpenAI knows. */
   public enum Type {
-    USER("user"),
-    SERVICE_ACCOUNT("service_account");
+    USER,
+    SERVICE_ACCOUNT;
 
-    private final String wire;
-
-    Type(String wire) {
-      this.wire = wire;
-    }
-
-    /** The value of {@code owner.type} on the wire. */
+    /** The value of {@code owner.type} on the wire: {@code user} or {@code service_account}. */
     public String wireName() {
-      return wire;
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -7,33 +7,17 @@ import java.util.Optional;
  * Routes a simulator request to the API that answers it, after checking that the key may call that
  * endpoint (a project key for model endpoints, an admin key with the scope for the organization's).
  */
-final class SimRouter {
+record SimRouter(
+    SimClock clock,
+    KeyRegistry registry,
+    ModelApi modelApi,
+    UsageApi usageApi,
+    CostsApi costsApi,
+    AdminApi adminApi) {
   private enum Access {
     MODEL,
     USAGE,
     ORGANIZATION
-  }
-
-  private final SimClock clock;
-  private final KeyRegistry registry;
-  private final ModelApi modelApi;
-  private final UsageApi usageApi;
-  private final CostsApi costsApi;
-  private final AdminApi adminApi;
-
-  SimRouter(
-      SimClock clock,
-      KeyRegistry registry,
-      ModelApi modelApi,
-      UsageApi usageApi,
-      CostsApi costsApi,
-      AdminApi adminApi) {
-    this.clock = clock;
-    this.registry = registry;
-    this.modelApi = modelApi;
-    this.usageApi = usageApi;
-    this.costsApi = costsApi;
-    this.adminApi = adminApi;
   }
 
   SimResponse route(

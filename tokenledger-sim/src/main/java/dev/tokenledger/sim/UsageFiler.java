@@ -13,23 +13,31 @@ final class UsageFiler {
   private final UsageStore store;
   private final ReportingDelay delay;
   private final Random random;
-  private final double lateRevisionProbability;
-  private final Duration lateRevisionMin;
-  private final Duration lateRevisionMax;
+  private final LateRevisions late;
 
-  UsageFiler(
-      UsageStore store,
-      ReportingDelay delay,
-      long seed,
-      double lateRevisionProbability,
-      Duration lateRevisionMin,
-      Duration lateRevisionMax) {
+  /**
+   * With {@code probability}, part of a request's usage shows up on time and the rest between
+   * {@code min} and {@code max} later.
+   */
+  record LateRevisions(double probability, Duration min, Duration max) {
+    static final LateRevisions NONE =
+        new LateRevisions(0, Duration.ofMinutes(30), Duration.ofMinutes(120));
+
+    LateRevisions {
+      if (!(probability >= 0 && probability <= 1)) {
+        throw new IllegalArgumentException("probability must be in [0, 1], but was " + probability);
+      }
+      if (min.isNegative() || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException("need 0 <= min <= max, but got " + min + ", " + max);
+      }
+    }
+  }
+
+  UsageFiler(UsageStore store, ReportingDelay delay, long seed, LateRevisions late) {
     this.store = store;
     this.delay = delay;
     this.random = new Random(seed);
-    this.lateRevisionProbability = lateRevisionProbability;
-    this.lateRevisionMin = lateRevisionMin;
-    this.lateRevisionMax = lateRevisionMax;
+    this.late = late;
   }
 
   static long minuteOf(Instant instant) {
@@ -59,6 +67,22 @@ final class UsageFiler {
     return new Object[] {key.projectId(), key.userId(), key.id(), model};
   }
 
+  /** A completions or embeddings cell of the store, read back in the layout this filer wrote. */
+  static ServedUsage served(UsageEndpoint endpoint, UsageStore.Snapshot s) {
+    Object[] d = s.dims();
+    long[] c = s.counts();
+    boolean completions = endpoint == UsageEndpoint.COMPLETIONS;
+    return new ServedUsage(
+        endpoint,
+        Instant.ofEpochSecond(s.minute()),
+        (String) d[2],
+        (String) d[0],
+        (String) d[3],
+        completions ? (String) d[5] : null,
+        completions ? (Boolean) d[4] : null,
+        completions ? new TokenCounts(c[0], c[1], c[4], c[14]) : new TokenCounts(c[0], 0, 0, c[1]));
+  }
+
   void fileCompletion(
       SimKey key,
       String model,
@@ -69,7 +93,7 @@ final class UsageFiler {
     Object[] dims = completionDims(key, model, serviceTier, batch);
     long minute = minuteOf(finishedAt);
     Instant visibleAt = finishedAt.plus(nextDelay());
-    if (counts.requests() > 0 && chance(lateRevisionProbability)) {
+    if (counts.requests() > 0 && chance(late.probability())) {
       // part of the request shows up first, the rest in a later revision of the same bucket
       double share = 0.5 + 0.4 * nextDouble();
       long input = Math.round(counts.input() * share);
@@ -136,9 +160,9 @@ final class UsageFiler {
   }
 
   private Duration lateBy() {
-    long span = lateRevisionMax.toSeconds() - lateRevisionMin.toSeconds();
+    long span = late.max().toSeconds() - late.min().toSeconds();
     synchronized (random) {
-      return lateRevisionMin.plusSeconds(span <= 0 ? 0 : random.nextLong(span + 1));
+      return late.min().plusSeconds(span <= 0 ? 0 : random.nextLong(span + 1));
     }
   }
 }

@@ -65,15 +65,7 @@ public final class CostsCommand implements Callable<Integer> {
   public Integer call() {
     CostsRequest request = request();
     TokenLedgerConfig cfg = context.config();
-    PrintWriter err = context.err();
-    CostsService service =
-        new CostsService(
-            cfg,
-            prices.table(cfg),
-            line -> {
-              err.println("tokenledger: warning: " + line);
-              err.flush();
-            });
+    CostsService service = new CostsService(cfg, prices.table(cfg), context::warn);
     CostsService.Outcome outcome;
     if (offline) {
       outcome = service.fromLedger(request, keys.frameworks(), this::openForOffline);
@@ -100,15 +92,13 @@ public final class CostsCommand implements Callable<Integer> {
     out.flush();
     long flagged = comparison.rows().stream().filter(r -> r.flagged()).count();
     if (flagged > 0 && format.forPrograms()) {
-      err.println(
-          "tokenledger: warning: "
-              + flagged
+      context.warn(
+          flagged
               + (flagged == 1 ? " key-day differs" : " key-days differ")
               + " from the bill by more than "
               + CostsTableRenderer.percent(request.tolerance())
               + "; see the causes in the output");
     }
-    err.flush();
     return 0;
   }
 

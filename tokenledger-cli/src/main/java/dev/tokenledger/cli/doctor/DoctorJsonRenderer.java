@@ -1,10 +1,8 @@
 package dev.tokenledger.cli.doctor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenledger.cli.shared.JsonOutput;
 import dev.tokenledger.config.UsageKey;
 import dev.tokenledger.doctor.DoctorCheck;
 import dev.tokenledger.doctor.DoctorReport;
@@ -18,15 +16,12 @@ import java.util.Optional;
 
 /** Renders a doctor report as JSON (schema: docs/json/doctor.schema.json); keys only redacted. */
 final class DoctorJsonRenderer {
-  static final String SCHEMA = "https://tokenledger.dev/schemas/doctor.schema.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String SCHEMA = "doctor.schema.json";
 
   private DoctorJsonRenderer() {}
 
   static void render(DoctorReport report, int exitCode, PrintWriter out) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("$schema", SCHEMA);
+    ObjectNode root = JsonOutput.document(SCHEMA);
     root.put("ready", !report.summary().blocks());
     root.put("exit_code", exitCode);
     root.put("exit_category", wire(report.exitCategory()));
@@ -61,11 +56,7 @@ final class DoctorJsonRenderer {
     for (FrameworkFindings f : report.frameworks()) {
       framework(frameworks.addObject(), f);
     }
-    try {
-      out.println(JSON.writeValueAsString(root));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("could not write the doctor report as JSON", e);
-    }
+    JsonOutput.print(root, out);
   }
 
   private static void framework(ObjectNode node, FrameworkFindings f) {

@@ -3,7 +3,6 @@ package dev.tokenledger.cli.prices;
 import dev.tokenledger.cli.shared.CommandContext;
 import dev.tokenledger.cli.shared.ExitCode;
 import dev.tokenledger.pricing.PriceCheck;
-import dev.tokenledger.pricing.PriceFinding;
 import dev.tokenledger.pricing.PriceTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -53,11 +52,7 @@ public final class PricesShowCommand implements Callable<Integer> {
     if (unpriced.isEmpty()) {
       return ExitCode.OK;
     }
-    PrintWriter err = context.err();
-    for (PriceFinding f : PriceCheck.check(table, unpriced)) {
-      err.println("tokenledger: warning: " + f.message());
-    }
-    err.flush();
+    PriceCheck.check(table, unpriced).forEach(f -> context.warn(f.message()));
     return ExitCode.FAILURE;
   }
 }

@@ -99,8 +99,7 @@ public final class ProxyCommand implements Callable<Integer> {
                   })
               .onFailure(
                   f ->
-                      warn(
-                          err,
+                      context.warn(
                           f.message()
                               + (f.runId() == null
                                   ? ""
@@ -177,10 +176,5 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     String host = listen.getHostAddress();
     return host.contains(":") ? "[" + host + "]" : host;
-  }
-
-  private static void warn(PrintWriter err, String line) {
-    err.println("tokenledger: warning: " + line);
-    err.flush();
   }
 }

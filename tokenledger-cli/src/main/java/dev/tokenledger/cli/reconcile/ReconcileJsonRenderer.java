@@ -1,12 +1,10 @@
 package dev.tokenledger.cli.reconcile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.attribution.QueryWindow;
+import dev.tokenledger.cli.shared.JsonOutput;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.openai.ApiUnavailableException;
 import dev.tokenledger.openai.BadResponseException;
@@ -26,17 +24,14 @@ import java.util.Locale;
 
 /** Renders the last pass of a reconcile as JSON (schema: docs/json/reconcile.schema.json). */
 final class ReconcileJsonRenderer {
-  static final String SCHEMA = "https://tokenledger.dev/schemas/reconcile.schema.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String SCHEMA = "reconcile.schema.json";
 
   private ReconcileJsonRenderer() {}
 
   static void render(ReconcileView view, boolean withStats, PrintWriter out) {
     PassReport last = view.last();
     List<PassReport> passes = view.passes();
-    ObjectNode root = JSON.createObjectNode();
-    root.put("$schema", SCHEMA);
+    ObjectNode root = JsonOutput.document(SCHEMA);
     root.put("pass_id", last.passId());
     root.put("at", last.at().toString());
     root.put("passes", passes.size());
@@ -79,11 +74,7 @@ final class ReconcileJsonRenderer {
         error.putNull("http_status");
       }
     }
-    try {
-      out.println(JSON.writeValueAsString(root));
-    } catch (JsonProcessingException ex) {
-      throw new IllegalStateException("cannot write JSON", ex);
-    }
+    JsonOutput.print(root, out);
   }
 
   private static void run(ObjectNode node, RunOutcome r) {

@@ -43,11 +43,7 @@ final class ReconcileTableRenderer {
                 "REQUESTS",
                 "CHANGE",
                 "FLAGS")
-            .align(3, TextTable.Align.RIGHT)
-            .align(4, TextTable.Align.RIGHT)
-            .align(5, TextTable.Align.RIGHT)
-            .align(6, TextTable.Align.RIGHT)
-            .align(7, TextTable.Align.RIGHT);
+            .alignRight(3, 4, 5, 6, 7);
     for (RunOutcome r : view.runs()) {
       // a metered run's figures are its own metered requests; the Usage API's are its audit
       TokenCounts f = r.audit() != null ? r.audit().run() : r.figures();

@@ -10,6 +10,7 @@ import dev.tokenledger.cli.shared.RunFilterMixin;
 import dev.tokenledger.cli.shared.Services;
 import dev.tokenledger.cli.shared.WindowMixin;
 import dev.tokenledger.config.TokenLedgerConfig;
+import dev.tokenledger.costs.service.PriceRecording;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.PriceHistory;
 import dev.tokenledger.pricing.CostCalculator;
@@ -127,7 +128,7 @@ public final class ReportCommand implements Callable<Integer> {
     Optional<String> forecast = Optional.empty();
     try (Ledger ledger = context.openExistingLedger(ledgerOptions)) {
       ReportService service =
-          new ReportService(ledger, new CostCalculator(priceTable(ledger, config, err)));
+          new ReportService(ledger, new CostCalculator(priceTable(ledger, config)));
       if (export != null) {
         Path folder = context.resolve(Path.of(export.get(1)));
         GenaiDevbenchExport.Result result = service.exportGenaiDevbench(folder, query);
@@ -198,12 +199,12 @@ public final class ReportCommand implements Callable<Integer> {
    * The table of {@code --price-version} from the ledger; else the configured one, recorded in the
    * ledger so that this report can be priced the same way again later.
    */
-  private PriceTable priceTable(Ledger ledger, TokenLedgerConfig config, PrintWriter err) {
+  private PriceTable priceTable(Ledger ledger, TokenLedgerConfig config) {
     if (priceVersion != null) {
       return new PriceHistory(ledger).table(priceVersion);
     }
     PriceTable table = prices.table(config);
-    Services.recordPrices(ledger, table, err);
+    PriceRecording.record(ledger, table, context::warn);
     return table;
   }
 

@@ -396,12 +396,7 @@ final class ReportRenderer {
 
   private static List<Object> csvRow(Report report, ReportRow row, List<String> key) {
     List<Object> cells = new ArrayList<>(key);
-    TokenCounts t = row.tokens();
-    cells.add(t.input());
-    cells.add(t.cachedInput());
-    cells.add(t.output());
-    cells.add(t.total());
-    cells.add(t.requests());
+    cells.addAll(Csv.tokenCells(row.tokens()));
     cells.add(row.cost().total().orElse(null));
     cells.add(row.cost().status().name());
     cells.add(row.costSource());

@@ -3,7 +3,6 @@ package dev.tokenledger.cli.run;
 import dev.tokenledger.cli.shared.CommandContext;
 import dev.tokenledger.cli.shared.LedgerMixin;
 import dev.tokenledger.cli.shared.TimeConverters;
-import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.RecordingStatus;
 import dev.tokenledger.ledger.RunRecord;
@@ -26,8 +25,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false)
 public final class RunEndCommand implements Callable<Integer> {
-  @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
-  String run;
+  @Mixin RunIdMixin run;
 
   @Option(names = "--exit-code", paramLabel = "CODE", description = "The run's exit code.")
   Integer exitCode;
@@ -45,8 +43,7 @@ public final class RunEndCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String runId = RunStepCommand.runId(run, context);
-    TokenLedgerConfig config = context.config();
+    String runId = run.runId(context);
     PrintWriter err = context.err();
     try (Ledger ledger = context.openLedger(ledgerOptions)) {
       RunRecord ended;

@@ -102,7 +102,7 @@ public final class RunExecCommand implements Callable<Integer> {
       refuseMeteredUpstream(config);
     }
     FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
-        .ifPresent(w -> err.println("tokenledger: warning: " + w));
+        .ifPresent(context::warn);
     ExecRequest request =
         new ExecRequest(
             key.name(),

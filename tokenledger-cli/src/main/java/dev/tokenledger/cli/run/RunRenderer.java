@@ -1,23 +1,18 @@
 package dev.tokenledger.cli.run;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tokenledger.cli.shared.Csv;
+import dev.tokenledger.cli.shared.JsonOutput;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
 import dev.tokenledger.report.TextTable;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Prints runs and steps as a table, JSON (schemas in docs/json/run-list.schema.json and
@@ -27,8 +22,6 @@ import org.apache.commons.csv.CSVPrinter;
 final class RunRenderer {
   static final String LIST_SCHEMA = "https://tokenledger.dev/schemas/run-list.schema.json";
   static final String SHOW_SCHEMA = "https://tokenledger.dev/schemas/run-show.schema.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> RUN_COLUMNS =
       List.of(
           "id",
@@ -57,9 +50,7 @@ final class RunRenderer {
                 "STATUS",
                 "EXIT",
                 "STEPS")
-            .align(5, TextTable.Align.RIGHT)
-            .align(7, TextTable.Align.RIGHT)
-            .align(8, TextTable.Align.RIGHT);
+            .alignRight(5, 7, 8);
     for (RunRecord r : runs) {
       table.row(
           List.of(
@@ -86,33 +77,27 @@ final class RunRenderer {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("$schema", LIST_SCHEMA);
     root.put("runs", items);
-    print(root, out);
+    JsonOutput.print(root, out);
   }
 
   static void csv(List<RunRecord> runs, Map<String, Integer> stepCounts, PrintWriter out) {
-    try {
-      // Not closed: closing the printer would close the command's own writer.
-      CSVPrinter csv =
-          new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
-      csv.printRecord(RUN_COLUMNS);
-      for (RunRecord r : runs) {
-        csv.printRecord(
-            r.id(),
-            r.framework(),
-            blank(r.experiment()),
-            blank(r.label()),
-            r.startedAt(),
-            blank(r.effectiveEnd()),
-            r.status().word(),
-            blank(r.exitCode()),
-            stepCounts.getOrDefault(r.id(), 0),
-            blank(r.apiKeyId()),
-            r.source());
-      }
-      csv.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Csv csv = Csv.withHeader(out, RUN_COLUMNS);
+    for (RunRecord r : runs) {
+      csv.row(
+          Arrays.asList(
+              r.id(),
+              r.framework(),
+              r.experiment(),
+              r.label(),
+              r.startedAt(),
+              r.effectiveEnd(),
+              r.status().word(),
+              r.exitCode(),
+              stepCounts.getOrDefault(r.id(), 0),
+              r.apiKeyId(),
+              r.source()));
     }
+    csv.flush();
   }
 
   static void showTable(RunRecord r, List<StepRecord> steps, PrintWriter out) {
@@ -124,9 +109,7 @@ final class RunRenderer {
     out.println();
     TextTable table =
         TextTable.withHeaders("STEP", "NAME", "STARTED", "ENDED", "DURATION", "STATUS", "EXIT")
-            .align(0, TextTable.Align.RIGHT)
-            .align(4, TextTable.Align.RIGHT)
-            .align(6, TextTable.Align.RIGHT);
+            .alignRight(0, 4, 6);
     for (StepRecord s : steps) {
       table.row(
           List.of(
@@ -164,7 +147,7 @@ final class RunRenderer {
     m.put("steps", items);
     m.put("reconciliation", reconciliation);
     m.put("metering", metering);
-    print(m, out);
+    JsonOutput.print(m, out);
   }
 
   private static Map<String, Object> run(RunRecord r) {
@@ -187,14 +170,6 @@ final class RunRenderer {
     return m;
   }
 
-  private static void print(Object value, PrintWriter out) {
-    try {
-      out.println(JSON.writeValueAsString(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
-  }
-
   private static String iso(Instant instant) {
     return instant == null ? null : instant.toString();
   }
@@ -214,9 +189,5 @@ final class RunRenderer {
 
   private static String dash(Object value) {
     return value == null ? "-" : value.toString();
-  }
-
-  private static String blank(Object value) {
-    return Objects.toString(value, "");
   }
 }

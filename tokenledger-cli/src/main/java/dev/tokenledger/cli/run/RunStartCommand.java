@@ -47,7 +47,7 @@ public final class RunStartCommand implements Callable<Integer> {
     FrameworkKey key = config.frameworkKey(newRun.framework);
     meterOptions.check(config, this.spec);
     FingerprintResolver.recordingWarning(key, config.findUsageKey().isPresent())
-        .ifPresent(w -> context.err().println("tokenledger: warning: " + w));
+        .ifPresent(context::warn);
     try (Ledger ledger = context.openLedger(ledgerOptions)) {
       RunSpec spec =
           RunSpec.builder(key.name())

@@ -29,22 +29,6 @@ public final class RunStepCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "say 'step start' or 'step end'");
   }
 
-  /** The run the step belongs to: {@code --run}, else {@code TOKENLEDGER_RUN_ID}. */
-  static String runId(String option, CommandContext context) {
-    if (option != null && !option.isBlank()) {
-      return option.strip();
-    }
-    String fromEnvironment = context.environment().variables().get(RunCommand.RUN_ID_VARIABLE);
-    if (fromEnvironment == null || fromEnvironment.isBlank()) {
-      throw context.usageError(
-          "which run? give --run ID, or set "
-              + RunCommand.RUN_ID_VARIABLE
-              + " to the id that"
-              + " 'run start' printed");
-    }
-    return fromEnvironment.strip();
-  }
-
   /** {@code run step start}: begins a step now and prints its index. */
   @Command(
       name = "start",
@@ -54,8 +38,7 @@ public final class RunStepCommand implements Runnable {
   public static final class Start implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
-    String run;
+    @Mixin RunIdMixin run;
 
     @Option(names = "--step", paramLabel = "N", description = "The index. Default: the next.")
     Integer step;
@@ -74,7 +57,7 @@ public final class RunStepCommand implements Runnable {
       if (step != null && step < 1) {
         throw context.usageError("--step must be 1 or more, was " + step);
       }
-      String runId = runId(run, context);
+      String runId = run.runId(context);
       TokenLedgerConfig config = context.config();
       meterOptions.check(config, spec);
       try (Ledger ledger = context.openLedger(ledgerOptions)) {
@@ -100,10 +83,7 @@ public final class RunStepCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false)
   public static final class End implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--run", paramLabel = "ID", description = "Default: TOKENLEDGER_RUN_ID.")
-    String run;
+    @Mixin RunIdMixin run;
 
     @Option(names = "--step", paramLabel = "N", description = "Default: the latest open step.")
     Integer step;
@@ -117,8 +97,7 @@ public final class RunStepCommand implements Runnable {
 
     @Override
     public Integer call() {
-      String runId = runId(run, context);
-      TokenLedgerConfig config = context.config();
+      String runId = run.runId(context);
       try (Ledger ledger = context.openLedger(ledgerOptions)) {
         int index = step != null ? step : latestOpenStep(ledger, runId);
         StepRecord s = ledger.endStep(runId, index, exitCode, null);

@@ -107,6 +107,13 @@ public final class CommandContext {
     return Services.adminClientIfConfigured(environment, config());
   }
 
+  /** Prints {@code tokenledger: warning: line} on stderr at once. */
+  public void warn(String line) {
+    PrintWriter err = err();
+    err.println("tokenledger: warning: " + line);
+    err.flush();
+  }
+
   /** A usage error (exit 2) on this command, saying what is wrong and what to do. */
   public CommandLine.ParameterException usageError(String message) {
     return new CommandLine.ParameterException(mixee.commandLine(), message);

@@ -1,5 +1,6 @@
 package dev.tokenledger.cli.shared;
 
+import dev.tokenledger.TokenCounts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -37,6 +38,11 @@ public final class Csv {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The token columns of a row: input, cached input, output, total, requests. */
+  public static List<Object> tokenCells(TokenCounts t) {
+    return List.of(t.input(), t.cachedInput(), t.output(), t.total(), t.requests());
   }
 
   private static Object cell(Object c) {

@@ -27,10 +27,10 @@ public final class JsonOutput {
     return root;
   }
 
-  /** Prints {@code root} followed by a newline. */
-  public static void print(ObjectNode root, PrintWriter out) {
+  /** Prints {@code document} (a node, or maps and lists of plain values) and a newline. */
+  public static void print(Object document, PrintWriter out) {
     try {
-      out.println(JSON.writeValueAsString(root));
+      out.println(JSON.writeValueAsString(document));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("could not write JSON", e);
     }

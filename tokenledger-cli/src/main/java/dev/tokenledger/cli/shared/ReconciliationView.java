@@ -113,12 +113,7 @@ public final class ReconciliationView {
     TextTable table =
         TextTable.withHeaders(
                 "", "INPUT", "CACHED", "OUTPUT", "REQUESTS", "BASIS", "INPUT BOUNDS", "SHARED MIN")
-            .align(1, TextTable.Align.RIGHT)
-            .align(2, TextTable.Align.RIGHT)
-            .align(3, TextTable.Align.RIGHT)
-            .align(4, TextTable.Align.RIGHT)
-            .align(6, TextTable.Align.RIGHT)
-            .align(7, TextTable.Align.RIGHT);
+            .alignRight(1, 2, 3, 4, 6, 7);
     for (Figure f : r.figures()) {
       String what = f.isRun() ? "run" : f.step().isOutside() ? "no step" : "step " + f.step();
       table.row(

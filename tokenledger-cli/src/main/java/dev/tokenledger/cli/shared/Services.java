@@ -5,8 +5,6 @@ import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.config.Setting;
 import dev.tokenledger.config.TokenLedgerConfig;
 import dev.tokenledger.config.UsageKey;
-import dev.tokenledger.costs.service.PriceRecording;
-import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.openai.OpenAiAdminClient;
 import dev.tokenledger.openai.RetryNotice;
 import dev.tokenledger.pricing.PriceTable;
@@ -140,21 +138,6 @@ public final class Services {
   public static PriceTable prices(TokenLedgerConfig config, Path pricesOption) {
     Path file = pricesOption != null ? pricesOption : config.pricesFile().orElse(null);
     return file == null ? PriceFiles.defaultTable() : PriceFiles.load(resolve(config, file));
-  }
-
-  /**
-   * Records in the ledger that {@code table} priced figures now, so that they can be priced the
-   * same way again with {@code --price-version}. A ledger that cannot be written gets a warning:
-   * the figures are still shown.
-   */
-  public static void recordPrices(Ledger ledger, PriceTable table, PrintWriter err) {
-    PriceRecording.record(
-        ledger,
-        table,
-        warning -> {
-          err.println("tokenledger: warning: " + warning);
-          err.flush();
-        });
   }
 
   /** {@code file} as the user meant it: relative to the configuration's working directory. */

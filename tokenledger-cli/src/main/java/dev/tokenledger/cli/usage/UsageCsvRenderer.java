@@ -1,22 +1,18 @@
 package dev.tokenledger.cli.usage;
 
-import dev.tokenledger.TokenCounts;
+import dev.tokenledger.cli.shared.Csv;
 import dev.tokenledger.openai.Dimension;
 import dev.tokenledger.openai.UsageTotals;
 import dev.tokenledger.pricing.CostTotal;
 import dev.tokenledger.probe.EndpointUsage;
 import dev.tokenledger.probe.ProbeGroup;
 import dev.tokenledger.probe.ProbeResult;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Renders a probe as CSV: one row per shown group of each endpoint, or one row per endpoint when
@@ -47,25 +43,17 @@ final class UsageCsvRenderer {
             "num_requests",
             "cost_usd",
             "cost_status"));
-    // Not closed: closing the printer would close the command's shared writer.
-    try {
-      CSVPrinter csv =
-          new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
-      csv.printRecord(header);
-      for (EndpointUsage e : result.endpoints()) {
-        if (dims.isEmpty()) {
-          csv.printRecord(row(result, e, Map.of(), dims, e.totals(), e.cost()));
-        } else {
-          for (ProbeGroup g : e.groups()) {
-            csv.printRecord(
-                row(result, e, g.values(), dims, g.totals(), e.cost().map(c -> g.cost())));
-          }
+    Csv csv = Csv.withHeader(out, header);
+    for (EndpointUsage e : result.endpoints()) {
+      if (dims.isEmpty()) {
+        csv.row(row(result, e, Map.of(), dims, e.totals(), e.cost()));
+      } else {
+        for (ProbeGroup g : e.groups()) {
+          csv.row(row(result, e, g.values(), dims, g.totals(), e.cost().map(c -> g.cost())));
         }
       }
-      csv.flush();
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
     }
+    csv.flush();
   }
 
   private static List<Object> row(
@@ -79,16 +67,8 @@ final class UsageCsvRenderer {
     cells.add(result.start().toString());
     cells.add(result.end().toString());
     cells.add(e.endpoint().wireName());
-    for (Dimension d : dims) {
-      Object v = values.get(d);
-      cells.add(v == null ? "" : v);
-    }
-    TokenCounts c = t.tokens();
-    cells.add(c.input());
-    cells.add(c.cachedInput());
-    cells.add(c.output());
-    cells.add(c.total());
-    cells.add(c.requests());
+    dims.forEach(d -> cells.add(values.get(d))); // Csv writes a missing value empty
+    cells.addAll(Csv.tokenCells(t.tokens()));
     cells.add(t.images());
     cells.add(t.characters());
     cells.add(t.seconds());

@@ -1,10 +1,9 @@
 package dev.tokenledger.cli.usage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.cli.shared.JsonOutput;
 import dev.tokenledger.openai.ApiError;
 import dev.tokenledger.openai.KeyRefusedException;
 import dev.tokenledger.openai.OpenAiException;
@@ -23,9 +22,7 @@ import java.util.Locale;
 
 /** Renders a probe, or the error that stopped it, as JSON (schema: docs/json/usage.schema.json). */
 final class UsageJsonRenderer {
-  static final String SCHEMA = "https://tokenledger.dev/schemas/usage.schema.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String SCHEMA = "usage.schema.json";
 
   private UsageJsonRenderer() {}
 
@@ -69,7 +66,7 @@ final class UsageJsonRenderer {
     stats.put("pages", result.stats().pages());
     stats.put("http_requests", result.stats().httpRequests());
     root.putNull("error");
-    print(root, out);
+    JsonOutput.print(root, out);
   }
 
   static void renderError(
@@ -96,13 +93,12 @@ final class UsageJsonRenderer {
       refused.missingScopes().forEach(scopes::add);
     }
     e.put("endpoint", error.endpoint());
-    print(root, out);
+    JsonOutput.print(root, out);
   }
 
   private static ObjectNode header(
       ProbeRequest request, Instant start, Instant end, ProbeLabels labels) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("$schema", SCHEMA);
+    ObjectNode root = JsonOutput.document(SCHEMA);
     ObjectNode window = root.putObject("window");
     window.put("start", start.toString());
     window.put("end", end.toString());
@@ -173,13 +169,5 @@ final class UsageJsonRenderer {
 
   private static void strings(ArrayNode array, List<String> values) {
     values.forEach(array::add);
-  }
-
-  private static void print(ObjectNode root, PrintWriter out) {
-    try {
-      out.println(JSON.writeValueAsString(root));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("could not write JSON", e);
-    }
   }
 }

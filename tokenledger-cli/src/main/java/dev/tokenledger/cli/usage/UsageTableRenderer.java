@@ -195,28 +195,20 @@ final class UsageTableRenderer {
 
   static String otherCounters(UsageTotals t) {
     List<String> parts = new ArrayList<>();
-    if (t.images() > 0) {
-      parts.add(number(t.images()) + " images");
-    }
-    if (t.characters() > 0) {
-      parts.add(number(t.characters()) + " characters");
-    }
-    if (t.seconds() > 0) {
-      parts.add(number(t.seconds()) + " seconds");
-    }
-    if (t.usageBytes() > 0) {
-      parts.add(number(t.usageBytes()) + " byte-buckets");
-    }
-    if (t.sessions() > 0) {
-      parts.add(number(t.sessions()) + " sessions");
-    }
-    if (t.numRequests() > 0) {
-      parts.add(number(t.numRequests()) + " tool calls");
-    }
-    if (t.tokens().requests() > 0) {
-      parts.add(number(t.tokens().requests()) + " model requests");
-    }
+    addCount(parts, t.images(), "images");
+    addCount(parts, t.characters(), "characters");
+    addCount(parts, t.seconds(), "seconds");
+    addCount(parts, t.usageBytes(), "byte-buckets");
+    addCount(parts, t.sessions(), "sessions");
+    addCount(parts, t.numRequests(), "tool calls");
+    addCount(parts, t.tokens().requests(), "model requests");
     return parts.isEmpty() ? "nothing" : String.join(", ", parts);
+  }
+
+  private static void addCount(List<String> parts, long count, String unit) {
+    if (count > 0) {
+      parts.add(number(count) + " " + unit);
+    }
   }
 
   static String number(long n) {
