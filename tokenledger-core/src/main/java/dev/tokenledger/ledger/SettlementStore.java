@@ -538,20 +538,22 @@ public final class SettlementStore {
         (a, id, rows) -> rows.add(new Object[] {a.status().label(), a.runId()}));
   }
 
-  /** The rows one attempt (with its new id) contributes to a batch. */
+  /** Adds the rows one attempt (with its new id) contributes to a batch. */
   @FunctionalInterface
   private interface BatchRows {
-    void add(AttemptRecord attempt, long attemptId, List<Object[]> rows);
+    void add(AttemptRecord attempt, long attemptId, Sql.Batch rows) throws SQLException;
   }
 
+  /** Runs {@code sql} once per row of every attempt, sent as they are made, not gathered first. */
   private static void batch(
       Connection c, String sql, List<AttemptRecord> attempts, List<Long> ids, BatchRows rowsOf)
       throws SQLException {
-    List<Object[]> rows = new ArrayList<>();
-    for (int i = 0; i < attempts.size(); i++) {
-      rowsOf.add(attempts.get(i), ids.get(i), rows);
+    try (Sql.Batch rows = new Sql.Batch(c, sql)) {
+      for (int i = 0; i < attempts.size(); i++) {
+        rowsOf.add(attempts.get(i), ids.get(i), rows);
+      }
+      rows.send();
     }
-    Sql.batch(c, sql, rows);
   }
 
   private static void insertUnattributed(Connection c, List<Unattributed> rows)
