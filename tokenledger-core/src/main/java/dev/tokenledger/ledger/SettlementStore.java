@@ -524,7 +524,7 @@ public final class SettlementStore {
             args.add(m.endpoint().wireName());
             args.add(Timestamps.format(m.minute()));
             args.add(String.join(",", m.otherRunIds()));
-            args.add(String.join(",", m.otherSteps().stream().map(StepIndex::toString).toList()));
+            args.add(joinSteps(m.otherSteps()));
             addCounts(args, m.bucket());
             addCounts(args, m.share());
             rows.add(args.toArray());
@@ -554,6 +554,20 @@ public final class SettlementStore {
       }
       rows.send();
     }
+  }
+
+  /**
+   * Step indexes as the ledger stores them, comma-joined (a stream per shared minute cost more).
+   */
+  private static String joinSteps(List<StepIndex> steps) {
+    StringBuilder out = new StringBuilder();
+    for (StepIndex s : steps) {
+      if (out.length() > 0) {
+        out.append(',');
+      }
+      out.append(s);
+    }
+    return out.toString();
   }
 
   private static void insertUnattributed(Connection c, List<Unattributed> rows)

@@ -138,10 +138,9 @@ public final class Sql {
         ps.setNull(p, Types.NULL);
       } else if (a instanceof String s) {
         ps.setString(p, s);
-      } else if (a instanceof Integer n) {
-        ps.setInt(p, n);
-      } else if (a instanceof Long n) {
-        ps.setLong(p, n);
+      } else if (a instanceof Integer || a instanceof Long) {
+        // the boxed value as it is: SQLite's driver boxes what setInt and setLong are given again
+        ps.setObject(p, a);
       } else {
         throw new IllegalArgumentException("cannot bind a " + a.getClass().getSimpleName());
       }
