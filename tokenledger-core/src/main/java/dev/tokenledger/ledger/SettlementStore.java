@@ -393,7 +393,8 @@ public final class SettlementStore {
 
   /**
    * Inserts the attempts and everything that hangs off them: each statement is prepared once and
-   * its rows sent in one batch, so a pass over many runs costs few round trips.
+   * its rows sent in batches as they are made, so a pass over many runs costs few round trips and
+   * never holds all its rows at once.
    */
   private void insertAttempts(Connection c, List<AttemptRecord> attempts) throws SQLException {
     // one multi-row INSERT per chunk; a settlement holds one attempt per run, so the returned
