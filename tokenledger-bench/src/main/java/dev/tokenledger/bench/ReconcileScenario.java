@@ -24,9 +24,11 @@ import dev.tokenledger.sim.ReportingDelay;
 import dev.tokenledger.sim.SimClock;
 import dev.tokenledger.sim.SimKey;
 import dev.tokenledger.sim.UsageEndpoint;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,9 +176,11 @@ public final class ReconcileScenario {
         int before = sim.requests("/organization/usage").size();
         long t0 = System.nanoTime();
         long cpu0 = cpuTime();
+        Costs costs0 = Costs.now();
         PassReport report = reconciler.pass(PassRequest.notFinal());
         double ms = (System.nanoTime() - t0) / 1e6;
         double cpuMs = (cpuTime() - cpu0) / 1e6;
+        Costs costs = Costs.now().minus(costs0);
         int requests = sim.requests("/organization/usage").size() - before;
         notFinal = ledger.settlementStore().candidates(RunSelection.notFinal()).size();
         System.out.printf(
@@ -192,6 +196,15 @@ public final class ReconcileScenario {
             cpuMs,
             runs - notFinal,
             runs);
+        System.out.printf(
+            Locale.ROOT,
+            "      where the wall time went: CPU of the process %.0f ms (other Java threads %.0f"
+                + " ms, the simulator's among them; the rest GC and JIT threads), GC pauses %.0f ms"
+                + " in %d collections%n",
+            costs.processCpuNanos / 1e6,
+            costs.threadCpuNanos / 1e6 - cpuMs,
+            (double) costs.gcMillis,
+            costs.gcCount);
       }
       System.out.printf(
           Locale.ROOT,
@@ -263,6 +276,39 @@ public final class ReconcileScenario {
    */
   private static long cpuTime() {
     return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
+  /**
+   * What the whole process spent: its CPU time, the CPU time of its Java threads (GC and JIT
+   * threads are not among them) and the collectors' pause time and count. The differences over a
+   * pass say where wall time went that the passing thread's CPU time does not show.
+   */
+  private record Costs(long processCpuNanos, long threadCpuNanos, long gcMillis, long gcCount) {
+    static Costs now() {
+      long process =
+          ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+              .getProcessCpuTime();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long threadCpu = 0;
+      for (long id : threads.getAllThreadIds()) {
+        threadCpu += Math.max(0, threads.getThreadCpuTime(id));
+      }
+      long gcMillis = 0;
+      long gcCount = 0;
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        gcMillis += Math.max(0, gc.getCollectionTime());
+        gcCount += Math.max(0, gc.getCollectionCount());
+      }
+      return new Costs(process, threadCpu, gcMillis, gcCount);
+    }
+
+    Costs minus(Costs o) {
+      return new Costs(
+          processCpuNanos - o.processCpuNanos,
+          threadCpuNanos - o.threadCpuNanos,
+          gcMillis - o.gcMillis,
+          gcCount - o.gcCount);
+    }
   }
 
   private static long heapUsed() {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,8 +85,14 @@ public final class ClaimStore {
           db.inTransaction(
               "cannot claim runs to reconcile", c -> claimFree(c, chunk, holder, me, leaseFor)));
     }
-    List<String> busy = new ArrayList<>(new LinkedHashSet<>(runIds));
-    busy.removeAll(claimed);
+    // a set to test against: List.removeAll would compare every run with every claimed one
+    Set<String> mine = new HashSet<>(claimed);
+    List<String> busy = new ArrayList<>();
+    for (String id : new LinkedHashSet<>(runIds)) {
+      if (!mine.contains(id)) {
+        busy.add(id);
+      }
+    }
     return new Claim(holder, claimed, busy);
   }
 
@@ -123,8 +130,13 @@ public final class ClaimStore {
       }
       ps.executeBatch();
     }
-    List<String> ordered = new ArrayList<>(ids);
-    ordered.retainAll(free);
+    Set<String> freeSet = new HashSet<>(free);
+    List<String> ordered = new ArrayList<>(free.size());
+    for (String id : ids) {
+      if (freeSet.contains(id)) {
+        ordered.add(id);
+      }
+    }
     return ordered;
   }
 

@@ -386,7 +386,8 @@ public final class SettlementStore {
 
   /**
    * Inserts the attempts and everything that hangs off them: each statement is prepared once and
-   * its rows sent in one batch, so a pass over many runs costs few round trips.
+   * its rows sent in batches as they are made, so a pass over many runs costs few round trips and
+   * never holds all its rows at once.
    */
   private void insertAttempts(Connection c, List<AttemptRecord> attempts) throws SQLException {
     // one multi-row INSERT per chunk; a settlement holds one attempt per run, so the returned
@@ -517,7 +518,7 @@ public final class SettlementStore {
             args.add(m.endpoint().wireName());
             args.add(Timestamps.format(m.minute()));
             args.add(String.join(",", m.otherRunIds()));
-            args.add(String.join(",", m.otherSteps().stream().map(StepIndex::toString).toList()));
+            args.add(joinSteps(m.otherSteps()));
             addCounts(args, m.bucket());
             addCounts(args, m.share());
             rows.add(args.toArray());
@@ -531,20 +532,36 @@ public final class SettlementStore {
         (a, id, rows) -> rows.add(new Object[] {a.status().label(), a.runId()}));
   }
 
-  /** The rows one attempt (with its new id) contributes to a batch. */
+  /** Adds the rows one attempt (with its new id) contributes to a batch. */
   @FunctionalInterface
   private interface BatchRows {
-    void add(AttemptRecord attempt, long attemptId, List<Object[]> rows);
+    void add(AttemptRecord attempt, long attemptId, Sql.Batch rows) throws SQLException;
   }
 
+  /** Runs {@code sql} once per row of every attempt, sent as they are made, not gathered first. */
   private static void batch(
       Connection c, String sql, List<AttemptRecord> attempts, List<Long> ids, BatchRows rowsOf)
       throws SQLException {
-    List<Object[]> rows = new ArrayList<>();
-    for (int i = 0; i < attempts.size(); i++) {
-      rowsOf.add(attempts.get(i), ids.get(i), rows);
+    try (Sql.Batch rows = new Sql.Batch(c, sql)) {
+      for (int i = 0; i < attempts.size(); i++) {
+        rowsOf.add(attempts.get(i), ids.get(i), rows);
+      }
+      rows.send();
     }
-    Sql.batch(c, sql, rows);
+  }
+
+  /**
+   * Step indexes as the ledger stores them, comma-joined (a stream per shared minute cost more).
+   */
+  private static String joinSteps(List<StepIndex> steps) {
+    StringBuilder out = new StringBuilder();
+    for (StepIndex s : steps) {
+      if (out.length() > 0) {
+        out.append(',');
+      }
+      out.append(s);
+    }
+    return out.toString();
   }
 
   private static void insertUnattributed(Connection c, List<Unattributed> rows)

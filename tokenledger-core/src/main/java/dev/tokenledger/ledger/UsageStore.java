@@ -105,11 +105,16 @@ public final class UsageStore {
                   read.error(),
                   read.query(),
                   read.passId());
-          List<Object[]> args = new ArrayList<>(rows.size());
-          for (int i = 0; i < rows.size(); i++) {
-            UsageRow row = rows.get(i);
-            args.add(
-                new Object[] {
+          try (Sql.Batch buckets =
+              new Sql.Batch(
+                  c,
+                  "INSERT INTO usage_buckets (read_id, bucket_start, bucket_end, api_key_id,"
+                      + " project_id, model, service_tier, batch, input_tokens,"
+                      + " input_cached_tokens, output_tokens, num_model_requests, raw_json)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < rows.size(); i++) {
+              UsageRow row = rows.get(i);
+              buckets.add(
                   id,
                   Timestamps.format(row.minute()),
                   Timestamps.format(row.minute().plusSeconds(60)),
@@ -122,16 +127,10 @@ public final class UsageStore {
                   row.counts().cachedInput(),
                   row.counts().output(),
                   row.counts().requests(),
-                  rawRows.isEmpty() ? null : rawRows.get(i)
-                });
+                  rawRows.isEmpty() ? null : rawRows.get(i));
+            }
+            buckets.send();
           }
-          batch(
-              c,
-              "INSERT INTO usage_buckets (read_id, bucket_start, bucket_end, api_key_id,"
-                  + " project_id, model, service_tier, batch, input_tokens,"
-                  + " input_cached_tokens, output_tokens, num_model_requests, raw_json)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              args);
           return id;
         });
   }

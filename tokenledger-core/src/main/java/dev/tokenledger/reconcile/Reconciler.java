@@ -106,12 +106,17 @@ public final class Reconciler {
     Objects.requireNonNull(request, "request");
     Instant now = clock.instant();
     String passId = PASS_TIME.format(now) + "-" + hex(3);
-    List<RunRecord> candidates =
-        settlements.candidates(
-            new SettlementStore.RunSelection(
-                request.runIds(), request.experiment(), request.framework(), request.force()),
-            now);
-    Claim claim = claims.claim(candidates.stream().map(RunRecord::id).toList(), lease);
+    // only the ids are kept: the runs are read again, with their steps, once they are claimed
+    List<String> candidates =
+        settlements
+            .candidates(
+                new SettlementStore.RunSelection(
+                    request.runIds(), request.experiment(), request.framework(), request.force()),
+                now)
+            .stream()
+            .map(RunRecord::id)
+            .toList();
+    Claim claim = claims.claim(candidates, lease);
     boolean stored = false;
     try {
       PassReport report = work(request, passId, now, candidates.size(), claim);
@@ -161,14 +166,10 @@ public final class Reconciler {
     listener.attributing(toRead.size());
 
     Map<String, MeterAudit.RunAudit> audits = new HashMap<>();
-    Map<Endpoint, AttributionResult> results =
-        passAttributor.attribute(request.endpoints(), plan, reads, planned, audits);
-    // each run's figure is looked up per endpoint: by id, not by a search of the list per run
     Map<Endpoint, Map<String, RunAttribution>> byRun = new EnumMap<>(Endpoint.class);
-    results.forEach((endpoint, result) -> byRun.put(endpoint, result.byRun()));
     List<SettlementStore.Unattributed> unattributedRows = new ArrayList<>();
     List<UnattributedUsage> unattributed =
-        UsageReads.unattributed(results, reads, unattributedRows);
+        attribute(request, plan, reads, planned, audits, byRun, unattributedRows);
     Set<String> keysWithUnattributed = new TreeSet<>();
     unattributed.forEach(u -> keysWithUnattributed.add(u.apiKeyId()));
 
@@ -259,6 +260,7 @@ public final class Reconciler {
         readIdByEndpoint.put(r.figureEndpoint(), r.id);
       }
       RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
+      byRun.values().forEach(figures -> figures.remove(id));
       RunHistory read = history.withRead(UsageRead.success(at, f.total));
       Assessment a = settler.assess(read, later(at));
       rechecks.afterRead(s, history, read, a, at);
@@ -327,6 +329,27 @@ public final class Reconciler {
             claim.claimed().size(),
             toRead.size());
     return new PassReport(passId, now, ordered, unattributed, stats, firstError);
+  }
+
+  /**
+   * Attributes the pass's reads to the runs {@code planned}: fills {@code byRun} with each run's
+   * figure per endpoint, by id (not a search of the list per run), and {@code unattributedRows}
+   * with the usage no run covers, which it returns per key. The results themselves are not kept:
+   * {@link #work} drops each run's figure once its attempt is built, so a pass never holds every
+   * run's attribution and every run's attempt at once.
+   */
+  private List<UnattributedUsage> attribute(
+      PassRequest request,
+      List<QueryWindow> plan,
+      List<UsageReads.Read> reads,
+      Map<String, RunWindow> planned,
+      Map<String, MeterAudit.RunAudit> audits,
+      Map<Endpoint, Map<String, RunAttribution>> byRun,
+      List<SettlementStore.Unattributed> unattributedRows) {
+    Map<Endpoint, AttributionResult> results =
+        passAttributor.attribute(request.endpoints(), plan, reads, planned, audits);
+    results.forEach((endpoint, result) -> byRun.put(endpoint, result.byRun()));
+    return UsageReads.unattributed(results, reads, unattributedRows);
   }
 
   private static RunOutcome busy(RunState s, Assessment a) {

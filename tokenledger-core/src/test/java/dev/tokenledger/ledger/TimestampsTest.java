@@ -58,6 +58,35 @@ class TimestampsTest {
   }
 
   @Test
+  void storedFormIsWrittenByPositionAsTheFormatterWritesIt() {
+    java.time.format.DateTimeFormatter formatter =
+        java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    long first = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+    for (int i = 0; i < 10_000; i++) {
+      Instant at =
+          Instant.ofEpochSecond(random.nextLong(first, last), random.nextInt(1_000_000_000));
+      assertThat(Timestamps.format(at))
+          .as(at.toString())
+          .isEqualTo(formatter.format(at.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+    }
+    for (String edge :
+        java.util.List.of(
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999Z",
+            "1969-12-31T23:59:59.999999Z",
+            "1970-01-01T00:00:00Z",
+            "2024-02-29T12:34:56.000001Z")) {
+      Instant at = Instant.parse(edge);
+      assertThat(Timestamps.format(at))
+          .as(edge)
+          .isEqualTo(formatter.format(at.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+    }
+  }
+
+  @Test
   void impossibleDatesAndTimesInTheStoredFormAreLedgerErrors() {
     for (String bad :
         java.util.List.of(

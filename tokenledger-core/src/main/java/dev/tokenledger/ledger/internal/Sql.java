@@ -79,17 +79,39 @@ public final class Sql {
     }
   }
 
-  /** Runs {@code sql} once per row of arguments, in one batch (nothing when there are none). */
-  public static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
-    if (rows.isEmpty()) {
-      return;
+  /**
+   * A statement run once per row of arguments, the rows sent {@link #CHUNK} at a time as they come:
+   * a pass's hundred thousand rows are never all held at once (SQLite's driver keeps every value of
+   * a batch until the batch runs). {@link #send} the last rows before closing.
+   */
+  public static final class Batch implements AutoCloseable {
+    private final PreparedStatement ps;
+    private int pending;
+
+    public Batch(Connection c, String sql) throws SQLException {
+      this.ps = c.prepareStatement(sql);
     }
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (Object[] row : rows) {
-        bind(ps, row);
-        ps.addBatch();
+
+    /** Adds one row, and sends the batch when it is full. */
+    public void add(Object... row) throws SQLException {
+      bind(ps, row);
+      ps.addBatch();
+      if (++pending == CHUNK) {
+        send();
       }
-      ps.executeBatch();
+    }
+
+    /** Runs the rows added and not yet sent. */
+    public void send() throws SQLException {
+      if (pending > 0) {
+        ps.executeBatch();
+        pending = 0;
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      ps.close();
     }
   }
 
@@ -116,10 +138,9 @@ public final class Sql {
         ps.setNull(p, Types.NULL);
       } else if (a instanceof String s) {
         ps.setString(p, s);
-      } else if (a instanceof Integer n) {
-        ps.setInt(p, n);
-      } else if (a instanceof Long n) {
-        ps.setLong(p, n);
+      } else if (a instanceof Integer || a instanceof Long) {
+        // the boxed value as it is: SQLite's driver boxes what setInt and setLong are given again
+        ps.setObject(p, a);
       } else {
         throw new IllegalArgumentException("cannot bind a " + a.getClass().getSimpleName());
       }
