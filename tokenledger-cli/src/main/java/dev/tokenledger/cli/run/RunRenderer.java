@@ -27,8 +27,6 @@ import org.apache.commons.csv.CSVPrinter;
 final class RunRenderer {
   static final String LIST_SCHEMA = "https://tokenledger.dev/schemas/run-list.schema.json";
   static final String SHOW_SCHEMA = "https://tokenledger.dev/schemas/run-show.schema.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> RUN_COLUMNS =
       List.of(
           "id",
@@ -189,10 +187,16 @@ final class RunRenderer {
 
   private static void print(Object value, PrintWriter out) {
     try {
-      out.println(JSON.writeValueAsString(value));
+      out.println(Json.MAPPER.writeValueAsString(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
+  }
+
+  /** Made on first use: a table or CSV never loads Jackson (375 classes). */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 
   private static String iso(Instant instant) {
