@@ -1,6 +1,7 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.ledger.Ledger;
 
 /** Entry point of the runnable jar. */
 public final class Main {
@@ -8,6 +9,9 @@ public final class Main {
 
   public static void main(String[] args) {
     setProperties();
+    if (args.length > 0 && TokenLedgerCli.LEDGER_COMMANDS.contains(args[0])) {
+      Ledger.prepareToOpen();
+    }
     int code = TokenLedgerCli.commandLine(CliEnvironment.system(), args).execute(args);
     System.out.flush();
     System.exit(code);
