@@ -123,7 +123,15 @@ final class Database implements AutoCloseable {
    * opening wait for whatever is not done yet (docs/performance.md).
    */
   static void prepareDriver() {
-    Thread t = new Thread(SQLiteConfig::new, "tokenledger-prepare-sqlite");
+    Runnable prepare =
+        () -> {
+          try {
+            new SQLiteConfig();
+          } catch (RuntimeException | LinkageError e) {
+            // the open does the same again and reports what fails there
+          }
+        };
+    Thread t = new Thread(prepare, "tokenledger-prepare-sqlite");
     t.setDaemon(true);
     t.start();
   }
