@@ -1,16 +1,32 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.ledger.Ledger;
 
 /** Entry point of the runnable jar. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // Charts are drawn off screen; without this AWT may look for a display.
-    System.setProperty("java.awt.headless", "true");
+    setProperties();
+    if (args.length > 0 && TokenLedgerCli.LEDGER_COMMANDS.contains(args[0])) {
+      Ledger.prepareToOpen();
+    }
     int code = TokenLedgerCli.commandLine(CliEnvironment.system(), args).execute(args);
     System.out.flush();
     System.exit(code);
+  }
+
+  /** The process-wide settings every command runs with (the launcher's training run too). */
+  static void setProperties() {
+    // Charts are drawn off screen; without this AWT may look for a display.
+    System.setProperty("java.awt.headless", "true");
+    // The jar's one logging provider, named: SLF4J would otherwise look for providers through a
+    // ServiceLoader scan of the jar and the JDK's modules on every start (docs/performance.md).
+    // Naming it makes SLF4J say so at its INFO level, hence WARN.
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", "org.slf4j.nop.NOPServiceProvider");
+      System.setProperty("slf4j.internal.verbosity", "WARN");
+    }
   }
 }

@@ -6,75 +6,84 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.sqlite.util.OSInfo;
 import picocli.CommandLine;
 
 /**
  * The launcher's training run (docs/performance.md): the {@code tokenledger} script runs this once
- * per build, under {@code -XX:ArchiveClassesAtExit} or the JDK's AOT-cache recording, so that the
- * classes the usual short commands load are read from an archive rather than from the jar. It runs
- * those commands in one JVM on a throwaway ledger in a temporary folder, with a made-up key;
- * nothing leaves the machine and nothing is left behind.
+ * per build under {@code -XX:DumpLoadedClassList}, so that the classes the usual short commands
+ * load are read from a class-data sharing archive rather than from the jar. It runs those commands
+ * in one JVM on a throwaway ledger, with a made-up key; nothing leaves the machine.
  *
- * <p>Argument: a folder to put the SQLite driver's native library in; the launcher hands it to the
- * driver ({@code org.sqlite.lib.path}), which otherwise copies it out of the jar into the temporary
- * folder on every start.
+ * <p>Two runs, so that the archive holds what a command loads on a ledger that already exists (the
+ * case of every command but the first): {@code --setup <native-folder> <folder>} copies the SQLite
+ * driver's native library into {@code native-folder} (the launcher hands it to the driver, {@code
+ * org.sqlite.lib.path}, which otherwise copies it out of the jar into the temporary folder on every
+ * start) and creates the ledger in {@code folder}, which loads Flyway and the Jackson it uses; then
+ * {@code <folder>}, the recorded run, runs the commands on that ledger. The launcher deletes the
+ * folder.
  */
 public final class StartupTraining {
   private StartupTraining() {}
 
   private static final String FRAMEWORK = "training";
 
+  private static final List<String> EXEC =
+      List.of("run", "exec", "--framework", FRAMEWORK, "--", "true");
+
   /**
    * The commands trained: the short ones a harness calls once per step, where start-up is most of
-   * the time. Not more: a JDK 24+ AOT cache loads every class it holds at start, so training {@code
-   * --meter}'s proxy or {@code report} made {@code --version} slower (docs/performance.md).
+   * the time. Not more, and not the ledger's creation: every start relocates the whole archive
+   * (Java 17 maps it at a random address), so each class in it costs every command
+   * (docs/performance.md).
    */
   static final List<List<String>> COMMANDS =
       List.of(
           List.of("--version"),
           List.of("--help"),
-          List.of("run", "exec", "--framework", FRAMEWORK, "--", "true"),
-          List.of("run", "exec", "--framework", FRAMEWORK, "--", "true"),
+          EXEC,
+          EXEC,
           List.of("run", "start", "--framework", FRAMEWORK),
           List.of("run", "list"));
 
   public static void main(String[] args) throws IOException {
-    if (args.length > 0) {
-      extractSqliteLibrary(Path.of(args[0]));
-    }
-    Path folder = Files.createTempDirectory("tokenledger-training-");
-    try {
-      CliEnvironment environment =
-          new CliEnvironment(
-              Map.of(
-                  "OPENAI_API_KEY_TRAINING",
-                  "sk-proj-training-placeholder-0000000000000000000000",
-                  "OPENAI_API_KEY_TRAINING_ID",
-                  "key_training"),
-              folder,
-              Clock.systemUTC(),
-              new ByteArrayInputStream(new byte[0]));
-      for (List<String> command : COMMANDS) {
-        String[] argv = command.toArray(String[]::new);
-        CommandLine cli = TokenLedgerCli.commandLine(environment, argv);
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(new StringWriter()));
-        cli.execute(argv);
-      }
-    } finally {
-      deleteTree(folder);
+    Main.setProperties();
+    if (args.length == 3 && args[0].equals("--setup")) {
+      extractSqliteLibrary(Path.of(args[1]));
+      run(Path.of(args[2]), List.of(EXEC));
+    } else if (args.length == 1) {
+      run(Path.of(args[0]), COMMANDS);
+    } else {
+      System.err.println("usage: StartupTraining [--setup <native-folder>] <folder>");
+      System.exit(2);
     }
     System.exit(0); // no thread of a command may keep the recording JVM alive
+  }
+
+  private static void run(Path folder, List<List<String>> commands) {
+    CliEnvironment environment =
+        new CliEnvironment(
+            Map.of(
+                "OPENAI_API_KEY_TRAINING",
+                "sk-proj-training-placeholder-0000000000000000000000",
+                "OPENAI_API_KEY_TRAINING_ID",
+                "key_training"),
+            folder,
+            Clock.systemUTC(),
+            new ByteArrayInputStream(new byte[0]));
+    for (List<String> command : commands) {
+      String[] argv = command.toArray(String[]::new);
+      CommandLine cli = TokenLedgerCli.commandLine(environment, argv);
+      cli.setOut(new PrintWriter(new StringWriter()));
+      cli.setErr(new PrintWriter(new StringWriter()));
+      cli.execute(argv);
+    }
   }
 
   /** Copies the driver's library for this platform into {@code folder}, atomically. */
@@ -94,21 +103,6 @@ public final class StartupTraining {
       } finally {
         Files.deleteIfExists(partial);
       }
-    }
-  }
-
-  private static void deleteTree(Path folder) throws IOException {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.delete(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
     }
   }
 }

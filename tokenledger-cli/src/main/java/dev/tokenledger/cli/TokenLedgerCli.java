@@ -19,6 +19,7 @@ import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
 import java.util.List;
+import java.util.Set;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -48,6 +49,13 @@ public final class TokenLedgerCli {
           "import",
           "proxy",
           "sim");
+
+  /**
+   * The commands that open a ledger: {@link Main} has the SQLite driver's set-up start in the
+   * background while they parse ({@code Ledger.prepareToOpen}).
+   */
+  static final Set<String> LEDGER_COMMANDS =
+      Set.of("run", "reconcile", "costs", "report", "import", "proxy");
 
   /** {@code run}'s subcommands, in the order its usage lists them. */
   static final List<String> RUN_SUBCOMMANDS =

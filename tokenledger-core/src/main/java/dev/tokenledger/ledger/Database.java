@@ -115,6 +115,27 @@ final class Database implements AutoCloseable {
     this.migrationSource = migrationSource;
   }
 
+  /**
+   * Makes, on a daemon thread, the SQLite driver's settings object, whose first construction sets
+   * up the JVM's default time zone, locale data and calendar (the driver formats dates with them):
+   * the largest part of opening a SQLite ledger after the JVM's start. A command that will open a
+   * ledger calls this first, so that this runs beside its parsing; class initialisation makes the
+   * opening wait for whatever is not done yet (docs/performance.md).
+   */
+  static void prepareDriver() {
+    Runnable prepare =
+        () -> {
+          try {
+            new SQLiteConfig();
+          } catch (RuntimeException | LinkageError e) {
+            // the open does the same again and reports what fails there
+          }
+        };
+    Thread t = new Thread(prepare, "tokenledger-prepare-sqlite");
+    t.setDaemon(true);
+    t.start();
+  }
+
   static Database open(LedgerLocation location) {
     Database db =
         location.kind() == LedgerLocation.Kind.SQLITE

@@ -60,6 +60,14 @@ public final class Ledger implements AutoCloseable {
     this.heartbeats = new Heartbeats(tx, clock, b.heartbeatInterval, b.warnings);
   }
 
+  /**
+   * Starts, in the background, what opening a SQLite ledger spends most on: for a command that will
+   * open one, called before it parses its arguments.
+   */
+  public static void prepareToOpen() {
+    Database.prepareDriver();
+  }
+
   /** Opens (and creates or migrates) the ledger at {@code location} with the default settings. */
   public static Ledger open(LedgerLocation location) {
     return builder(location).open();
