@@ -79,22 +79,53 @@ public final class ProvenanceStore {
   /** A successful attempt of a run taken after the run ended: the stuff of delays seen. */
   public record ReadAfterEnd(String runId, Instant runEnd, Instant at, TokenCounts counts) {}
 
+  /**
+   * A run's accepted figures: those of its latest successful attempt, with that attempt.
+   *
+   * @param figures the run's figure, and its steps' when they were asked for
+   */
+  public record Accepted(Attempt attempt, List<Figure> figures) {
+    public Accepted {
+      figures = List.copyOf(figures);
+    }
+  }
+
   /** Run {@code runId}'s reconciliation so far; empty when the ledger has no such run. */
   public Optional<Reconciliation> reconciliation(String runId) {
-    return Optional.ofNullable(reconciliations(List.of(runId)).get(runId));
+    return db.read(
+        "cannot read the reconciliation of run " + runId,
+        c -> {
+          Map<String, Reconciliation> out = new HashMap<>();
+          readReconciliations(c, List.of(runId), out);
+          return Optional.ofNullable(out.get(runId));
+        });
   }
 
   /**
-   * The reconciliations so far of runs {@code runIds}, by run id; a run the ledger does not have is
-   * left out. A few queries per {@link Sql#CHUNK} runs, not per run: what reports read.
+   * The accepted figures of runs {@code runIds}, by run id; a run without a successful attempt (or
+   * not in the ledger) is left out. Two queries per {@link Sql#CHUNK} runs, without the reads and
+   * shared minutes a {@link Reconciliation} tells: what reports price.
+   *
+   * @param steps whether to read the steps' figures too, or the run's alone
    */
-  public Map<String, Reconciliation> reconciliations(Collection<String> runIds) {
+  public Map<String, Accepted> accepted(Collection<String> runIds, boolean steps) {
     return db.read(
-        "cannot read the reconciliations of " + runIds.size() + " runs",
+        "cannot read the figures of " + runIds.size() + " runs",
         c -> {
-          Map<String, Reconciliation> out = new HashMap<>();
+          Map<String, Accepted> out = new HashMap<>();
           for (List<String> chunk : chunks(runIds)) {
-            readReconciliations(c, chunk, out);
+            Map<Long, Attempt> from =
+                latestSuccessful(
+                    selectAttempts(
+                        c,
+                        "WHERE "
+                            + in("run_id", chunk.size())
+                            + " AND input_tokens IS NOT NULL ORDER BY run_id, attempted_at, id",
+                        new ArrayList<>(chunk)));
+            Map<Long, List<Figure>> figures = selectFigures(c, from.keySet(), steps);
+            from.forEach(
+                (id, a) ->
+                    out.put(a.runId(), new Accepted(a, figures.getOrDefault(id, List.of()))));
           }
           return out;
         });
@@ -120,45 +151,14 @@ public final class ProvenanceStore {
       attempts.computeIfAbsent(a.runId(), r -> new ArrayList<>()).add(a);
     }
     // the figures come from each run's latest successful attempt
-    Map<Long, Attempt> from = new HashMap<>();
-    for (List<Attempt> as : attempts.values()) {
-      Attempt latest = null;
-      for (Attempt a : as) {
-        if (a.counts() != null) {
-          latest = a;
-        }
-      }
-      if (latest != null) {
-        from.put(latest.id(), latest);
-      }
-    }
-    Map<Long, List<Figure>> figures = new HashMap<>();
+    Map<Long, Attempt> from =
+        latestSuccessful(attempts.values().stream().flatMap(List::stream).toList());
+    Map<Long, List<Figure>> figures = selectFigures(c, from.keySet(), true);
     Map<Long, List<StoredRead>> reads = new HashMap<>();
     Map<Long, List<SharedMinute>> shared = new HashMap<>();
     if (!from.isEmpty()) {
       List<Long> ids = List.copyOf(from.keySet());
       String inIds = in("attempt_id", ids.size());
-      query(
-          c,
-          "SELECT attempt_id, step_index, input_tokens, input_cached_tokens, output_tokens,"
-              + " num_model_requests, exactness, lower_input_tokens,"
-              + " lower_input_cached_tokens, lower_output_tokens, lower_num_model_requests,"
-              + " upper_input_tokens, upper_input_cached_tokens, upper_output_tokens,"
-              + " upper_num_model_requests, shared_minutes FROM reconcile_figures WHERE "
-              + inIds
-              + " ORDER BY attempt_id, COALESCE(step_index, -1)",
-          ids,
-          rs ->
-              figures
-                  .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
-                  .add(
-                      new Figure(
-                          stepOrNull(rs, 2),
-                          counts(rs, 3),
-                          "apportioned".equals(rs.getString(7)),
-                          counts(rs, 8),
-                          counts(rs, 12),
-                          rs.getInt(16))));
       query(
           c,
           "SELECT a.attempt_id, r.id, r.endpoint, r.window_start, r.window_end, r.fetched_at,"
@@ -228,19 +228,67 @@ public final class ProvenanceStore {
     }
   }
 
+  /** Each run's latest successful attempt among {@code attempts} (in attempt order), by id. */
+  private static Map<Long, Attempt> latestSuccessful(List<Attempt> attempts) {
+    Map<String, Attempt> latest = new HashMap<>();
+    for (Attempt a : attempts) {
+      if (a.counts() != null) {
+        latest.put(a.runId(), a);
+      }
+    }
+    Map<Long, Attempt> out = new HashMap<>();
+    latest.values().forEach(a -> out.put(a.id(), a));
+    return out;
+  }
+
+  /** The figures of attempts {@code ids} by attempt: the run's first, then its steps' if asked. */
+  private static Map<Long, List<Figure>> selectFigures(
+      Connection c, Collection<Long> ids, boolean steps) throws SQLException {
+    Map<Long, List<Figure>> figures = new HashMap<>();
+    if (ids.isEmpty()) {
+      return figures;
+    }
+    List<Long> args = List.copyOf(ids);
+    query(
+        c,
+        "SELECT attempt_id, step_index, input_tokens, input_cached_tokens, output_tokens,"
+            + " num_model_requests, exactness, lower_input_tokens,"
+            + " lower_input_cached_tokens, lower_output_tokens, lower_num_model_requests,"
+            + " upper_input_tokens, upper_input_cached_tokens, upper_output_tokens,"
+            + " upper_num_model_requests, shared_minutes FROM reconcile_figures WHERE "
+            + in("attempt_id", args.size())
+            + (steps ? "" : " AND step_index IS NULL")
+            + " ORDER BY attempt_id, COALESCE(step_index, -1)",
+        args,
+        rs ->
+            figures
+                .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
+                .add(
+                    new Figure(
+                        stepOrNull(rs, 2),
+                        counts(rs, 3),
+                        "apportioned".equals(rs.getString(7)),
+                        counts(rs, 8),
+                        counts(rs, 12),
+                        rs.getInt(16))));
+    return figures;
+  }
+
   /**
    * The lines (model, tier, batch, project) of attempt {@code attemptId}: the run's (step null) and
    * each step's, as reports price them.
    */
   public List<LineFigure> lines(long attemptId) {
-    return lines(List.of(attemptId)).getOrDefault(attemptId, List.of());
+    return lines(List.of(attemptId), true).getOrDefault(attemptId, List.of());
   }
 
   /**
    * The lines of attempts {@code attemptIds}, by attempt id (an attempt without lines is left out):
    * one query per {@link Sql#CHUNK} attempts.
+   *
+   * @param steps whether to read the steps' lines too, or the run's alone
    */
-  public Map<Long, List<LineFigure>> lines(Collection<Long> attemptIds) {
+  public Map<Long, List<LineFigure>> lines(Collection<Long> attemptIds, boolean steps) {
     return db.read(
         "cannot read the lines of " + attemptIds.size() + " reconcile attempts",
         c -> {
@@ -253,6 +301,7 @@ public final class ProvenanceStore {
                     + " num_model_requests, exactness, shared_minutes, shared_tokens"
                     + " FROM attributions WHERE "
                     + in("reconcile_attempt_id", chunk.size())
+                    + (steps ? "" : " AND step_index IS NULL")
                     + " ORDER BY reconcile_attempt_id, COALESCE(step_index, -1), id",
                 chunk,
                 rs -> {
