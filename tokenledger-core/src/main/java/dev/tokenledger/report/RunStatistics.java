@@ -156,7 +156,7 @@ public record RunStatistics(
    * the values' unscaled longs at one common scale and divided once per resample; in BigDecimal
    * throughout only when a value or a sum does not fit a long.
    */
-  private static List<List<BigDecimal>> bootstrapMeans(
+  static List<List<BigDecimal>> bootstrapMeans(
       List<BigDecimal[]> series, long seed, int resamples) {
     int n = series.get(0).length;
     int m = series.size();
