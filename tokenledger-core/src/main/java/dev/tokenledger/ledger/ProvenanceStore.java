@@ -10,6 +10,7 @@ import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.internal.Sql;
+import dev.tokenledger.ledger.internal.Sql.RowMapper;
 import dev.tokenledger.ledger.internal.Statuses;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -155,10 +156,9 @@ public final class ProvenanceStore {
         latestSuccessful(attempts.values().stream().flatMap(List::stream).toList());
     Map<Long, List<Figure>> figures = selectFigures(c, from.keySet(), true);
     Map<Long, List<StoredRead>> reads = new HashMap<>();
-    Map<Long, List<SharedMinute>> shared = new HashMap<>();
+    Map<Long, List<SharedMinute>> shared = Map.of();
     if (!from.isEmpty()) {
       List<Long> ids = List.copyOf(from.keySet());
-      String inIds = in("attempt_id", ids.size());
       query(
           c,
           "SELECT a.attempt_id, r.id, r.endpoint, r.window_start, r.window_end, r.fetched_at,"
@@ -180,29 +180,29 @@ public final class ProvenanceStore {
                           rs.getInt(7),
                           rs.getString(8),
                           rs.getString(9))));
-      query(
-          c,
-          "SELECT attempt_id, step_index, endpoint, minute, other_run_ids, other_step_indexes,"
-              + " bucket_input_tokens, bucket_input_cached_tokens, bucket_output_tokens,"
-              + " bucket_num_model_requests, share_input_tokens, share_input_cached_tokens,"
-              + " share_output_tokens, share_num_model_requests FROM shared_minutes WHERE "
-              + inIds
-              + " ORDER BY attempt_id, COALESCE(step_index, -1), minute, id",
-          ids,
-          rs ->
-              shared
-                  .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
-                  .add(
-                      new SharedMinute(
-                          stepOrNull(rs, 2),
-                          Endpoint.fromWireName(rs.getString(3)),
-                          Timestamps.parse(rs.getString(4)),
-                          split(rs.getString(5)),
-                          split(rs.getString(6)).stream()
-                              .map(i -> StepIndex.of(Integer.parseInt(i)))
-                              .toList(),
-                          counts(rs, 7),
-                          counts(rs, 11))));
+      shared =
+          byAttempt(
+              c,
+              "shared_minutes",
+              "attempt_id",
+              "step_index, endpoint, minute, other_run_ids, other_step_indexes,"
+                  + " bucket_input_tokens, bucket_input_cached_tokens, bucket_output_tokens,"
+                  + " bucket_num_model_requests, share_input_tokens, share_input_cached_tokens,"
+                  + " share_output_tokens, share_num_model_requests",
+              ids,
+              true,
+              ", minute, id",
+              rs ->
+                  new SharedMinute(
+                      stepOrNull(rs, 2),
+                      Endpoint.fromWireName(rs.getString(3)),
+                      Timestamps.parse(rs.getString(4)),
+                      split(rs.getString(5)),
+                      split(rs.getString(6)).stream()
+                          .map(i -> StepIndex.of(Integer.parseInt(i)))
+                          .toList(),
+                      counts(rs, 7),
+                      counts(rs, 11)));
     }
     for (String runId : runIds) {
       if (!accepted.containsKey(runId)) {
@@ -244,34 +244,64 @@ public final class ProvenanceStore {
   /** The figures of attempts {@code ids} by attempt: the run's first, then its steps' if asked. */
   private static Map<Long, List<Figure>> selectFigures(
       Connection c, Collection<Long> ids, boolean steps) throws SQLException {
-    Map<Long, List<Figure>> figures = new HashMap<>();
-    if (ids.isEmpty()) {
-      return figures;
-    }
-    List<Long> args = List.copyOf(ids);
-    query(
+    return byAttempt(
         c,
-        "SELECT attempt_id, step_index, input_tokens, input_cached_tokens, output_tokens,"
-            + " num_model_requests, exactness, lower_input_tokens,"
-            + " lower_input_cached_tokens, lower_output_tokens, lower_num_model_requests,"
-            + " upper_input_tokens, upper_input_cached_tokens, upper_output_tokens,"
-            + " upper_num_model_requests, shared_minutes FROM reconcile_figures WHERE "
-            + in("attempt_id", args.size())
-            + (steps ? "" : " AND step_index IS NULL")
-            + " ORDER BY attempt_id, COALESCE(step_index, -1)",
-        args,
+        "reconcile_figures",
+        "attempt_id",
+        "step_index, input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
+            + " exactness, lower_input_tokens, lower_input_cached_tokens, lower_output_tokens,"
+            + " lower_num_model_requests, upper_input_tokens, upper_input_cached_tokens,"
+            + " upper_output_tokens, upper_num_model_requests, shared_minutes",
+        ids,
+        steps,
+        "",
         rs ->
-            figures
-                .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
-                .add(
-                    new Figure(
-                        stepOrNull(rs, 2),
-                        counts(rs, 3),
-                        "apportioned".equals(rs.getString(7)),
-                        counts(rs, 8),
-                        counts(rs, 12),
-                        rs.getInt(16))));
-    return figures;
+            new Figure(
+                stepOrNull(rs, 2),
+                counts(rs, 3),
+                "apportioned".equals(rs.getString(7)),
+                counts(rs, 8),
+                counts(rs, 12),
+                rs.getInt(16)));
+  }
+
+  /**
+   * The rows of {@code table} that belong to attempts {@code ids} ({@code attemptColumn}, the first
+   * column the mapper sees, then {@code columns}), by attempt: each attempt's run rows (step_index
+   * null) first, then, when {@code steps}, its steps' in order, each ordered further by {@code
+   * then}. One query per {@link Sql#CHUNK} attempts.
+   */
+  private static <T> Map<Long, List<T>> byAttempt(
+      Connection c,
+      String table,
+      String attemptColumn,
+      String columns,
+      Collection<Long> ids,
+      boolean steps,
+      String then,
+      RowMapper<T> mapper)
+      throws SQLException {
+    Map<Long, List<T>> out = new HashMap<>();
+    for (List<Long> chunk : chunks(ids)) {
+      query(
+          c,
+          "SELECT "
+              + attemptColumn
+              + ", "
+              + columns
+              + " FROM "
+              + table
+              + " WHERE "
+              + in(attemptColumn, chunk.size())
+              + (steps ? "" : " AND step_index IS NULL")
+              + " ORDER BY "
+              + attemptColumn
+              + ", COALESCE(step_index, -1)"
+              + then,
+          chunk,
+          rs -> out.computeIfAbsent(rs.getLong(1), a -> new ArrayList<>()).add(mapper.map(rs)));
+    }
+    return out;
   }
 
   /**
@@ -291,40 +321,33 @@ public final class ProvenanceStore {
   public Map<Long, List<LineFigure>> lines(Collection<Long> attemptIds, boolean steps) {
     return db.read(
         "cannot read the lines of " + attemptIds.size() + " reconcile attempts",
-        c -> {
-          Map<Long, List<LineFigure>> out = new HashMap<>();
-          for (List<Long> chunk : chunks(attemptIds)) {
-            query(
+        c ->
+            byAttempt(
                 c,
-                "SELECT reconcile_attempt_id, read_id, step_index, endpoint, model, service_tier,"
-                    + " batch, project_id, input_tokens, input_cached_tokens, output_tokens,"
-                    + " num_model_requests, exactness, shared_minutes, shared_tokens"
-                    + " FROM attributions WHERE "
-                    + in("reconcile_attempt_id", chunk.size())
-                    + (steps ? "" : " AND step_index IS NULL")
-                    + " ORDER BY reconcile_attempt_id, COALESCE(step_index, -1), id",
-                chunk,
+                "attributions",
+                "reconcile_attempt_id",
+                "read_id, step_index, endpoint, model, service_tier, batch, project_id,"
+                    + " input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
+                    + " exactness, shared_minutes, shared_tokens",
+                attemptIds,
+                steps,
+                ", id",
                 rs -> {
                   Integer batch = intOrNull(rs, 7);
-                  out.computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
-                      .add(
-                          new LineFigure(
-                              rs.getLong(2),
-                              stepOrNull(rs, 3),
-                              Endpoint.fromWireName(rs.getString(4)),
-                              new UsageLine(
-                                  rs.getString(5),
-                                  rs.getString(6),
-                                  batch == null ? null : batch != 0,
-                                  rs.getString(8)),
-                              counts(rs, 9),
-                              "apportioned".equals(rs.getString(13)),
-                              rs.getInt(14),
-                              rs.getLong(15)));
-                });
-          }
-          return out;
-        });
+                  return new LineFigure(
+                      rs.getLong(2),
+                      stepOrNull(rs, 3),
+                      Endpoint.fromWireName(rs.getString(4)),
+                      new UsageLine(
+                          rs.getString(5),
+                          rs.getString(6),
+                          batch == null ? null : batch != 0,
+                          rs.getString(8)),
+                      counts(rs, 9),
+                      "apportioned".equals(rs.getString(13)),
+                      rs.getInt(14),
+                      rs.getLong(15));
+                }));
   }
 
   /**

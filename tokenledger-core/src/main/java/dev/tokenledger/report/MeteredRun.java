@@ -52,18 +52,9 @@ public record MeteredRun(
     Attempt from = accepted == null ? null : accepted.attempt();
     Optional<Audit> audit = Optional.empty();
     if (from != null && from.audit() != null && from.metered() != null) {
-      TokenCounts upper =
-          accepted.figures().stream()
-              .filter(Figure::isRun)
-              .map(Figure::upperBound)
-              .findFirst()
-              .orElse(from.counts());
-      TokenCounts runTotal =
-          accepted.figures().stream()
-              .filter(Figure::isRun)
-              .map(Figure::total)
-              .findFirst()
-              .orElse(from.counts());
+      Optional<Figure> runFigure = accepted.figures().stream().filter(Figure::isRun).findFirst();
+      TokenCounts upper = runFigure.map(Figure::upperBound).orElse(from.counts());
+      TokenCounts runTotal = runFigure.map(Figure::total).orElse(from.counts());
       audit =
           Optional.of(
               new Audit(
