@@ -115,13 +115,17 @@ public final class ProvenanceStore {
         c -> {
           Map<String, Accepted> out = new HashMap<>();
           for (List<String> chunk : chunks(runIds)) {
+            // each run's latest successful attempt alone: no successful one comes after it
             Map<Long, Attempt> from =
                 latestSuccessful(
                     selectAttempts(
                         c,
-                        "WHERE "
-                            + in("run_id", chunk.size())
-                            + " AND input_tokens IS NOT NULL ORDER BY run_id, attempted_at, id",
+                        "a WHERE "
+                            + in("a.run_id", chunk.size())
+                            + " AND a.input_tokens IS NOT NULL AND NOT EXISTS (SELECT 1"
+                            + " FROM reconcile_attempts b WHERE b.run_id = a.run_id"
+                            + " AND b.input_tokens IS NOT NULL AND (b.attempted_at > a.attempted_at"
+                            + " OR (b.attempted_at = a.attempted_at AND b.id > a.id)))",
                         new ArrayList<>(chunk)));
             Map<Long, List<Figure>> figures = selectFigures(c, from.keySet(), steps);
             from.forEach(
