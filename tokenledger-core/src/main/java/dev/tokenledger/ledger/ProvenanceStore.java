@@ -10,6 +10,7 @@ import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.internal.Sql;
+import dev.tokenledger.ledger.internal.Sql.RowMapper;
 import dev.tokenledger.ledger.internal.Statuses;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,22 +80,57 @@ public final class ProvenanceStore {
   /** A successful attempt of a run taken after the run ended: the stuff of delays seen. */
   public record ReadAfterEnd(String runId, Instant runEnd, Instant at, TokenCounts counts) {}
 
+  /**
+   * A run's accepted figures: those of its latest successful attempt, with that attempt.
+   *
+   * @param figures the run's figure, and its steps' when they were asked for
+   */
+  public record Accepted(Attempt attempt, List<Figure> figures) {
+    public Accepted {
+      figures = List.copyOf(figures);
+    }
+  }
+
   /** Run {@code runId}'s reconciliation so far; empty when the ledger has no such run. */
   public Optional<Reconciliation> reconciliation(String runId) {
-    return Optional.ofNullable(reconciliations(List.of(runId)).get(runId));
+    return db.read(
+        "cannot read the reconciliation of run " + runId,
+        c -> {
+          Map<String, Reconciliation> out = new HashMap<>();
+          readReconciliations(c, List.of(runId), out);
+          return Optional.ofNullable(out.get(runId));
+        });
   }
 
   /**
-   * The reconciliations so far of runs {@code runIds}, by run id; a run the ledger does not have is
-   * left out. A few queries per {@link Sql#CHUNK} runs, not per run: what reports read.
+   * The accepted figures of runs {@code runIds}, by run id; a run without a successful attempt (or
+   * not in the ledger) is left out. Two queries per {@link Sql#CHUNK} runs, without the reads and
+   * shared minutes a {@link Reconciliation} tells: what reports price.
+   *
+   * @param steps whether to read the steps' figures too, or the run's alone
    */
-  public Map<String, Reconciliation> reconciliations(Collection<String> runIds) {
+  public Map<String, Accepted> accepted(Collection<String> runIds, boolean steps) {
     return db.read(
-        "cannot read the reconciliations of " + runIds.size() + " runs",
+        "cannot read the figures of " + runIds.size() + " runs",
         c -> {
-          Map<String, Reconciliation> out = new HashMap<>();
+          Map<String, Accepted> out = new HashMap<>();
           for (List<String> chunk : chunks(runIds)) {
-            readReconciliations(c, chunk, out);
+            // each run's latest successful attempt alone: no successful one comes after it
+            Map<Long, Attempt> from =
+                latestSuccessful(
+                    selectAttempts(
+                        c,
+                        "a WHERE "
+                            + in("a.run_id", chunk.size())
+                            + " AND a.input_tokens IS NOT NULL AND NOT EXISTS (SELECT 1"
+                            + " FROM reconcile_attempts b WHERE b.run_id = a.run_id"
+                            + " AND b.input_tokens IS NOT NULL AND (b.attempted_at > a.attempted_at"
+                            + " OR (b.attempted_at = a.attempted_at AND b.id > a.id)))",
+                        new ArrayList<>(chunk)));
+            Map<Long, List<Figure>> figures = selectFigures(c, from.keySet(), steps);
+            from.forEach(
+                (id, a) ->
+                    out.put(a.runId(), new Accepted(a, figures.getOrDefault(id, List.of()))));
           }
           return out;
         });
@@ -120,45 +156,13 @@ public final class ProvenanceStore {
       attempts.computeIfAbsent(a.runId(), r -> new ArrayList<>()).add(a);
     }
     // the figures come from each run's latest successful attempt
-    Map<Long, Attempt> from = new HashMap<>();
-    for (List<Attempt> as : attempts.values()) {
-      Attempt latest = null;
-      for (Attempt a : as) {
-        if (a.counts() != null) {
-          latest = a;
-        }
-      }
-      if (latest != null) {
-        from.put(latest.id(), latest);
-      }
-    }
-    Map<Long, List<Figure>> figures = new HashMap<>();
+    Map<Long, Attempt> from =
+        latestSuccessful(attempts.values().stream().flatMap(List::stream).toList());
+    Map<Long, List<Figure>> figures = selectFigures(c, from.keySet(), true);
     Map<Long, List<StoredRead>> reads = new HashMap<>();
-    Map<Long, List<SharedMinute>> shared = new HashMap<>();
+    Map<Long, List<SharedMinute>> shared = Map.of();
     if (!from.isEmpty()) {
       List<Long> ids = List.copyOf(from.keySet());
-      String inIds = in("attempt_id", ids.size());
-      query(
-          c,
-          "SELECT attempt_id, step_index, input_tokens, input_cached_tokens, output_tokens,"
-              + " num_model_requests, exactness, lower_input_tokens,"
-              + " lower_input_cached_tokens, lower_output_tokens, lower_num_model_requests,"
-              + " upper_input_tokens, upper_input_cached_tokens, upper_output_tokens,"
-              + " upper_num_model_requests, shared_minutes FROM reconcile_figures WHERE "
-              + inIds
-              + " ORDER BY attempt_id, COALESCE(step_index, -1)",
-          ids,
-          rs ->
-              figures
-                  .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
-                  .add(
-                      new Figure(
-                          stepOrNull(rs, 2),
-                          counts(rs, 3),
-                          Statuses.exactness(rs.getString(7)),
-                          counts(rs, 8),
-                          counts(rs, 12),
-                          rs.getInt(16))));
       query(
           c,
           "SELECT a.attempt_id, r.id, r.endpoint, r.window_start, r.window_end, r.fetched_at,"
@@ -180,29 +184,29 @@ public final class ProvenanceStore {
                           rs.getInt(7),
                           rs.getString(8),
                           rs.getString(9))));
-      query(
-          c,
-          "SELECT attempt_id, step_index, endpoint, minute, other_run_ids, other_step_indexes,"
-              + " bucket_input_tokens, bucket_input_cached_tokens, bucket_output_tokens,"
-              + " bucket_num_model_requests, share_input_tokens, share_input_cached_tokens,"
-              + " share_output_tokens, share_num_model_requests FROM shared_minutes WHERE "
-              + inIds
-              + " ORDER BY attempt_id, COALESCE(step_index, -1), minute, id",
-          ids,
-          rs ->
-              shared
-                  .computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
-                  .add(
-                      new SharedMinute(
-                          stepOrNull(rs, 2),
-                          Endpoint.fromWireName(rs.getString(3)),
-                          Timestamps.parse(rs.getString(4)),
-                          split(rs.getString(5)),
-                          split(rs.getString(6)).stream()
-                              .map(i -> StepIndex.of(Integer.parseInt(i)))
-                              .toList(),
-                          counts(rs, 7),
-                          counts(rs, 11))));
+      shared =
+          byAttempt(
+              c,
+              "shared_minutes",
+              "attempt_id",
+              "step_index, endpoint, minute, other_run_ids, other_step_indexes,"
+                  + " bucket_input_tokens, bucket_input_cached_tokens, bucket_output_tokens,"
+                  + " bucket_num_model_requests, share_input_tokens, share_input_cached_tokens,"
+                  + " share_output_tokens, share_num_model_requests",
+              ids,
+              true,
+              ", minute, id",
+              rs ->
+                  new SharedMinute(
+                      stepOrNull(rs, 2),
+                      Endpoint.fromWireName(rs.getString(3)),
+                      Timestamps.parse(rs.getString(4)),
+                      split(rs.getString(5)),
+                      split(rs.getString(6)).stream()
+                          .map(i -> StepIndex.of(Integer.parseInt(i)))
+                          .toList(),
+                      counts(rs, 7),
+                      counts(rs, 11)));
     }
     for (String runId : runIds) {
       if (!accepted.containsKey(runId)) {
@@ -228,54 +232,126 @@ public final class ProvenanceStore {
     }
   }
 
+  /** Each run's latest successful attempt among {@code attempts} (in attempt order), by id. */
+  private static Map<Long, Attempt> latestSuccessful(List<Attempt> attempts) {
+    Map<String, Attempt> latest = new HashMap<>();
+    for (Attempt a : attempts) {
+      if (a.counts() != null) {
+        latest.put(a.runId(), a);
+      }
+    }
+    Map<Long, Attempt> out = new HashMap<>();
+    latest.values().forEach(a -> out.put(a.id(), a));
+    return out;
+  }
+
+  /** The figures of attempts {@code ids} by attempt: the run's first, then its steps' if asked. */
+  private static Map<Long, List<Figure>> selectFigures(
+      Connection c, Collection<Long> ids, boolean steps) throws SQLException {
+    return byAttempt(
+        c,
+        "reconcile_figures",
+        "attempt_id",
+        "step_index, input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
+            + " exactness, lower_input_tokens, lower_input_cached_tokens, lower_output_tokens,"
+            + " lower_num_model_requests, upper_input_tokens, upper_input_cached_tokens,"
+            + " upper_output_tokens, upper_num_model_requests, shared_minutes",
+        ids,
+        steps,
+        "",
+        rs ->
+            new Figure(
+                stepOrNull(rs, 2),
+                counts(rs, 3),
+                Statuses.exactness(rs.getString(7)),
+                counts(rs, 8),
+                counts(rs, 12),
+                rs.getInt(16)));
+  }
+
+  /**
+   * The rows of {@code table} that belong to attempts {@code ids} ({@code attemptColumn}, the first
+   * column the mapper sees, then {@code columns}), by attempt: each attempt's run rows (step_index
+   * null) first, then, when {@code steps}, its steps' in order, each ordered further by {@code
+   * then}. One query per {@link Sql#CHUNK} attempts.
+   */
+  private static <T> Map<Long, List<T>> byAttempt(
+      Connection c,
+      String table,
+      String attemptColumn,
+      String columns,
+      Collection<Long> ids,
+      boolean steps,
+      String then,
+      RowMapper<T> mapper)
+      throws SQLException {
+    Map<Long, List<T>> out = new HashMap<>();
+    for (List<Long> chunk : chunks(ids)) {
+      query(
+          c,
+          "SELECT "
+              + attemptColumn
+              + ", "
+              + columns
+              + " FROM "
+              + table
+              + " WHERE "
+              + in(attemptColumn, chunk.size())
+              + (steps ? "" : " AND step_index IS NULL")
+              + " ORDER BY "
+              + attemptColumn
+              + ", COALESCE(step_index, -1)"
+              + then,
+          chunk,
+          rs -> out.computeIfAbsent(rs.getLong(1), a -> new ArrayList<>()).add(mapper.map(rs)));
+    }
+    return out;
+  }
+
   /**
    * The lines (model, tier, batch, project) of attempt {@code attemptId}: the run's (step null) and
    * each step's, as reports price them.
    */
   public List<LineFigure> lines(long attemptId) {
-    return lines(List.of(attemptId)).getOrDefault(attemptId, List.of());
+    return lines(List.of(attemptId), true).getOrDefault(attemptId, List.of());
   }
 
   /**
    * The lines of attempts {@code attemptIds}, by attempt id (an attempt without lines is left out):
    * one query per {@link Sql#CHUNK} attempts.
+   *
+   * @param steps whether to read the steps' lines too, or the run's alone
    */
-  public Map<Long, List<LineFigure>> lines(Collection<Long> attemptIds) {
+  public Map<Long, List<LineFigure>> lines(Collection<Long> attemptIds, boolean steps) {
     return db.read(
         "cannot read the lines of " + attemptIds.size() + " reconcile attempts",
-        c -> {
-          Map<Long, List<LineFigure>> out = new HashMap<>();
-          for (List<Long> chunk : chunks(attemptIds)) {
-            query(
+        c ->
+            byAttempt(
                 c,
-                "SELECT reconcile_attempt_id, read_id, step_index, endpoint, model, service_tier,"
-                    + " batch, project_id, input_tokens, input_cached_tokens, output_tokens,"
-                    + " num_model_requests, exactness, shared_minutes, shared_tokens"
-                    + " FROM attributions WHERE "
-                    + in("reconcile_attempt_id", chunk.size())
-                    + " ORDER BY reconcile_attempt_id, COALESCE(step_index, -1), id",
-                chunk,
+                "attributions",
+                "reconcile_attempt_id",
+                "read_id, step_index, endpoint, model, service_tier, batch, project_id,"
+                    + " input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
+                    + " exactness, shared_minutes, shared_tokens",
+                attemptIds,
+                steps,
+                ", id",
                 rs -> {
                   Integer batch = intOrNull(rs, 7);
-                  out.computeIfAbsent(rs.getLong(1), a -> new ArrayList<>())
-                      .add(
-                          new LineFigure(
-                              rs.getLong(2),
-                              stepOrNull(rs, 3),
-                              Endpoint.fromWireName(rs.getString(4)),
-                              new UsageLine(
-                                  rs.getString(5),
-                                  rs.getString(6),
-                                  batch == null ? null : batch != 0,
-                                  rs.getString(8)),
-                              counts(rs, 9),
-                              Statuses.exactness(rs.getString(13)),
-                              rs.getInt(14),
-                              rs.getLong(15)));
-                });
-          }
-          return out;
-        });
+                  return new LineFigure(
+                      rs.getLong(2),
+                      stepOrNull(rs, 3),
+                      Endpoint.fromWireName(rs.getString(4)),
+                      new UsageLine(
+                          rs.getString(5),
+                          rs.getString(6),
+                          batch == null ? null : batch != 0,
+                          rs.getString(8)),
+                      counts(rs, 9),
+                      Statuses.exactness(rs.getString(13)),
+                      rs.getInt(14),
+                      rs.getLong(15));
+                }));
   }
 
   /**

@@ -85,7 +85,7 @@ public final class GenaiDevbenchImporter {
     Map<String, RunEntry> entries = new LinkedHashMap<>();
     int notImported = readManifest(runs, entries, problems);
     scanRunFolders(runs, entries, problems);
-    Path realRuns = realPath(runs);
+    Path realRuns = RunFolders.real(runs);
     Instant now = ledger.clock().instant();
 
     int added = 0;
@@ -340,14 +340,6 @@ public final class GenaiDevbenchImporter {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
       return null;
-    }
-  }
-
-  private static Path realPath(Path runs) {
-    try {
-      return runs.toRealPath();
-    } catch (IOException e) {
-      throw new ConfigurationException("cannot read " + runs + ": " + e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tokenledger.recording;
 
+import dev.tokenledger.ConfigurationException;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -15,6 +16,20 @@ import java.nio.file.Path;
  */
 public final class RunFolders {
   private RunFolders() {}
+
+  /**
+   * The real path of the {@code runs/} folder (links resolved), which every path read or written
+   * below it is checked against.
+   *
+   * @throws ConfigurationException when it cannot be resolved
+   */
+  public static Path real(Path runs) {
+    try {
+      return runs.toRealPath();
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read " + runs + ": " + e.getMessage());
+    }
+  }
 
   /**
    * Whether {@code name} is one folder name: not empty, not {@code .} or {@code ..}, no separator

@@ -55,21 +55,17 @@ final class ExportDecider {
       if (latest != null && ReadFailure.isTransient(latest.error())) {
         return new RunExport(
             Verification.PENDING,
-            "tokenledger: waiting for the Usage API: the last read, at "
-                + latest.attemptedAt()
-                + ", failed ("
-                + ReadFailure.kind(latest.error())
-                + "), which usually passes; run 'tokenledger reconcile' again, then export again",
+            "tokenledger: waiting for the Usage API: the last read, "
+                + failed(latest)
+                + ", which usually passes; run 'tokenledger reconcile' again, then export again",
             null);
       }
       if (latest != null && latest.error() != null) {
         return new RunExport(
             Verification.DATA_NOT_AVAILABLE,
-            "tokenledger: no usage figures: the last Usage API read, at "
-                + latest.attemptedAt()
-                + ", failed ("
-                + ReadFailure.kind(latest.error())
-                + ") and no read has succeeded; fix that, run 'tokenledger reconcile', then"
+            "tokenledger: no usage figures: the last Usage API read, "
+                + failed(latest)
+                + " and no read has succeeded; fix that, run 'tokenledger reconcile', then"
                 + " export again",
             null);
       }
@@ -113,12 +109,9 @@ final class ExportDecider {
       }
     }
     if (lastReadFailed) {
-      Attempt latest = r.latest();
-      m.append("; the last read, at ")
-          .append(latest.attemptedAt())
-          .append(", failed (")
-          .append(ReadFailure.kind(latest.error()))
-          .append("), so these are the figures of the read at ")
+      m.append("; the last read, ")
+          .append(failed(r.latest()))
+          .append(", so these are the figures of the read at ")
           .append(r.figuresFrom().attemptedAt());
     }
     CostStatus cost = priced.cost().status();
@@ -191,6 +184,11 @@ final class ExportDecider {
       msg.append("; no price for ").append(String.join(", ", priced.cost().unpricedModels()));
     }
     return new RunExport(status, msg.toString(), priced);
+  }
+
+  /** How a failed attempt is told: {@code at <instant>, failed (<kind>)}. */
+  private static String failed(Attempt a) {
+    return "at " + a.attemptedAt() + ", failed (" + ReadFailure.kind(a.error()) + ")";
   }
 
   private static String figures(TokenCounts t) {

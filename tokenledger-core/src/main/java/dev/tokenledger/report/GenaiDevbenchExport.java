@@ -160,7 +160,7 @@ public final class GenaiDevbenchExport {
       throw new ConfigurationException(
           "no genai-devbench runs in " + folder + ": give the experiment folder holding runs/");
     }
-    Path realRuns = realRuns(runs);
+    Path realRuns = RunFolders.real(runs);
     Map<Verification, Integer> exported = new EnumMap<>(Verification.class);
     int withoutMetrics = 0;
     int unreadable = 0;
@@ -284,14 +284,6 @@ public final class GenaiDevbenchExport {
       writeIfChanged(manifest, WRITER.writeValueAsString(root));
     }
     return found;
-  }
-
-  private static Path realRuns(Path runs) {
-    try {
-      return runs.toRealPath();
-    } catch (IOException e) {
-      throw new ConfigurationException("cannot read " + runs + ": " + e.getMessage());
-    }
   }
 
   private static Path manifest(Path runs) {

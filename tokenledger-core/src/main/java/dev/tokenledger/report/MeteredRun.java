@@ -6,7 +6,7 @@ import dev.tokenledger.figures.Figure;
 import dev.tokenledger.ledger.Attempt;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
-import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Accepted;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.reconcile.Audit;
 import java.util.ArrayList;
@@ -37,27 +37,21 @@ public record MeteredRun(
     if (!run.metered()) {
       return Optional.empty();
     }
-    Optional<Reconciliation> r = ledger.provenanceStore().reconciliation(runId);
-    return Optional.of(of(run, ledger.meterStore().figures(runId), r.isPresent() ? r.get() : null));
+    Accepted accepted = ledger.provenanceStore().accepted(List.of(runId), false).get(runId);
+    return Optional.of(of(run, ledger.meterStore().figures(runId), accepted));
   }
 
-  /** The view of a metered run from its figures and its reconciliation (null: none). */
-  static MeteredRun of(RunRecord run, MeteredFigures figures, Reconciliation r) {
-    Attempt from = r == null ? null : r.figuresFrom();
+  /**
+   * The view of a metered run from its figures and its accepted figures (null: no attempt
+   * succeeded), of which it reads the run's.
+   */
+  static MeteredRun of(RunRecord run, MeteredFigures figures, Accepted accepted) {
+    Attempt from = accepted == null ? null : accepted.attempt();
     Optional<Audit> audit = Optional.empty();
     if (from != null && from.audit() != null && from.metered() != null) {
-      TokenCounts upper =
-          r.figures().stream()
-              .filter(Figure::isRun)
-              .map(Figure::upperBound)
-              .findFirst()
-              .orElse(from.counts());
-      TokenCounts runTotal =
-          r.figures().stream()
-              .filter(Figure::isRun)
-              .map(Figure::total)
-              .findFirst()
-              .orElse(from.counts());
+      Optional<Figure> runFigure = accepted.figures().stream().filter(Figure::isRun).findFirst();
+      TokenCounts upper = runFigure.map(Figure::upperBound).orElse(from.counts());
+      TokenCounts runTotal = runFigure.map(Figure::total).orElse(from.counts());
       audit =
           Optional.of(
               new Audit(

@@ -36,26 +36,6 @@ public record Report(
     matchedModels = Collections.unmodifiableSet(new TreeSet<>(matchedModels));
   }
 
-  /** A report without a model filter. */
-  public Report(
-      ReportQuery query,
-      List<ReportRow> rows,
-      ReportRow total,
-      String priceTableVersion,
-      int runsWithoutFigures,
-      List<FrameworkStatistics> statistics,
-      Instant generatedAt) {
-    this(
-        query,
-        rows,
-        total,
-        priceTableVersion,
-        runsWithoutFigures,
-        statistics,
-        generatedAt,
-        Set.of());
-  }
-
   /**
    * What {@code --model} matched, e.g. {@code gpt-4o-mini matched gpt-4o-mini-2024-07-18 (its dated
    * snapshot)}; empty without a filter or when each name matched only itself.

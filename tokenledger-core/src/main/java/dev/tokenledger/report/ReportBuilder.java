@@ -10,7 +10,7 @@ import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.ProvenanceStore;
-import dev.tokenledger.ledger.ProvenanceStore.Reconciliation;
+import dev.tokenledger.ledger.ProvenanceStore.Accepted;
 import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
@@ -85,42 +85,44 @@ public final class ReportBuilder {
     int withoutFigures = 0;
     Set<String> matchedModels = new TreeSet<>();
     List<RunRecord> all = ledger.runs(runs);
+    // a report by step, project or model needs the steps' figures and lines; others the run's
+    boolean steps =
+        query.groups(ReportDimension.STEP)
+            || query.groups(ReportDimension.PROJECT)
+            || !query.models().isAll();
     for (int from = 0; from < all.size(); from += BATCH) {
-      // a batch of runs' reconciliations and lines in a few queries, not a few per run
+      // a batch of runs' figures and lines in a few queries, not a few per run
       List<RunRecord> batch = all.subList(from, Math.min(all.size(), from + BATCH));
-      Map<String, Reconciliation> reconciliations =
-          store.reconciliations(batch.stream().map(RunRecord::id).toList());
+      Map<String, Accepted> accepted =
+          store.accepted(batch.stream().map(RunRecord::id).toList(), steps);
       Map<Long, List<LineFigure>> linesByAttempt =
           store.lines(
               batch.stream()
-                  .filter(run -> !run.metered())
-                  .map(run -> reconciliations.get(run.id()))
-                  .filter(r -> r != null && r.figuresFrom() != null)
-                  .map(r -> r.figuresFrom().id())
-                  .toList());
+                  .filter(run -> !run.metered() && accepted.containsKey(run.id()))
+                  .map(run -> accepted.get(run.id()).attempt().id())
+                  .toList(),
+              steps);
       for (RunRecord run : batch) {
-        Optional<Reconciliation> found = Optional.ofNullable(reconciliations.get(run.id()));
+        Accepted found = accepted.get(run.id());
         Facts facts;
         List<Figure> figures;
         List<LineFigure> lines;
         if (run.metered()) {
           // a metered run's figures are its metered requests, whether audited yet or not
-          MeteredRun m =
-              MeteredRun.of(run, ledger.meterStore().figures(run.id()), found.orElse(null));
+          MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found);
           facts = Facts.of(m);
           figures = MeteredRunFigures.of(m.figures(), m.unmetered());
           lines = meteredLines(m);
         } else {
-          if (found.isEmpty() || found.get().figuresFrom() == null) {
+          if (found == null) {
             if (query.admits(RunStatus.of(run.reconcileStatus()))) {
               withoutFigures++;
             }
             continue;
           }
-          Reconciliation r = found.get();
           facts = Facts.of(run);
-          figures = r.figures();
-          lines = linesByAttempt.getOrDefault(r.figuresFrom().id(), List.of());
+          figures = found.figures();
+          lines = linesByAttempt.getOrDefault(found.attempt().id(), List.of());
         }
         if (!query.admits(facts.status)) {
           continue;
@@ -135,10 +137,11 @@ public final class ReportBuilder {
           figures = narrowed(figures, lines, kept);
           lines = kept;
         }
-        pieces.addAll(pieces(query, run, figures, lines, facts));
         // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
         Figure runFigure = runFigure(figures);
-        CostTotal runCost = price(linesOf(lines, null));
+        List<LineFigure> runLines = linesOf(lines, null);
+        CostTotal runCost = price(runLines);
+        pieces.addAll(pieces(query, run, figures, lines, runLines, runCost, facts));
         total.add(
             new Piece(
                 List.of(),
@@ -159,10 +162,13 @@ public final class ReportBuilder {
     for (Piece p : pieces) {
       groups.computeIfAbsent(p.key, Group::new).add(p);
     }
-    List<FrameworkStatistics> statistics = new ArrayList<>();
-    if (query.groups(ReportDimension.FRAMEWORK)) {
-      perFramework.forEach((framework, figures) -> statistics.add(statistics(framework, figures)));
-    }
+    // each framework's bootstrap draws from its own generator: in parallel, the same figures
+    List<FrameworkStatistics> statistics =
+        query.groups(ReportDimension.FRAMEWORK)
+            ? perFramework.entrySet().parallelStream()
+                .map(e -> statistics(e.getKey(), e.getValue()))
+                .toList()
+            : List.of();
     return new Report(
         query,
         groups.values().stream().map(Group::row).toList(),
@@ -205,27 +211,29 @@ public final class ReportBuilder {
    */
   public Optional<PricedRun> priced(RunRecord run) {
     ProvenanceStore store = ledger.provenanceStore();
-    Optional<Reconciliation> found = store.reconciliation(run.id());
+    // a priced run tells the run's figure and lines alone
+    Accepted found = store.accepted(List.of(run.id()), false).get(run.id());
     List<Figure> figures;
     List<LineFigure> lines;
     Instant at;
     if (run.metered()) {
-      MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found.orElse(null));
+      MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found);
       figures = MeteredRunFigures.of(m.figures(), m.unmetered());
       lines = meteredLines(m);
-      Reconciliation r = found.orElse(null);
       at =
-          r != null && r.figuresFrom() != null
-              ? r.figuresFrom().attemptedAt()
+          found != null
+              ? found.attempt().attemptedAt()
               : Objects.requireNonNullElse(run.effectiveEnd(), clock.instant());
     } else {
-      if (found.isEmpty() || found.get().figuresFrom() == null) {
+      if (found == null) {
         return Optional.empty();
       }
-      Reconciliation r = found.get();
-      figures = r.figures();
-      lines = store.lines(r.figuresFrom().id());
-      at = r.figuresFrom().attemptedAt();
+      figures = found.figures();
+      lines =
+          store
+              .lines(List.of(found.attempt().id()), false)
+              .getOrDefault(found.attempt().id(), List.of());
+      at = found.attempt().attemptedAt();
     }
     List<LineFigure> runLines = linesOf(lines, null);
     BigDecimal savings = BigDecimal.ZERO;
@@ -305,14 +313,27 @@ public final class ReportBuilder {
       TokenCounts lower,
       TokenCounts upper) {}
 
-  /** A figure (run or step) with the lines it is priced from. */
+  /**
+   * A figure (run or step) with the lines it is priced from, and their cost when it is known
+   * already (a run's; null for a step's, priced when a piece needs it).
+   */
   private record Unit(
-      StepIndex step, String stepLabel, Instant start, Figure figure, List<LineFigure> lines) {}
+      StepIndex step,
+      String stepLabel,
+      Instant start,
+      Figure figure,
+      List<LineFigure> lines,
+      CostTotal cost) {}
 
   private List<Piece> pieces(
-      ReportQuery query, RunRecord run, List<Figure> figures, List<LineFigure> lines, Facts facts) {
+      ReportQuery query,
+      RunRecord run,
+      List<Figure> figures,
+      List<LineFigure> lines,
+      List<LineFigure> runLines,
+      CostTotal runCost,
+      Facts facts) {
     Figure runFigure = runFigure(figures);
-    List<LineFigure> runLines = linesOf(lines, null);
     List<Unit> units = new ArrayList<>();
     if (query.groups(ReportDimension.STEP)) {
       Map<StepIndex, StepRecord> steps = new LinkedHashMap<>();
@@ -336,10 +357,13 @@ public final class ReportBuilder {
                 label,
                 step == null ? run.startedAt() : step.startedAt(),
                 f,
-                linesOf(lines, f.step())));
+                linesOf(lines, f.step()),
+                null));
       }
       if (units.isEmpty()) {
-        units.add(new Unit(StepIndex.OUTSIDE, OUTSIDE_STEPS, run.startedAt(), runFigure, runLines));
+        units.add(
+            new Unit(
+                StepIndex.OUTSIDE, OUTSIDE_STEPS, run.startedAt(), runFigure, runLines, runCost));
       } else if (outside != null) {
         units.add(
             new Unit(
@@ -347,10 +371,11 @@ public final class ReportBuilder {
                 OUTSIDE_STEPS,
                 run.startedAt(),
                 outside,
-                linesOf(lines, StepIndex.OUTSIDE)));
+                linesOf(lines, StepIndex.OUTSIDE),
+                null));
       }
     } else {
-      units.add(new Unit(null, null, run.startedAt(), runFigure, runLines));
+      units.add(new Unit(null, null, run.startedAt(), runFigure, runLines, runCost));
     }
     String project = project(run, lines);
     List<Piece> out = new ArrayList<>();
@@ -386,7 +411,7 @@ public final class ReportBuilder {
                 u.step(),
                 facts,
                 f.total(),
-                price(u.lines()),
+                u.cost() != null ? u.cost() : price(u.lines()),
                 f.apportioned(),
                 f.lowerBound(),
                 f.upperBound()));

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -103,19 +105,15 @@ final class ReportChart {
     CategoryChart c = base("Tokens over time by " + seriesLabel, "Period (UTC)", "Tokens");
     c.getStyler().setStacked(true);
     c.getStyler().setYAxisDecimalPattern("#,##0");
-    Set<String> periods = new LinkedHashSet<>();
-    points.stream().map(TokenPoint::period).sorted().forEach(periods::add);
-    Map<String, Map<String, Long>> bySeries = new LinkedHashMap<>();
-    for (TokenPoint p : points) {
-      bySeries
-          .computeIfAbsent(p.series(), s -> new LinkedHashMap<>())
-          .merge(p.period(), p.tokens(), Long::sum);
-    }
-    List<String> x = List.copyOf(periods);
-    bySeries.forEach(
-        (series, values) ->
-            c.addSeries(
-                series, x, x.stream().map(p -> (Number) values.getOrDefault(p, 0L)).toList()));
+    Set<String> periods = new TreeSet<>();
+    points.forEach(p -> periods.add(p.period()));
+    addSums(
+        c,
+        List.copyOf(periods),
+        points,
+        TokenPoint::series,
+        TokenPoint::period,
+        p -> BigDecimal.valueOf(p.tokens()));
     return new ReportChart(c);
   }
 
@@ -126,22 +124,35 @@ final class ReportChart {
     c.getStyler().setYAxisDecimalPattern(MONEY_PATTERN);
     Set<String> steps = new LinkedHashSet<>();
     costs.forEach(s -> steps.add(s.step()));
-    Map<String, Map<String, BigDecimal>> bySeries = new LinkedHashMap<>();
-    for (StepCost s : costs) {
-      bySeries
-          .computeIfAbsent(s.series(), k -> new LinkedHashMap<>())
-          .merge(s.step(), s.cost(), BigDecimal::add);
-    }
-    List<String> x = List.copyOf(steps);
-    bySeries.forEach(
-        (series, values) ->
-            c.addSeries(
-                series,
-                x,
-                x.stream()
-                    .map(st -> (Number) values.getOrDefault(st, BigDecimal.ZERO).doubleValue())
-                    .toList()));
+    addSums(c, List.copyOf(steps), costs, StepCost::series, StepCost::step, StepCost::cost);
     return new ReportChart(c);
+  }
+
+  /**
+   * Adds a series for each series name of {@code items}, in the order the names first come, whose
+   * value at each of {@code categories} is the sum of its items there (zero where it has none).
+   */
+  private static <T> void addSums(
+      CategoryChart c,
+      List<String> categories,
+      List<T> items,
+      Function<T, String> series,
+      Function<T, String> category,
+      Function<T, BigDecimal> value) {
+    Map<String, Map<String, BigDecimal>> bySeries = new LinkedHashMap<>();
+    for (T item : items) {
+      bySeries
+          .computeIfAbsent(series.apply(item), k -> new LinkedHashMap<>())
+          .merge(category.apply(item), value.apply(item), BigDecimal::add);
+    }
+    bySeries.forEach(
+        (name, sums) ->
+            c.addSeries(
+                name,
+                categories,
+                categories.stream()
+                    .map(x -> (Number) sums.getOrDefault(x, BigDecimal.ZERO).doubleValue())
+                    .toList()));
   }
 
   /** The chart's width in pixels. */

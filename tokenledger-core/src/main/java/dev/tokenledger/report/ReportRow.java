@@ -52,19 +52,6 @@ public record ReportRow(
     public static final Metering NONE = new Metering(0, 0, 0, TokenCounts.ZERO, 0);
   }
 
-  /** A row without metered runs. */
-  public ReportRow(
-      List<String> key,
-      TokenCounts tokens,
-      CostTotal cost,
-      int runs,
-      int notFinalRuns,
-      boolean apportioned,
-      Optional<TokenCounts> lowerBound,
-      Optional<TokenCounts> upperBound) {
-    this(key, tokens, cost, runs, notFinalRuns, apportioned, lowerBound, upperBound, Metering.NONE);
-  }
-
   public ReportRow {
     Require.nonNull("metering tokens cost", metering, tokens, cost);
     Require.nonNull("lowerBound upperBound", lowerBound, upperBound);

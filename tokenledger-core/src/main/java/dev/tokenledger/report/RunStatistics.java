@@ -152,12 +152,12 @@ public record RunStatistics(
    * the values' unscaled longs at one common scale and divided once per resample; in BigDecimal
    * throughout only when a value or a sum does not fit a long.
    */
-  private static List<List<BigDecimal>> bootstrapMeans(
+  static List<List<BigDecimal>> bootstrapMeans(
       List<BigDecimal[]> series, long seed, int resamples) {
     int n = series.get(0).length;
     int m = series.size();
     long[][] unscaled = new long[m][];
-    int[][] scales = new int[m][n];
+    int[][] scales = new int[m][];
     int[] common = new int[m];
     for (int j = 0; j < m; j++) {
       BigDecimal[] values = series.get(j);
@@ -173,9 +173,7 @@ public record RunStatistics(
             ? List.of(bigBootstrap(values, seed, resamples))
             : oneByOne(series, seed, resamples);
       }
-      for (int i = 0; i < n; i++) {
-        scales[j][i] = Math.max(0, values[i].scale());
-      }
+      scales[j] = scales(values, common[j]);
     }
     BigDecimal count = BigDecimal.valueOf(n);
     Draws draws = new Draws(new SplittableRandom(seed), n);
@@ -183,22 +181,20 @@ public record RunStatistics(
     for (int j = 0; j < m; j++) {
       means.add(new ArrayList<>(resamples));
     }
-    long[] sums = new long[m];
-    int[] scale = new int[m];
+    // one resample's indices, drawn once and summed per series in a loop of its own
+    int[] drawn = new int[n];
     for (int b = 0; b < resamples; b++) {
-      Arrays.fill(sums, 0);
-      Arrays.fill(scale, 0);
-      for (int i = 0; i < n; i++) {
-        int k = draws.next();
-        for (int j = 0; j < m; j++) {
-          sums[j] += unscaled[j][k];
-          scale[j] = Math.max(scale[j], scales[j][k]);
-        }
-      }
+      draws.fill(drawn);
       for (int j = 0; j < m; j++) {
-        BigDecimal sum =
-            BigDecimal.valueOf(sums[j], common[j]).setScale(scale[j], RoundingMode.UNNECESSARY);
-        means.get(j).add(sum.divide(count, MC));
+        long[] values = unscaled[j];
+        long sum = 0;
+        for (int k : drawn) {
+          sum += values[k];
+        }
+        BigDecimal exact =
+            BigDecimal.valueOf(sum, common[j])
+                .setScale(scale(scales[j], common[j], drawn), RoundingMode.UNNECESSARY);
+        means.get(j).add(exact.divide(count, MC));
       }
     }
     return means;
@@ -249,6 +245,13 @@ public record RunStatistics(
       this.inverse = Long.divideUnsigned(-1L, bound) + 1;
     }
 
+    /** Fills {@code into} with the next draws. */
+    void fill(int[] into) {
+      for (int i = 0; i < into.length; i++) {
+        into[i] = next();
+      }
+    }
+
     int next() {
       int m = bound - 1;
       int r = random.nextInt();
@@ -266,6 +269,32 @@ public record RunStatistics(
       long low = inverse * u;
       return (int) (Math.multiplyHigh(low, bound) + ((low >> 63) & bound));
     }
+  }
+
+  /**
+   * Each value's scale, at least 0 (that of the zero a sum starts from); null when every value has
+   * the {@code common} one, which is then every resample's.
+   */
+  private static int[] scales(BigDecimal[] values, int common) {
+    int[] out = new int[values.length];
+    boolean uniform = true;
+    for (int i = 0; i < values.length; i++) {
+      out[i] = Math.max(0, values[i].scale());
+      uniform &= out[i] == common;
+    }
+    return uniform ? null : out;
+  }
+
+  /** The scale of a resample's sum: the largest among its draws'. */
+  private static int scale(int[] scales, int common, int[] drawn) {
+    if (scales == null) {
+      return common;
+    }
+    int scale = 0;
+    for (int k : drawn) {
+      scale = Math.max(scale, scales[k]);
+    }
+    return scale;
   }
 
   /** The largest scale of {@code values}, at least 0. */

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -119,5 +123,44 @@ class RunStatisticsTest {
             RunStatistics.of(shorter, 11, 500));
     assertThat(RunStatistics.ofEach(List.of(tokens, costs), 11, 500))
         .containsExactly(RunStatistics.of(tokens, 11, 500), RunStatistics.of(costs, 11, 500));
+  }
+
+  @Test
+  void theBootstrapMeansAreThoseOfAddingTheDrawnValuesAsBigDecimals() {
+    SplittableRandom random = new SplittableRandom(5);
+    int n = 257;
+    BigDecimal[] tokens =
+        IntStream.range(0, n)
+            .mapToObj(i -> BigDecimal.valueOf(random.nextLong(100_000)))
+            .toArray(BigDecimal[]::new);
+    // scales 0 to 9 and negative values: a resample's sum has the largest scale it drew
+    BigDecimal[] mixed =
+        IntStream.range(0, n)
+            .mapToObj(
+                i -> BigDecimal.valueOf(random.nextLong(-5_000, 1_000_000), random.nextInt(10)))
+            .toArray(BigDecimal[]::new);
+    // one value of a larger scale than the rest, which some resamples draw and others do not
+    BigDecimal[] oneFiner =
+        IntStream.range(0, n)
+            .mapToObj(i -> BigDecimal.valueOf(random.nextLong(1_000), i == 7 ? 6 : 2))
+            .toArray(BigDecimal[]::new);
+    List<BigDecimal[]> series = List.of(tokens, mixed, oneFiner);
+
+    List<List<BigDecimal>> means = RunStatistics.bootstrapMeans(series, 42, 300);
+
+    for (int j = 0; j < series.size(); j++) {
+      BigDecimal[] values = series.get(j);
+      SplittableRandom draws = new SplittableRandom(42);
+      List<BigDecimal> expected = new ArrayList<>();
+      for (int b = 0; b < 300; b++) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 0; i < n; i++) {
+          sum = sum.add(values[draws.nextInt(n)]);
+        }
+        expected.add(sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL64));
+      }
+      // equals, not compareTo: the same values with the same scales
+      assertThat(means.get(j)).as("series %d", j).containsExactlyElementsOf(expected);
+    }
   }
 }
