@@ -20,6 +20,7 @@ import dev.tokenledger.pricing.CostParts;
 import dev.tokenledger.pricing.CostStatus;
 import dev.tokenledger.pricing.CostTotal;
 import dev.tokenledger.reconcile.MeteredRunFigures;
+import dev.tokenledger.report.ReportPiece.Facts;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +29,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +79,8 @@ public final class ReportBuilder {
   public Report build(ReportQuery query) {
     RunQuery runs = runQuery(query);
     ProvenanceStore store = ledger.provenanceStore();
-    List<Piece> pieces = new ArrayList<>();
-    Group total = new Group(List.of());
+    List<ReportPiece> pieces = new ArrayList<>();
+    ReportGroup total = new ReportGroup(List.of());
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
     int withoutFigures = 0;
     Set<String> matchedModels = new TreeSet<>();
@@ -124,7 +124,7 @@ public final class ReportBuilder {
           figures = found.figures();
           lines = linesByAttempt.getOrDefault(found.attempt().id(), List.of());
         }
-        if (!query.admits(facts.status)) {
+        if (!query.admits(facts.status())) {
           continue;
         }
         if (!query.models().isAll()) {
@@ -143,7 +143,7 @@ public final class ReportBuilder {
         CostTotal runCost = price(runLines);
         pieces.addAll(pieces(query, run, figures, lines, runLines, runCost, facts));
         total.add(
-            new Piece(
+            new ReportPiece(
                 List.of(),
                 run.id(),
                 null,
@@ -158,9 +158,9 @@ public final class ReportBuilder {
             .add(new RunFigure(runFigure.total().total(), runCost));
       }
     }
-    Map<List<String>, Group> groups = new LinkedHashMap<>();
-    for (Piece p : pieces) {
-      groups.computeIfAbsent(p.key, Group::new).add(p);
+    Map<List<String>, ReportGroup> groups = new LinkedHashMap<>();
+    for (ReportPiece p : pieces) {
+      groups.computeIfAbsent(p.key(), ReportGroup::new).add(p);
     }
     // each framework's bootstrap draws from its own generator: in parallel, the same figures
     List<FrameworkStatistics> statistics =
@@ -171,7 +171,7 @@ public final class ReportBuilder {
             : List.of();
     return new Report(
         query,
-        groups.values().stream().map(Group::row).toList(),
+        groups.values().stream().map(ReportGroup::row).toList(),
         total.row(),
         calculator.priceTable().version(),
         withoutFigures,
@@ -301,18 +301,6 @@ public final class ReportBuilder {
         runs.size() - costs.size());
   }
 
-  /** The smallest part of a report: a run, a step of it or a model's line of either. */
-  private record Piece(
-      List<String> key,
-      String runId,
-      StepIndex step,
-      Facts facts,
-      TokenCounts tokens,
-      CostTotal cost,
-      boolean apportioned,
-      TokenCounts lower,
-      TokenCounts upper) {}
-
   /**
    * A figure (run or step) with the lines it is priced from, and their cost when it is known
    * already (a run's; null for a step's, priced when a piece needs it).
@@ -325,7 +313,7 @@ public final class ReportBuilder {
       List<LineFigure> lines,
       CostTotal cost) {}
 
-  private List<Piece> pieces(
+  private List<ReportPiece> pieces(
       ReportQuery query,
       RunRecord run,
       List<Figure> figures,
@@ -378,7 +366,7 @@ public final class ReportBuilder {
       units.add(new Unit(null, null, run.startedAt(), runFigure, runLines, runCost));
     }
     String project = project(run, lines);
-    List<Piece> out = new ArrayList<>();
+    List<ReportPiece> out = new ArrayList<>();
     for (Unit u : units) {
       if (query.groups(ReportDimension.MODEL)) {
         Map<String, List<LineFigure>> byModel = new TreeMap<>();
@@ -391,7 +379,7 @@ public final class ReportBuilder {
                   ls.stream().map(LineFigure::counts).reduce(TokenCounts.ZERO, TokenCounts::plus);
               boolean apportioned = ls.stream().anyMatch(LineFigure::apportioned);
               out.add(
-                  new Piece(
+                  new ReportPiece(
                       key(query, run, project, u, model),
                       run.id(),
                       u.step(),
@@ -405,7 +393,7 @@ public final class ReportBuilder {
       } else {
         Figure f = u.figure();
         out.add(
-            new Piece(
+            new ReportPiece(
                 key(query, run, project, u, null),
                 run.id(),
                 u.step(),
@@ -481,33 +469,6 @@ public final class ReportBuilder {
     return calculator.cost(model(l), counts, Boolean.TRUE.equals(u.batch()), u.serviceTier());
   }
 
-  /** What a run brings to every piece of it: its standing and what its metering adds. */
-  private record Facts(
-      RunStatus status,
-      boolean isFinal,
-      boolean metered,
-      TokenCounts unmetered,
-      MeteredFigures figures) {
-    static Facts of(RunRecord run) {
-      RunStatus status = RunStatus.of(run.reconcileStatus());
-      return new Facts(status, status == RunStatus.FINAL, false, TokenCounts.ZERO, null);
-    }
-
-    static Facts of(MeteredRun m) {
-      return new Facts(m.status(), m.isFinal(), true, m.unmetered(), m.figures());
-    }
-
-    /** Requests of unknown usage in the run (step null) or one of its steps. */
-    long usageUnknown(StepIndex step) {
-      if (figures == null) {
-        return 0;
-      }
-      return step == null
-          ? figures.run().usageUnknown()
-          : figures.step(step).map(MeteredFigures.Part::usageUnknown).orElse(0L);
-    }
-  }
-
   /**
    * A metered run's usage per step (step 0: tagged with no step), endpoint and model as lines to
    * price, and the run's per endpoint and model.
@@ -541,73 +502,5 @@ public final class ReportBuilder {
                     0,
                     0)));
     return out;
-  }
-
-  /** The rows of one key as they are summed. */
-  private static final class Group {
-    private final List<String> key;
-    private TokenCounts tokens = TokenCounts.ZERO;
-    private CostTotal cost = CostTotal.EMPTY;
-    private final Set<String> runs = new HashSet<>();
-    private final Set<String> notFinal = new HashSet<>();
-    private final Set<String> metered = new HashSet<>();
-    private final Set<String> unaudited = new HashSet<>();
-    private final Set<String> unmeteredRuns = new HashSet<>();
-    private final Set<List<Object>> unknownCounted = new HashSet<>();
-    private TokenCounts unmetered = TokenCounts.ZERO;
-    private long usageUnknown;
-    private boolean apportioned;
-    private TokenCounts lower = TokenCounts.ZERO;
-    private TokenCounts upper = TokenCounts.ZERO;
-    private boolean bounded = true;
-
-    Group(List<String> key) {
-      this.key = key;
-    }
-
-    void add(Piece p) {
-      tokens = tokens.plus(p.tokens());
-      cost = cost.plus(p.cost());
-      boolean first = runs.add(p.runId());
-      Facts f = p.facts();
-      if (!f.isFinal) {
-        notFinal.add(p.runId());
-      }
-      if (f.metered) {
-        metered.add(p.runId());
-        if (!f.isFinal && f.status == RunStatus.METERED) {
-          unaudited.add(p.runId());
-        }
-      }
-      if (first && !f.unmetered.isZero()) {
-        unmeteredRuns.add(p.runId());
-        unmetered = unmetered.plus(f.unmetered);
-      }
-      // a run's (or step's) unknown requests count once, however many model rows it has
-      if (unknownCounted.add(Arrays.asList(p.runId(), p.step()))) {
-        usageUnknown += f.usageUnknown(p.step());
-      }
-      apportioned |= p.apportioned();
-      if (p.lower() == null) {
-        bounded = false;
-      } else {
-        lower = lower.plus(p.lower());
-        upper = upper.plus(p.upper());
-      }
-    }
-
-    ReportRow row() {
-      return new ReportRow(
-          key,
-          tokens,
-          cost,
-          runs.size(),
-          notFinal.size(),
-          apportioned,
-          bounded ? Optional.of(lower) : Optional.empty(),
-          bounded ? Optional.of(upper) : Optional.empty(),
-          new ReportRow.Metering(
-              metered.size(), unaudited.size(), unmeteredRuns.size(), unmetered, usageUnknown));
-    }
   }
 }
