@@ -5,6 +5,8 @@ import dev.tokenledger.ledger.Ledger;
 
 /** Entry point of the runnable jar. */
 public final class Main {
+  private static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -27,6 +29,12 @@ public final class Main {
     if (System.getProperty("slf4j.provider") == null) {
       System.setProperty("slf4j.provider", "org.slf4j.nop.NOPServiceProvider");
       System.setProperty("slf4j.internal.verbosity", "WARN");
+    }
+    // Java 17-24 start a child process through jspawnhelper, an extra program exec'd before the
+    // command; vfork starts the command directly, a few ms less per run exec. Java 25 deprecates
+    // vfork (with a warning on stderr) and later ones drop it, so they keep their default.
+    if (System.getProperty(LAUNCH_MECHANISM) == null && Runtime.version().feature() < 25) {
+      System.setProperty(LAUNCH_MECHANISM, "VFORK");
     }
   }
 }

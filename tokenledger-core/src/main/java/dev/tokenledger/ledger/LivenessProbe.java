@@ -10,13 +10,21 @@ interface LivenessProbe {
   /** Whether {@code process} (on this host) is alive. */
   boolean isAlive(ProcessIdentity process);
 
-  /** The operating system's view: the pid is alive and started when the writer did. */
+  /**
+   * The operating system's view: the pid is alive and started when the writer did. This process is
+   * alive without asking: a command that reads back what it wrote asks about itself.
+   */
   static LivenessProbe system() {
-    return process ->
-        ProcessHandle.of(process.pid())
-            .filter(ProcessHandle::isAlive)
-            .map(h -> sameStart(h.info().startInstant().orElse(null), process.startedAt()))
-            .orElse(false);
+    return process -> {
+      ProcessIdentity me = ProcessIdentity.current();
+      if (process.pid() == me.pid()) {
+        return sameStart(me.startedAt(), process.startedAt());
+      }
+      return ProcessHandle.of(process.pid())
+          .filter(ProcessHandle::isAlive)
+          .map(h -> sameStart(h.info().startInstant().orElse(null), process.startedAt()))
+          .orElse(false);
+    };
   }
 
   private static boolean sameStart(Instant actual, Instant recorded) {

@@ -228,9 +228,14 @@ public final class MeterStore {
 
   /**
    * This ledger's key salt (64 hex digits), made the first time it is asked for; the same for every
-   * process that opens the ledger.
+   * process that opens the ledger. Read first: once it exists (every time but the first), asking
+   * for it neither draws random bytes nor writes.
    */
   public String keySalt() {
+    List<String> existing = db.read("cannot read the key salt", MeterStore::readSalt);
+    if (!existing.isEmpty()) {
+      return existing.get(0);
+    }
     return db.inTransaction(
         "cannot read the key salt",
         c -> {
@@ -243,14 +248,18 @@ public final class MeterStore {
               SALT,
               HexFormat.of().formatHex(bytes),
               Timestamps.format(clock.instant()));
-          List<String> salt = new ArrayList<>();
-          Sql.query(
-              c,
-              "SELECT value FROM ledger_settings WHERE name = ?",
-              List.of(SALT),
-              rs -> salt.add(rs.getString(1)));
-          return salt.get(0);
+          return readSalt(c).get(0);
         });
+  }
+
+  private static List<String> readSalt(Connection c) throws SQLException {
+    List<String> salt = new ArrayList<>();
+    Sql.query(
+        c,
+        "SELECT value FROM ledger_settings WHERE name = ?",
+        List.of(SALT),
+        rs -> salt.add(rs.getString(1)));
+    return salt;
   }
 
   /** Every fingerprint resolved to a key id: fingerprint → key id. */

@@ -25,7 +25,7 @@ public record ProcessIdentity(String host, long pid, Instant startedAt) {
 
   /** This process. */
   public static ProcessIdentity current() {
-    return of(ProcessHandle.current());
+    return Current.IDENTITY;
   }
 
   /**
@@ -45,6 +45,14 @@ public record ProcessIdentity(String host, long pid, Instant startedAt) {
   /** This machine's host name, read without a DNS lookup where the system allows. */
   public static String localHost() {
     return LocalHost.NAME;
+  }
+
+  /**
+   * Resolved once: reading a process's start reads {@code /proc} and the user database each time
+   * ({@code run exec} asked four times), and this process's does not change.
+   */
+  private static final class Current {
+    static final ProcessIdentity IDENTITY = of(ProcessHandle.current());
   }
 
   /** Resolved once: the host name does not change while a process runs. */
