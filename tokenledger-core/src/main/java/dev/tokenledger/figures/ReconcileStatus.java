@@ -18,9 +18,12 @@ public enum ReconcileStatus {
   /** The last read failed; the previous figures and status stand. */
   ERROR;
 
+  // made once: every row the ledger reads names a status
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   /** The lower-case name used in output and storage, e.g. {@code settling}. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 
   /** The status for a label written by {@link #label()}. */

@@ -11,9 +11,12 @@ public enum RecordingStatus {
   /** Its writer died before ending it; its window ends at the last time it was seen. */
   INTERRUPTED;
 
+  // made once: every run and step the ledger reads names a status
+  private final String word = name().toLowerCase(Locale.ROOT);
+
   /** The lower-case word stored in the ledger and printed by commands. */
   public String word() {
-    return name().toLowerCase(Locale.ROOT);
+    return word;
   }
 
   /** The status for a stored or typed word; the message lists the valid words. */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collector;
 
 /**
@@ -60,9 +61,35 @@ public record CostTotal(
     if (parts.isPresent() == (status == CostStatus.UNPRICED)) {
       throw new IllegalArgumentException("an UNPRICED total has no parts, any other total has");
     }
-    unpricedModels = Collections.unmodifiableSet(new TreeSet<>(unpricedModels));
+    unpricedModels = sorted(unpricedModels);
     flags = flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flags));
-    priceTableVersions = Collections.unmodifiableSet(new TreeSet<>(priceTableVersions));
+    priceTableVersions = sorted(priceTableVersions);
+  }
+
+  /**
+   * An unmodifiable sorted copy; none or one element as {@code Set.of}, which is sorted too: a sum
+   * of many rows (a report adds one per usage line) mostly holds one price table and no model.
+   */
+  private static Set<String> sorted(Set<String> values) {
+    return switch (values.size()) {
+      case 0 -> Set.of();
+      case 1 -> Set.of(values.iterator().next());
+      default -> Collections.unmodifiableSet(new TreeSet<>(values));
+    };
+  }
+
+  /** The union of two sets; one of them when it holds the other, as it mostly does in a sum. */
+  private static <T> Set<T> union(Set<T> a, Set<T> b, Supplier<Set<T>> empty) {
+    if (a.containsAll(b)) {
+      return a;
+    }
+    if (b.containsAll(a)) {
+      return b;
+    }
+    Set<T> out = empty.get();
+    out.addAll(a);
+    out.addAll(b);
+    return out;
   }
 
   /** The sum of {@code costs}. */
@@ -106,14 +133,14 @@ public record CostTotal(
         combined == CostStatus.UNPRICED
             ? Optional.empty()
             : Optional.of(parts.orElse(CostParts.ZERO).plus(other.parts.orElse(CostParts.ZERO)));
-    Set<String> models = new TreeSet<>(unpricedModels);
-    models.addAll(other.unpricedModels);
-    Set<CostFlag> allFlags = EnumSet.noneOf(CostFlag.class);
-    allFlags.addAll(flags);
-    allFlags.addAll(other.flags);
-    Set<String> versions = new TreeSet<>(priceTableVersions);
-    versions.addAll(other.priceTableVersions);
-    return new CostTotal(combined, sum, priced, unpriced, models, allFlags, versions);
+    return new CostTotal(
+        combined,
+        sum,
+        priced,
+        unpriced,
+        union(unpricedModels, other.unpricedModels, TreeSet::new),
+        union(flags, other.flags, () -> EnumSet.noneOf(CostFlag.class)),
+        union(priceTableVersions, other.priceTableVersions, TreeSet::new));
   }
 
   /** The total in USD, unrounded: the priced rows' sum; empty when UNPRICED. */

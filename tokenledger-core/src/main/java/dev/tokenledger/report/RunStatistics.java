@@ -176,7 +176,7 @@ public record RunStatistics(
       scales[j] = scales(values, common[j]);
     }
     BigDecimal count = BigDecimal.valueOf(n);
-    Draws draws = new Draws(new SplittableRandom(seed), n);
+    Draws draws = new Draws(seed, n);
     List<List<BigDecimal>> means = new ArrayList<>();
     for (int j = 0; j < m; j++) {
       means.add(new ArrayList<>(resamples));
@@ -226,48 +226,64 @@ public record RunStatistics(
   }
 
   /**
-   * {@code random.nextInt(bound)}, draw for draw, without its division: the same rejection of
-   * over-represented values ({@code RandomSupport.boundedNextInt}, unchanged since Java 8), with
-   * the remainder by a multiplication by the bound's precomputed inverse (Lemire, Kaser and Kurz,
-   * "Faster remainder by direct computation", 2019: exact for every 32-bit dividend and divisor).
+   * {@code new SplittableRandom(seed).nextInt(bound)}, draw for draw, written out so that a draw is
+   * no call even where the JIT inlines little (the launcher runs C1 only): the generator's state in
+   * a local ({@code SplittableRandom}'s golden gamma and {@code mix32}, unchanged since Java 8),
+   * the same rejection of over-represented values ({@code RandomSupport.boundedNextInt}), and the
+   * remainder's quotient by a multiplication with the bound's precomputed reciprocal instead of a
+   * division (Granlund and Montgomery, "Division by invariant integers using multiplication", 1994,
+   * theorem 4.2: with l = ⌈log₂ bound⌉ and magic = ⌈2^(31+l) / bound⌉, u × magic fits a long and
+   * its top bits are ⌊u / bound⌋ for every u below 2³¹). One plain multiply: no {@code
+   * Math.multiplyHigh}, which C1 calls rather than inlines.
    */
   static final class Draws {
-    private final SplittableRandom random;
-    private final int bound;
-    private final long inverse;
+    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
 
-    Draws(SplittableRandom random, int bound) {
+    private long seed;
+    private final int bound;
+    private final long magic;
+    private final int shift;
+
+    Draws(long seed, int bound) {
       if (bound < 1) {
         throw new IllegalArgumentException("the bound must be positive, was " + bound);
       }
-      this.random = random;
+      this.seed = seed;
       this.bound = bound;
-      this.inverse = Long.divideUnsigned(-1L, bound) + 1;
+      this.shift = 31 + 32 - Integer.numberOfLeadingZeros(bound - 1);
+      this.magic = ((1L << shift) + bound - 1) / bound;
     }
 
     /** Fills {@code into} with the next draws. */
     void fill(int[] into) {
+      long s = seed;
+      int n = bound;
+      int m = n - 1;
+      long mg = magic;
+      int sh = shift;
+      boolean powerOfTwo = (n & m) == 0;
       for (int i = 0; i < into.length; i++) {
-        into[i] = next();
+        s += GOLDEN_GAMMA;
+        int r = mix32(s);
+        if (powerOfTwo) {
+          into[i] = r & m;
+          continue;
+        }
+        int u = r >>> 1;
+        while (u + m - (r = u - (int) ((u * mg) >>> sh) * n) < 0) {
+          // rejected: draw again
+          s += GOLDEN_GAMMA;
+          u = mix32(s) >>> 1;
+        }
+        into[i] = r;
       }
+      seed = s;
     }
 
-    int next() {
-      int m = bound - 1;
-      int r = random.nextInt();
-      if ((bound & m) == 0) {
-        return r & m;
-      }
-      for (int u = r >>> 1; u + m - (r = remainder(u)) < 0; u = random.nextInt() >>> 1) {
-        // rejected: draw again
-      }
-      return r;
-    }
-
-    /** {@code u % bound} for u ≥ 0: the high word of (inverse × u mod 2⁶⁴) × bound, unsigned. */
-    private int remainder(int u) {
-      long low = inverse * u;
-      return (int) (Math.multiplyHigh(low, bound) + ((low >> 63) & bound));
+    /** {@code SplittableRandom.mix32}. */
+    private static int mix32(long z) {
+      z = (z ^ (z >>> 33)) * 0x62a9d9ed799705f5L;
+      return (int) (((z ^ (z >>> 28)) * 0xcb24d0a5c88c35b3L) >>> 32);
     }
   }
 

@@ -93,12 +93,17 @@ class RunStatisticsTest {
     };
     for (int bound : bounds) {
       java.util.SplittableRandom expected = new java.util.SplittableRandom(bound);
-      RunStatistics.Draws draws =
-          new RunStatistics.Draws(new java.util.SplittableRandom(bound), bound);
-      for (int i = 0; i < 100_000; i++) {
-        assertThat(draws.next())
-            .as("bound %d, draw %d", bound, i)
-            .isEqualTo(expected.nextInt(bound));
+      RunStatistics.Draws draws = new RunStatistics.Draws(bound, bound);
+      // chunks of several lengths: each fill goes on where the last one stopped
+      int drawn = 0;
+      for (int length = 1; drawn < 100_000; length = length * 3 + 1) {
+        int[] chunk = new int[length];
+        draws.fill(chunk);
+        for (int i = 0; i < length; i++, drawn++) {
+          assertThat(chunk[i])
+              .as("bound %d, draw %d", bound, drawn)
+              .isEqualTo(expected.nextInt(bound));
+        }
       }
     }
   }
