@@ -32,9 +32,18 @@ public final class Main {
     }
     // Java 17-24 start a child process through jspawnhelper, an extra program exec'd before the
     // command; vfork starts the command directly, a few ms less per run exec. Java 25 deprecates
-    // vfork (with a warning on stderr) and later ones drop it, so they keep their default.
-    if (System.getProperty(LAUNCH_MECHANISM) == null && Runtime.version().feature() < 25) {
+    // vfork (with a warning on stderr) and later ones drop it, so they keep their default; only
+    // Linux has vfork as a mechanism (macOS and AIX refuse it with an Error at the first start).
+    if (spawnsWithVfork(
+        System.getProperty(LAUNCH_MECHANISM),
+        Runtime.version().feature(),
+        System.getProperty("os.name", ""))) {
       System.setProperty(LAUNCH_MECHANISM, "VFORK");
     }
+  }
+
+  /** Whether to start children with vfork: on Linux, Java 17-24, and when the user set nothing. */
+  static boolean spawnsWithVfork(String userSetting, int javaFeature, String osName) {
+    return userSetting == null && javaFeature < 25 && osName.startsWith("Linux");
   }
 }

@@ -122,13 +122,18 @@ final class Database implements AutoCloseable {
    * ledger calls this first, so that this runs beside its parsing; class initialisation makes the
    * opening wait for whatever is not done yet (docs/performance.md).
    */
+  /** What {@link #prepareDriver} met, if anything: the cause of a later failure to open. */
+  private static volatile Throwable prepareFailure;
+
   static void prepareDriver() {
     Runnable prepare =
         () -> {
           try {
             new SQLiteConfig();
           } catch (RuntimeException | LinkageError e) {
-            // the open does the same again and reports what fails there
+            // the open does the same again and reports what fails there; a class that failed to
+            // initialise here fails there without its cause on Java 17, so the open adds it
+            prepareFailure = e;
           }
         };
     Thread t = new Thread(prepare, "tokenledger-prepare-sqlite");
@@ -167,7 +172,16 @@ final class Database implements AutoCloseable {
               + "; choose another place with --db",
           e);
     }
-    SQLiteConfig config = new SQLiteConfig();
+    SQLiteConfig config;
+    try {
+      config = new SQLiteConfig();
+    } catch (LinkageError e) {
+      Throwable early = prepareFailure;
+      if (early != null && early != e) {
+        e.addSuppressed(early);
+      }
+      throw e;
+    }
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     // In WAL mode NORMAL stays consistent and loses nothing when a process is killed; only a power
     // loss may undo the last commits. FULL would fsync every commit: about 4x slower per step.

@@ -40,8 +40,8 @@ public record ProbeRequest(
     Boolean batch) {
 
   public ProbeRequest {
-    Require.window("the window", start, end);
     Objects.requireNonNull(width, "width");
+    Require.window("the window", start, end);
     endpoints = List.copyOf(endpoints);
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("endpoints cannot be empty: name at least one");
