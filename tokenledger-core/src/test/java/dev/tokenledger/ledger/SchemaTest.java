@@ -55,17 +55,7 @@ class SchemaTest {
   @EnumSource(Backend.class)
   void version7StoresTheUsageOutsideEveryStepOfEarlierAttemptsAsLinesOfItsOwn(Backend backend)
       throws Exception {
-    LedgerLocation location = backend.newLocation(dir);
-    Database.Dialect dialect =
-        backend == Backend.SQLITE ? Database.Dialect.SQLITE : Database.Dialect.POSTGRESQL;
-    Flyway.configure(Database.class.getClassLoader())
-        .dataSource(location.jdbcUrl(), null, null)
-        .locations("classpath:" + Database.MIGRATIONS)
-        .placeholders(Map.of("id_column", dialect.idColumn))
-        .table(Database.HISTORY_TABLE)
-        .target(MigrationVersion.fromVersion("6"))
-        .load()
-        .migrate();
+    LedgerLocation location = migratedTo(backend, "6");
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         Statement s = c.createStatement()) {
       s.execute(
@@ -119,17 +109,7 @@ class SchemaTest {
   @EnumSource(Backend.class)
   void version4MovesTheLocalCountsOfRequestUsageIntoMeteredRequests(Backend backend)
       throws Exception {
-    LedgerLocation location = backend.newLocation(dir);
-    Database.Dialect dialect =
-        backend == Backend.SQLITE ? Database.Dialect.SQLITE : Database.Dialect.POSTGRESQL;
-    Flyway.configure(Database.class.getClassLoader())
-        .dataSource(location.jdbcUrl(), null, null)
-        .locations("classpath:" + Database.MIGRATIONS)
-        .placeholders(Map.of("id_column", dialect.idColumn))
-        .table(Database.HISTORY_TABLE)
-        .target(MigrationVersion.fromVersion("3"))
-        .load()
-        .migrate();
+    LedgerLocation location = migratedTo(backend, "3");
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         Statement s = c.createStatement()) {
       s.execute(
@@ -241,5 +221,23 @@ class SchemaTest {
         assertThat(rs.getString(2)).isEqualTo("0.000123456789012345678901");
       }
     }
+  }
+
+  /**
+   * A new ledger of {@code backend} migrated only up to {@code version}, as an older build left it.
+   */
+  private LedgerLocation migratedTo(Backend backend, String version) {
+    LedgerLocation location = backend.newLocation(dir);
+    Database.Dialect dialect =
+        backend == Backend.SQLITE ? Database.Dialect.SQLITE : Database.Dialect.POSTGRESQL;
+    Flyway.configure(Database.class.getClassLoader())
+        .dataSource(location.jdbcUrl(), null, null)
+        .locations("classpath:" + Database.MIGRATIONS)
+        .placeholders(Map.of("id_column", dialect.idColumn))
+        .table(Database.HISTORY_TABLE)
+        .target(MigrationVersion.fromVersion(version))
+        .load()
+        .migrate();
+    return location;
   }
 }
