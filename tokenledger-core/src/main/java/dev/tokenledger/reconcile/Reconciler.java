@@ -131,18 +131,7 @@ public final class Reconciler {
 
   private PassReport work(
       PassRequest request, String passId, Instant now, int considered, Claim claim) {
-    List<RunState> states = settlements.states(claim.claimed());
-    if (fingerprints != null) {
-      boolean resolved = false;
-      for (RunState s : states) {
-        if (s.run().apiKeyId() == null && fingerprints.resolve(s.run()).isPresent()) {
-          resolved = true;
-        }
-      }
-      if (resolved) {
-        states = settlements.states(claim.claimed());
-      }
-    }
+    List<RunState> states = states(claim);
     Map<String, RunHistory> histories = new HashMap<>();
     Map<String, String> notes = new HashMap<>();
     Map<String, RunWindow> planned = new LinkedHashMap<>();
@@ -173,128 +162,135 @@ public final class Reconciler {
     Set<String> keysWithUnattributed = new TreeSet<>();
     unattributed.forEach(u -> keysWithUnattributed.add(u.apiKeyId()));
 
-    List<AttemptRecord> attempts = new ArrayList<>();
     PassRechecks rechecks = new PassRechecks(provenance, settler, now);
     Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
     Map<String, ReconcileStatus> statuses = new LinkedHashMap<>();
-    for (RunState s : states) {
-      String id = s.run().id();
-      RunHistory history = histories.get(id);
-      if (!planned.containsKey(id)) {
-        Assessment a = standing.assess(s, history, clock.instant());
-        statuses.put(id, a.status());
-        outcomes.put(id, outcome(s.run(), a, false, false, null, notes.get(id)));
-        continue;
-      }
-      List<UsageReads.Read> mine = UsageReads.readsOf(planned.get(id), reads);
-      Instant at = mine.stream().map(r -> r.fetchedAt).max(Instant::compareTo).orElse(now);
-      List<Long> readIds = mine.stream().filter(r -> r.id != null).map(r -> r.id).toList();
-      UsageReads.Read failed = mine.stream().filter(r -> r.error != null).findFirst().orElse(null);
-      if (failed != null) {
-        String error = failed.message();
-        Assessment a =
-            standing.assess(s, history.withRead(UsageRead.failure(at, error)), later(at));
-        attempts.add(
-            new AttemptRecord(
-                id,
-                at,
-                readIds,
-                null,
-                error,
-                a.status(),
-                null,
-                a.identicalReads(),
-                List.of(),
-                List.of(),
-                List.of()));
-        outcomes.put(id, outcome(s.run(), a, true, false, null, null));
-        continue;
-      }
-      if (s.run().metered()) {
-        MeteredFigures metered = meterStore.figures(id);
-        Audit audit =
-            audits.getOrDefault(id, MeterAudit.RunAudit.NONE).audit(metered.run().counts());
-        Assessment a =
-            standing.assessMetered(
-                history.withRead(UsageRead.success(at, audit.api())),
-                audit.label(),
-                audit.metered(),
-                later(at));
-        CountsDelta d = a.change();
-        attempts.add(
-            new AttemptRecord(
-                id,
-                at,
-                readIds,
-                audit.api(),
-                null,
-                a.status(),
-                new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
-                a.identicalReads(),
-                MeteredRunFigures.of(metered, audit.unmetered()),
-                List.of(),
-                List.of(),
-                audit.label(),
-                audit.metered()));
-        outcomes.put(
-            id,
-            new RunOutcome(
-                s.run(),
-                a,
-                true,
-                false,
-                Basis.METERED,
-                List.of(),
-                0,
-                0,
-                keysWithUnattributed.contains(s.run().apiKeyId()),
-                null,
-                audit));
-        continue;
-      }
-      Map<Endpoint, RunAttribution> perEndpoint = new EnumMap<>(Endpoint.class);
-      Map<Endpoint, Long> readIdByEndpoint = new EnumMap<>(Endpoint.class);
-      for (UsageReads.Read r : mine) {
-        RunAttribution figure = byRun.get(r.figureEndpoint()).get(id);
-        perEndpoint.put(r.figureEndpoint(), Objects.requireNonNull(figure, id));
-        readIdByEndpoint.put(r.figureEndpoint(), r.id);
-      }
-      RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
-      byRun.values().forEach(figures -> figures.remove(id));
-      RunHistory read = history.withRead(UsageRead.success(at, f.total));
-      Assessment a = settler.assess(read, later(at));
-      rechecks.afterRead(s, history, read, a, at);
-      CountsDelta d = a.change();
-      attempts.add(
-          new AttemptRecord(
-              id,
-              at,
-              readIds,
-              f.total,
-              null,
-              a.status(),
-              new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
-              a.identicalReads(),
-              f.figures,
-              f.lines,
-              f.sharedMinutes));
-      outcomes.put(
-          id,
-          new RunOutcome(
-              s.run(),
-              a,
-              true,
-              false,
-              f.basis,
-              f.sharedWith,
-              f.sharedMinuteCount,
-              f.apportionedSteps,
-              keysWithUnattributed.contains(s.run().apiKeyId()),
-              null));
-    }
+    // each run's attempt is written as it is made, in the settlement's transaction: a pass never
+    // holds every run's figures, lines and shared minutes at once
     settlements.storeSettlement(
         claim,
-        new SettlementStore.Settlement(attempts, statuses, unattributedRows, rechecks.all()));
+        attempts -> {
+          for (RunState s : states) {
+            String id = s.run().id();
+            RunHistory history = histories.get(id);
+            if (!planned.containsKey(id)) {
+              Assessment a = standing.assess(s, history, clock.instant());
+              statuses.put(id, a.status());
+              outcomes.put(id, outcome(s.run(), a, false, false, null, notes.get(id)));
+              continue;
+            }
+            List<UsageReads.Read> mine = UsageReads.readsOf(planned.get(id), reads);
+            Instant at = mine.stream().map(r -> r.fetchedAt).max(Instant::compareTo).orElse(now);
+            List<Long> readIds = mine.stream().filter(r -> r.id != null).map(r -> r.id).toList();
+            UsageReads.Read failed =
+                mine.stream().filter(r -> r.error != null).findFirst().orElse(null);
+            if (failed != null) {
+              String error = failed.message();
+              Assessment a =
+                  standing.assess(s, history.withRead(UsageRead.failure(at, error)), later(at));
+              attempts.add(
+                  new AttemptRecord(
+                      id,
+                      at,
+                      readIds,
+                      null,
+                      error,
+                      a.status(),
+                      null,
+                      a.identicalReads(),
+                      List.of(),
+                      List.of(),
+                      List.of()));
+              outcomes.put(id, outcome(s.run(), a, true, false, null, null));
+              continue;
+            }
+            if (s.run().metered()) {
+              MeteredFigures metered = meterStore.figures(id);
+              Audit audit =
+                  audits.getOrDefault(id, MeterAudit.RunAudit.NONE).audit(metered.run().counts());
+              Assessment a =
+                  standing.assessMetered(
+                      history.withRead(UsageRead.success(at, audit.api())),
+                      audit.label(),
+                      audit.metered(),
+                      later(at));
+              CountsDelta d = a.change();
+              attempts.add(
+                  new AttemptRecord(
+                      id,
+                      at,
+                      readIds,
+                      audit.api(),
+                      null,
+                      a.status(),
+                      new SettlementStore.Change(
+                          d.input(), d.cachedInput(), d.output(), d.requests()),
+                      a.identicalReads(),
+                      MeteredRunFigures.of(metered, audit.unmetered()),
+                      List.of(),
+                      List.of(),
+                      audit.label(),
+                      audit.metered()));
+              outcomes.put(
+                  id,
+                  new RunOutcome(
+                      s.run(),
+                      a,
+                      true,
+                      false,
+                      Basis.METERED,
+                      List.of(),
+                      0,
+                      0,
+                      keysWithUnattributed.contains(s.run().apiKeyId()),
+                      null,
+                      audit));
+              continue;
+            }
+            Map<Endpoint, RunAttribution> perEndpoint = new EnumMap<>(Endpoint.class);
+            Map<Endpoint, Long> readIdByEndpoint = new EnumMap<>(Endpoint.class);
+            for (UsageReads.Read r : mine) {
+              RunAttribution figure = byRun.get(r.figureEndpoint()).get(id);
+              perEndpoint.put(r.figureEndpoint(), Objects.requireNonNull(figure, id));
+              readIdByEndpoint.put(r.figureEndpoint(), r.id);
+            }
+            RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
+            byRun.values().forEach(figures -> figures.remove(id));
+            RunHistory read = history.withRead(UsageRead.success(at, f.total));
+            Assessment a = settler.assess(read, later(at));
+            rechecks.afterRead(s, history, read, a, at);
+            CountsDelta d = a.change();
+            attempts.add(
+                new AttemptRecord(
+                    id,
+                    at,
+                    readIds,
+                    f.total,
+                    null,
+                    a.status(),
+                    new SettlementStore.Change(
+                        d.input(), d.cachedInput(), d.output(), d.requests()),
+                    a.identicalReads(),
+                    f.figures,
+                    f.lines,
+                    f.sharedMinutes));
+            outcomes.put(
+                id,
+                new RunOutcome(
+                    s.run(),
+                    a,
+                    true,
+                    false,
+                    f.basis,
+                    f.sharedWith,
+                    f.sharedMinuteCount,
+                    f.apportionedSteps,
+                    keysWithUnattributed.contains(s.run().apiKeyId()),
+                    null));
+          }
+          return new SettlementStore.Settlement(
+              List.of(), statuses, unattributedRows, rechecks.all());
+        });
 
     for (RunState s : settlements.states(claim.busy())) {
       outcomes.put(
@@ -329,6 +325,23 @@ public final class Reconciler {
             claim.claimed().size(),
             toRead.size());
     return new PassReport(passId, now, ordered, unattributed, stats, firstError);
+  }
+
+  /** The claimed runs' states, read again when key fingerprints resolved ids of some. */
+  private List<RunState> states(Claim claim) {
+    List<RunState> states = settlements.states(claim.claimed());
+    if (fingerprints != null) {
+      boolean resolved = false;
+      for (RunState s : states) {
+        if (s.run().apiKeyId() == null && fingerprints.resolve(s.run()).isPresent()) {
+          resolved = true;
+        }
+      }
+      if (resolved) {
+        return settlements.states(claim.claimed());
+      }
+    }
+    return states;
   }
 
   /**
