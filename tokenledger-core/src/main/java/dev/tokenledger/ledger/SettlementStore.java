@@ -194,6 +194,29 @@ public final class SettlementStore {
    * final runs due to be read once more by {@code now}.
    */
   public List<RunRecord> candidates(RunSelection selection, Instant now) {
+    Where where = candidateWhere(selection, now);
+    return db.read(
+        "cannot list the runs to reconcile",
+        c -> runs.selectRuns(c, where.then("ORDER BY started_at, id"), where.args()));
+  }
+
+  /**
+   * The ids of the runs {@link #candidates(RunSelection, Instant)} gives, in its order: what a pass
+   * claims, without reading each run whole (it reads the runs it claimed, with their steps).
+   */
+  public List<String> candidateIds(RunSelection selection, Instant now) {
+    Where where = candidateWhere(selection, now);
+    return db.read(
+        "cannot list the runs to reconcile",
+        c ->
+            list(
+                c,
+                "SELECT id FROM runs " + where.then("ORDER BY started_at, id"),
+                rs -> rs.getString(1),
+                where.args().toArray()));
+  }
+
+  private static Where candidateWhere(RunSelection selection, Instant now) {
     Where where = new Where();
     if (!selection.runIds().isEmpty()) {
       where.and(in("id", selection.runIds().size()), selection.runIds().toArray());
@@ -206,9 +229,7 @@ public final class SettlementStore {
           "(reconcile_status <> 'final' OR (recheck_at IS NOT NULL AND recheck_at <= ?))",
           Timestamps.format(now));
     }
-    return db.read(
-        "cannot list the runs to reconcile",
-        c -> runs.selectRuns(c, where.then("ORDER BY started_at, id"), where.args()));
+    return where;
   }
 
   /**

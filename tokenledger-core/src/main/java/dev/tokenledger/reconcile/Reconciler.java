@@ -108,14 +108,10 @@ public final class Reconciler {
     String passId = PASS_TIME.format(now) + "-" + hex(3);
     // only the ids are kept: the runs are read again, with their steps, once they are claimed
     List<String> candidates =
-        settlements
-            .candidates(
-                new SettlementStore.RunSelection(
-                    request.runIds(), request.experiment(), request.framework(), request.force()),
-                now)
-            .stream()
-            .map(RunRecord::id)
-            .toList();
+        settlements.candidateIds(
+            new SettlementStore.RunSelection(
+                request.runIds(), request.experiment(), request.framework(), request.force()),
+            now);
     Claim claim = claims.claim(candidates, lease);
     boolean stored = false;
     try {
