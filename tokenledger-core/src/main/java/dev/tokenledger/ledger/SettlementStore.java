@@ -288,14 +288,20 @@ public final class SettlementStore {
             }
             query(
                 c,
-                "SELECT id, accepted_at FROM runs WHERE accepted_at IS NOT NULL AND " + ids,
+                "SELECT id, accepted_at, recheck_at FROM runs"
+                    + " WHERE (accepted_at IS NOT NULL OR recheck_at IS NOT NULL) AND "
+                    + ids,
                 args,
-                rs -> accepted.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
-            query(
-                c,
-                "SELECT id, recheck_at FROM runs WHERE recheck_at IS NOT NULL AND " + ids,
-                args,
-                rs -> rechecks.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
+                rs -> {
+                  String acceptedAt = rs.getString(2);
+                  if (acceptedAt != null) {
+                    accepted.put(rs.getString(1), Timestamps.parse(acceptedAt));
+                  }
+                  String recheckAt = rs.getString(3);
+                  if (recheckAt != null) {
+                    rechecks.put(rs.getString(1), Timestamps.parse(recheckAt));
+                  }
+                });
             query(
                 c,
                 "SELECT run_id, SUM(input_tokens), SUM(input_cached_tokens), SUM(output_tokens),"

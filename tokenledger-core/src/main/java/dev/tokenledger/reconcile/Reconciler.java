@@ -1,6 +1,5 @@
 package dev.tokenledger.reconcile;
 
-import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.FetchPlanner;
 import dev.tokenledger.attribution.QueryWindow;
@@ -151,7 +150,7 @@ public final class Reconciler {
     listener.attributing(toRead.size());
 
     Map<String, MeterAudit.RunAudit> audits = new HashMap<>();
-    Map<Endpoint, Map<String, RunAttribution>> byRun = new EnumMap<>(Endpoint.class);
+    Map<Endpoint, Attributor.Pending> byRun = new EnumMap<>(Endpoint.class);
     List<SettlementStore.Unattributed> unattributedRows = new ArrayList<>();
     List<UnattributedUsage> unattributed =
         attribute(request, plan, reads, planned, audits, byRun, unattributedRows);
@@ -246,12 +245,14 @@ public final class Reconciler {
             Map<Endpoint, RunAttribution> perEndpoint = new EnumMap<>(Endpoint.class);
             Map<Endpoint, Long> readIdByEndpoint = new EnumMap<>(Endpoint.class);
             for (UsageReads.Read r : mine) {
-              RunAttribution figure = byRun.get(r.figureEndpoint()).get(id);
-              perEndpoint.put(r.figureEndpoint(), Objects.requireNonNull(figure, id));
-              readIdByEndpoint.put(r.figureEndpoint(), r.id);
+              Endpoint e = r.figureEndpoint();
+              if (!perEndpoint.containsKey(e)) {
+                // made now, and dropped once the attempt is written
+                perEndpoint.put(e, Objects.requireNonNull(byRun.get(e).take(id), id));
+              }
+              readIdByEndpoint.put(e, r.id);
             }
             RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
-            byRun.values().forEach(figures -> figures.remove(id));
             RunHistory read = history.withRead(UsageRead.success(at, f.total));
             Assessment a = settler.assess(read, later(at));
             rechecks.afterRead(s, history, read, a, at);
@@ -341,11 +342,10 @@ public final class Reconciler {
   }
 
   /**
-   * Attributes the pass's reads to the runs {@code planned}: fills {@code byRun} with each run's
-   * figure per endpoint, by id (not a search of the list per run), and {@code unattributedRows}
-   * with the usage no run covers, which it returns per key. The results themselves are not kept:
-   * {@link #work} drops each run's figure once its attempt is built, so a pass never holds every
-   * run's attribution and every run's attempt at once.
+   * Attributes the pass's reads to the runs {@code planned}: fills {@code byRun} with each
+   * endpoint's attribution, whose runs' figures are made as {@link #work} takes them (one run at a
+   * time, each dropped once its attempt is written, so a pass never holds every run's figures at
+   * once), and {@code unattributedRows} with the usage no run covers, which it returns per key.
    */
   private List<UnattributedUsage> attribute(
       PassRequest request,
@@ -353,12 +353,10 @@ public final class Reconciler {
       List<UsageReads.Read> reads,
       Map<String, RunWindow> planned,
       Map<String, MeterAudit.RunAudit> audits,
-      Map<Endpoint, Map<String, RunAttribution>> byRun,
+      Map<Endpoint, Attributor.Pending> byRun,
       List<SettlementStore.Unattributed> unattributedRows) {
-    Map<Endpoint, AttributionResult> results =
-        passAttributor.attribute(request.endpoints(), plan, reads, planned, audits);
-    results.forEach((endpoint, result) -> byRun.put(endpoint, result.byRun()));
-    return UsageReads.unattributed(results, reads, unattributedRows);
+    byRun.putAll(passAttributor.attribute(request.endpoints(), plan, reads, planned, audits));
+    return UsageReads.unattributed(byRun, reads, unattributedRows);
   }
 
   private static RunOutcome busy(RunState s, Assessment a) {
