@@ -16,7 +16,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -314,10 +316,13 @@ final class RunTable {
   /** The steps {@code whereAndOrder} selects, with their stored status. */
   public static List<StepRecord> selectSteps(Connection c, String whereAndOrder, List<?> args)
       throws SQLException {
+    // the steps of one run repeat its id, and most runs' steps repeat the same names: one String
+    // each, as a pass holds every claimed run's steps at once
+    Map<String, String> same = new HashMap<>();
     return list(
         c,
         "SELECT " + STEP_COLUMNS + " FROM steps " + whereAndOrder,
-        RunTable::step,
+        rs -> step(rs, same),
         args.toArray());
   }
 
@@ -356,12 +361,13 @@ final class RunTable {
         Metering.of(rs.getString(22)));
   }
 
-  private static StepRecord step(ResultSet rs) throws SQLException {
+  private static StepRecord step(ResultSet rs, Map<String, String> same) throws SQLException {
     Instant heartbeat = Timestamps.parse(rs.getString(7));
+    String name = rs.getString(3);
     return new StepRecord(
-        rs.getString(1),
+        same.computeIfAbsent(rs.getString(1), k -> k),
         rs.getInt(2),
-        rs.getString(3),
+        name == null ? null : same.computeIfAbsent(name, k -> k),
         Timestamps.parse(rs.getString(4)),
         Timestamps.parse(rs.getString(5)),
         Timestamps.latest(Timestamps.parse(rs.getString(6)), heartbeat),
