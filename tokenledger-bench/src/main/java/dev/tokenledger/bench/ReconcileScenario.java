@@ -1,5 +1,7 @@
 package dev.tokenledger.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.config.PriceFiles;
 import dev.tokenledger.ledger.Ledger;
@@ -28,6 +30,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
  * Prints what reconcile passes over many runs cost: usage requests per pass (from the simulator's
@@ -169,6 +176,7 @@ public final class ReconcileScenario {
       System.gc();
       long heapBefore = heapUsed();
       resetHeapPeaks();
+      LiveHeap live = LiveHeap.watch();
       for (int pass = 1; pass <= passes && notFinal > 0; pass++) {
         if (pass > 1) {
           clock.advance(settings.interval());
@@ -208,10 +216,12 @@ public final class ReconcileScenario {
       }
       System.out.printf(
           Locale.ROOT,
-          "    heap: %.0f MB used before the passes, peak %.0f MB while reconciling"
-              + " (one JVM: the simulator's usage and the ledger's pool included)%n",
+          "    heap: %.0f MB used before the passes, peak %.0f MB while reconciling, at most"
+              + " %.0f MB in use after a collection (one JVM: the simulator's usage and the"
+              + " ledger's pool included)%n",
           heapBefore / 1e6,
-          heapPeak() / 1e6);
+          heapPeak() / 1e6,
+          live.stop() / 1e6);
       if (notFinal > 0) {
         System.out.printf(
             Locale.ROOT,
@@ -330,6 +340,51 @@ public final class ReconcileScenario {
       if (pool.getType() == MemoryType.HEAP) {
         pool.resetPeakUsage();
       }
+    }
+  }
+
+  /**
+   * The most heap in use right after a collection while watching: what the passes kept alive at
+   * once (the pools' peaks above count garbage not yet collected too).
+   */
+  private static final class LiveHeap implements NotificationListener {
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private long max;
+
+    static LiveHeap watch() {
+      LiveHeap live = new LiveHeap();
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof NotificationEmitter emitter) {
+          emitter.addNotificationListener(live, null, null);
+          live.emitters.add(emitter);
+        }
+      }
+      return live;
+    }
+
+    @Override
+    public synchronized void handleNotification(Notification n, Object handback) {
+      if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+        return;
+      }
+      GcInfo info =
+          GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+      // the pools after a collection include metaspace and code: count the heap's alone
+      long used = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        MemoryUsage u = info.getMemoryUsageAfterGc().get(pool.getName());
+        if (pool.getType() == MemoryType.HEAP && u != null) {
+          used += u.getUsed();
+        }
+      }
+      max = Math.max(max, used);
+    }
+
+    synchronized long stop() throws Exception {
+      for (NotificationEmitter e : emitters) {
+        e.removeNotificationListener(this);
+      }
+      return max;
     }
   }
 

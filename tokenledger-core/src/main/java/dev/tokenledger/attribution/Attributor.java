@@ -64,6 +64,18 @@ public final class Attributor {
       Collection<UsageRow> rows,
       Collection<RunWindow> runs,
       Collection<LocalRequest> localRequests) {
+    return start(rows, runs, localRequests).finishAll();
+  }
+
+  /**
+   * Attributes as {@link #attribute(Collection, Collection, Collection)} does, but makes each run's
+   * figure only when it is {@linkplain Pending#take taken}: a caller that uses each run's figure
+   * once and drops it never holds every run's figure at once.
+   */
+  public Pending start(
+      Collection<UsageRow> rows,
+      Collection<RunWindow> runs,
+      Collection<LocalRequest> localRequests) {
     LocalIndex local = new LocalIndex(localRequests);
     Map<String, RunState> states = new LinkedHashMap<>();
     TreeMap<String, List<RunState>> runsByKey = new TreeMap<>();
@@ -91,12 +103,54 @@ public final class Attributor {
         .forEach(
             (key, minutes) ->
                 attributeKey(minutes, runsByKey.getOrDefault(key, List.of()), local, unattributed));
+    return new Pending(states, local, lagMillis, unattributed);
+  }
 
-    List<RunAttribution> results = new ArrayList<>();
-    for (RunState state : states.values()) {
-      results.add(state.finish(local, lagMillis));
+  /**
+   * An attribution whose minutes are shared out among the runs, each run's figure made when it is
+   * taken: a run's figure depends on its own shares alone, so the figures are those {@link
+   * #attribute(Collection, Collection, Collection)} gives.
+   */
+  public static final class Pending {
+    private final Map<String, RunState> states;
+    private final LocalIndex local;
+    private final long lagMillis;
+    private final List<UsageRow> unattributed;
+
+    private Pending(
+        Map<String, RunState> states,
+        LocalIndex local,
+        long lagMillis,
+        List<UsageRow> unattributed) {
+      this.states = states;
+      this.local = local;
+      this.lagMillis = lagMillis;
+      this.unattributed = List.copyOf(unattributed);
     }
-    return new AttributionResult(results, unattributed);
+
+    /** The usage no run's window covered, as {@link AttributionResult#unattributed()}. */
+    public List<UsageRow> unattributed() {
+      return unattributed;
+    }
+
+    /**
+     * The figure of run {@code runId}, made now and forgotten here; null when the run was not given
+     * or was taken before.
+     */
+    public RunAttribution take(String runId) {
+      RunState state = states.remove(runId);
+      return state == null ? null : state.finish(local, lagMillis);
+    }
+
+    /** Every run's figure not taken yet, in the order given, with the unattributed usage. */
+    public AttributionResult finishAll() {
+      List<RunAttribution> results = new ArrayList<>(states.size());
+      for (RunState state : states.values()) {
+        results.add(state.finish(local, lagMillis));
+      }
+      states.clear();
+      return new AttributionResult(results, unattributed);
+    }
   }
 
   /** key → minute → rows of that minute (sorted by line, equal lines added up, zero rows gone). */

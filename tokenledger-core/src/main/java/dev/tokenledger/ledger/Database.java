@@ -33,7 +33,7 @@ import org.sqlite.SQLiteJDBCLoader;
  */
 final class Database implements AutoCloseable {
   /** The newest schema version in {@code db/ledger}; a test keeps it in step with the scripts. */
-  static final int SCHEMA_VERSION = 8;
+  static final int SCHEMA_VERSION = 9;
 
   static final String MIGRATIONS = "db/ledger";
 

@@ -9,7 +9,6 @@ import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.LineFigure;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.SharedMinute;
-import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.ClaimStore.Claim;
 import dev.tokenledger.ledger.internal.Runs;
 import dev.tokenledger.ledger.internal.Sql;
@@ -20,11 +19,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -194,6 +190,29 @@ public final class SettlementStore {
    * final runs due to be read once more by {@code now}.
    */
   public List<RunRecord> candidates(RunSelection selection, Instant now) {
+    Where where = candidateWhere(selection, now);
+    return db.read(
+        "cannot list the runs to reconcile",
+        c -> runs.selectRuns(c, where.then("ORDER BY started_at, id"), where.args()));
+  }
+
+  /**
+   * The ids of the runs {@link #candidates(RunSelection, Instant)} gives, in its order: what a pass
+   * claims, without reading each run whole (it reads the runs it claimed, with their steps).
+   */
+  public List<String> candidateIds(RunSelection selection, Instant now) {
+    Where where = candidateWhere(selection, now);
+    return db.read(
+        "cannot list the runs to reconcile",
+        c ->
+            list(
+                c,
+                "SELECT id FROM runs " + where.then("ORDER BY started_at, id"),
+                rs -> rs.getString(1),
+                where.args().toArray()));
+  }
+
+  private static Where candidateWhere(RunSelection selection, Instant now) {
     Where where = new Where();
     if (!selection.runIds().isEmpty()) {
       where.and(in("id", selection.runIds().size()), selection.runIds().toArray());
@@ -206,9 +225,7 @@ public final class SettlementStore {
           "(reconcile_status <> 'final' OR (recheck_at IS NOT NULL AND recheck_at <= ?))",
           Timestamps.format(now));
     }
-    return db.read(
-        "cannot list the runs to reconcile",
-        c -> runs.selectRuns(c, where.then("ORDER BY started_at, id"), where.args()));
+    return where;
   }
 
   /**
@@ -267,14 +284,20 @@ public final class SettlementStore {
             }
             query(
                 c,
-                "SELECT id, accepted_at FROM runs WHERE accepted_at IS NOT NULL AND " + ids,
+                "SELECT id, accepted_at, recheck_at FROM runs"
+                    + " WHERE (accepted_at IS NOT NULL OR recheck_at IS NOT NULL) AND "
+                    + ids,
                 args,
-                rs -> accepted.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
-            query(
-                c,
-                "SELECT id, recheck_at FROM runs WHERE recheck_at IS NOT NULL AND " + ids,
-                args,
-                rs -> rechecks.put(rs.getString(1), Timestamps.parse(rs.getString(2))));
+                rs -> {
+                  String acceptedAt = rs.getString(2);
+                  if (acceptedAt != null) {
+                    accepted.put(rs.getString(1), Timestamps.parse(acceptedAt));
+                  }
+                  String recheckAt = rs.getString(3);
+                  if (recheckAt != null) {
+                    rechecks.put(rs.getString(1), Timestamps.parse(recheckAt));
+                  }
+                });
             query(
                 c,
                 "SELECT run_id, SUM(input_tokens), SUM(input_cached_tokens), SUM(output_tokens),"
@@ -326,10 +349,39 @@ public final class SettlementStore {
   }
 
   /**
+   * Takes a pass's attempts one by one as they are made, inside the transaction that stores them:
+   * they are written {@link Sql#CHUNK} at a time, so a pass never holds every run's attempt at
+   * once.
+   */
+  @FunctionalInterface
+  public interface AttemptSink {
+    void add(AttemptRecord attempt);
+  }
+
+  /**
+   * Makes a pass's attempts, handing each to {@code attempts} as it is made, and returns the rest
+   * of what the pass stores (attempts it holds are stored after those handed over).
+   */
+  @FunctionalInterface
+  public interface Settling {
+    Settlement settle(AttemptSink attempts);
+  }
+
+  /**
    * Stores what a pass found, in one transaction, and gives up its claim: nothing is stored when
    * the claim on any run it writes was lost (another reconciler took it over after it expired).
    */
   public void storeSettlement(Claim claim, Settlement settlement) {
+    storeSettlement(claim, attempts -> settlement);
+  }
+
+  /**
+   * Stores what a pass finds as {@code settling} makes it, in one transaction, and gives up its
+   * claim; as {@link #storeSettlement(Claim, Settlement)}, nothing is stored when the claim on any
+   * run it writes was lost, or when {@code settling} fails. The write transaction lasts as long as
+   * {@code settling} does: it should only compute (reads go through other connections).
+   */
+  public void storeSettlement(Claim claim, Settling settling) {
     db.inTransaction(
         "cannot store the reconciled figures",
         c -> {
@@ -339,18 +391,21 @@ public final class SettlementStore {
               "SELECT run_id FROM reconcile_leases WHERE holder = ?",
               List.of(claim.holder()),
               rs -> held.add(rs.getString(1)));
-          Set<String> attempted = new HashSet<>();
-          for (AttemptRecord a : settlement.attempts()) {
-            requireHeld(held, a.runId());
-            if (!attempted.add(a.runId())) {
-              throw new IllegalArgumentException(
-                  "a settlement holds one attempt per run, but run " + a.runId() + " has two");
+          Settlement settlement;
+          try (AttemptWriter writer = new AttemptWriter(c, held, clock.instant())) {
+            try {
+              settlement = settling.settle(writer::addUnchecked);
+            } catch (AttemptWriter.UncheckedSqlException e) {
+              throw e.getCause();
             }
+            for (AttemptRecord a : settlement.attempts()) {
+              writer.add(a);
+            }
+            writer.flush();
           }
           for (String runId : settlement.statuses().keySet()) {
             requireHeld(held, runId);
           }
-          insertAttempts(c, settlement.attempts());
           try (PreparedStatement ps =
               c.prepareStatement("UPDATE runs SET reconcile_status = ? WHERE id = ?")) {
             for (Map.Entry<String, ReconcileStatus> e : settlement.statuses().entrySet()) {
@@ -374,7 +429,7 @@ public final class SettlementStore {
         });
   }
 
-  private void requireHeld(Set<String> held, String runId) {
+  static void requireHeld(Set<String> held, String runId) {
     if (!held.contains(runId)) {
       throw new LedgerException(
           "the claim on run "
@@ -382,186 +437,6 @@ public final class SettlementStore {
               + " was lost to another reconciler (it expired); nothing of this pass was stored,"
               + " run reconcile again");
     }
-  }
-
-  /**
-   * Inserts the attempts and everything that hangs off them: each statement is prepared once and
-   * its rows sent in batches as they are made, so a pass over many runs costs few round trips and
-   * never holds all its rows at once.
-   */
-  private void insertAttempts(Connection c, List<AttemptRecord> attempts) throws SQLException {
-    // one multi-row INSERT per chunk; a settlement holds one attempt per run, so the returned
-    // run ids tell which id is whose
-    Map<String, Long> idByRun = new HashMap<>();
-    String columns =
-        "INSERT INTO reconcile_attempts (run_id, attempted_at, read_id, input_tokens,"
-            + " input_cached_tokens, output_tokens, num_model_requests, status, error,"
-            + " delta_input_tokens, delta_input_cached_tokens, delta_output_tokens,"
-            + " delta_num_model_requests, stable_reads, audit, metered_input_tokens,"
-            + " metered_input_cached_tokens, metered_output_tokens, metered_num_model_requests)"
-            + " VALUES ";
-    for (int from = 0; from < attempts.size(); from += CHUNK) {
-      List<AttemptRecord> chunk = attempts.subList(from, Math.min(attempts.size(), from + CHUNK));
-      List<Object> args = new ArrayList<>();
-      for (AttemptRecord a : chunk) {
-        TokenCounts n = a.counts();
-        Change d = a.change();
-        args.addAll(
-            Arrays.asList(
-                a.runId(),
-                Timestamps.format(a.attemptedAt()),
-                a.readIds().isEmpty() ? null : a.readIds().get(0),
-                n == null ? null : n.input(),
-                n == null ? null : n.cachedInput(),
-                n == null ? null : n.output(),
-                n == null ? null : n.requests(),
-                a.status().label(),
-                a.error(),
-                d == null ? null : d.input(),
-                d == null ? null : d.cachedInput(),
-                d == null ? null : d.output(),
-                d == null ? null : d.requests(),
-                a.stableReads(),
-                a.audit(),
-                a.metered() == null ? null : a.metered().input(),
-                a.metered() == null ? null : a.metered().cachedInput(),
-                a.metered() == null ? null : a.metered().output(),
-                a.metered() == null ? null : a.metered().requests()));
-      }
-      String values =
-          String.join(", ", Collections.nCopies(chunk.size(), "(" + placeholders(19) + ")"));
-      query(
-          c,
-          columns + values + " RETURNING id, run_id",
-          args,
-          rs -> idByRun.put(rs.getString(2), rs.getLong(1)));
-    }
-    List<Long> ids = new ArrayList<>(attempts.size());
-    for (AttemptRecord a : attempts) {
-      Long id = idByRun.get(a.runId());
-      if (id == null) {
-        throw new SQLException("the insert of an attempt of run " + a.runId() + " gave no id");
-      }
-      ids.add(id);
-    }
-    batch(
-        c,
-        "INSERT INTO reconcile_attempt_reads (attempt_id, read_id) VALUES (?, ?)",
-        attempts,
-        ids,
-        (a, id, rows) -> {
-          for (long readId : new LinkedHashSet<>(a.readIds())) {
-            rows.add(new Object[] {id, readId});
-          }
-        });
-    batch(
-        c,
-        "INSERT INTO reconcile_figures (attempt_id, run_id, step_index, input_tokens,"
-            + " input_cached_tokens, output_tokens, num_model_requests, exactness,"
-            + " lower_input_tokens, lower_input_cached_tokens, lower_output_tokens,"
-            + " lower_num_model_requests, upper_input_tokens, upper_input_cached_tokens,"
-            + " upper_output_tokens, upper_num_model_requests, shared_minutes)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        attempts,
-        ids,
-        (a, id, rows) -> {
-          for (Figure f : a.figures()) {
-            List<Object> args = new ArrayList<>(List.of(id, a.runId()));
-            args.add(index(f.step()));
-            addCounts(args, f.total());
-            args.add(f.exactness().label());
-            addCounts(args, f.lowerBound());
-            addCounts(args, f.upperBound());
-            args.add(f.sharedMinutes());
-            rows.add(args.toArray());
-          }
-        });
-    String now = Timestamps.format(clock.instant());
-    batch(
-        c,
-        "INSERT INTO attributions (read_id, reconcile_attempt_id, run_id, step_index, model,"
-            + " service_tier, batch, input_tokens, input_cached_tokens, output_tokens,"
-            + " num_model_requests, exactness, shared_minutes, shared_tokens, computed_at,"
-            + " endpoint, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        attempts,
-        ids,
-        (a, id, rows) -> {
-          for (LineFigure l : a.lines()) {
-            List<Object> args = new ArrayList<>(List.of(l.readId(), id, a.runId()));
-            args.add(index(l.step()));
-            args.add(l.line().model());
-            args.add(l.line().serviceTier());
-            args.add(bool(l.line().batch()));
-            addCounts(args, l.counts());
-            args.add(l.exactness().label());
-            args.add(l.sharedMinutes());
-            args.add(l.sharedTokens());
-            args.add(now);
-            args.add(l.endpoint().wireName());
-            args.add(l.line().projectId());
-            rows.add(args.toArray());
-          }
-        });
-    batch(
-        c,
-        "INSERT INTO shared_minutes (attempt_id, run_id, step_index, endpoint, minute,"
-            + " other_run_ids, other_step_indexes, bucket_input_tokens,"
-            + " bucket_input_cached_tokens, bucket_output_tokens, bucket_num_model_requests,"
-            + " share_input_tokens, share_input_cached_tokens, share_output_tokens,"
-            + " share_num_model_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        attempts,
-        ids,
-        (a, id, rows) -> {
-          for (SharedMinute m : a.sharedMinutes()) {
-            List<Object> args = new ArrayList<>(List.of(id, a.runId()));
-            args.add(index(m.step()));
-            args.add(m.endpoint().wireName());
-            args.add(Timestamps.format(m.minute()));
-            args.add(String.join(",", m.otherRunIds()));
-            args.add(joinSteps(m.otherSteps()));
-            addCounts(args, m.bucket());
-            addCounts(args, m.share());
-            rows.add(args.toArray());
-          }
-        });
-    batch(
-        c,
-        "UPDATE runs SET reconcile_status = ? WHERE id = ?",
-        attempts,
-        ids,
-        (a, id, rows) -> rows.add(new Object[] {a.status().label(), a.runId()}));
-  }
-
-  /** Adds the rows one attempt (with its new id) contributes to a batch. */
-  @FunctionalInterface
-  private interface BatchRows {
-    void add(AttemptRecord attempt, long attemptId, Sql.Batch rows) throws SQLException;
-  }
-
-  /** Runs {@code sql} once per row of every attempt, sent as they are made, not gathered first. */
-  private static void batch(
-      Connection c, String sql, List<AttemptRecord> attempts, List<Long> ids, BatchRows rowsOf)
-      throws SQLException {
-    try (Sql.Batch rows = new Sql.Batch(c, sql)) {
-      for (int i = 0; i < attempts.size(); i++) {
-        rowsOf.add(attempts.get(i), ids.get(i), rows);
-      }
-      rows.send();
-    }
-  }
-
-  /**
-   * Step indexes as the ledger stores them, comma-joined (a stream per shared minute cost more).
-   */
-  private static String joinSteps(List<StepIndex> steps) {
-    StringBuilder out = new StringBuilder();
-    for (StepIndex s : steps) {
-      if (out.length() > 0) {
-        out.append(',');
-      }
-      out.append(s);
-    }
-    return out.toString();
   }
 
   private static void insertUnattributed(Connection c, List<Unattributed> rows)

@@ -1,6 +1,5 @@
 package dev.tokenledger.reconcile;
 
-import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.LocalRequest;
 import dev.tokenledger.attribution.QueryWindow;
@@ -67,13 +66,17 @@ final class PassAttributor {
     return new RunWindow(run.id(), run.apiKeyId(), start, end, stepWindows);
   }
 
-  Map<Endpoint, AttributionResult> attribute(
+  /**
+   * Each endpoint's attribution, its runs' figures made as they are taken (every run of the keys
+   * read takes part, but only the runs {@code planned} are taken).
+   */
+  Map<Endpoint, Attributor.Pending> attribute(
       List<UsageEndpoint> endpoints,
       List<QueryWindow> plan,
       List<UsageReads.Read> reads,
       Map<String, RunWindow> planned,
       Map<String, MeterAudit.RunAudit> audits) {
-    Map<Endpoint, AttributionResult> results = new EnumMap<>(Endpoint.class);
+    Map<Endpoint, Attributor.Pending> results = new EnumMap<>(Endpoint.class);
     if (plan.isEmpty()) {
       return results;
     }
@@ -136,7 +139,7 @@ final class PassAttributor {
       Endpoint e = u.endpoint();
       results.put(
           e,
-          attributor.attribute(
+          attributor.start(
               rows.getOrDefault(e, List.of()), windows.values(), local.getOrDefault(e, List.of())));
     }
     return results;

@@ -1,6 +1,5 @@
 package dev.tokenledger.reconcile;
 
-import dev.tokenledger.attribution.AttributionResult;
 import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.FetchPlanner;
 import dev.tokenledger.attribution.QueryWindow;
@@ -108,14 +107,10 @@ public final class Reconciler {
     String passId = PASS_TIME.format(now) + "-" + hex(3);
     // only the ids are kept: the runs are read again, with their steps, once they are claimed
     List<String> candidates =
-        settlements
-            .candidates(
-                new SettlementStore.RunSelection(
-                    request.runIds(), request.experiment(), request.framework(), request.force()),
-                now)
-            .stream()
-            .map(RunRecord::id)
-            .toList();
+        settlements.candidateIds(
+            new SettlementStore.RunSelection(
+                request.runIds(), request.experiment(), request.framework(), request.force()),
+            now);
     Claim claim = claims.claim(candidates, lease);
     boolean stored = false;
     try {
@@ -131,18 +126,7 @@ public final class Reconciler {
 
   private PassReport work(
       PassRequest request, String passId, Instant now, int considered, Claim claim) {
-    List<RunState> states = settlements.states(claim.claimed());
-    if (fingerprints != null) {
-      boolean resolved = false;
-      for (RunState s : states) {
-        if (s.run().apiKeyId() == null && fingerprints.resolve(s.run()).isPresent()) {
-          resolved = true;
-        }
-      }
-      if (resolved) {
-        states = settlements.states(claim.claimed());
-      }
-    }
+    List<RunState> states = states(claim);
     Map<String, RunHistory> histories = new HashMap<>();
     Map<String, String> notes = new HashMap<>();
     Map<String, RunWindow> planned = new LinkedHashMap<>();
@@ -166,135 +150,144 @@ public final class Reconciler {
     listener.attributing(toRead.size());
 
     Map<String, MeterAudit.RunAudit> audits = new HashMap<>();
-    Map<Endpoint, Map<String, RunAttribution>> byRun = new EnumMap<>(Endpoint.class);
+    Map<Endpoint, Attributor.Pending> byRun = new EnumMap<>(Endpoint.class);
     List<SettlementStore.Unattributed> unattributedRows = new ArrayList<>();
     List<UnattributedUsage> unattributed =
         attribute(request, plan, reads, planned, audits, byRun, unattributedRows);
     Set<String> keysWithUnattributed = new TreeSet<>();
     unattributed.forEach(u -> keysWithUnattributed.add(u.apiKeyId()));
 
-    List<AttemptRecord> attempts = new ArrayList<>();
     PassRechecks rechecks = new PassRechecks(provenance, settler, now);
     Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
     Map<String, ReconcileStatus> statuses = new LinkedHashMap<>();
-    for (RunState s : states) {
-      String id = s.run().id();
-      RunHistory history = histories.get(id);
-      if (!planned.containsKey(id)) {
-        Assessment a = standing.assess(s, history, clock.instant());
-        statuses.put(id, a.status());
-        outcomes.put(id, outcome(s.run(), a, false, false, null, notes.get(id)));
-        continue;
-      }
-      List<UsageReads.Read> mine = UsageReads.readsOf(planned.get(id), reads);
-      Instant at = mine.stream().map(r -> r.fetchedAt).max(Instant::compareTo).orElse(now);
-      List<Long> readIds = mine.stream().filter(r -> r.id != null).map(r -> r.id).toList();
-      UsageReads.Read failed = mine.stream().filter(r -> r.error != null).findFirst().orElse(null);
-      if (failed != null) {
-        String error = failed.message();
-        Assessment a =
-            standing.assess(s, history.withRead(UsageRead.failure(at, error)), later(at));
-        attempts.add(
-            new AttemptRecord(
-                id,
-                at,
-                readIds,
-                null,
-                error,
-                a.status(),
-                null,
-                a.identicalReads(),
-                List.of(),
-                List.of(),
-                List.of()));
-        outcomes.put(id, outcome(s.run(), a, true, false, null, null));
-        continue;
-      }
-      if (s.run().metered()) {
-        MeteredFigures metered = meterStore.figures(id);
-        Audit audit =
-            audits.getOrDefault(id, MeterAudit.RunAudit.NONE).audit(metered.run().counts());
-        Assessment a =
-            standing.assessMetered(
-                history.withRead(UsageRead.success(at, audit.api())),
-                audit.label(),
-                audit.metered(),
-                later(at));
-        CountsDelta d = a.change();
-        attempts.add(
-            new AttemptRecord(
-                id,
-                at,
-                readIds,
-                audit.api(),
-                null,
-                a.status(),
-                new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
-                a.identicalReads(),
-                MeteredRunFigures.of(metered, audit.unmetered()),
-                List.of(),
-                List.of(),
-                audit.label(),
-                audit.metered()));
-        outcomes.put(
-            id,
-            new RunOutcome(
-                s.run(),
-                a,
-                true,
-                false,
-                Basis.METERED,
-                List.of(),
-                0,
-                0,
-                keysWithUnattributed.contains(s.run().apiKeyId()),
-                null,
-                audit));
-        continue;
-      }
-      Map<Endpoint, RunAttribution> perEndpoint = new EnumMap<>(Endpoint.class);
-      Map<Endpoint, Long> readIdByEndpoint = new EnumMap<>(Endpoint.class);
-      for (UsageReads.Read r : mine) {
-        RunAttribution figure = byRun.get(r.figureEndpoint()).get(id);
-        perEndpoint.put(r.figureEndpoint(), Objects.requireNonNull(figure, id));
-        readIdByEndpoint.put(r.figureEndpoint(), r.id);
-      }
-      RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
-      byRun.values().forEach(figures -> figures.remove(id));
-      RunHistory read = history.withRead(UsageRead.success(at, f.total));
-      Assessment a = settler.assess(read, later(at));
-      rechecks.afterRead(s, history, read, a, at);
-      CountsDelta d = a.change();
-      attempts.add(
-          new AttemptRecord(
-              id,
-              at,
-              readIds,
-              f.total,
-              null,
-              a.status(),
-              new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests()),
-              a.identicalReads(),
-              f.figures,
-              f.lines,
-              f.sharedMinutes));
-      outcomes.put(
-          id,
-          new RunOutcome(
-              s.run(),
-              a,
-              true,
-              false,
-              f.basis,
-              f.sharedWith,
-              f.sharedMinuteCount,
-              f.apportionedSteps,
-              keysWithUnattributed.contains(s.run().apiKeyId()),
-              null));
-    }
+    // each run's attempt is written as it is made, in the settlement's transaction: a pass never
+    // holds every run's figures, lines and shared minutes at once
     settlements.storeSettlement(
         claim,
-        new SettlementStore.Settlement(attempts, statuses, unattributedRows, rechecks.all()));
+        attempts -> {
+          for (RunState s : states) {
+            String id = s.run().id();
+            RunHistory history = histories.get(id);
+            if (!planned.containsKey(id)) {
+              Assessment a = standing.assess(s, history, clock.instant());
+              statuses.put(id, a.status());
+              outcomes.put(id, outcome(s.run(), a, false, false, null, notes.get(id)));
+              continue;
+            }
+            List<UsageReads.Read> mine = UsageReads.readsOf(planned.get(id), reads);
+            Instant at = mine.stream().map(r -> r.fetchedAt).max(Instant::compareTo).orElse(now);
+            List<Long> readIds = mine.stream().filter(r -> r.id != null).map(r -> r.id).toList();
+            UsageReads.Read failed =
+                mine.stream().filter(r -> r.error != null).findFirst().orElse(null);
+            if (failed != null) {
+              String error = failed.message();
+              Assessment a =
+                  standing.assess(s, history.withRead(UsageRead.failure(at, error)), later(at));
+              attempts.add(
+                  new AttemptRecord(
+                      id,
+                      at,
+                      readIds,
+                      null,
+                      error,
+                      a.status(),
+                      null,
+                      a.identicalReads(),
+                      List.of(),
+                      List.of(),
+                      List.of()));
+              outcomes.put(id, outcome(s.run(), a, true, false, null, null));
+              continue;
+            }
+            if (s.run().metered()) {
+              MeteredFigures metered = meterStore.figures(id);
+              Audit audit =
+                  audits.getOrDefault(id, MeterAudit.RunAudit.NONE).audit(metered.run().counts());
+              Assessment a =
+                  standing.assessMetered(
+                      history.withRead(UsageRead.success(at, audit.api())),
+                      audit.label(),
+                      audit.metered(),
+                      later(at));
+              CountsDelta d = a.change();
+              attempts.add(
+                  new AttemptRecord(
+                      id,
+                      at,
+                      readIds,
+                      audit.api(),
+                      null,
+                      a.status(),
+                      new SettlementStore.Change(
+                          d.input(), d.cachedInput(), d.output(), d.requests()),
+                      a.identicalReads(),
+                      MeteredRunFigures.of(metered, audit.unmetered()),
+                      List.of(),
+                      List.of(),
+                      audit.label(),
+                      audit.metered()));
+              outcomes.put(
+                  id,
+                  new RunOutcome(
+                      s.run(),
+                      a,
+                      true,
+                      false,
+                      Basis.METERED,
+                      List.of(),
+                      0,
+                      0,
+                      keysWithUnattributed.contains(s.run().apiKeyId()),
+                      null,
+                      audit));
+              continue;
+            }
+            Map<Endpoint, RunAttribution> perEndpoint = new EnumMap<>(Endpoint.class);
+            Map<Endpoint, Long> readIdByEndpoint = new EnumMap<>(Endpoint.class);
+            for (UsageReads.Read r : mine) {
+              Endpoint e = r.figureEndpoint();
+              if (!perEndpoint.containsKey(e)) {
+                // made now, and dropped once the attempt is written
+                perEndpoint.put(e, Objects.requireNonNull(byRun.get(e).take(id), id));
+              }
+              readIdByEndpoint.put(e, r.id);
+            }
+            RunFigures f = new RunFigures(perEndpoint, readIdByEndpoint, !s.steps().isEmpty());
+            RunHistory read = history.withRead(UsageRead.success(at, f.total));
+            Assessment a = settler.assess(read, later(at));
+            rechecks.afterRead(s, history, read, a, at);
+            CountsDelta d = a.change();
+            attempts.add(
+                new AttemptRecord(
+                    id,
+                    at,
+                    readIds,
+                    f.total,
+                    null,
+                    a.status(),
+                    new SettlementStore.Change(
+                        d.input(), d.cachedInput(), d.output(), d.requests()),
+                    a.identicalReads(),
+                    f.figures,
+                    f.lines,
+                    f.sharedMinutes));
+            outcomes.put(
+                id,
+                new RunOutcome(
+                    s.run(),
+                    a,
+                    true,
+                    false,
+                    f.basis,
+                    f.sharedWith,
+                    f.sharedMinuteCount,
+                    f.apportionedSteps,
+                    keysWithUnattributed.contains(s.run().apiKeyId()),
+                    null));
+          }
+          return new SettlementStore.Settlement(
+              List.of(), statuses, unattributedRows, rechecks.all());
+        });
 
     for (RunState s : settlements.states(claim.busy())) {
       outcomes.put(
@@ -331,12 +324,28 @@ public final class Reconciler {
     return new PassReport(passId, now, ordered, unattributed, stats, firstError);
   }
 
+  /** The claimed runs' states, read again when key fingerprints resolved ids of some. */
+  private List<RunState> states(Claim claim) {
+    List<RunState> states = settlements.states(claim.claimed());
+    if (fingerprints != null) {
+      boolean resolved = false;
+      for (RunState s : states) {
+        if (s.run().apiKeyId() == null && fingerprints.resolve(s.run()).isPresent()) {
+          resolved = true;
+        }
+      }
+      if (resolved) {
+        return settlements.states(claim.claimed());
+      }
+    }
+    return states;
+  }
+
   /**
-   * Attributes the pass's reads to the runs {@code planned}: fills {@code byRun} with each run's
-   * figure per endpoint, by id (not a search of the list per run), and {@code unattributedRows}
-   * with the usage no run covers, which it returns per key. The results themselves are not kept:
-   * {@link #work} drops each run's figure once its attempt is built, so a pass never holds every
-   * run's attribution and every run's attempt at once.
+   * Attributes the pass's reads to the runs {@code planned}: fills {@code byRun} with each
+   * endpoint's attribution, whose runs' figures are made as {@link #work} takes them (one run at a
+   * time, each dropped once its attempt is written, so a pass never holds every run's figures at
+   * once), and {@code unattributedRows} with the usage no run covers, which it returns per key.
    */
   private List<UnattributedUsage> attribute(
       PassRequest request,
@@ -344,12 +353,10 @@ public final class Reconciler {
       List<UsageReads.Read> reads,
       Map<String, RunWindow> planned,
       Map<String, MeterAudit.RunAudit> audits,
-      Map<Endpoint, Map<String, RunAttribution>> byRun,
+      Map<Endpoint, Attributor.Pending> byRun,
       List<SettlementStore.Unattributed> unattributedRows) {
-    Map<Endpoint, AttributionResult> results =
-        passAttributor.attribute(request.endpoints(), plan, reads, planned, audits);
-    results.forEach((endpoint, result) -> byRun.put(endpoint, result.byRun()));
-    return UsageReads.unattributed(results, reads, unattributedRows);
+    byRun.putAll(passAttributor.attribute(request.endpoints(), plan, reads, planned, audits));
+    return UsageReads.unattributed(byRun, reads, unattributedRows);
   }
 
   private static RunOutcome busy(RunState s, Assessment a) {

@@ -1,7 +1,7 @@
 package dev.tokenledger.reconcile;
 
 import dev.tokenledger.TokenCounts;
-import dev.tokenledger.attribution.AttributionResult;
+import dev.tokenledger.attribution.Attributor;
 import dev.tokenledger.attribution.QueryWindow;
 import dev.tokenledger.attribution.RunWindow;
 import dev.tokenledger.attribution.UsageRow;
@@ -207,7 +207,7 @@ final class UsageReads {
   }
 
   static List<UnattributedUsage> unattributed(
-      Map<Endpoint, AttributionResult> results,
+      Map<Endpoint, Attributor.Pending> results,
       List<Read> reads,
       List<SettlementStore.Unattributed> rows) {
     Map<String, List<UsageRow>> byKey = new TreeMap<>();

@@ -42,6 +42,24 @@ class AttributionPropertiesTest {
     assertThat(attributed).isEqualTo(input);
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {2, 5, 19, 61})
+  void runsTakenOneByOneInAnyOrderHaveTheFiguresOfTheWholeAttribution(long seed) {
+    Workload w = Workload.generate(seed, BUSY, seed % 2 == 0);
+    AttributionResult whole = attributor.attribute(w.rows(), w.runs, w.localRequests());
+
+    Attributor.Pending pending = attributor.start(w.rows(), w.runs, w.localRequests());
+
+    List<RunAttribution> runs = new ArrayList<>(whole.runs());
+    Collections.shuffle(runs, new Random(seed));
+    for (RunAttribution expected : runs) {
+      assertThat(pending.take(expected.runId())).isEqualTo(expected);
+      assertThat(pending.take(expected.runId())).as("taken once").isNull();
+    }
+    assertThat(pending.unattributed()).isEqualTo(whole.unattributed());
+    assertThat(pending.finishAll().runs()).isEmpty();
+  }
+
   private static List<Object> cell(UsageRow r) {
     return List.of(r.apiKeyId(), r.minute(), r.line());
   }

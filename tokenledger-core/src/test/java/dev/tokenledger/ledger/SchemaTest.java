@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,37 @@ class SchemaTest {
               .orElseThrow();
     }
     assertThat(Database.SCHEMA_VERSION).isEqualTo(newest);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void version9IndexesAttributionsByTheirAttemptAlone(Backend backend) throws Exception {
+    LedgerLocation location = migratedTo(backend, "8");
+    assertThat(attributionIndexes(backend, location))
+        .contains("attributions_by_attempt", "attributions_by_run", "attributions_by_read");
+
+    Ledger.open(location).close();
+
+    assertThat(attributionIndexes(backend, location))
+        .contains("attributions_by_attempt")
+        .doesNotContain("attributions_by_run", "attributions_by_read");
+  }
+
+  private static List<String> attributionIndexes(Backend backend, LedgerLocation location)
+      throws Exception {
+    String sql =
+        backend == Backend.SQLITE
+            ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attributions'"
+            : "SELECT indexname FROM pg_indexes WHERE tablename = 'attributions'";
+    List<String> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   @ParameterizedTest
@@ -168,7 +200,7 @@ class SchemaTest {
     Ledger.open(location).close();
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
         ResultSet tables = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
-      List<String> names = new java.util.ArrayList<>();
+      List<String> names = new ArrayList<>();
       while (tables.next()) {
         names.add(tables.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
       }

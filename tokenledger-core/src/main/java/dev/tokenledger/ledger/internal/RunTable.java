@@ -16,7 +16,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -314,10 +316,13 @@ final class RunTable {
   /** The steps {@code whereAndOrder} selects, with their stored status. */
   public static List<StepRecord> selectSteps(Connection c, String whereAndOrder, List<?> args)
       throws SQLException {
+    // the steps of one run repeat its id, and most runs' steps repeat the same names: one String
+    // each, as a pass holds every claimed run's steps at once
+    Map<String, String> same = new HashMap<>();
     return list(
         c,
         "SELECT " + STEP_COLUMNS + " FROM steps " + whereAndOrder,
-        RunTable::step,
+        rs -> step(rs, same),
         args.toArray());
   }
 
@@ -328,52 +333,57 @@ final class RunTable {
 
   // ---------------------------------------------------------------- row mapping
 
+  // Columns by position, in the order of RUN_COLUMNS and STEP_COLUMNS: the driver looks a name up
+  // in a map for every value, and a pass reads 70,000 rows of a dozen columns and more.
+
   private static RunRecord run(ResultSet rs) throws SQLException {
-    Instant heartbeat = Timestamps.parse(rs.getString("heartbeat_at"));
+    Instant heartbeat = Timestamps.parse(rs.getString(12));
     return new RunRecord(
-        rs.getString("id"),
-        rs.getString("experiment"),
-        rs.getString("framework"),
-        rs.getString("label"),
-        rs.getString("api_key_id"),
-        rs.getString("key_fingerprint"),
-        rs.getString("project_id"),
-        rs.getString("model_hint"),
-        Timestamps.parse(rs.getString("started_at")),
-        Timestamps.parse(rs.getString("ended_at")),
-        Timestamps.latest(Timestamps.parse(rs.getString("last_seen_at")), heartbeat),
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        Timestamps.parse(rs.getString(9)),
+        Timestamps.parse(rs.getString(10)),
+        Timestamps.latest(Timestamps.parse(rs.getString(11)), heartbeat),
         heartbeat,
-        intOrNull(rs, "exit_code"),
-        RecordingStatus.ofWord(rs.getString("status")),
-        writerOf(rs),
-        rs.getString("source"),
-        rs.getString("external_id"),
-        rs.getString("source_path"),
-        Statuses.reconcileStatus(rs.getString("reconcile_status")),
-        Metering.of(rs.getString("metering")));
+        intOrNull(rs, 13),
+        RecordingStatus.ofWord(rs.getString(14)),
+        writerOf(rs, 15),
+        rs.getString(18),
+        rs.getString(19),
+        rs.getString(20),
+        Statuses.reconcileStatus(rs.getString(21)),
+        Metering.of(rs.getString(22)));
   }
 
-  private static StepRecord step(ResultSet rs) throws SQLException {
-    Instant heartbeat = Timestamps.parse(rs.getString("heartbeat_at"));
+  private static StepRecord step(ResultSet rs, Map<String, String> same) throws SQLException {
+    Instant heartbeat = Timestamps.parse(rs.getString(7));
+    String name = rs.getString(3);
     return new StepRecord(
-        rs.getString("run_id"),
-        rs.getInt("step_index"),
-        rs.getString("name"),
-        Timestamps.parse(rs.getString("started_at")),
-        Timestamps.parse(rs.getString("ended_at")),
-        Timestamps.latest(Timestamps.parse(rs.getString("last_seen_at")), heartbeat),
+        same.computeIfAbsent(rs.getString(1), k -> k),
+        rs.getInt(2),
+        name == null ? null : same.computeIfAbsent(name, k -> k),
+        Timestamps.parse(rs.getString(4)),
+        Timestamps.parse(rs.getString(5)),
+        Timestamps.latest(Timestamps.parse(rs.getString(6)), heartbeat),
         heartbeat,
-        intOrNull(rs, "exit_code"),
-        RecordingStatus.ofWord(rs.getString("status")),
-        writerOf(rs));
+        intOrNull(rs, 8),
+        RecordingStatus.ofWord(rs.getString(9)),
+        writerOf(rs, 10));
   }
 
-  private static ProcessIdentity writerOf(ResultSet rs) throws SQLException {
-    String host = rs.getString("host");
-    long pid = rs.getLong("pid");
-    if (host == null || rs.wasNull()) {
+  /** The writer from columns host, pid and process_started_at, from {@code host} on. */
+  private static ProcessIdentity writerOf(ResultSet rs, int host) throws SQLException {
+    String name = rs.getString(host);
+    long pid = rs.getLong(host + 1);
+    if (name == null || rs.wasNull()) {
       return null;
     }
-    return new ProcessIdentity(host, pid, Timestamps.parse(rs.getString("process_started_at")));
+    return new ProcessIdentity(name, pid, Timestamps.parse(rs.getString(host + 2)));
   }
 }

@@ -199,11 +199,6 @@ public final class Sql {
     return rs.wasNull() ? null : v;
   }
 
-  public static Integer intOrNull(ResultSet rs, String column) throws SQLException {
-    int v = rs.getInt(column);
-    return rs.wasNull() ? null : v;
-  }
-
   /** A boolean as the ledger stores it: 1, 0 or NULL. */
   /** A step index column: null stays null (the whole run). */
   public static StepIndex stepOrNull(ResultSet rs, int column) throws SQLException {
