@@ -6,13 +6,16 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Endpoint;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.internal.Sql;
 import dev.tokenledger.ledger.internal.Sql.RowMapper;
 import dev.tokenledger.ledger.internal.Statuses;
+import dev.tokenledger.ledger.internal.Where;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,6 +91,138 @@ public final class ProvenanceStore {
   public record Accepted(Attempt attempt, List<Figure> figures) {
     public Accepted {
       figures = List.copyOf(figures);
+    }
+  }
+
+  /**
+   * A run as a report reads it: what its rows are keyed by, its standing, and the figures of its
+   * latest successful attempt.
+   *
+   * @param attemptId that attempt; null when no attempt of the run succeeded
+   * @param figures that attempt's figures: the run's first, then its steps' when they were asked
+   *     for; empty when no attempt succeeded
+   */
+  public record ReportedRun(
+      String id,
+      String framework,
+      String apiKeyId,
+      String projectId,
+      Instant startedAt,
+      ReconcileStatus reconcileStatus,
+      Metering metering,
+      Long attemptId,
+      List<Figure> figures) {
+    public ReportedRun {
+      figures = List.copyOf(figures);
+    }
+
+    /** Whether the run's figures are its metered requests, as {@link RunRecord#metered()}. */
+    public boolean metered() {
+      return metering == Metering.METERED;
+    }
+  }
+
+  /**
+   * The runs {@code query} selects (its experiment, framework and start window; never a status or a
+   * limit), in the order {@link Ledger#runs} gives them, each with the figures of its latest
+   * successful attempt: one query, with only the columns a report shows.
+   *
+   * @param steps whether to read the steps' figures too, or the run's alone
+   */
+  public List<ReportedRun> reportedRuns(RunQuery query, boolean steps) {
+    if (query.status() != null || query.limit() != null) {
+      throw new IllegalArgumentException("a report selects runs by no status and no limit");
+    }
+    Where where =
+        new Where()
+            .andIfGiven("experiment = ?", query.experiment())
+            .andIfGiven("framework = ?", query.framework())
+            .andIfGiven("started_at >= ?", Timestamps.format(query.since()))
+            .andIfGiven("started_at < ?", Timestamps.format(query.until()));
+    String sql =
+        "SELECT r.id, r.framework, r.api_key_id, r.project_id, r.started_at, r.reconcile_status,"
+            + " r.metering, r.attempt_id, f.step_index, f.input_tokens, f.input_cached_tokens,"
+            + " f.output_tokens, f.num_model_requests, f.exactness, f.lower_input_tokens,"
+            + " f.lower_input_cached_tokens, f.lower_output_tokens, f.lower_num_model_requests,"
+            + " f.upper_input_tokens, f.upper_input_cached_tokens, f.upper_output_tokens,"
+            + " f.upper_num_model_requests, f.shared_minutes"
+            + " FROM (SELECT id, framework, api_key_id, project_id, started_at, reconcile_status,"
+            + " metering, (SELECT a.id FROM reconcile_attempts a WHERE a.run_id = runs.id"
+            // the latest successful attempt, as accepted() finds it
+            + " AND a.input_tokens IS NOT NULL ORDER BY a.attempted_at DESC, a.id DESC LIMIT 1)"
+            + " AS attempt_id FROM runs "
+            + where.then(") r")
+            + " LEFT JOIN reconcile_figures f ON f.attempt_id = r.attempt_id"
+            + (steps ? "" : " AND f.step_index IS NULL")
+            + " ORDER BY r.started_at, r.id, COALESCE(f.step_index, -1)";
+    return db.read(
+        "cannot read the runs to report",
+        c -> {
+          ReportedRows rows = new ReportedRows();
+          query(c, sql, where.args(), rows::add);
+          return rows.finish();
+        });
+  }
+
+  /** Gathers the rows of {@link #reportedRuns}: a run's rows come together, one per figure. */
+  private static final class ReportedRows {
+    private final List<ReportedRun> out = new ArrayList<>();
+    private final List<Figure> figures = new ArrayList<>();
+    private ReportedRun run;
+
+    void add(ResultSet rs) throws SQLException {
+      String id = rs.getString(1);
+      if (run == null || !run.id().equals(id)) {
+        flush();
+        long attempt = rs.getLong(8);
+        Long attemptId = rs.wasNull() ? null : attempt;
+        run =
+            new ReportedRun(
+                id,
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                Timestamps.parse(rs.getString(5)),
+                Statuses.reconcileStatus(rs.getString(6)),
+                Metering.of(rs.getString(7)),
+                attemptId,
+                List.of());
+      }
+      String exactness = rs.getString(14);
+      if (exactness != null) {
+        figures.add(
+            new Figure(
+                stepOrNull(rs, 9),
+                counts(rs, 10),
+                Statuses.exactness(exactness),
+                counts(rs, 15),
+                counts(rs, 19),
+                rs.getInt(23)));
+      }
+    }
+
+    private void flush() {
+      if (run != null) {
+        out.add(
+            figures.isEmpty()
+                ? run
+                : new ReportedRun(
+                    run.id(),
+                    run.framework(),
+                    run.apiKeyId(),
+                    run.projectId(),
+                    run.startedAt(),
+                    run.reconcileStatus(),
+                    run.metering(),
+                    run.attemptId(),
+                    figures));
+        figures.clear();
+      }
+    }
+
+    List<ReportedRun> finish() {
+      flush();
+      return out;
     }
   }
 

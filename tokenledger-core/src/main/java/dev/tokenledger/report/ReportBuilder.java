@@ -11,6 +11,7 @@ import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.ProvenanceStore;
 import dev.tokenledger.ledger.ProvenanceStore.Accepted;
+import dev.tokenledger.ledger.ProvenanceStore.ReportedRun;
 import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
@@ -37,6 +38,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Builds reports from the ledger's reconciled figures (docs/design.md §6): each run's latest
@@ -77,52 +82,56 @@ public final class ReportBuilder {
 
   /** The report {@code query} asks for. */
   public Report build(ReportQuery query) {
-    RunQuery runs = runQuery(query);
     ProvenanceStore store = ledger.provenanceStore();
     List<ReportPiece> pieces = new ArrayList<>();
     ReportGroup total = new ReportGroup(List.of());
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
     int withoutFigures = 0;
     Set<String> matchedModels = new TreeSet<>();
-    List<RunRecord> all = ledger.runs(runs);
     // a report by step, project or model needs the steps' figures and lines; others the run's
     boolean steps =
         query.groups(ReportDimension.STEP)
             || query.groups(ReportDimension.PROJECT)
             || !query.models().isAll();
+    List<ReportedRun> all = store.reportedRuns(runQuery(query), steps);
+    // a metered run's audit is read from its accepted attempt
+    Map<String, Accepted> audited =
+        store.accepted(
+            all.stream().filter(ReportedRun::metered).map(ReportedRun::id).toList(), false);
     for (int from = 0; from < all.size(); from += BATCH) {
-      // a batch of runs' figures and lines in a few queries, not a few per run
-      List<RunRecord> batch = all.subList(from, Math.min(all.size(), from + BATCH));
-      Map<String, Accepted> accepted =
-          store.accepted(batch.stream().map(RunRecord::id).toList(), steps);
+      // a batch of runs' lines in one query, not one per run
+      List<ReportedRun> batch = all.subList(from, Math.min(all.size(), from + BATCH));
       Map<Long, List<LineFigure>> linesByAttempt =
           store.lines(
               batch.stream()
-                  .filter(run -> !run.metered() && accepted.containsKey(run.id()))
-                  .map(run -> accepted.get(run.id()).attempt().id())
+                  .filter(run -> !run.metered() && run.attemptId() != null)
+                  .map(ReportedRun::attemptId)
                   .toList(),
               steps);
-      for (RunRecord run : batch) {
-        Accepted found = accepted.get(run.id());
+      for (ReportedRun run : batch) {
         Facts facts;
         List<Figure> figures;
         List<LineFigure> lines;
         if (run.metered()) {
           // a metered run's figures are its metered requests, whether audited yet or not
-          MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found);
+          MeteredRun m =
+              MeteredRun.of(
+                  run.reconcileStatus(),
+                  ledger.meterStore().figures(run.id()),
+                  audited.get(run.id()));
           facts = Facts.of(m);
           figures = MeteredRunFigures.of(m.figures(), m.unmetered());
           lines = meteredLines(m);
         } else {
-          if (found == null) {
+          if (run.attemptId() == null) {
             if (query.admits(RunStatus.of(run.reconcileStatus()))) {
               withoutFigures++;
             }
             continue;
           }
-          facts = Facts.of(run);
-          figures = found.figures();
-          lines = linesByAttempt.getOrDefault(found.attempt().id(), List.of());
+          facts = Facts.of(run.reconcileStatus());
+          figures = run.figures();
+          lines = linesByAttempt.getOrDefault(run.attemptId(), List.of());
         }
         if (!query.admits(facts.status())) {
           continue;
@@ -162,13 +171,8 @@ public final class ReportBuilder {
     for (ReportPiece p : pieces) {
       groups.computeIfAbsent(p.key(), ReportGroup::new).add(p);
     }
-    // each framework's bootstrap draws from its own generator: in parallel, the same figures
     List<FrameworkStatistics> statistics =
-        query.groups(ReportDimension.FRAMEWORK)
-            ? perFramework.entrySet().parallelStream()
-                .map(e -> statistics(e.getKey(), e.getValue()))
-                .toList()
-            : List.of();
+        query.groups(ReportDimension.FRAMEWORK) ? statistics(perFramework) : List.of();
     return new Report(
         query,
         groups.values().stream().map(ReportGroup::row).toList(),
@@ -217,7 +221,8 @@ public final class ReportBuilder {
     List<LineFigure> lines;
     Instant at;
     if (run.metered()) {
-      MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found);
+      MeteredRun m =
+          MeteredRun.of(run.reconcileStatus(), ledger.meterStore().figures(run.id()), found);
       figures = MeteredRunFigures.of(m.figures(), m.unmetered());
       lines = meteredLines(m);
       at =
@@ -277,6 +282,50 @@ public final class ReportBuilder {
   /** A run's total tokens and cost, for the statistics per framework. */
   private record RunFigure(long tokens, CostTotal cost) {}
 
+  /** The most threads a report's bootstraps run on. */
+  private static final int BOOTSTRAP_THREADS = 8;
+
+  /**
+   * Each framework's statistics, every framework's bootstrap on a thread of its own (up to {@link
+   * #BOOTSTRAP_THREADS}): the system shares the cores between them, so three frameworks on two
+   * cores take one and a half frameworks' time, where a pool of two threads took two. Each draws
+   * from its own generator: the figures do not depend on the threads.
+   */
+  private static List<FrameworkStatistics> statistics(Map<String, List<RunFigure>> perFramework) {
+    if (perFramework.size() < 2) {
+      return perFramework.entrySet().stream()
+          .map(e -> statistics(e.getKey(), e.getValue()))
+          .toList();
+    }
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            Math.min(perFramework.size(), BOOTSTRAP_THREADS),
+            task -> {
+              Thread t = new Thread(task, "tokenledger-bootstrap");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<FrameworkStatistics>> each = new ArrayList<>();
+      perFramework.forEach((f, runs) -> each.add(threads.submit(() -> statistics(f, runs))));
+      List<FrameworkStatistics> out = new ArrayList<>();
+      for (Future<FrameworkStatistics> f : each) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("a bootstrap failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while bootstrapping", e);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   private static FrameworkStatistics statistics(String framework, List<RunFigure> runs) {
     List<Long> tokens = runs.stream().map(RunFigure::tokens).toList();
     List<BigDecimal> costs = new ArrayList<>();
@@ -315,7 +364,7 @@ public final class ReportBuilder {
 
   private List<ReportPiece> pieces(
       ReportQuery query,
-      RunRecord run,
+      ReportedRun run,
       List<Figure> figures,
       List<LineFigure> lines,
       List<LineFigure> runLines,
@@ -409,7 +458,7 @@ public final class ReportBuilder {
   }
 
   private static List<String> key(
-      ReportQuery query, RunRecord run, String project, Unit unit, String model) {
+      ReportQuery query, ReportedRun run, String project, Unit unit, String model) {
     List<String> key = new ArrayList<>();
     for (ReportDimension d : query.by()) {
       key.add(
@@ -428,7 +477,7 @@ public final class ReportBuilder {
   }
 
   /** The run's project, else the projects its usage rows name (sorted, comma-separated). */
-  private static String project(RunRecord run, List<LineFigure> lines) {
+  private static String project(ReportedRun run, List<LineFigure> lines) {
     if (run.projectId() != null) {
       return run.projectId();
     }
