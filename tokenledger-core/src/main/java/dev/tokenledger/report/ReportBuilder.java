@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Builds reports from the ledger's reconciled figures (docs/design.md §6): each run's latest
@@ -67,9 +68,6 @@ public final class ReportBuilder {
    */
   public static final String COST_SOURCE = "usage×price";
 
-  /** How many runs' figures one batch of reads fetches: bounds a report's heap. */
-  private static final int BATCH = 500;
-
   private final Ledger ledger;
   private final CostCalculator calculator;
   private final Clock clock;
@@ -93,79 +91,88 @@ public final class ReportBuilder {
         query.groups(ReportDimension.STEP)
             || query.groups(ReportDimension.PROJECT)
             || !query.models().isAll();
-    List<ReportedRun> all = store.reportedRuns(runQuery(query), steps);
-    // a metered run's audit is read from its accepted attempt
-    Map<String, Accepted> audited =
-        store.accepted(
-            all.stream().filter(ReportedRun::metered).map(ReportedRun::id).toList(), false);
-    for (int from = 0; from < all.size(); from += BATCH) {
-      // a batch of runs' lines in one query, not one per run
-      List<ReportedRun> batch = all.subList(from, Math.min(all.size(), from + BATCH));
-      Map<Long, List<LineFigure>> linesByAttempt =
-          store.lines(
-              batch.stream()
-                  .filter(run -> !run.metered() && run.attemptId() != null)
-                  .map(ReportedRun::attemptId)
-                  .toList(),
-              steps);
-      for (ReportedRun run : batch) {
-        Facts facts;
-        List<Figure> figures;
-        List<LineFigure> lines;
-        if (run.metered()) {
-          // a metered run's figures are its metered requests, whether audited yet or not
-          MeteredRun m =
-              MeteredRun.of(
-                  run.reconcileStatus(),
-                  ledger.meterStore().figures(run.id()),
-                  audited.get(run.id()));
-          facts = Facts.of(m);
-          figures = MeteredRunFigures.of(m.figures(), m.unmetered());
-          lines = meteredLines(m);
-        } else {
-          if (run.attemptId() == null) {
-            if (query.admits(RunStatus.of(run.reconcileStatus()))) {
-              withoutFigures++;
-            }
-            continue;
+    RunQuery runs = runQuery(query);
+    // the lines are read on a thread (and connection) of their own while the runs are read here
+    FutureTask<Map<Long, List<LineFigure>>> reading =
+        new FutureTask<>(() -> store.reportedLines(runs, steps));
+    Thread reader = new Thread(reading, "tokenledger-report-lines");
+    reader.setDaemon(true);
+    reader.start();
+    List<ReportedRun> all;
+    Map<String, Accepted> audited;
+    try {
+      all = store.reportedRuns(runs, steps);
+      // a metered run's audit is read from its accepted attempt
+      audited =
+          store.accepted(
+              all.stream().filter(ReportedRun::metered).map(ReportedRun::id).toList(), false);
+    } catch (RuntimeException e) {
+      // the reader is done before the ledger can close
+      try {
+        reader.join();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
+    Map<Long, List<LineFigure>> linesByAttempt = result(reading);
+    for (ReportedRun run : all) {
+      Facts facts;
+      List<Figure> figures;
+      List<LineFigure> lines;
+      if (run.metered()) {
+        // a metered run's figures are its metered requests, whether audited yet or not
+        MeteredRun m =
+            MeteredRun.of(
+                run.reconcileStatus(),
+                ledger.meterStore().figures(run.id()),
+                audited.get(run.id()));
+        facts = Facts.of(m);
+        figures = MeteredRunFigures.of(m.figures(), m.unmetered());
+        lines = meteredLines(m);
+      } else {
+        if (run.attemptId() == null) {
+          if (query.admits(RunStatus.of(run.reconcileStatus()))) {
+            withoutFigures++;
           }
-          facts = Facts.of(run.reconcileStatus());
-          figures = run.figures();
-          lines = linesByAttempt.getOrDefault(run.attemptId(), List.of());
-        }
-        if (!query.admits(facts.status())) {
           continue;
         }
-        if (!query.models().isAll()) {
-          List<LineFigure> kept =
-              lines.stream().filter(l -> query.models().matches(model(l))).toList();
-          if (kept.isEmpty()) {
-            continue; // the run used none of these models
-          }
-          kept.forEach(l -> matchedModels.add(model(l)));
-          figures = narrowed(figures, lines, kept);
-          lines = kept;
-        }
-        // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
-        Figure runFigure = runFigure(figures);
-        List<LineFigure> runLines = linesOf(lines, null);
-        CostTotal runCost = price(runLines);
-        pieces.addAll(pieces(query, run, figures, lines, runLines, runCost, facts));
-        total.add(
-            new ReportPiece(
-                List.of(),
-                run.id(),
-                null,
-                facts,
-                runFigure.total(),
-                runCost,
-                runFigure.apportioned(),
-                runFigure.lowerBound(),
-                runFigure.upperBound()));
-        perFramework
-            .computeIfAbsent(run.framework(), f -> new ArrayList<>())
-            .add(new RunFigure(runFigure.total().total(), runCost));
+        facts = Facts.of(run.reconcileStatus());
+        figures = run.figures();
+        lines = linesByAttempt.getOrDefault(run.attemptId(), List.of());
       }
+      if (!query.admits(facts.status())) {
+        continue;
+      }
+      if (!query.models().isAll()) {
+        List<LineFigure> kept =
+            lines.stream().filter(l -> query.models().matches(model(l))).toList();
+        if (kept.isEmpty()) {
+          continue; // the run used none of these models
+        }
+        kept.forEach(l -> matchedModels.add(model(l)));
+        figures = narrowed(figures, lines, kept);
+        lines = kept;
+      }
+      // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
+      Figure runFigure = runFigure(figures);
+      List<LineFigure> runLines = linesOf(lines, null);
+      CostTotal runCost = price(runLines);
+      pieces.addAll(pieces(query, run, figures, lines, runLines, runCost, facts));
+      total.add(
+          new ReportPiece(
+              List.of(),
+              run.id(),
+              null,
+              facts,
+              runFigure.total(),
+              runCost,
+              runFigure.apportioned(),
+              runFigure.lowerBound(),
+              runFigure.upperBound()));
+      perFramework
+          .computeIfAbsent(run.framework(), f -> new ArrayList<>())
+          .add(new RunFigure(runFigure.total().total(), runCost));
     }
     Map<List<String>, ReportGroup> groups = new LinkedHashMap<>();
     for (ReportPiece p : pieces) {
@@ -270,6 +277,21 @@ public final class ReportBuilder {
         new PricedRun(run, runFigure(figures).total(), price(runLines), savings, models, at));
   }
 
+  /** What {@code task} gave, or what it threw. */
+  private static <T> T result(Future<T> task) {
+    try {
+      return task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the ledger", e);
+    }
+  }
+
   /** The ledger query of a report's filters but its status. */
   public static RunQuery runQuery(ReportQuery query) {
     return RunQuery.all()
@@ -310,17 +332,9 @@ public final class ReportBuilder {
       perFramework.forEach((f, runs) -> each.add(threads.submit(() -> statistics(f, runs))));
       List<FrameworkStatistics> out = new ArrayList<>();
       for (Future<FrameworkStatistics> f : each) {
-        out.add(f.get());
+        out.add(result(f));
       }
       return out;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException("a bootstrap failed", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while bootstrapping", e);
     } finally {
       threads.shutdownNow();
     }
@@ -414,7 +428,8 @@ public final class ReportBuilder {
     } else {
       units.add(new Unit(null, null, run.startedAt(), runFigure, runLines, runCost));
     }
-    String project = project(run, lines);
+    // the projects of a run's lines, only for a report that shows them
+    String project = query.groups(ReportDimension.PROJECT) ? project(run, lines) : null;
     List<ReportPiece> out = new ArrayList<>();
     for (Unit u : units) {
       if (query.groups(ReportDimension.MODEL)) {
@@ -490,15 +505,24 @@ public final class ReportBuilder {
     return projects.isEmpty() ? NO_PROJECT : String.join(",", projects);
   }
 
+  // plain loops below: a report runs them for every run, mostly in cold code (C1 only)
   private static Figure runFigure(List<Figure> figures) {
-    return figures.stream()
-        .filter(Figure::isRun)
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("a reconciled run has no run figure"));
+    for (Figure f : figures) {
+      if (f.isRun()) {
+        return f;
+      }
+    }
+    throw new IllegalStateException("a reconciled run has no run figure");
   }
 
   private static List<LineFigure> linesOf(List<LineFigure> lines, StepIndex step) {
-    return lines.stream().filter(l -> Objects.equals(l.step(), step)).toList();
+    List<LineFigure> out = new ArrayList<>(lines.size());
+    for (LineFigure l : lines) {
+      if (Objects.equals(l.step(), step)) {
+        out.add(l);
+      }
+    }
+    return out.size() == lines.size() ? lines : out;
   }
 
   private static String model(LineFigure l) {

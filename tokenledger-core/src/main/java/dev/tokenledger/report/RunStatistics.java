@@ -181,18 +181,36 @@ public record RunStatistics(
     for (int j = 0; j < m; j++) {
       means.add(new ArrayList<>(resamples));
     }
-    // one resample's indices, drawn once and summed per series in a loop of its own
+    // one resample's indices, drawn once and summed per series in a loop of its own; two series
+    // (a framework's tokens and costs) in one loop, which reads each index once
     int[] drawn = new int[n];
+    long[] sums = new long[m];
     for (int b = 0; b < resamples; b++) {
       draws.fill(drawn);
-      for (int j = 0; j < m; j++) {
-        long[] values = unscaled[j];
-        long sum = 0;
+      if (m == 2) {
+        long[] first = unscaled[0];
+        long[] second = unscaled[1];
+        long a = 0;
+        long z = 0;
         for (int k : drawn) {
-          sum += values[k];
+          a += first[k];
+          z += second[k];
         }
+        sums[0] = a;
+        sums[1] = z;
+      } else {
+        for (int j = 0; j < m; j++) {
+          long[] values = unscaled[j];
+          long sum = 0;
+          for (int k : drawn) {
+            sum += values[k];
+          }
+          sums[j] = sum;
+        }
+      }
+      for (int j = 0; j < m; j++) {
         BigDecimal exact =
-            BigDecimal.valueOf(sum, common[j])
+            BigDecimal.valueOf(sums[j], common[j])
                 .setScale(scale(scales[j], common[j], drawn), RoundingMode.UNNECESSARY);
         means.get(j).add(exact.divide(count, MC));
       }
@@ -261,14 +279,18 @@ public record RunStatistics(
       int m = n - 1;
       long mg = magic;
       int sh = shift;
-      boolean powerOfTwo = (n & m) == 0;
+      if ((n & m) == 0) {
+        // a power of two: the low bits, never rejected
+        for (int i = 0; i < into.length; i++) {
+          s += GOLDEN_GAMMA;
+          into[i] = mix32(s) & m;
+        }
+        seed = s;
+        return;
+      }
       for (int i = 0; i < into.length; i++) {
         s += GOLDEN_GAMMA;
         int r = mix32(s);
-        if (powerOfTwo) {
-          into[i] = r & m;
-          continue;
-        }
         int u = r >>> 1;
         while (u + m - (r = u - (int) ((u * mg) >>> sh) * n) < 0) {
           // rejected: draw again
