@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,10 +20,12 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteJDBCLoader;
 
 /**
  * The connection side of a ledger: a data source set up for its database, the schema brought up to
@@ -115,22 +119,26 @@ final class Database implements AutoCloseable {
     this.migrationSource = migrationSource;
   }
 
-  /**
-   * Makes, on a daemon thread, the SQLite driver's settings object, whose first construction sets
-   * up the JVM's default time zone, locale data and calendar (the driver formats dates with them):
-   * the largest part of opening a SQLite ledger after the JVM's start. A command that will open a
-   * ledger calls this first, so that this runs beside its parsing; class initialisation makes the
-   * opening wait for whatever is not done yet (docs/performance.md).
-   */
   /** What {@link #prepareDriver} met, if anything: the cause of a later failure to open. */
   private static volatile Throwable prepareFailure;
 
+  /**
+   * Sets up, on a daemon thread, what opening a SQLite ledger and recording a run first need: the
+   * driver's settings object (whose first construction sets up the JVM's default time zone, locale
+   * data and calendar), the driver's registration and native library, and the JVM's default secure
+   * random source (run and claim ids). A command that will open a ledger calls this first, so that
+   * this runs beside its parsing; class initialisation and the loader's lock make the opening wait
+   * for whatever is not done yet (docs/performance.md).
+   */
   static void prepareDriver() {
     Runnable prepare =
         () -> {
           try {
             new SQLiteConfig();
-          } catch (RuntimeException | LinkageError e) {
+            SQLiteJDBCLoader.initialize();
+            Class.forName(JDBC.class.getName()); // registers the driver
+            new SecureRandom().nextInt();
+          } catch (Exception | LinkageError e) {
             // the open does the same again and reports what fails there; a class that failed to
             // initialise here fails there without its cause on Java 17, so the open adds it
             prepareFailure = e;
@@ -403,7 +411,17 @@ final class Database implements AutoCloseable {
         });
   }
 
-  private static boolean hasHistoryTable(Connection c) throws SQLException {
+  private boolean hasHistoryTable(Connection c) throws SQLException {
+    if (dialect == Dialect.SQLITE) {
+      // the catalogue itself: the driver's metadata class takes longer to load than this query
+      try (PreparedStatement s =
+          c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+        s.setString(1, HISTORY_TABLE);
+        try (ResultSet rs = s.executeQuery()) {
+          return rs.next();
+        }
+      }
+    }
     try (ResultSet rs = c.getMetaData().getTables(null, null, HISTORY_TABLE, null)) {
       return rs.next();
     }

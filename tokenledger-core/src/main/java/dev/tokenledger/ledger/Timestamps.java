@@ -11,8 +11,9 @@ import java.time.format.DateTimeParseException;
  * 2025-10-27T10:00:00.000000Z}), so that text order is time order in SQLite and PostgreSQL alike.
  */
 public final class Timestamps {
-  private static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
+  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z, without a parser at class load
+  private static final Instant MIN = Instant.ofEpochSecond(-62_135_596_800L);
+  private static final Instant MAX = Instant.ofEpochSecond(253_402_300_799L, 999_999_000);
 
   private Timestamps() {}
 
