@@ -16,6 +16,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Times whole processes for the start-up scenarios: every command once per round, interleaved, so
@@ -23,9 +25,8 @@ import java.util.jar.Manifest;
  * is its median over the rounds and is read as a ratio to another measured in the same rounds.
  */
 final class StartTimer {
-  /** The launcher's own JVM options, which the anchor runs with too. */
-  static final List<String> LAUNCHER_JVM_OPTIONS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  /** The launcher's JVM options: for every command, and added for its short ones. */
+  private static final Pattern OPTIONS = Pattern.compile("^(default|short)_opts=\"([^\"]*)\"$");
 
   /** What one run of a command did. */
   record Outcome(int exitCode, String out, String err) {}
@@ -149,11 +150,36 @@ final class StartTimer {
     return jar;
   }
 
-  /** {@code java} as the launcher finds it (on the PATH), with the launcher's options. */
-  static List<String> java(String... arguments) {
+  /**
+   * The JVM options {@code launcher} runs its short commands ({@code --version}, {@code run …})
+   * with: {@code TOKENLEDGER_JAVA_OPTS}, or its {@code default_opts} and {@code short_opts}. An
+   * anchor runs with them too.
+   */
+  static List<String> launcherJvmOptions(Path launcher) throws IOException {
+    String set = System.getenv("TOKENLEDGER_JAVA_OPTS");
+    if (set != null && !set.isBlank()) {
+      return List.of(set.trim().split("\\s+"));
+    }
+    List<String> options = new ArrayList<>();
+    int found = 0;
+    for (String line : Files.readAllLines(launcher)) {
+      Matcher m = OPTIONS.matcher(line);
+      if (m.matches()) {
+        options.addAll(List.of(m.group(2).trim().split("\\s+")));
+        found++;
+      }
+    }
+    if (found != 2) {
+      throw new WrongResult("no default_opts=\"…\" and short_opts=\"…\" lines in " + launcher);
+    }
+    return options;
+  }
+
+  /** {@code java} as the launcher finds it (on the PATH), with {@code options}. */
+  static List<String> java(List<String> options, String... arguments) {
     List<String> command = new ArrayList<>();
     command.add("java");
-    command.addAll(LAUNCHER_JVM_OPTIONS);
+    command.addAll(options);
     command.addAll(List.of(arguments));
     return command;
   }

@@ -23,10 +23,11 @@ public final class StartupScenario {
     Path dir = Files.createTempDirectory("tokenledger-startup-");
     Path jar = launcher.resolveSibling("tokenledger-cli/target/tokenledger.jar");
     try {
+      List<String> options = StartTimer.launcherJvmOptions(launcher);
       StartTimer timer = new StartTimer(dir, Map.of());
       timer.add(
           "hello-world jar",
-          StartTimer.java("-jar", StartTimer.helloWorldJar(dir).toString()),
+          StartTimer.java(options, "-jar", StartTimer.helloWorldJar(dir).toString()),
           o -> StartTimer.expect(o.exitCode() == 0 && o.out().equals("hello, world\n"), "hello"));
       StartTimer.Check version =
           o ->
@@ -36,7 +37,7 @@ public final class StartupScenario {
       timer.add("tokenledger --version", List.of(launcher.toString(), "--version"), version);
       timer.add(
           "java -jar tokenledger.jar --version (no archive)",
-          StartTimer.java("-jar", jar.toString(), "--version"),
+          StartTimer.java(options, "-jar", jar.toString(), "--version"),
           version);
       timer.add("tokenledger --help", List.of(launcher.toString(), "--help"), o -> helps(o));
       timer.once(List.of(launcher.toString(), "--version")); // builds and prepares if needed

@@ -11,6 +11,7 @@ public final class Main {
 
   public static void main(String[] args) {
     setProperties();
+    AnnotationsAhead.start(TokenLedgerCli.commandsFor(args));
     if (args.length > 0 && TokenLedgerCli.LEDGER_COMMANDS.contains(args[0])) {
       Ledger.prepareToOpen();
     }

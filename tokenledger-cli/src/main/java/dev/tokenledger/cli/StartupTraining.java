@@ -73,6 +73,7 @@ public final class StartupTraining {
             new ByteArrayInputStream(new byte[0]));
     for (List<String> command : commands) {
       String[] argv = command.toArray(String[]::new);
+      AnnotationsAhead.start(TokenLedgerCli.commandsFor(argv));
       CommandLine cli = TokenLedgerCli.commandLine(environment, argv);
       cli.setOut(new PrintWriter(new StringWriter()));
       cli.setErr(new PrintWriter(new StringWriter()));

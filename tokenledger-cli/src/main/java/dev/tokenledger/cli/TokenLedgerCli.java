@@ -18,6 +18,7 @@ import dev.tokenledger.cli.run.RunStepCommand;
 import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import picocli.AutoComplete;
@@ -93,6 +94,24 @@ public final class TokenLedgerCli {
     CommandLine cli = root(environment);
     add(cli, args[0], args.length > 1 ? args[1] : null);
     return configured(cli);
+  }
+
+  /**
+   * The command classes {@link #commandLine(CliEnvironment, String...)} builds for {@code args}
+   * ({@link AnnotationsAhead} reads their annotations ahead): the root, and the command (and {@code
+   * run} subcommand) they name. Only the root when they name none: the whole tree is then built to
+   * show its usage, where a few milliseconds do not matter.
+   */
+  static List<Class<?>> commandsFor(String... args) {
+    List<Class<?>> commands = new ArrayList<>();
+    commands.add(TokenLedgerCommand.class);
+    if (args.length > 0 && SUBCOMMANDS.contains(args[0])) {
+      commands.add(command(args[0]));
+      if (args[0].equals("run") && args.length > 1 && RUN_SUBCOMMANDS.contains(args[1])) {
+        commands.add(command("run " + args[1]));
+      }
+    }
+    return commands;
   }
 
   private static CommandLine root(CliEnvironment environment) {

@@ -52,6 +52,34 @@ class TokenLedgerCliTest {
         .hasSize(TokenLedgerCli.SUBCOMMANDS.size() + 1);
   }
 
+  @Test
+  void theCommandsReadAheadAreThoseTheArgumentsBuild() {
+    assertThat(TokenLedgerCli.commandsFor("--version")).containsExactly(TokenLedgerCommand.class);
+    assertThat(TokenLedgerCli.commandsFor()).containsExactly(TokenLedgerCommand.class);
+    assertThat(TokenLedgerCli.commandsFor("report", "--by", "framework"))
+        .containsExactly(TokenLedgerCommand.class, TokenLedgerCli.command("report"));
+    assertThat(TokenLedgerCli.commandsFor("run", "exec", "--", "true"))
+        .containsExactly(
+            TokenLedgerCommand.class,
+            TokenLedgerCli.command("run"),
+            TokenLedgerCli.command("run exec"));
+    assertThat(TokenLedgerCli.commandsFor("run", "--help"))
+        .containsExactly(TokenLedgerCommand.class, TokenLedgerCli.command("run"));
+  }
+
+  @Test
+  void readingAheadFollowsMixinsAndArgumentGroupsOnce() {
+    assertThat(AnnotationsAhead.read(TokenLedgerCli.command("run exec")))
+        .extracting(Class::getSimpleName)
+        .containsExactlyInAnyOrder(
+            "RunExecCommand",
+            "NewRunMixin",
+            "RunChoice",
+            "CommandContext",
+            "ConfigMixin",
+            "LedgerMixin");
+  }
+
   static Stream<List<String>> argumentLists() {
     List<List<String>> lists = new ArrayList<>();
     for (List<String> path : paths(TokenLedgerCli.commandLine(environment(Path.of("."))))) {

@@ -125,10 +125,11 @@ final class Database implements AutoCloseable {
   /**
    * Sets up, on a daemon thread, what opening a SQLite ledger and recording a run first need: the
    * driver's settings object (whose first construction sets up the JVM's default time zone, locale
-   * data and calendar), the driver's registration and native library, and the JVM's default secure
-   * random source (run and claim ids). A command that will open a ledger calls this first, so that
-   * this runs beside its parsing; class initialisation and the loader's lock make the opening wait
-   * for whatever is not done yet (docs/performance.md).
+   * data and calendar), the driver's registration and native library, the JVM's default secure
+   * random source (run and claim ids) and this process's identity (the owner of what it records). A
+   * command that will open a ledger calls this first, so that this runs beside its parsing; class
+   * initialisation and the loader's lock make the opening wait for whatever is not done yet
+   * (docs/performance.md).
    */
   static void prepareDriver() {
     Runnable prepare =
@@ -138,6 +139,7 @@ final class Database implements AutoCloseable {
             SQLiteJDBCLoader.initialize();
             Class.forName(JDBC.class.getName()); // registers the driver
             new SecureRandom().nextInt();
+            ProcessIdentity.current();
           } catch (Exception | LinkageError e) {
             // the open does the same again and reports what fails there; a class that failed to
             // initialise here fails there without its cause on Java 17, so the open adds it
