@@ -5,6 +5,7 @@ import dev.tokenledger.pricing.PriceTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +20,15 @@ public final class PriceFiles {
   private static final String RESOURCES = "/dev/tokenledger/pricing/";
   private static final String RESOURCE = "litellm-model-prices.json";
   private static final String PROVENANCE = "litellm-model-prices.properties";
+
+  /**
+   * The packaged table as the build writes it ({@link PackagedPrices}): its version on the first
+   * line, then its OpenAI entries as {@link PriceTable#toJson()} writes them.
+   */
+  static final String COMPACT = "litellm-model-prices.openai";
+
+  /** {@link #COMPACT} as a path under the classes folder. */
+  static final String COMPACT_PATH = RESOURCES.substring(1) + COMPACT;
 
   private PriceFiles() {}
 
@@ -90,18 +100,33 @@ public final class PriceFiles {
     }
   }
 
+  /** The packaged LiteLLM file parsed, as the build does once to write {@link #COMPACT}. */
+  static PriceTable parsePackaged() {
+    return PriceTable.packaged(read(RESOURCE), RESOURCE, Packaged.PROVENANCE);
+  }
+
+  /** {@code table} in the form of {@link #COMPACT}. */
+  static String compact(PriceTable table) {
+    return table.version() + "\n" + table.toJson();
+  }
+
+  /** The packaged table from its compact form, under the source its LiteLLM file gives. */
+  static PriceTable fromCompact(String compact) {
+    int newline = compact.indexOf('\n');
+    return PriceTable.restore(
+        compact.substring(0, newline), "packaged " + RESOURCE, compact.substring(newline + 1));
+  }
+
+  private static byte[] read(String name) {
+    try (InputStream in = resource(name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the packaged " + name, e);
+    }
+  }
+
   /** Lazy, thread-safe loading of the packaged table: the JVM initialises this class once. */
   private static final class DefaultHolder {
-    static final PriceTable TABLE = loadPackaged();
-
-    private static PriceTable loadPackaged() {
-      byte[] bytes;
-      try (InputStream in = resource(RESOURCE)) {
-        bytes = in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the packaged price table " + RESOURCE, e);
-      }
-      return PriceTable.packaged(bytes, RESOURCE, Packaged.PROVENANCE);
-    }
+    static final PriceTable TABLE = fromCompact(new String(read(COMPACT), StandardCharsets.UTF_8));
   }
 }

@@ -6,13 +6,16 @@ import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Endpoint;
 import dev.tokenledger.figures.Figure;
 import dev.tokenledger.figures.LineFigure;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.figures.UsageLine;
 import dev.tokenledger.ledger.internal.Sql;
 import dev.tokenledger.ledger.internal.Sql.RowMapper;
 import dev.tokenledger.ledger.internal.Statuses;
+import dev.tokenledger.ledger.internal.Where;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,6 +91,180 @@ public final class ProvenanceStore {
   public record Accepted(Attempt attempt, List<Figure> figures) {
     public Accepted {
       figures = List.copyOf(figures);
+    }
+  }
+
+  /**
+   * A run as a report reads it: what its rows are keyed by, its standing, and the figures of its
+   * latest successful attempt.
+   *
+   * @param attemptId that attempt; null when no attempt of the run succeeded
+   * @param figures that attempt's figures: the run's first, then its steps' when they were asked
+   *     for; empty when no attempt succeeded
+   */
+  public record ReportedRun(
+      String id,
+      String framework,
+      String apiKeyId,
+      String projectId,
+      Instant startedAt,
+      ReconcileStatus reconcileStatus,
+      Metering metering,
+      Long attemptId,
+      List<Figure> figures) {
+    public ReportedRun {
+      figures = List.copyOf(figures);
+    }
+
+    /** Whether the run's figures are its metered requests, as {@link RunRecord#metered()}. */
+    public boolean metered() {
+      return metering == Metering.METERED;
+    }
+  }
+
+  /**
+   * The runs {@code query} selects (its experiment, framework and start window; never a status or a
+   * limit), in the order {@link Ledger#runs} gives them, each with the figures of its latest
+   * successful attempt: one query, with only the columns a report shows.
+   *
+   * @param steps whether to read the steps' figures too, or the run's alone
+   */
+  public List<ReportedRun> reportedRuns(RunQuery query, boolean steps) {
+    Where where = reported(query);
+    String sql =
+        "SELECT r.id, r.framework, r.api_key_id, r.project_id, r.started_at, r.reconcile_status,"
+            + " r.metering, r.attempt_id, f.step_index, f.input_tokens, f.input_cached_tokens,"
+            + " f.output_tokens, f.num_model_requests, f.exactness, f.lower_input_tokens,"
+            + " f.lower_input_cached_tokens, f.lower_output_tokens, f.lower_num_model_requests,"
+            + " f.upper_input_tokens, f.upper_input_cached_tokens, f.upper_output_tokens,"
+            + " f.upper_num_model_requests, f.shared_minutes"
+            + " FROM (SELECT id, framework, api_key_id, project_id, started_at, reconcile_status,"
+            + " metering, "
+            + LATEST_SUCCESSFUL
+            + " AS attempt_id FROM runs "
+            + where.then(") r")
+            + " LEFT JOIN reconcile_figures f ON f.attempt_id = r.attempt_id"
+            + (steps ? "" : " AND f.step_index IS NULL")
+            + " ORDER BY r.started_at, r.id, COALESCE(f.step_index, -1)";
+    return db.read(
+        "cannot read the runs to report",
+        c -> {
+          ReportedRows rows = new ReportedRows();
+          query(c, sql, where.args(), rows::add);
+          return rows.finish();
+        });
+  }
+
+  /**
+   * The lines of the latest successful attempt of each run {@code query} selects but the metered
+   * ones (whose figures are their metered requests), by attempt id, as {@link #lines(Collection,
+   * boolean)} gives them: one query, which needs no {@link #reportedRuns} first, so that a report
+   * can read both at once.
+   *
+   * @param steps whether to read the steps' lines too, or the run's alone
+   */
+  public Map<Long, List<LineFigure>> reportedLines(RunQuery query, boolean steps) {
+    Where where =
+        reported(query).and("(metering IS NULL OR metering <> ?)", Metering.METERED.stored());
+    String sql =
+        "SELECT l.reconcile_attempt_id, "
+            + LINE_COLUMNS
+            + " FROM (SELECT "
+            + LATEST_SUCCESSFUL
+            + " AS attempt_id FROM runs "
+            + where.then(") r")
+            + " JOIN attributions l ON l.reconcile_attempt_id = r.attempt_id"
+            + (steps ? "" : " AND l.step_index IS NULL")
+            + " ORDER BY l.reconcile_attempt_id, COALESCE(l.step_index, -1), l.id";
+    return db.read(
+        "cannot read the lines of the runs to report",
+        c -> {
+          Map<Long, List<LineFigure>> out = new HashMap<>();
+          query(
+              c,
+              sql,
+              where.args(),
+              rs -> out.computeIfAbsent(rs.getLong(1), a -> new ArrayList<>()).add(line(rs)));
+          return out;
+        });
+  }
+
+  /** Each run's latest successful attempt (as {@link #accepted} finds it), for {@code runs.id}. */
+  private static final String LATEST_SUCCESSFUL =
+      "(SELECT a.id FROM reconcile_attempts a WHERE a.run_id = runs.id AND a.input_tokens IS NOT"
+          + " NULL ORDER BY a.attempted_at DESC, a.id DESC LIMIT 1)";
+
+  /** The runs of a report: by experiment, framework and start window, as {@link Ledger#runs}. */
+  private static Where reported(RunQuery query) {
+    if (query.status() != null || query.limit() != null) {
+      throw new IllegalArgumentException("a report selects runs by no status and no limit");
+    }
+    return new Where()
+        .andIfGiven("experiment = ?", query.experiment())
+        .andIfGiven("framework = ?", query.framework())
+        .andIfGiven("started_at >= ?", Timestamps.format(query.since()))
+        .andIfGiven("started_at < ?", Timestamps.format(query.until()));
+  }
+
+  /** Gathers the rows of {@link #reportedRuns}: a run's rows come together, one per figure. */
+  private static final class ReportedRows {
+    private final List<ReportedRun> out = new ArrayList<>();
+    private final List<Figure> figures = new ArrayList<>();
+    private ReportedRun run;
+
+    void add(ResultSet rs) throws SQLException {
+      String id = rs.getString(1);
+      if (run == null || !run.id().equals(id)) {
+        flush();
+        long attempt = rs.getLong(8);
+        Long attemptId = rs.wasNull() ? null : attempt;
+        run =
+            new ReportedRun(
+                id,
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                Timestamps.parse(rs.getString(5)),
+                Statuses.reconcileStatus(rs.getString(6)),
+                Metering.of(rs.getString(7)),
+                attemptId,
+                List.of());
+      }
+      String exactness = rs.getString(14);
+      if (exactness != null) {
+        figures.add(
+            new Figure(
+                stepOrNull(rs, 9),
+                counts(rs, 10),
+                Statuses.exactness(exactness),
+                counts(rs, 15),
+                counts(rs, 19),
+                rs.getInt(23)));
+      }
+    }
+
+    private void flush() {
+      if (run != null) {
+        out.add(
+            figures.isEmpty()
+                ? run
+                : new ReportedRun(
+                    run.id(),
+                    run.framework(),
+                    run.apiKeyId(),
+                    run.projectId(),
+                    run.startedAt(),
+                    run.reconcileStatus(),
+                    run.metering(),
+                    run.attemptId(),
+                    figures));
+        figures.clear();
+      }
+    }
+
+    List<ReportedRun> finish() {
+      flush();
+      return out;
     }
   }
 
@@ -330,28 +507,31 @@ public final class ProvenanceStore {
                 c,
                 "attributions",
                 "reconcile_attempt_id",
-                "read_id, step_index, endpoint, model, service_tier, batch, project_id,"
-                    + " input_tokens, input_cached_tokens, output_tokens, num_model_requests,"
-                    + " exactness, shared_minutes, shared_tokens",
+                LINE_COLUMNS,
                 attemptIds,
                 steps,
                 ", id",
-                rs -> {
-                  Integer batch = intOrNull(rs, 7);
-                  return new LineFigure(
-                      rs.getLong(2),
-                      stepOrNull(rs, 3),
-                      Endpoint.fromWireName(rs.getString(4)),
-                      new UsageLine(
-                          rs.getString(5),
-                          rs.getString(6),
-                          batch == null ? null : batch != 0,
-                          rs.getString(8)),
-                      counts(rs, 9),
-                      Statuses.exactness(rs.getString(13)),
-                      rs.getInt(14),
-                      rs.getLong(15));
-                }));
+                ProvenanceStore::line));
+  }
+
+  private static final String LINE_COLUMNS =
+      "read_id, step_index, endpoint, model, service_tier, batch, project_id, input_tokens,"
+          + " input_cached_tokens, output_tokens, num_model_requests, exactness, shared_minutes,"
+          + " shared_tokens";
+
+  /** A line of {@link #LINE_COLUMNS}, which start at the second column. */
+  private static LineFigure line(ResultSet rs) throws SQLException {
+    Integer batch = intOrNull(rs, 7);
+    return new LineFigure(
+        rs.getLong(2),
+        stepOrNull(rs, 3),
+        Endpoint.fromWireName(rs.getString(4)),
+        new UsageLine(
+            rs.getString(5), rs.getString(6), batch == null ? null : batch != 0, rs.getString(8)),
+        counts(rs, 9),
+        Statuses.exactness(rs.getString(13)),
+        rs.getInt(14),
+        rs.getLong(15));
   }
 
   /**

@@ -110,37 +110,52 @@ public record CostTotal(
         acc -> acc[0]);
   }
 
-  /** This total with one more row. */
+  /** This total with one more row (the sum with that row's total, without making it). */
   public CostTotal plus(Cost cost) {
+    boolean priced = cost.isPriced();
     return plus(
-        new CostTotal(
-            cost.status(),
-            cost.parts(),
-            cost.isPriced() ? 1 : 0,
-            cost.isPriced() ? 0 : 1,
-            cost.isPriced() ? Set.of() : Set.of(cost.model()),
-            cost.flags(),
-            Set.of(cost.priceTableVersion())));
+        priced ? 1 : 0,
+        priced ? 0 : 1,
+        cost.parts(),
+        priced ? Set.of() : Set.of(cost.model()),
+        cost.flags(),
+        Set.of(cost.priceTableVersion()));
   }
 
   /** The sum of two totals, e.g. of two groups. */
   public CostTotal plus(CostTotal other) {
-    long priced = pricedRows + other.pricedRows;
-    long unpriced = unpricedRows + other.unpricedRows;
+    return plus(
+        other.pricedRows,
+        other.unpricedRows,
+        other.parts,
+        other.unpricedModels,
+        other.flags,
+        other.priceTableVersions);
+  }
+
+  private CostTotal plus(
+      long otherPriced,
+      long otherUnpriced,
+      Optional<CostParts> otherParts,
+      Set<String> otherUnpricedModels,
+      Set<CostFlag> otherFlags,
+      Set<String> otherVersions) {
+    long priced = pricedRows + otherPriced;
+    long unpriced = unpricedRows + otherUnpriced;
     CostStatus combined =
         unpriced == 0 ? CostStatus.PRICED : priced == 0 ? CostStatus.UNPRICED : CostStatus.PARTIAL;
     Optional<CostParts> sum =
         combined == CostStatus.UNPRICED
             ? Optional.empty()
-            : Optional.of(parts.orElse(CostParts.ZERO).plus(other.parts.orElse(CostParts.ZERO)));
+            : Optional.of(parts.orElse(CostParts.ZERO).plus(otherParts.orElse(CostParts.ZERO)));
     return new CostTotal(
         combined,
         sum,
         priced,
         unpriced,
-        union(unpricedModels, other.unpricedModels, TreeSet::new),
-        union(flags, other.flags, () -> EnumSet.noneOf(CostFlag.class)),
-        union(priceTableVersions, other.priceTableVersions, TreeSet::new));
+        union(unpricedModels, otherUnpricedModels, TreeSet::new),
+        union(flags, otherFlags, () -> EnumSet.noneOf(CostFlag.class)),
+        union(priceTableVersions, otherVersions, TreeSet::new));
   }
 
   /** The total in USD, unrounded: the priced rows' sum; empty when UNPRICED. */

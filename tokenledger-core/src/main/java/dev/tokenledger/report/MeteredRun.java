@@ -3,6 +3,7 @@ package dev.tokenledger.report;
 import dev.tokenledger.Require;
 import dev.tokenledger.TokenCounts;
 import dev.tokenledger.figures.Figure;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.ledger.Attempt;
 import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
@@ -21,14 +22,13 @@ import java.util.Optional;
  *
  * @param audit the latest successful audit, or empty before the first
  */
-public record MeteredRun(
-    RunRecord run, MeteredFigures figures, RunStatus status, Optional<Audit> audit) {
+public record MeteredRun(MeteredFigures figures, RunStatus status, Optional<Audit> audit) {
 
   /** The source of a cost computed from metered tokens (docs/design.md §6). */
   public static final String COST_SOURCE = "local×price";
 
   public MeteredRun {
-    Require.nonNull("run figures status audit", run, figures, status, audit);
+    Require.nonNull("figures status audit", figures, status, audit);
   }
 
   /** Run {@code runId}'s metered figures and standing; empty when the run is not metered. */
@@ -38,14 +38,14 @@ public record MeteredRun(
       return Optional.empty();
     }
     Accepted accepted = ledger.provenanceStore().accepted(List.of(runId), false).get(runId);
-    return Optional.of(of(run, ledger.meterStore().figures(runId), accepted));
+    return Optional.of(of(run.reconcileStatus(), ledger.meterStore().figures(runId), accepted));
   }
 
   /**
-   * The view of a metered run from its figures and its accepted figures (null: no attempt
-   * succeeded), of which it reads the run's.
+   * The view of a metered run of {@code reconcileStatus} from its figures and its accepted figures
+   * (null: no attempt succeeded), of which it reads the run's.
    */
-  static MeteredRun of(RunRecord run, MeteredFigures figures, Accepted accepted) {
+  static MeteredRun of(ReconcileStatus reconcileStatus, MeteredFigures figures, Accepted accepted) {
     Attempt from = accepted == null ? null : accepted.attempt();
     Optional<Audit> audit = Optional.empty();
     if (from != null && from.audit() != null && from.metered() != null) {
@@ -62,7 +62,7 @@ public record MeteredRun(
                   minus(upper, runTotal),
                   minus(from.metered(), from.counts())));
     }
-    return new MeteredRun(run, figures, RunStatus.metered(run.reconcileStatus()), audit);
+    return new MeteredRun(figures, RunStatus.metered(reconcileStatus), audit);
   }
 
   /** Whether the Usage API has audited the figures and they stand ({@code final}). */

@@ -11,6 +11,7 @@ import dev.tokenledger.ledger.Ledger;
 import dev.tokenledger.ledger.MeteredFigures;
 import dev.tokenledger.ledger.ProvenanceStore;
 import dev.tokenledger.ledger.ProvenanceStore.Accepted;
+import dev.tokenledger.ledger.ProvenanceStore.ReportedRun;
 import dev.tokenledger.ledger.RunQuery;
 import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.ledger.StepRecord;
@@ -37,6 +38,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Builds reports from the ledger's reconciled figures (docs/design.md §6): each run's latest
@@ -62,9 +68,6 @@ public final class ReportBuilder {
    */
   public static final String COST_SOURCE = "usage×price";
 
-  /** How many runs' figures one batch of reads fetches: bounds a report's heap. */
-  private static final int BATCH = 500;
-
   private final Ledger ledger;
   private final CostCalculator calculator;
   private final Clock clock;
@@ -77,98 +80,106 @@ public final class ReportBuilder {
 
   /** The report {@code query} asks for. */
   public Report build(ReportQuery query) {
-    RunQuery runs = runQuery(query);
     ProvenanceStore store = ledger.provenanceStore();
     List<ReportPiece> pieces = new ArrayList<>();
     ReportGroup total = new ReportGroup(List.of());
     Map<String, List<RunFigure>> perFramework = new TreeMap<>();
     int withoutFigures = 0;
     Set<String> matchedModels = new TreeSet<>();
-    List<RunRecord> all = ledger.runs(runs);
     // a report by step, project or model needs the steps' figures and lines; others the run's
     boolean steps =
         query.groups(ReportDimension.STEP)
             || query.groups(ReportDimension.PROJECT)
             || !query.models().isAll();
-    for (int from = 0; from < all.size(); from += BATCH) {
-      // a batch of runs' figures and lines in a few queries, not a few per run
-      List<RunRecord> batch = all.subList(from, Math.min(all.size(), from + BATCH));
-      Map<String, Accepted> accepted =
-          store.accepted(batch.stream().map(RunRecord::id).toList(), steps);
-      Map<Long, List<LineFigure>> linesByAttempt =
-          store.lines(
-              batch.stream()
-                  .filter(run -> !run.metered() && accepted.containsKey(run.id()))
-                  .map(run -> accepted.get(run.id()).attempt().id())
-                  .toList(),
-              steps);
-      for (RunRecord run : batch) {
-        Accepted found = accepted.get(run.id());
-        Facts facts;
-        List<Figure> figures;
-        List<LineFigure> lines;
-        if (run.metered()) {
-          // a metered run's figures are its metered requests, whether audited yet or not
-          MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found);
-          facts = Facts.of(m);
-          figures = MeteredRunFigures.of(m.figures(), m.unmetered());
-          lines = meteredLines(m);
-        } else {
-          if (found == null) {
-            if (query.admits(RunStatus.of(run.reconcileStatus()))) {
-              withoutFigures++;
-            }
-            continue;
+    RunQuery runs = runQuery(query);
+    // the lines are read on a thread (and connection) of their own while the runs are read here
+    FutureTask<Map<Long, List<LineFigure>>> reading =
+        new FutureTask<>(() -> store.reportedLines(runs, steps));
+    Thread reader = new Thread(reading, "tokenledger-report-lines");
+    reader.setDaemon(true);
+    reader.start();
+    List<ReportedRun> all;
+    Map<String, Accepted> audited;
+    try {
+      all = store.reportedRuns(runs, steps);
+      // a metered run's audit is read from its accepted attempt
+      audited =
+          store.accepted(
+              all.stream().filter(ReportedRun::metered).map(ReportedRun::id).toList(), false);
+    } catch (RuntimeException e) {
+      // the reader is done before the ledger can close
+      try {
+        reader.join();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
+    Map<Long, List<LineFigure>> linesByAttempt = result(reading);
+    for (ReportedRun run : all) {
+      Facts facts;
+      List<Figure> figures;
+      List<LineFigure> lines;
+      if (run.metered()) {
+        // a metered run's figures are its metered requests, whether audited yet or not
+        MeteredRun m =
+            MeteredRun.of(
+                run.reconcileStatus(),
+                ledger.meterStore().figures(run.id()),
+                audited.get(run.id()));
+        facts = Facts.of(m);
+        figures = MeteredRunFigures.of(m.figures(), m.unmetered());
+        lines = meteredLines(m);
+      } else {
+        if (run.attemptId() == null) {
+          if (query.admits(RunStatus.of(run.reconcileStatus()))) {
+            withoutFigures++;
           }
-          facts = Facts.of(run);
-          figures = found.figures();
-          lines = linesByAttempt.getOrDefault(found.attempt().id(), List.of());
-        }
-        if (!query.admits(facts.status())) {
           continue;
         }
-        if (!query.models().isAll()) {
-          List<LineFigure> kept =
-              lines.stream().filter(l -> query.models().matches(model(l))).toList();
-          if (kept.isEmpty()) {
-            continue; // the run used none of these models
-          }
-          kept.forEach(l -> matchedModels.add(model(l)));
-          figures = narrowed(figures, lines, kept);
-          lines = kept;
-        }
-        // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
-        Figure runFigure = runFigure(figures);
-        List<LineFigure> runLines = linesOf(lines, null);
-        CostTotal runCost = price(runLines);
-        pieces.addAll(pieces(query, run, figures, lines, runLines, runCost, facts));
-        total.add(
-            new ReportPiece(
-                List.of(),
-                run.id(),
-                null,
-                facts,
-                runFigure.total(),
-                runCost,
-                runFigure.apportioned(),
-                runFigure.lowerBound(),
-                runFigure.upperBound()));
-        perFramework
-            .computeIfAbsent(run.framework(), f -> new ArrayList<>())
-            .add(new RunFigure(runFigure.total().total(), runCost));
+        facts = Facts.of(run.reconcileStatus());
+        figures = run.figures();
+        lines = linesByAttempt.getOrDefault(run.attemptId(), List.of());
       }
+      if (!query.admits(facts.status())) {
+        continue;
+      }
+      if (!query.models().isAll()) {
+        List<LineFigure> kept =
+            lines.stream().filter(l -> query.models().matches(model(l))).toList();
+        if (kept.isEmpty()) {
+          continue; // the run used none of these models
+        }
+        kept.forEach(l -> matchedModels.add(model(l)));
+        figures = narrowed(figures, lines, kept);
+        lines = kept;
+      }
+      // the total adds whole runs: the bounds of a run's steps do not add up to the run's bounds
+      Figure runFigure = runFigure(figures);
+      List<LineFigure> runLines = linesOf(lines, null);
+      CostTotal runCost = price(runLines);
+      pieces.addAll(pieces(query, run, figures, lines, runLines, runCost, facts));
+      total.add(
+          new ReportPiece(
+              List.of(),
+              run.id(),
+              null,
+              facts,
+              runFigure.total(),
+              runCost,
+              runFigure.apportioned(),
+              runFigure.lowerBound(),
+              runFigure.upperBound()));
+      perFramework
+          .computeIfAbsent(run.framework(), f -> new ArrayList<>())
+          .add(new RunFigure(runFigure.total().total(), runCost));
     }
     Map<List<String>, ReportGroup> groups = new LinkedHashMap<>();
     for (ReportPiece p : pieces) {
       groups.computeIfAbsent(p.key(), ReportGroup::new).add(p);
     }
-    // each framework's bootstrap draws from its own generator: in parallel, the same figures
     List<FrameworkStatistics> statistics =
-        query.groups(ReportDimension.FRAMEWORK)
-            ? perFramework.entrySet().parallelStream()
-                .map(e -> statistics(e.getKey(), e.getValue()))
-                .toList()
-            : List.of();
+        query.groups(ReportDimension.FRAMEWORK) ? statistics(perFramework) : List.of();
     return new Report(
         query,
         groups.values().stream().map(ReportGroup::row).toList(),
@@ -217,7 +228,8 @@ public final class ReportBuilder {
     List<LineFigure> lines;
     Instant at;
     if (run.metered()) {
-      MeteredRun m = MeteredRun.of(run, ledger.meterStore().figures(run.id()), found);
+      MeteredRun m =
+          MeteredRun.of(run.reconcileStatus(), ledger.meterStore().figures(run.id()), found);
       figures = MeteredRunFigures.of(m.figures(), m.unmetered());
       lines = meteredLines(m);
       at =
@@ -265,6 +277,21 @@ public final class ReportBuilder {
         new PricedRun(run, runFigure(figures).total(), price(runLines), savings, models, at));
   }
 
+  /** What {@code task} gave, or what it threw. */
+  private static <T> T result(Future<T> task) {
+    try {
+      return task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the ledger", e);
+    }
+  }
+
   /** The ledger query of a report's filters but its status. */
   public static RunQuery runQuery(ReportQuery query) {
     return RunQuery.all()
@@ -276,6 +303,42 @@ public final class ReportBuilder {
 
   /** A run's total tokens and cost, for the statistics per framework. */
   private record RunFigure(long tokens, CostTotal cost) {}
+
+  /** The most threads a report's bootstraps run on. */
+  private static final int BOOTSTRAP_THREADS = 8;
+
+  /**
+   * Each framework's statistics, every framework's bootstrap on a thread of its own (up to {@link
+   * #BOOTSTRAP_THREADS}): the system shares the cores between them, so three frameworks on two
+   * cores take one and a half frameworks' time, where a pool of two threads took two. Each draws
+   * from its own generator: the figures do not depend on the threads.
+   */
+  private static List<FrameworkStatistics> statistics(Map<String, List<RunFigure>> perFramework) {
+    if (perFramework.size() < 2) {
+      return perFramework.entrySet().stream()
+          .map(e -> statistics(e.getKey(), e.getValue()))
+          .toList();
+    }
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            Math.min(perFramework.size(), BOOTSTRAP_THREADS),
+            task -> {
+              Thread t = new Thread(task, "tokenledger-bootstrap");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<FrameworkStatistics>> each = new ArrayList<>();
+      perFramework.forEach((f, runs) -> each.add(threads.submit(() -> statistics(f, runs))));
+      List<FrameworkStatistics> out = new ArrayList<>();
+      for (Future<FrameworkStatistics> f : each) {
+        out.add(result(f));
+      }
+      return out;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
 
   private static FrameworkStatistics statistics(String framework, List<RunFigure> runs) {
     List<Long> tokens = runs.stream().map(RunFigure::tokens).toList();
@@ -315,7 +378,7 @@ public final class ReportBuilder {
 
   private List<ReportPiece> pieces(
       ReportQuery query,
-      RunRecord run,
+      ReportedRun run,
       List<Figure> figures,
       List<LineFigure> lines,
       List<LineFigure> runLines,
@@ -365,7 +428,8 @@ public final class ReportBuilder {
     } else {
       units.add(new Unit(null, null, run.startedAt(), runFigure, runLines, runCost));
     }
-    String project = project(run, lines);
+    // the projects of a run's lines, only for a report that shows them
+    String project = query.groups(ReportDimension.PROJECT) ? project(run, lines) : null;
     List<ReportPiece> out = new ArrayList<>();
     for (Unit u : units) {
       if (query.groups(ReportDimension.MODEL)) {
@@ -409,7 +473,7 @@ public final class ReportBuilder {
   }
 
   private static List<String> key(
-      ReportQuery query, RunRecord run, String project, Unit unit, String model) {
+      ReportQuery query, ReportedRun run, String project, Unit unit, String model) {
     List<String> key = new ArrayList<>();
     for (ReportDimension d : query.by()) {
       key.add(
@@ -428,7 +492,7 @@ public final class ReportBuilder {
   }
 
   /** The run's project, else the projects its usage rows name (sorted, comma-separated). */
-  private static String project(RunRecord run, List<LineFigure> lines) {
+  private static String project(ReportedRun run, List<LineFigure> lines) {
     if (run.projectId() != null) {
       return run.projectId();
     }
@@ -441,15 +505,24 @@ public final class ReportBuilder {
     return projects.isEmpty() ? NO_PROJECT : String.join(",", projects);
   }
 
+  // plain loops below: a report runs them for every run, mostly in cold code (C1 only)
   private static Figure runFigure(List<Figure> figures) {
-    return figures.stream()
-        .filter(Figure::isRun)
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("a reconciled run has no run figure"));
+    for (Figure f : figures) {
+      if (f.isRun()) {
+        return f;
+      }
+    }
+    throw new IllegalStateException("a reconciled run has no run figure");
   }
 
   private static List<LineFigure> linesOf(List<LineFigure> lines, StepIndex step) {
-    return lines.stream().filter(l -> Objects.equals(l.step(), step)).toList();
+    List<LineFigure> out = new ArrayList<>(lines.size());
+    for (LineFigure l : lines) {
+      if (Objects.equals(l.step(), step)) {
+        out.add(l);
+      }
+    }
+    return out.size() == lines.size() ? lines : out;
   }
 
   private static String model(LineFigure l) {

@@ -49,8 +49,9 @@ final class ReportGroup {
       unmeteredRuns.add(p.runId());
       unmetered = unmetered.plus(f.unmetered());
     }
-    // a run's (or step's) unknown requests count once, however many model rows it has
-    if (unknownCounted.add(Arrays.asList(p.runId(), p.step()))) {
+    // a metered run's (or step's) unknown requests count once, however many model rows it has;
+    // another run has none
+    if (f.figures() != null && unknownCounted.add(Arrays.asList(p.runId(), p.step()))) {
       usageUnknown += f.usageUnknown(p.step());
     }
     apportioned |= p.apportioned();

@@ -1,9 +1,9 @@
 package dev.tokenledger.report;
 
 import dev.tokenledger.TokenCounts;
+import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.MeteredFigures;
-import dev.tokenledger.ledger.RunRecord;
 import dev.tokenledger.pricing.CostTotal;
 import java.util.List;
 
@@ -26,8 +26,8 @@ record ReportPiece(
       boolean metered,
       TokenCounts unmetered,
       MeteredFigures figures) {
-    static Facts of(RunRecord run) {
-      RunStatus status = RunStatus.of(run.reconcileStatus());
+    static Facts of(ReconcileStatus reconcileStatus) {
+      RunStatus status = RunStatus.of(reconcileStatus);
       return new Facts(status, status == RunStatus.FINAL, false, TokenCounts.ZERO, null);
     }
 

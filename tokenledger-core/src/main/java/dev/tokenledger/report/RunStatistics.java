@@ -4,6 +4,7 @@ import dev.tokenledger.Require;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,7 +108,7 @@ public record RunStatistics(
     return out;
   }
 
-  /** The statistics of sorted values whose bootstrap gave {@code means}. */
+  /** The statistics of sorted values whose bootstrap gave {@code means}, in ascending order. */
   private static RunStatistics summary(
       BigDecimal[] sorted, List<BigDecimal> means, long seed, int resamples) {
     int n = sorted.length;
@@ -130,7 +131,6 @@ public record RunStatistics(
         n % 2 == 1
             ? sorted[n / 2]
             : sorted[n / 2 - 1].add(sorted[n / 2]).divide(BigDecimal.valueOf(2), MC);
-    means.sort(null);
     return new RunStatistics(
         n,
         mean,
@@ -146,7 +146,8 @@ public record RunStatistics(
 
   /**
    * Percentile bootstrap of the mean: the means of {@code resamples} resamples (n values drawn with
-   * replacement) of each series, all of length n, drawing the indices once for all. As exact as
+   * replacement) of each series, all of length n, drawing the indices once for all, in ascending
+   * order (equal means in the order they were drawn, as a stable sort leaves them). As exact as
    * BigDecimal sums give them: each sum of a resample has the largest scale among its draws (and at
    * least 0, that of the zero it starts from), which the division's result depends on. Summed on
    * the values' unscaled longs at one common scale and divided once per resample; in BigDecimal
@@ -177,27 +178,123 @@ public record RunStatistics(
     }
     BigDecimal count = BigDecimal.valueOf(n);
     Draws draws = new Draws(seed, n);
+    // the means of a series whose values have one scale follow from its sums alone
+    long[][] sumsOf = new long[m][];
     List<List<BigDecimal>> means = new ArrayList<>();
     for (int j = 0; j < m; j++) {
-      means.add(new ArrayList<>(resamples));
+      if (scales[j] == null) {
+        sumsOf[j] = new long[resamples];
+      }
+      means.add(new ArrayList<>(scales[j] == null ? 0 : resamples));
     }
-    // one resample's indices, drawn once and summed per series in a loop of its own
+    // one resample's indices, drawn once and summed per series in a loop of its own; two series
+    // (a framework's tokens and costs) in one loop, which reads each index once
     int[] drawn = new int[n];
+    long[] sums = new long[m];
     for (int b = 0; b < resamples; b++) {
       draws.fill(drawn);
-      for (int j = 0; j < m; j++) {
-        long[] values = unscaled[j];
-        long sum = 0;
+      if (m == 2) {
+        long[] first = unscaled[0];
+        long[] second = unscaled[1];
+        long a = 0;
+        long z = 0;
         for (int k : drawn) {
-          sum += values[k];
+          a += first[k];
+          z += second[k];
+        }
+        sums[0] = a;
+        sums[1] = z;
+      } else {
+        for (int j = 0; j < m; j++) {
+          long[] values = unscaled[j];
+          long sum = 0;
+          for (int k : drawn) {
+            sum += values[k];
+          }
+          sums[j] = sum;
+        }
+      }
+      for (int j = 0; j < m; j++) {
+        if (sumsOf[j] != null) {
+          sumsOf[j][b] = sums[j];
+          continue;
         }
         BigDecimal exact =
-            BigDecimal.valueOf(sum, common[j])
+            BigDecimal.valueOf(sums[j], common[j])
                 .setScale(scale(scales[j], common[j], drawn), RoundingMode.UNNECESSARY);
         means.get(j).add(exact.divide(count, MC));
       }
     }
+    for (int j = 0; j < m; j++) {
+      if (sumsOf[j] != null) {
+        means.set(j, new SortedMeans(sumsOf[j], common[j], count));
+      } else {
+        means.get(j).sort(null);
+      }
+    }
     return means;
+  }
+
+  /**
+   * A series' bootstrap means in ascending order, from its resamples' sums, when every value has
+   * the same scale (then so has every sum): the sums sorted as longs, and a mean divided out only
+   * when it is asked for, as the bootstrap did for every resample. Dividing by n keeps the order,
+   * so the i-th mean is the i-th sum's; the exception, two different sums whose means are equal
+   * after rounding (their scales may differ, and a stable sort leaves them in draw order), is seen
+   * at the asked position and answered by making and sorting every mean.
+   */
+  private static final class SortedMeans extends AbstractList<BigDecimal> {
+    private final long[] drawOrder;
+    private final long[] sorted;
+    private final int scale;
+    private final BigDecimal count;
+    private List<BigDecimal> made;
+
+    SortedMeans(long[] sums, int scale, BigDecimal count) {
+      this.drawOrder = sums;
+      this.sorted = sums.clone();
+      Arrays.sort(sorted);
+      this.scale = scale;
+      this.count = count;
+    }
+
+    private BigDecimal mean(long sum) {
+      return BigDecimal.valueOf(sum, scale)
+          .setScale(scale, RoundingMode.UNNECESSARY)
+          .divide(count, MC);
+    }
+
+    @Override
+    public BigDecimal get(int i) {
+      if (made != null) {
+        return made.get(i);
+      }
+      BigDecimal mean = mean(sorted[i]);
+      int below = i;
+      while (below > 0 && sorted[below - 1] == sorted[i]) {
+        below--;
+      }
+      int above = i;
+      while (above < sorted.length - 1 && sorted[above + 1] == sorted[i]) {
+        above++;
+      }
+      if ((below > 0 && mean(sorted[below - 1]).compareTo(mean) == 0)
+          || (above < sorted.length - 1 && mean(sorted[above + 1]).compareTo(mean) == 0)) {
+        List<BigDecimal> all = new ArrayList<>(drawOrder.length);
+        for (long sum : drawOrder) {
+          all.add(mean(sum));
+        }
+        all.sort(null);
+        made = all;
+        return made.get(i);
+      }
+      return mean;
+    }
+
+    @Override
+    public int size() {
+      return sorted.length;
+    }
   }
 
   private static List<List<BigDecimal>> oneByOne(
@@ -222,6 +319,7 @@ public record RunStatistics(
       }
       means.add(s.divide(count, MC));
     }
+    means.sort(null);
     return means;
   }
 
@@ -261,14 +359,18 @@ public record RunStatistics(
       int m = n - 1;
       long mg = magic;
       int sh = shift;
-      boolean powerOfTwo = (n & m) == 0;
+      if ((n & m) == 0) {
+        // a power of two: the low bits, never rejected
+        for (int i = 0; i < into.length; i++) {
+          s += GOLDEN_GAMMA;
+          into[i] = mix32(s) & m;
+        }
+        seed = s;
+        return;
+      }
       for (int i = 0; i < into.length; i++) {
         s += GOLDEN_GAMMA;
         int r = mix32(s);
-        if (powerOfTwo) {
-          into[i] = r & m;
-          continue;
-        }
         int u = r >>> 1;
         while (u + m - (r = u - (int) ((u * mg) >>> sh) * n) < 0) {
           // rejected: draw again

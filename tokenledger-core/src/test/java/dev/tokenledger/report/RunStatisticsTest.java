@@ -149,7 +149,13 @@ class RunStatisticsTest {
         IntStream.range(0, n)
             .mapToObj(i -> BigDecimal.valueOf(random.nextLong(1_000), i == 7 ? 6 : 2))
             .toArray(BigDecimal[]::new);
-    List<BigDecimal[]> series = List.of(tokens, mixed, oneFiner);
+    // one scale, but so large that different sums round to one mean (16 digits): the means are
+    // then made and sorted, not read off the sorted sums
+    BigDecimal[] huge =
+        IntStream.range(0, n)
+            .mapToObj(i -> BigDecimal.valueOf(30_000_000_000_000_000L + i % 3))
+            .toArray(BigDecimal[]::new);
+    List<BigDecimal[]> series = List.of(tokens, mixed, oneFiner, huge);
 
     List<List<BigDecimal>> means = RunStatistics.bootstrapMeans(series, 42, 300);
 
@@ -164,6 +170,8 @@ class RunStatisticsTest {
         }
         expected.add(sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL64));
       }
+      // in ascending order, equal means in draw order (a stable sort)
+      expected.sort(null);
       // equals, not compareTo: the same values with the same scales
       assertThat(means.get(j)).as("series %d", j).containsExactlyElementsOf(expected);
     }
