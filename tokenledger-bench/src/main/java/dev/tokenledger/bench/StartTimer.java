@@ -157,7 +157,7 @@ final class StartTimer {
    */
   static List<String> launcherJvmOptions(Path launcher) throws IOException {
     String set = System.getenv("TOKENLEDGER_JAVA_OPTS");
-    if (set != null && !set.isBlank()) {
+    if (set != null && !set.isEmpty()) { // as the launcher's -z: set, even to blanks
       return List.of(set.trim().split("\\s+"));
     }
     List<String> options = new ArrayList<>();

@@ -28,8 +28,12 @@ final class AnnotationsAhead {
     Thread reader =
         new Thread(
             () -> {
-              commands.forEach(AnnotationsAhead::read);
-              readByName(STANDARD_HELP_OPTIONS);
+              try {
+                commands.forEach(AnnotationsAhead::read);
+                readByName(STANDARD_HELP_OPTIONS);
+              } catch (RuntimeException | LinkageError e) {
+                // picocli reads the same and reports what fails; this thread must print nothing
+              }
             },
             "annotations");
     reader.setDaemon(true); // a command that ends first need not wait for it

@@ -125,8 +125,24 @@ public final class PriceFiles {
     }
   }
 
-  /** Lazy, thread-safe loading of the packaged table: the JVM initialises this class once. */
+  /**
+   * Lazy, thread-safe loading of the packaged table: the JVM initialises this class once. Classes
+   * built without the build's {@code process-classes} phase (an IDE) have no compact form: the
+   * LiteLLM file is parsed instead, the same table, more slowly.
+   */
   private static final class DefaultHolder {
-    static final PriceTable TABLE = fromCompact(new String(read(COMPACT), StandardCharsets.UTF_8));
+    static final PriceTable TABLE = load();
+
+    private static PriceTable load() {
+      InputStream in = PriceFiles.class.getResourceAsStream(RESOURCES + COMPACT);
+      if (in == null) {
+        return parsePackaged();
+      }
+      try (in) {
+        return fromCompact(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the packaged " + COMPACT, e);
+      }
+    }
   }
 }

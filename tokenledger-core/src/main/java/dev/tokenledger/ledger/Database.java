@@ -142,7 +142,8 @@ final class Database implements AutoCloseable {
             ProcessIdentity.current();
           } catch (Exception | LinkageError e) {
             // the open does the same again and reports what fails there; a class that failed to
-            // initialise here fails there without its cause on Java 17, so the open adds it
+            // initialise here (the driver's, SecureRandom's providers, ProcessIdentity) fails there
+            // without its cause on Java 17, so the open adds it
             prepareFailure = e;
           }
         };
@@ -152,10 +153,21 @@ final class Database implements AutoCloseable {
   }
 
   static Database open(LedgerLocation location) {
-    Database db =
-        location.kind() == LedgerLocation.Kind.SQLITE
-            ? openSqlite(location)
-            : openPostgres(location);
+    Database db;
+    try {
+      db =
+          location.kind() == LedgerLocation.Kind.SQLITE
+              ? openSqlite(location)
+              : openPostgres(location);
+    } catch (LinkageError e) {
+      // a class whose initialisation failed on the set-up thread fails here without its cause on
+      // Java 17: the set-up's error says why
+      Throwable early = prepareFailure;
+      if (early != null && early != e) {
+        e.addSuppressed(early);
+      }
+      throw e;
+    }
     try {
       db.migrate();
     } catch (RuntimeException e) {
@@ -182,16 +194,7 @@ final class Database implements AutoCloseable {
               + "; choose another place with --db",
           e);
     }
-    SQLiteConfig config;
-    try {
-      config = new SQLiteConfig();
-    } catch (LinkageError e) {
-      Throwable early = prepareFailure;
-      if (early != null && early != e) {
-        e.addSuppressed(early);
-      }
-      throw e;
-    }
+    SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     // In WAL mode NORMAL stays consistent and loses nothing when a process is killed; only a power
     // loss may undo the last commits. FULL would fsync every commit: about 4x slower per step.

@@ -189,6 +189,29 @@ public final class ProvenanceStore {
         });
   }
 
+  /**
+   * {@code read} (what {@link #reportedLines} gave) completed for {@code runs} (what {@link
+   * #reportedRuns} gave): the lines of each unmetered run's attempt that {@code read} does not hold
+   * are read by attempt id. The two reads see the ledger at two moments, so a reconcile that
+   * accepted a newer attempt in between would otherwise leave a run without lines; an attempt that
+   * has none is asked for again and still has none.
+   */
+  public Map<Long, List<LineFigure>> completeLines(
+      List<ReportedRun> runs, Map<Long, List<LineFigure>> read, boolean steps) {
+    List<Long> unread = new ArrayList<>();
+    for (ReportedRun run : runs) {
+      if (!run.metered() && run.attemptId() != null && !read.containsKey(run.attemptId())) {
+        unread.add(run.attemptId());
+      }
+    }
+    if (unread.isEmpty()) {
+      return read;
+    }
+    Map<Long, List<LineFigure>> complete = new HashMap<>(read);
+    complete.putAll(lines(unread, steps));
+    return complete;
+  }
+
   /** Each run's latest successful attempt (as {@link #accepted} finds it), for {@code runs.id}. */
   private static final String LATEST_SUCCESSFUL =
       "(SELECT a.id FROM reconcile_attempts a WHERE a.run_id = runs.id AND a.input_tokens IS NOT"

@@ -115,7 +115,7 @@ public final class ReportBuilder {
       }
       throw e;
     }
-    Map<Long, List<LineFigure>> linesByAttempt = result(reading);
+    Map<Long, List<LineFigure>> linesByAttempt = store.completeLines(all, result(reading), steps);
     for (ReportedRun run : all) {
       Facts facts;
       List<Figure> figures;

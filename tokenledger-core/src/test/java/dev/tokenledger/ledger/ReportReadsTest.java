@@ -160,6 +160,37 @@ class ReportReadsTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void linesReadBeforeANewerAttemptWasAcceptedAreCompletedWithTheRunsAttempt(Backend backend) {
+    ledger =
+        Ledger.builder(backend.newLocation(dir))
+            .clock(clock)
+            .heartbeatInterval(Duration.ZERO)
+            .open();
+    String run = run("chatdev", 0);
+    String other = run("baes", 1);
+    attempt(run, 100L);
+    attempt(other, 40L);
+    ProvenanceStore store = ledger.provenanceStore();
+    // the runs are read, a reconcile accepts a newer attempt, then the lines are read
+    List<ReportedRun> runs = store.reportedRuns(RunQuery.all(), true);
+    attempt(run, 120L);
+    Map<Long, List<LineFigure>> lines = store.reportedLines(RunQuery.all(), true);
+    long attemptRead = runs.get(0).attemptId();
+    assertThat(lines).doesNotContainKey(attemptRead);
+
+    Map<Long, List<LineFigure>> complete = store.completeLines(runs, lines, true);
+
+    for (ReportedRun r : runs) {
+      assertThat(complete.get(r.attemptId()))
+          .isEqualTo(store.lines(List.of(r.attemptId()), true).get(r.attemptId()))
+          .isNotEmpty();
+    }
+    assertThat(store.completeLines(store.reportedRuns(RunQuery.all(), true), lines, true))
+        .isSameAs(lines); // nothing to complete when both reads saw the same attempts
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void aReportReadsWhatTheRunsAcceptedFiguresAndLinesGiveRunByRun(Backend backend) {
     ledger =
         Ledger.builder(backend.newLocation(dir))
