@@ -48,6 +48,14 @@ class ReportReadsTest {
     }
   }
 
+  private void open(Backend backend) {
+    ledger =
+        Ledger.builder(backend.newLocation(dir))
+            .clock(clock)
+            .heartbeatInterval(Duration.ZERO)
+            .open();
+  }
+
   private String run(String framework, int minute) {
     Instant start = T0.plusSeconds(60L * minute);
     return ledger
@@ -161,11 +169,7 @@ class ReportReadsTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void linesReadBeforeANewerAttemptWasAcceptedAreCompletedWithTheRunsAttempt(Backend backend) {
-    ledger =
-        Ledger.builder(backend.newLocation(dir))
-            .clock(clock)
-            .heartbeatInterval(Duration.ZERO)
-            .open();
+    open(backend);
     String run = run("chatdev", 0);
     String other = run("baes", 1);
     attempt(run, 100L);
@@ -192,11 +196,7 @@ class ReportReadsTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void aReportReadsWhatTheRunsAcceptedFiguresAndLinesGiveRunByRun(Backend backend) {
-    ledger =
-        Ledger.builder(backend.newLocation(dir))
-            .clock(clock)
-            .heartbeatInterval(Duration.ZERO)
-            .open();
+    open(backend);
     String twice = run("chatdev", 2);
     String failedLast = run("baes", 0);
     String neverSucceeded = run("chatdev", 1);
