@@ -20,7 +20,7 @@ final class VersionProvider implements CommandLine.IVersionProvider {
    * (the tests) read {@code version.properties}. A resource lookup tries the JDK's modules and the
    * jar's index first: a few milliseconds of a command that prints one line.
    */
-  static String version() throws IOException {
+  private static String version() throws IOException {
     String fromManifest = VersionProvider.class.getPackage().getImplementationVersion();
     if (fromManifest != null) {
       return fromManifest;
