@@ -88,12 +88,27 @@ public final class TokenLedgerCli {
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
       return configured(root(environment));
     }
-    if (args.length == 0 || !SUBCOMMANDS.contains(args[0])) {
+    List<String> named = named(args);
+    if (named.isEmpty()) {
       return commandLine(environment);
     }
     CommandLine cli = root(environment);
-    add(cli, args[0], args.length > 1 ? args[1] : null);
+    add(cli, named.get(0), named.size() > 1 ? args[1] : null);
     return configured(cli);
+  }
+
+  /**
+   * The commands {@code args} name, by path: none, one ({@code "report"}), or {@code "run"} and one
+   * of its subcommands ({@code "run exec"}).
+   */
+  private static List<String> named(String... args) {
+    if (args.length == 0 || !SUBCOMMANDS.contains(args[0])) {
+      return List.of();
+    }
+    if (args[0].equals("run") && args.length > 1 && RUN_SUBCOMMANDS.contains(args[1])) {
+      return List.of("run", "run " + args[1]);
+    }
+    return List.of(args[0]);
   }
 
   /**
@@ -105,11 +120,8 @@ public final class TokenLedgerCli {
   static List<Class<?>> commandsFor(String... args) {
     List<Class<?>> commands = new ArrayList<>();
     commands.add(TokenLedgerCommand.class);
-    if (args.length > 0 && SUBCOMMANDS.contains(args[0])) {
-      commands.add(command(args[0]));
-      if (args[0].equals("run") && args.length > 1 && RUN_SUBCOMMANDS.contains(args[1])) {
-        commands.add(command("run " + args[1]));
-      }
+    for (String path : named(args)) {
+      commands.add(command(path));
     }
     return commands;
   }
@@ -119,13 +131,12 @@ public final class TokenLedgerCli {
         TokenLedgerCommand.class, new CommandFactory(environment, TokenLedgerCli::commandLine));
   }
 
-  /** Adds command {@code name}; of {@code run}, only subcommand {@code only} when it names one. */
+  /** Adds command {@code name}; of {@code run}, only subcommand {@code only} when not null. */
   private static void add(CommandLine parent, String name, String only) {
     parent.addSubcommand(command(name));
     if (name.equals("run")) {
       CommandLine run = parent.getSubcommands().get(name);
-      for (String sub :
-          only != null && RUN_SUBCOMMANDS.contains(only) ? List.of(only) : RUN_SUBCOMMANDS) {
+      for (String sub : only != null ? List.of(only) : RUN_SUBCOMMANDS) {
         run.addSubcommand(command("run " + sub));
       }
     }

@@ -209,7 +209,6 @@ public final class Reconciler {
                       audit.label(),
                       audit.metered(),
                       later(at));
-              CountsDelta d = a.change();
               attempts.add(
                   new AttemptRecord(
                       id,
@@ -218,8 +217,7 @@ public final class Reconciler {
                       audit.api(),
                       null,
                       a.status(),
-                      new SettlementStore.Change(
-                          d.input(), d.cachedInput(), d.output(), d.requests()),
+                      change(a),
                       a.identicalReads(),
                       MeteredRunFigures.of(metered, audit.unmetered()),
                       List.of(),
@@ -256,7 +254,6 @@ public final class Reconciler {
             RunHistory read = history.withRead(UsageRead.success(at, f.total));
             Assessment a = settler.assess(read, later(at));
             rechecks.afterRead(s, history, read, a, at);
-            CountsDelta d = a.change();
             attempts.add(
                 new AttemptRecord(
                     id,
@@ -265,8 +262,7 @@ public final class Reconciler {
                     f.total,
                     null,
                     a.status(),
-                    new SettlementStore.Change(
-                        d.input(), d.cachedInput(), d.output(), d.requests()),
+                    change(a),
                     a.identicalReads(),
                     f.figures,
                     f.lines,
@@ -396,6 +392,12 @@ public final class Reconciler {
   private RunOutcome outcome(
       RunRecord run, Assessment a, boolean read, boolean busy, Basis basis, String note) {
     return new RunOutcome(run, a, read, busy, basis, List.of(), 0, 0, false, note);
+  }
+
+  /** What {@code a} changes of the run's stored counts, as the store takes it. */
+  private static SettlementStore.Change change(Assessment a) {
+    CountsDelta d = a.change();
+    return new SettlementStore.Change(d.input(), d.cachedInput(), d.output(), d.requests());
   }
 
   private Instant later(Instant at) {
