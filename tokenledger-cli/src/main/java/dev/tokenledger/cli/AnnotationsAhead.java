@@ -26,6 +26,9 @@ final class AnnotationsAhead {
 
   /** Starts reading the annotations of {@code commands} (and their mixins) in the background. */
   static void start(List<Class<?>> commands) {
+    if (commands.isEmpty()) {
+      return; // a command run without picocli
+    }
     Thread reader =
         new Thread(
             () -> {

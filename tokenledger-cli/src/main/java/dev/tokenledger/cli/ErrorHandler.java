@@ -25,13 +25,17 @@ final class ErrorHandler
   @Override
   public int handleExecutionException(
       Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-    PrintWriter err = commandLine.getErr();
+    return report(ex, commandLine.getErr(), stacktraceRequested(parseResult));
+  }
+
+  /** Says on {@code err} what {@code ex} means, and returns its exit code. */
+  static int report(Exception ex, PrintWriter err, boolean stacktrace) {
     Failure failure = Failure.of(ex);
     err.println("tokenledger: error: " + failure.message());
     if (failure.hint() != null) {
       err.println(failure.hint());
     }
-    if (stacktraceRequested(parseResult)) {
+    if (stacktrace) {
       ex.printStackTrace(err);
     }
     err.flush();

@@ -2,6 +2,11 @@ package dev.tokenledger.cli;
 
 import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.ledger.Ledger;
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 
 /** Entry point of the runnable jar. */
 public final class Main {
@@ -11,13 +16,35 @@ public final class Main {
 
   public static void main(String[] args) {
     setProperties();
-    AnnotationsAhead.start(TokenLedgerCli.commandsFor(args));
     if (args.length > 0 && TokenLedgerCli.LEDGER_COMMANDS.contains(args[0])) {
-      Ledger.prepareToOpen();
+      Ledger.prepareToOpen(); // first: it is the longest of what runs beside the main thread
     }
-    int code = TokenLedgerCli.commandLine(CliEnvironment.system(), args).execute(args);
+    AnnotationsAhead.start(TokenLedgerCli.commandsFor(args));
+    PrintWriter out = writer(System.out, "sun.stdout.encoding");
+    PrintWriter err = writer(System.err, "sun.stderr.encoding");
+    int code = TokenLedgerCli.execute(CliEnvironment.system(), out, err, args);
+    out.flush();
+    err.flush();
     System.out.flush();
     System.exit(code);
+  }
+
+  /**
+   * A writer on {@code stream} as picocli makes its own: in the encoding the JVM gives that stream
+   * ({@code encodingProperty}, set on a Windows console), else the default one; flushed at each
+   * line.
+   */
+  static PrintWriter writer(OutputStream stream, String encodingProperty) {
+    String encoding = System.getProperty(encodingProperty);
+    Charset charset = Charset.defaultCharset();
+    if (encoding != null) {
+      try {
+        charset = Charset.forName(encoding.equalsIgnoreCase("cp65001") ? "UTF-8" : encoding);
+      } catch (IllegalArgumentException e) {
+        // an encoding this JVM does not know: the default one, as picocli does
+      }
+    }
+    return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, charset)), true);
   }
 
   /** The process-wide settings every command runs with (the launcher's training run too). */

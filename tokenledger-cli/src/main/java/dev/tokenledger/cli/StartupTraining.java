@@ -1,6 +1,7 @@
 package dev.tokenledger.cli;
 
 import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.ledger.Ledger;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.sqlite.util.OSInfo;
-import picocli.CommandLine;
 
 /**
  * The launcher's training run (docs/performance.md): the {@code tokenledger} script runs this once
@@ -71,13 +71,15 @@ public final class StartupTraining {
             folder,
             Clock.systemUTC(),
             new ByteArrayInputStream(new byte[0]));
+    Ledger.prepareToOpen(); // as Main does for the ledger's commands
     for (List<String> command : commands) {
       String[] argv = command.toArray(String[]::new);
       AnnotationsAhead.start(TokenLedgerCli.commandsFor(argv));
-      CommandLine cli = TokenLedgerCli.commandLine(environment, argv);
-      cli.setOut(new PrintWriter(new StringWriter()));
-      cli.setErr(new PrintWriter(new StringWriter()));
-      cli.execute(argv);
+      TokenLedgerCli.execute(
+          environment,
+          new PrintWriter(new StringWriter()),
+          new PrintWriter(new StringWriter()),
+          argv);
     }
   }
 

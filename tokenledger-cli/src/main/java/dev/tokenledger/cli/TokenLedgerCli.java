@@ -8,6 +8,7 @@ import dev.tokenledger.cli.prices.PricesCommand;
 import dev.tokenledger.cli.proxy.ProxyCommand;
 import dev.tokenledger.cli.reconcile.ReconcileCommand;
 import dev.tokenledger.cli.report.ReportCommand;
+import dev.tokenledger.cli.run.PlainExecArguments;
 import dev.tokenledger.cli.run.RunCommand;
 import dev.tokenledger.cli.run.RunEndCommand;
 import dev.tokenledger.cli.run.RunExecCommand;
@@ -16,10 +17,13 @@ import dev.tokenledger.cli.run.RunShowCommand;
 import dev.tokenledger.cli.run.RunStartCommand;
 import dev.tokenledger.cli.run.RunStepCommand;
 import dev.tokenledger.cli.shared.CliEnvironment;
+import dev.tokenledger.cli.shared.CommandContext;
 import dev.tokenledger.cli.sim.SimCommand;
 import dev.tokenledger.cli.usage.UsageCommand;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -61,6 +65,42 @@ public final class TokenLedgerCli {
   /** {@code run}'s subcommands, in the order its usage lists them. */
   static final List<String> RUN_SUBCOMMANDS =
       List.of("exec", "start", "step", "end", "list", "show");
+
+  /**
+   * Executes {@code args} over {@code environment}, writing to {@code out} and {@code err}, and
+   * returns the exit code. {@code run exec} in the plain form a harness runs at every step is read
+   * and run without building picocli's model ({@link RunExecCommand#plain}); everything else goes
+   * through {@link #commandLine(CliEnvironment, String...)}.
+   */
+  public static int execute(
+      CliEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
+    Optional<PlainExecArguments> plain = PlainExecArguments.read(args);
+    if (plain.isEmpty()) {
+      return commandLine(environment, out, err, args).execute(args);
+    }
+    CommandContext.Outside outside =
+        new CommandContext.Outside(
+            out, err, () -> runExec(commandLine(environment, out, err, args)));
+    try {
+      return plain.get().command(environment, outside).call();
+    } catch (CommandLine.ParameterException e) {
+      return new ErrorHandler().handleParseException(e, args);
+    } catch (RuntimeException e) {
+      return ErrorHandler.report(e, err, false); // -x is an option of the root: not plain
+    }
+  }
+
+  private static CommandLine commandLine(
+      CliEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = commandLine(environment, args);
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli;
+  }
+
+  private static CommandLine runExec(CommandLine root) {
+    return root.getSubcommands().get("run").getSubcommands().get("exec");
+  }
 
   /** A ready-to-execute command line over {@code environment}, with every command. */
   public static CommandLine commandLine(CliEnvironment environment) {
@@ -112,12 +152,15 @@ public final class TokenLedgerCli {
   }
 
   /**
-   * The command classes {@link #commandLine(CliEnvironment, String...)} builds for {@code args}
-   * ({@link AnnotationsAhead} reads their annotations ahead): the root, and the command (and {@code
-   * run} subcommand) they name. Only the root when they name none: the whole tree is then built to
-   * show its usage, where a few milliseconds do not matter.
+   * The command classes {@link #execute} builds for {@code args} ({@link AnnotationsAhead} reads
+   * their annotations ahead): the root, and the command (and {@code run} subcommand) they name.
+   * Only the root when they name none: the whole tree is then built to show its usage, where a few
+   * milliseconds do not matter. None for plain {@code run exec} arguments, run without picocli.
    */
   static List<Class<?>> commandsFor(String... args) {
+    if (PlainExecArguments.read(args).isPresent()) {
+      return List.of(); // run without picocli
+    }
     List<Class<?>> commands = new ArrayList<>();
     commands.add(TokenLedgerCommand.class);
     for (String path : named(args)) {
@@ -173,6 +216,9 @@ public final class TokenLedgerCli {
     cli.setParameterExceptionHandler(errors);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setUsageHelpAutoWidth(true);
+    // arguments are taken as given: picocli would otherwise replace any "@file" (even one after
+    // "--", meant for run exec's command, as in curl -d @body.json) with the file's content
+    cli.setExpandAtFiles(false);
     return cli;
   }
 }

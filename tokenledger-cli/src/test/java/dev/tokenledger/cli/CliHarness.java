@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 
 /** Runs tokenledger commands in-process with a chosen environment, capturing stdout and stderr. */
 public final class CliHarness {
@@ -60,10 +59,9 @@ public final class CliHarness {
               waits.add(wait);
               onWait.sleep(wait);
             });
-    CommandLine cli = TokenLedgerCli.commandLine(environment, args);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
+    int code =
+        TokenLedgerCli.execute(
+            environment, new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new Result(code, out.toString(), err.toString());
   }
 

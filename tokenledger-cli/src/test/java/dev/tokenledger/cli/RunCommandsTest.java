@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,6 +161,34 @@ class RunCommandsTest {
     assertThat(result.exitCode()).isEqualTo(ExitCode.CONFIG);
     assertThat(result.err()).contains("no key for framework baes").contains("OPENAI_API_KEY_BAES");
     assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void theCommandGetsItsArgumentsAsGivenEvenOneThatNamesAFile() throws Exception {
+    Path file = dir.resolve("body.json");
+    Files.writeString(file, "{\"the\": \"content\"}");
+    Path seen = dir.resolve("seen");
+    // as in curl -d @body.json: picocli took such an argument for a file of arguments to read
+    for (String label : List.of("read-plainly", "-read-by-picocli")) {
+      CliHarness.Result result =
+          cli()
+              .run(
+                  "run",
+                  "exec",
+                  "--framework",
+                  "chatdev",
+                  "--label=" + label,
+                  "--",
+                  "sh",
+                  "-c",
+                  "printf '%s' \"$1\" > \"$2\"",
+                  "sh",
+                  "@" + file,
+                  seen.toString());
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(Files.readString(seen)).as(label).isEqualTo("@" + file);
+    }
   }
 
   @Test

@@ -65,6 +65,9 @@ class TokenLedgerCliTest {
             TokenLedgerCli.command("run exec"));
     assertThat(TokenLedgerCli.commandsFor("run", "--help"))
         .containsExactly(TokenLedgerCommand.class, TokenLedgerCli.command("run"));
+    // plain run exec arguments build no command: picocli is not used
+    assertThat(TokenLedgerCli.commandsFor("run", "exec", "--framework", "x", "--", "true"))
+        .isEmpty();
   }
 
   @Test
@@ -100,6 +103,9 @@ class TokenLedgerCliTest {
     lists.add(List.of("run", "end", "--bogus"));
     lists.add(List.of("prices", "show", "--bogus"));
     lists.add(List.of("-x", "run", "show", "--bogus"));
+    // plain run exec arguments, run without picocli: a framework without a key
+    lists.add(List.of("run", "exec", "--framework", "x", "--", "true"));
+    lists.add(List.of("run", "exec", "--meter", "--framework=x", "--db", "l.db", "--", "true"));
     return lists.stream();
   }
 
@@ -110,8 +116,15 @@ class TokenLedgerCliTest {
 
     String whole = execute(TokenLedgerCli.commandLine(environment()), argv);
     String built = execute(TokenLedgerCli.commandLine(environment(), argv), argv);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        TokenLedgerCli.execute(
+            environment(), new PrintWriter(out, true), new PrintWriter(err, true), argv);
+    String executed = "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
 
     assertThat(built).isEqualTo(whole);
+    assertThat(executed).isEqualTo(whole);
   }
 
   private static List<List<String>> paths(CommandLine cli) {

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,9 +125,9 @@ final class Database implements AutoCloseable {
   /**
    * Sets up, on a daemon thread, what opening a SQLite ledger and recording a run first need: the
    * driver's settings object (whose first construction sets up the JVM's default time zone, locale
-   * data and calendar), the driver's registration and native library, the JVM's default secure
-   * random source (run and claim ids) and this process's identity (the owner of what it records). A
-   * command that will open a ledger calls this first, so that this runs beside its parsing; class
+   * data and calendar), the driver's registration and native library, the JDK's security providers
+   * (a key's fingerprint) and this process's identity (the owner of what it records). A command
+   * that will open a ledger calls this first, so that this runs beside its parsing; class
    * initialisation and the loader's lock make the opening wait for whatever is not done yet
    * (docs/performance.md).
    */
@@ -138,11 +138,11 @@ final class Database implements AutoCloseable {
             new SQLiteConfig();
             SQLiteJDBCLoader.initialize();
             Class.forName(JDBC.class.getName()); // registers the driver
-            new SecureRandom().nextInt();
+            MessageDigest.getInstance("SHA-256"); // the key's fingerprint
             ProcessIdentity.current();
           } catch (Exception | LinkageError e) {
             // the open does the same again and reports what fails there; a class that failed to
-            // initialise here (the driver's, SecureRandom's providers, ProcessIdentity) fails there
+            // initialise here (the driver's, the security providers, ProcessIdentity) fails there
             // without its cause on Java 17, so the open adds it
             prepareFailure = e;
           }

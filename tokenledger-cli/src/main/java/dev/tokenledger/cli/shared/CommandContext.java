@@ -7,6 +7,7 @@ import dev.tokenledger.openai.OpenAiAdminClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +27,32 @@ public final class CommandContext {
 
   @Mixin ConfigMixin configOptions;
 
+  /** Set for a command run without picocli's model; null under picocli. */
+  private final Outside outside;
+
   private TokenLedgerConfig config;
 
   public CommandContext(CliEnvironment environment) {
+    this(null, environment, null);
+  }
+
+  // the environment is not the first parameter: the command factory takes such a constructor
+  private CommandContext(Outside outside, CliEnvironment environment, ConfigMixin configOptions) {
+    this.outside = outside;
     this.environment = environment;
+    this.configOptions = configOptions;
+  }
+
+  /**
+   * Where a command run without picocli's model ({@code run exec}'s plain arguments) writes, and
+   * the command line of that command, built only if it reports a usage error.
+   */
+  public record Outside(PrintWriter out, PrintWriter err, Supplier<CommandLine> commandLine) {}
+
+  /** The context of a command that picocli did not build, with the options it was given. */
+  public static CommandContext outside(
+      CliEnvironment environment, ConfigMixin configOptions, Outside outside) {
+    return new CommandContext(outside, environment, configOptions);
   }
 
   /** The outside world the command may use. */
@@ -44,12 +67,12 @@ public final class CommandContext {
 
   /** Where data goes. */
   public PrintWriter out() {
-    return mixee.commandLine().getOut();
+    return outside != null ? outside.out() : mixee.commandLine().getOut();
   }
 
   /** Where everything else goes: warnings, progress, errors. */
   public PrintWriter err() {
-    return mixee.commandLine().getErr();
+    return outside != null ? outside.err() : mixee.commandLine().getErr();
   }
 
   /** The options {@code --env-file} and {@code --admin-key-env}, for code that loads its own. */
@@ -116,6 +139,7 @@ public final class CommandContext {
 
   /** A usage error (exit 2) on this command, saying what is wrong and what to do. */
   public CommandLine.ParameterException usageError(String message) {
-    return new CommandLine.ParameterException(mixee.commandLine(), message);
+    return new CommandLine.ParameterException(
+        outside != null ? outside.commandLine().get() : mixee.commandLine(), message);
   }
 }

@@ -20,6 +20,14 @@ public final class ConfigMixin {
               + " OPENAI_API_KEY_USAGE_TRACKING or OPEN_AI_KEY_ADM.")
   String adminKeyEnv;
 
+  /** These options as given (each null when not), for a command picocli did not build. */
+  public static ConfigMixin of(Path envFile, String adminKeyEnv) {
+    ConfigMixin options = new ConfigMixin();
+    options.envFile = envFile;
+    options.adminKeyEnv = adminKeyEnv;
+    return options;
+  }
+
   /** These options as the config package takes them. */
   public ConfigOptions options() {
     ConfigOptions options = ConfigOptions.DEFAULTS;

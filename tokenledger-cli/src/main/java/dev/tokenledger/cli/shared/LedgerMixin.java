@@ -21,6 +21,18 @@ public final class LedgerMixin {
               + " Default: TOKENLEDGER_DB, else .tokenledger/ledger.db.")
   String db;
 
+  /** {@code --db} as given (null when not), for a command picocli did not build. */
+  public static LedgerMixin of(String db) {
+    LedgerMixin options = new LedgerMixin();
+    options.db = db;
+    return options;
+  }
+
+  /** {@code --db} as given, null when it was not. */
+  public String db() {
+    return db;
+  }
+
   /** The ledger named by {@code --db}, else by the configuration. */
   public LedgerLocation location(CommandContext context) {
     return LedgerLocation.resolve(
