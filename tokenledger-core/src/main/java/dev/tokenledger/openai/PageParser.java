@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -96,9 +97,15 @@ public final class PageParser {
    */
   static Page<Object> aggregateUsage(byte[] json, UsageEndpoint endpoint, UsageAggregator into)
       throws PageFormatException {
-    return new Reader<Object, Object>(json, endpoint == null ? null : endpoint.resultObject()) {
+    return new Reader<Object, Object>(
+        json, endpoint == null ? null : endpoint.resultObject(), textsGroupedBy(into)) {
       @Override
       boolean keepsRawRows() {
+        return false;
+      }
+
+      @Override
+      boolean keepsResults() {
         return false;
       }
 
@@ -124,6 +131,22 @@ public final class PageParser {
     }.page();
   }
 
+  /**
+   * The text fields a sum grouped by {@code into}'s dimensions needs, by ordinal: the row's {@code
+   * object} and those dimensions; a sum needs no other text (its counts are all it adds up).
+   */
+  private static boolean[] textsGroupedBy(UsageAggregator into) {
+    boolean[] kept = new boolean[ResultField.values().length];
+    kept[ResultField.OBJECT.ordinal()] = true;
+    for (Dimension d : into.dimensions()) {
+      ResultField field = ResultField.named(d.wire());
+      if (field != null) {
+        kept[field.ordinal()] = true;
+      }
+    }
+    return kept;
+  }
+
   /** What the aggregating reader gives for a row or bucket it has added. */
   private static final Object ADDED = new Object();
 
@@ -146,7 +169,19 @@ public final class PageParser {
     private final byte[] json;
     private final String defaultObject;
     private final RowFields fields = new RowFields();
+
+    /** The text fields kept, by ordinal; null: all. The others are checked, not read. */
+    private final boolean[] textsKept;
+
     private final String[] strings = new String[512];
+    private final char[][] stringChars = new char[512][];
+    private final int[] stringHashes = new int[512];
+
+    /** The characters of the string {@link #cachedString} returned last; null when not kept. */
+    private char[] cachedChars;
+
+    private final String[] lastTexts = new String[ResultField.values().length];
+    private final char[][] lastChars = new char[ResultField.values().length][];
     private final ResultField[] predicted = new ResultField[64];
     private JsonParser p;
     private int bucketIndex = -1;
@@ -158,13 +193,18 @@ public final class PageParser {
     private int spanCount;
 
     Reader(byte[] json, String defaultObject) {
+      this(json, defaultObject, null);
+    }
+
+    Reader(byte[] json, String defaultObject, boolean[] textsKept) {
       this.json = json;
       this.defaultObject = defaultObject;
+      this.textsKept = textsKept;
     }
 
     private void keepSpan(long from, long to) {
       if (spanCount + 2 > spans.length) {
-        spans = java.util.Arrays.copyOf(spans, spans.length * 2);
+        spans = Arrays.copyOf(spans, spans.length * 2);
       }
       spans[spanCount++] = (int) from;
       spans[spanCount++] = (int) to;
@@ -172,11 +212,16 @@ public final class PageParser {
 
     /** The current bucket's results as returned. */
     RawResults rawResults() {
-      return new RawResults(json, java.util.Arrays.copyOf(spans, spanCount));
+      return new RawResults(json, Arrays.copyOf(spans, spanCount));
     }
 
     /** Whether each bucket keeps its rows' offsets in the page, for {@link #rawResults()}. */
     boolean keepsRawRows() {
+      return true;
+    }
+
+    /** Whether {@link #bucket} is given its results; when not, it is given none. */
+    boolean keepsResults() {
       return true;
     }
 
@@ -250,7 +295,7 @@ public final class PageParser {
       }
       Instant start = null;
       Instant end = null;
-      List<R> results = new ArrayList<>();
+      List<R> results = keepsResults() ? new ArrayList<>() : List.of();
       spanCount = 0;
       while ((field = p.nextFieldName()) != null) {
         t = p.nextToken();
@@ -279,11 +324,12 @@ public final class PageParser {
       field = null;
       resultIndex = -1;
       boolean keepRaw = keepsRawRows();
+      boolean keepResults = keepsResults();
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         resultIndex++;
         long from = keepRaw ? p.currentTokenLocation().getByteOffset() : 0;
         R r = readResult(t);
-        if (r != null) {
+        if (r != null && keepResults) {
           results.add(r);
           if (keepRaw) {
             keepSpan(from, p.currentTokenLocation().getByteOffset() + 1);
@@ -312,7 +358,13 @@ public final class PageParser {
         int i = rf.ordinal();
         switch (rf.kind) {
           case COUNT -> f.counts[i] = count(t);
-          case TEXT -> f.texts[i] = text(t);
+          case TEXT -> {
+            if (textsKept == null || textsKept[i]) {
+              f.texts[i] = text(t, i);
+            } else {
+              checkText(t);
+            }
+          }
           case BOOLEAN -> f.batch = bool(t);
           case DECIMAL -> f.quantity = decimal(t);
           case AMOUNT -> readAmount(t, f);
@@ -420,6 +472,28 @@ public final class PageParser {
       }
     }
 
+    /**
+     * {@link #text(JsonToken)} of result field {@code ordinal}: a row's value is often the one the
+     * row before had for that field (its {@code object} always), which is checked first.
+     */
+    private String text(JsonToken t, int ordinal) throws IOException, PageFormatException {
+      if (t != JsonToken.VALUE_STRING) {
+        return text(t);
+      }
+      char[] last = lastChars[ordinal];
+      if (last != null) {
+        int off = p.getTextOffset();
+        if (Arrays.equals(
+            last, 0, last.length, p.getTextCharacters(), off, off + p.getTextLength())) {
+          return lastTexts[ordinal];
+        }
+      }
+      String s = cachedString();
+      lastTexts[ordinal] = s;
+      lastChars[ordinal] = cachedChars;
+      return s;
+    }
+
     private String text(JsonToken t) throws IOException, PageFormatException {
       if (t == JsonToken.VALUE_STRING) {
         return cachedString();
@@ -433,6 +507,13 @@ public final class PageParser {
       throw shape("expected a string at " + path() + " but found " + describe(t));
     }
 
+    /** Fails as {@link #text} would, without reading the value: the parser skips it. */
+    private void checkText(JsonToken t) throws PageFormatException {
+      if (!t.isScalarValue() && t != JsonToken.VALUE_NULL) {
+        throw shape("expected a string at " + path() + " but found " + describe(t));
+      }
+    }
+
     /**
      * The current string value, reusing an equal string seen before on this page: the same model
      * names and ids repeat on every row, so this saves allocating them again and lets later hash
@@ -443,6 +524,7 @@ public final class PageParser {
       int off = p.getTextOffset();
       int len = p.getTextLength();
       if (len > MAX_CACHED_LENGTH) {
+        cachedChars = null;
         return new String(buf, off, len);
       }
       int h = 0;
@@ -450,25 +532,19 @@ public final class PageParser {
         h = 31 * h + buf[off + i];
       }
       int slot = (h ^ (h >>> 16)) & (strings.length - 1);
-      String s = strings[slot];
-      if (s != null && s.hashCode() == h && sameChars(s, buf, off, len)) {
-        return s;
+      char[] seen = stringChars[slot];
+      if (seen != null
+          && stringHashes[slot] == h
+          && Arrays.equals(seen, 0, seen.length, buf, off, off + len)) {
+        cachedChars = seen;
+        return strings[slot];
       }
-      s = new String(buf, off, len);
+      String s = new String(buf, off, len);
       strings[slot] = s;
+      cachedChars = Arrays.copyOfRange(buf, off, off + len);
+      stringChars[slot] = cachedChars;
+      stringHashes[slot] = h;
       return s;
-    }
-
-    private static boolean sameChars(String s, char[] buf, int off, int len) {
-      if (s.length() != len) {
-        return false;
-      }
-      for (int i = 0; i < len; i++) {
-        if (s.charAt(i) != buf[off + i]) {
-          return false;
-        }
-      }
-      return true;
     }
 
     private Boolean bool(JsonToken t) throws IOException, PageFormatException {

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@code run exec}'s arguments read without picocli's model, when they are in the plain form a
@@ -40,9 +39,6 @@ public final class PlainExecArguments {
 
   /** The flags read: every one of {@code run exec} but -h and -V. */
   static final List<String> FLAGS = List.of("--new-run", "--fence", "--meter");
-
-  /** A step index picocli reads as the same number: no sign, no leading zero, within an int. */
-  private static final Pattern STEP = Pattern.compile("[1-9][0-9]{0,8}");
 
   /** Each option's value, "" for a flag. */
   private final Map<String, String> given;
@@ -87,11 +83,27 @@ public final class PlainExecArguments {
     if (command.isEmpty()
         || !given.containsKey("--framework")
         || (given.containsKey("--run") && given.containsKey("--new-run"))
-        || (step != null && !STEP.matcher(step).matches())
+        || (step != null && !isStep(step))
         || !isPath(given.get("--env-file"))) {
       return Optional.empty();
     }
     return Optional.of(new PlainExecArguments(given, command));
+  }
+
+  /**
+   * A step index picocli reads as the same number: digits only, no leading zero, within an int (a
+   * regular expression would cost every command its compilation).
+   */
+  private static boolean isStep(String value) {
+    if (value.isEmpty() || value.length() > 9 || value.charAt(0) == '0') {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isPath(String value) {
