@@ -39,6 +39,10 @@ public final class UsagePageScenario {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     String script = args.length > 2 ? args[2] : "tokenledger-bench/python/usage_page_anchor.py";
+    if (!(seconds > 0) || rounds < 1) {
+      System.err.println("UsagePageScenario: seconds must be above 0 and rounds 1 or more");
+      System.exit(2);
+    }
     double perRound = seconds / rounds;
     Path page = Files.createTempFile("tokenledger-usage-page-", ".json");
     try {
@@ -64,9 +68,15 @@ public final class UsagePageScenario {
       double[] rows = new double[rounds];
       double[] python = new double[rounds];
       for (int r = 0; r < rounds; r++) {
+        // every other round the other way round, so that a drift within a round falls on each side
+        if (r % 2 == 1) {
+          python[r] = pythonRate(script, perRound, page, javaTotals);
+        }
         rows[r] = cpuRate("rows (parseUsage, then add each bucket)", json, perRound, true);
         sums[r] = cpuRate("sums (aggregateUsage)", json, perRound, false);
-        python[r] = pythonRate(script, perRound, page, javaTotals);
+        if (r % 2 == 0) {
+          python[r] = pythonRate(script, perRound, page, javaTotals);
+        }
         System.out.printf(
             Locale.ROOT,
             "round %d: sums %.2fx Python's json, rows %.2fx%n",

@@ -69,7 +69,7 @@ public final class TokenLedgerCli {
   /**
    * Executes {@code args} over {@code environment}, writing to {@code out} and {@code err}, and
    * returns the exit code. {@code run exec} in the plain form a harness runs at every step is read
-   * and run without building picocli's model ({@link RunExecCommand#plain}); everything else goes
+   * and run without building picocli's model ({@link PlainExecArguments}); everything else goes
    * through {@link #commandLine(CliEnvironment, String...)}.
    */
   public static int execute(
@@ -78,11 +78,11 @@ public final class TokenLedgerCli {
     if (plain.isEmpty()) {
       return commandLine(environment, out, err, args).execute(args);
     }
-    CommandContext.Outside outside =
-        new CommandContext.Outside(
+    CommandContext.WithoutPicocli direct =
+        new CommandContext.WithoutPicocli(
             out, err, () -> runExec(commandLine(environment, out, err, args)));
     try {
-      return plain.get().command(environment, outside).call();
+      return plain.get().command(environment, direct).call();
     } catch (CommandLine.ParameterException e) {
       return new ErrorHandler().handleParseException(e, args);
     } catch (RuntimeException e) {

@@ -127,6 +127,40 @@ class TokenLedgerCliTest {
     assertThat(executed).isEqualTo(whole);
   }
 
+  @Test
+  void runExecRunsAlikeReadPlainlyOrByPicocli() {
+    CliEnvironment environment =
+        new CliEnvironment(
+            Map.of(
+                "OPENAI_API_KEY_FW", "sk-proj-test-canary-00000000000000000000000000f1",
+                "PATH", System.getenv("PATH"),
+                "OPENAI_BASE_URL", "http://127.0.0.1:9/r/run-x/s/1/v1"),
+            dir,
+            Clock.systemUTC(),
+            new ByteArrayInputStream(new byte[0]),
+            wait -> {});
+    // a command that exits 3, and --meter refused before it starts (a metered base URL already)
+    for (List<String> tail :
+        List.of(List.of("--", "sh", "-c", "exit 3"), List.of("--meter", "--", "true"))) {
+      List<String> args = new ArrayList<>(List.of("run", "exec", "--framework", "fw", "--db"));
+      args.add(dir.resolve("ledger.db").toString());
+      args.addAll(tail);
+      String[] argv = args.toArray(String[]::new);
+
+      String byPicocli = execute(TokenLedgerCli.commandLine(environment), argv);
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code =
+          TokenLedgerCli.execute(
+              environment, new PrintWriter(out, true), new PrintWriter(err, true), argv);
+
+      assertThat(TokenLedgerCli.commandsFor(argv)).as("read plainly").isEmpty();
+      assertThat("exit " + code + "\n--- out\n" + out + "--- err\n" + err)
+          .isEqualTo(byPicocli)
+          .startsWith(tail.contains("--meter") ? "exit 3" : "exit 3\n--- out\n--- err\n");
+    }
+  }
+
   private static List<List<String>> paths(CommandLine cli) {
     List<List<String>> paths = new ArrayList<>();
     paths.add(List.of());

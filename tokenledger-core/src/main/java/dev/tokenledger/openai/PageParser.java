@@ -100,12 +100,7 @@ public final class PageParser {
     return new Reader<Object, Object>(
         json, endpoint == null ? null : endpoint.resultObject(), textsGroupedBy(into)) {
       @Override
-      boolean keepsRawRows() {
-        return false;
-      }
-
-      @Override
-      boolean keepsResults() {
+      boolean keepsRows() {
         return false;
       }
 
@@ -140,9 +135,11 @@ public final class PageParser {
     kept[ResultField.OBJECT.ordinal()] = true;
     for (Dimension d : into.dimensions()) {
       ResultField field = ResultField.named(d.wire());
-      if (field != null) {
-        kept[field.ordinal()] = true;
+      if (field == null) {
+        // a dimension the rows path would read and this path would not: the sums would differ
+        throw new IllegalStateException("no result field for dimension " + d.wire());
       }
+      kept[field.ordinal()] = true;
     }
     return kept;
   }
@@ -215,13 +212,11 @@ public final class PageParser {
       return new RawResults(json, Arrays.copyOf(spans, spanCount));
     }
 
-    /** Whether each bucket keeps its rows' offsets in the page, for {@link #rawResults()}. */
-    boolean keepsRawRows() {
-      return true;
-    }
-
-    /** Whether {@link #bucket} is given its results; when not, it is given none. */
-    boolean keepsResults() {
+    /**
+     * Whether {@link #bucket} is given its results and can ask for their offsets in the page
+     * ({@link #rawResults()}); when not, it is given none.
+     */
+    boolean keepsRows() {
       return true;
     }
 
@@ -295,7 +290,7 @@ public final class PageParser {
       }
       Instant start = null;
       Instant end = null;
-      List<R> results = keepsResults() ? new ArrayList<>() : List.of();
+      List<R> results = keepsRows() ? new ArrayList<>() : List.of();
       spanCount = 0;
       while ((field = p.nextFieldName()) != null) {
         t = p.nextToken();
@@ -323,17 +318,14 @@ public final class PageParser {
       }
       field = null;
       resultIndex = -1;
-      boolean keepRaw = keepsRawRows();
-      boolean keepResults = keepsResults();
+      boolean keepRows = keepsRows();
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         resultIndex++;
-        long from = keepRaw ? p.currentTokenLocation().getByteOffset() : 0;
+        long from = keepRows ? p.currentTokenLocation().getByteOffset() : 0;
         R r = readResult(t);
-        if (r != null && keepResults) {
+        if (r != null && keepRows) {
           results.add(r);
-          if (keepRaw) {
-            keepSpan(from, p.currentTokenLocation().getByteOffset() + 1);
-          }
+          keepSpan(from, p.currentTokenLocation().getByteOffset() + 1);
         }
       }
       resultIndex = -1;

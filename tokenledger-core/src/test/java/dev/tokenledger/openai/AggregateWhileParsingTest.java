@@ -103,14 +103,22 @@ class AggregateWhileParsingTest {
     for (int i = 0; i < 400; i++) {
       byte[] page = randomPage(random, true);
       Throwable byRows = catchThrowable(() -> PageParser.parseUsage(page));
-      Throwable bySums =
-          catchThrowable(() -> PageParser.aggregateUsage(page, UsageAggregator.by()));
-      if (byRows == null) {
-        assertThat(bySums).isNull();
-        continue;
+      if (byRows != null) {
+        refused++;
       }
-      refused++;
-      assertThat(bySums).isInstanceOf(BadResponseException.class).hasMessage(byRows.getMessage());
+      // the summing path reads only the texts it groups by: it must refuse alike whatever those are
+      for (List<Dimension> grouping : GROUPINGS) {
+        Throwable bySums =
+            catchThrowable(() -> PageParser.aggregateUsage(page, new UsageAggregator(grouping)));
+        if (byRows == null) {
+          assertThat(bySums).as("%s", grouping).isNull();
+        } else {
+          assertThat(bySums)
+              .as("%s", grouping)
+              .isInstanceOf(BadResponseException.class)
+              .hasMessage(byRows.getMessage());
+        }
+      }
     }
     assertThat(refused).isGreaterThan(50);
   }
@@ -208,8 +216,20 @@ class AggregateWhileParsingTest {
     "model", "project_id", "user_id", "api_key_id", "service_tier", "source", "size"
   };
 
+  /**
+   * Values of the text fields, as JSON: strings (one longer than the parser's string cache takes),
+   * and a number and a boolean, which both paths take as their text.
+   */
   private static final String[] VALUES = {
-    "gpt-4o", "gpt-4o-mini", "default", "flex", "é ü", "a\\\"b"
+    "\"gpt-4o\"",
+    "\"gpt-4o-mini\"",
+    "\"default\"",
+    "\"flex\"",
+    "\"é ü\"",
+    "\"a\\\"b\"",
+    "\"" + "long-".repeat(25) + "\"",
+    "5",
+    "true"
   };
 
   /**
@@ -270,8 +290,7 @@ class AggregateWhileParsingTest {
       if (pick == VALUES.length + 1) {
         continue;
       }
-      fields.add(
-          "\"" + name + "\":" + (pick == VALUES.length ? "null" : "\"" + VALUES[pick] + "\""));
+      fields.add("\"" + name + "\":" + (pick == VALUES.length ? "null" : VALUES[pick]));
     }
     switch (random.nextInt(5)) {
       case 0 -> fields.add("\"batch\":true");

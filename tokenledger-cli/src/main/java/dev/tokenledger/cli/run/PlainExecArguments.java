@@ -52,7 +52,7 @@ public final class PlainExecArguments {
 
   /** {@code args} (the whole command line) read, when they are plain. */
   public static Optional<PlainExecArguments> read(String... args) {
-    if (args.length < 4 || !args[0].equals("run") || !args[1].equals("exec")) {
+    if (args.length < 4 || !args[0].equals("run") || !args[1].equals("exec") || tunedPicocli()) {
       return Optional.empty();
     }
     Map<String, String> given = new HashMap<>();
@@ -107,17 +107,35 @@ public final class PlainExecArguments {
   }
 
   private static boolean isPath(String value) {
+    if (value == null) {
+      return true;
+    }
     try {
-      return value == null || Path.of(value) != null;
+      Path.of(value);
+      return true;
     } catch (InvalidPathException e) {
       return false;
     }
   }
 
   /**
+   * Whether a {@code picocli.*} system property is set ({@code picocli.trimQuotes}, {@code
+   * picocli.trace}, …, through {@code TOKENLEDGER_JAVA_OPTS}): picocli then reads or reports
+   * differently, so it reads.
+   */
+  private static boolean tunedPicocli() {
+    for (Object name : System.getProperties().keySet()) {
+      if (name instanceof String s && s.startsWith("picocli.")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The command these arguments give, as picocli would have built it, writing to {@code outside}.
    */
-  public RunExecCommand command(CliEnvironment environment, CommandContext.Outside outside) {
+  public RunExecCommand command(CliEnvironment environment, CommandContext.WithoutPicocli direct) {
     RunExecCommand exec = new RunExecCommand();
     exec.newRun = new NewRunMixin();
     exec.newRun.framework = given.get("--framework");
@@ -136,7 +154,7 @@ public final class PlainExecArguments {
     String envFile = given.get("--env-file");
     ConfigMixin configOptions =
         ConfigMixin.of(envFile == null ? null : Path.of(envFile), given.get("--admin-key-env"));
-    exec.context = CommandContext.outside(environment, configOptions, outside);
+    exec.context = CommandContext.withoutPicocli(environment, configOptions, direct);
     exec.ledgerOptions = LedgerMixin.of(given.get("--db"));
     exec.command = List.copyOf(command);
     return exec;

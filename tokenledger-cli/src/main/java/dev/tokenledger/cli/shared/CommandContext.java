@@ -28,7 +28,7 @@ public final class CommandContext {
   @Mixin ConfigMixin configOptions;
 
   /** Set for a command run without picocli's model; null under picocli. */
-  private final Outside outside;
+  private final WithoutPicocli direct;
 
   private TokenLedgerConfig config;
 
@@ -36,23 +36,27 @@ public final class CommandContext {
     this(null, environment, null);
   }
 
-  // the environment is not the first parameter: the command factory takes such a constructor
-  private CommandContext(Outside outside, CliEnvironment environment, ConfigMixin configOptions) {
-    this.outside = outside;
+  // the environment is not the first parameter: CommandFactory hands the environment to the first
+  // constructor that takes it first, which must stay the one above
+  private CommandContext(
+      WithoutPicocli direct, CliEnvironment environment, ConfigMixin configOptions) {
+    this.direct = direct;
     this.environment = environment;
     this.configOptions = configOptions;
   }
 
   /**
    * Where a command run without picocli's model ({@code run exec}'s plain arguments) writes, and
-   * the command line of that command, built only if it reports a usage error.
+   * its command line, built only if the command reports a usage error (none of {@code run exec}'s
+   * can happen on plain arguments today; this keeps {@link #usageError} working if one is added).
    */
-  public record Outside(PrintWriter out, PrintWriter err, Supplier<CommandLine> commandLine) {}
+  public record WithoutPicocli(
+      PrintWriter out, PrintWriter err, Supplier<CommandLine> commandLine) {}
 
   /** The context of a command that picocli did not build, with the options it was given. */
-  public static CommandContext outside(
-      CliEnvironment environment, ConfigMixin configOptions, Outside outside) {
-    return new CommandContext(outside, environment, configOptions);
+  public static CommandContext withoutPicocli(
+      CliEnvironment environment, ConfigMixin configOptions, WithoutPicocli direct) {
+    return new CommandContext(direct, environment, configOptions);
   }
 
   /** The outside world the command may use. */
@@ -67,12 +71,12 @@ public final class CommandContext {
 
   /** Where data goes. */
   public PrintWriter out() {
-    return outside != null ? outside.out() : mixee.commandLine().getOut();
+    return direct != null ? direct.out() : mixee.commandLine().getOut();
   }
 
   /** Where everything else goes: warnings, progress, errors. */
   public PrintWriter err() {
-    return outside != null ? outside.err() : mixee.commandLine().getErr();
+    return direct != null ? direct.err() : mixee.commandLine().getErr();
   }
 
   /** The options {@code --env-file} and {@code --admin-key-env}, for code that loads its own. */
@@ -140,6 +144,6 @@ public final class CommandContext {
   /** A usage error (exit 2) on this command, saying what is wrong and what to do. */
   public CommandLine.ParameterException usageError(String message) {
     return new CommandLine.ParameterException(
-        outside != null ? outside.commandLine().get() : mixee.commandLine(), message);
+        direct != null ? direct.commandLine().get() : mixee.commandLine(), message);
   }
 }

@@ -118,10 +118,22 @@ class PlainExecArgumentsTest {
       if (option.usageHelp() || option.versionHelp() || option.inherited()) {
         continue; // -h, -V and the root's -x are left to picocli
       }
-      (option.arity().max() == 0 ? flags : options).addAll(List.of(option.names()));
+      String name = option.longestName();
+      // one name, one value or none, no default and no splitting: what the plain reader assumes
+      assertThat(option.names()).as(name).hasSize(1);
+      assertThat(option.defaultValue()).as(name).isNull();
+      assertThat(option.splitRegex()).as(name).isEmpty();
+      assertThat(option.arity().min()).as(name).isEqualTo(option.arity().max());
+      (option.arity().max() == 0 ? flags : options).add(name);
+      if (option.arity().max() > 0) {
+        assertThat(option.arity().max()).as(name).isEqualTo(1);
+      }
     }
     assertThat(flags).containsExactlyInAnyOrderElementsOf(PlainExecArguments.FLAGS);
     assertThat(options).containsExactlyInAnyOrderElementsOf(PlainExecArguments.OPTIONS);
+    assertThat(exec.getCommandSpec().positionalParameters())
+        .singleElement()
+        .satisfies(p -> assertThat(p.paramLabel()).isEqualTo("CMD"));
   }
 
   @Test
@@ -152,10 +164,10 @@ class PlainExecArgumentsTest {
     CommandLine built = runExec(TokenLedgerCli.commandLine(ENVIRONMENT, "run", "exec", "--help"));
     StringWriter err = new StringWriter();
     CommandContext context =
-        CommandContext.outside(
+        CommandContext.withoutPicocli(
             ENVIRONMENT,
             ConfigMixin.of(null, null),
-            new CommandContext.Outside(
+            new CommandContext.WithoutPicocli(
                 new PrintWriter(new StringWriter()), new PrintWriter(err), () -> built));
 
     CommandLine.ParameterException e = context.usageError("--step must be 1 or more");
