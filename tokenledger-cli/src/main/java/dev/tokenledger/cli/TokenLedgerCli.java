@@ -152,17 +152,17 @@ public final class TokenLedgerCli {
   }
 
   /**
-   * The command classes {@link #execute} builds for {@code args} ({@link AnnotationsAhead} reads
-   * their annotations ahead): the root, and the command (and {@code run} subcommand) they name.
-   * Only the root when they name none: the whole tree is then built to show its usage, where a few
-   * milliseconds do not matter. None for plain {@code run exec} arguments, run without picocli.
+   * The annotated command classes {@link #execute} builds for {@code args} ({@link
+   * AnnotationsAhead} reads their annotations ahead): the command (and {@code run} subcommand) they
+   * name; the root is built without annotations. None when they name none (the whole tree is then
+   * built to show its usage, where a few milliseconds do not matter), and none for plain {@code run
+   * exec} arguments, run without picocli.
    */
   static List<Class<?>> commandsFor(String... args) {
     if (PlainExecArguments.read(args).isPresent()) {
       return List.of(); // run without picocli
     }
     List<Class<?>> commands = new ArrayList<>();
-    commands.add(TokenLedgerCommand.class);
     for (String path : named(args)) {
       commands.add(command(path));
     }
@@ -171,7 +171,7 @@ public final class TokenLedgerCli {
 
   private static CommandLine root(CliEnvironment environment) {
     return new CommandLine(
-        TokenLedgerCommand.class, new CommandFactory(environment, TokenLedgerCli::commandLine));
+        TokenLedgerCommand.spec(), new CommandFactory(environment, TokenLedgerCli::commandLine));
   }
 
   /** Adds command {@code name}; of {@code run}, only subcommand {@code only} when not null. */

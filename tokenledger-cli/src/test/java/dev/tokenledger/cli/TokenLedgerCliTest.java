@@ -54,17 +54,15 @@ class TokenLedgerCliTest {
 
   @Test
   void theCommandsReadAheadAreThoseTheArgumentsBuild() {
-    assertThat(TokenLedgerCli.commandsFor("--version")).containsExactly(TokenLedgerCommand.class);
-    assertThat(TokenLedgerCli.commandsFor()).containsExactly(TokenLedgerCommand.class);
+    // the root is built without annotations: nothing to read ahead for it
+    assertThat(TokenLedgerCli.commandsFor("--version")).isEmpty();
+    assertThat(TokenLedgerCli.commandsFor()).isEmpty();
     assertThat(TokenLedgerCli.commandsFor("report", "--by", "framework"))
-        .containsExactly(TokenLedgerCommand.class, TokenLedgerCli.command("report"));
+        .containsExactly(TokenLedgerCli.command("report"));
     assertThat(TokenLedgerCli.commandsFor("run", "exec", "--", "true"))
-        .containsExactly(
-            TokenLedgerCommand.class,
-            TokenLedgerCli.command("run"),
-            TokenLedgerCli.command("run exec"));
+        .containsExactly(TokenLedgerCli.command("run"), TokenLedgerCli.command("run exec"));
     assertThat(TokenLedgerCli.commandsFor("run", "--help"))
-        .containsExactly(TokenLedgerCommand.class, TokenLedgerCli.command("run"));
+        .containsExactly(TokenLedgerCli.command("run"));
     // plain run exec arguments build no command: picocli is not used
     assertThat(TokenLedgerCli.commandsFor("run", "exec", "--framework", "x", "--", "true"))
         .isEmpty();
@@ -159,6 +157,59 @@ class TokenLedgerCliTest {
           .isEqualTo(byPicocli)
           .startsWith(tail.contains("--meter") ? "exit 3" : "exit 3\n--- out\n--- err\n");
     }
+  }
+
+  /** The root as its annotations gave it, before it was built in code (TokenLedgerCommand). */
+  @CommandLine.Command(
+      name = "tokenledger",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      sortOptions = false,
+      usageHelpAutoWidth = true,
+      description = {
+        "Exact token and cost accounting for LLM experiment runs, from OpenAI's Usage and Costs"
+            + " APIs.",
+        ""
+      },
+      footerHeading = "%nExit codes:%n",
+      footer = {
+        "  0  ok",
+        "  1  failure",
+        "  2  usage error",
+        "  3  configuration (missing key, bad file)",
+        "  4  API refused the key (401/403, scope)",
+        "  5  API or network failure after retries",
+        "  6  reconcile found warnings"
+      })
+  static final class AnnotatedRoot implements Runnable {
+    @CommandLine.Option(
+        names = {"-x", "--stacktrace"},
+        scope = CommandLine.ScopeType.INHERIT,
+        description = "Print the stack trace of an error.")
+    boolean stacktrace;
+
+    @Override
+    public void run() {}
+  }
+
+  @Test
+  void theRootBuiltInCodeShowsWhatItsAnnotationsShowed() throws Exception {
+    CommandLine annotated = new CommandLine(new AnnotatedRoot());
+    CommandLine built = new CommandLine(TokenLedgerCommand.spec());
+    for (CommandLine cli : List.of(annotated, built)) {
+      cli.addSubcommand("run", new CommandLine(new dev.tokenledger.cli.run.RunCommand()));
+      cli.getCommandSpec().usageMessage().width(100);
+    }
+
+    assertThat(built.getUsageMessage(CommandLine.Help.Ansi.OFF))
+        .isEqualTo(annotated.getUsageMessage(CommandLine.Help.Ansi.OFF))
+        .contains("-x, --stacktrace", "-h, --help", "-V, --version", "Exit codes:");
+    assertThat(built.getSubcommands().get("run").getCommandSpec().findOption("-x"))
+        .as("-x reaches the subcommands")
+        .isNotNull();
+    StringWriter version = new StringWriter();
+    built.printVersionHelp(new PrintWriter(version));
+    assertThat(version.toString()).startsWith("tokenledger ");
   }
 
   private static List<List<String>> paths(CommandLine cli) {

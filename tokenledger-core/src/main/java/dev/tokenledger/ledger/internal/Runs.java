@@ -19,8 +19,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -36,9 +34,6 @@ import java.util.function.Predicate;
  * reader sees it now ({@link Liveness}).
  */
 public final class Runs {
-  private static final DateTimeFormatter RUN_ID_TIME =
-      DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
   private final Sql.Transactions tx;
   private final Clock clock;
   private final Liveness liveness;
@@ -288,12 +283,21 @@ public final class Runs {
   }
 
   /**
-   * The run's start to the second and 32 random bits. The bits need not be secret, only unlikely to
-   * repeat within a second (a repeat is retried): {@code SecureRandom}'s provider set-up was a
-   * tenth of {@code run exec}'s execution (docs/performance.md).
+   * The run's start to the second in UTC ({@code uuuuMMdd-HHmmss}) and 32 random bits. The bits
+   * need not be secret, only unlikely to repeat within a second (a repeat is retried): {@code
+   * SecureRandom}'s provider set-up was a tenth of {@code run exec}'s execution. The time is cut
+   * from the stored form rather than formatted: a {@code DateTimeFormatter} builds all of the JDK's
+   * ISO formatters at its first use (docs/performance.md).
    */
   private static String newRunId(Instant start) {
-    return RUN_ID_TIME.format(start)
+    String t = Timestamps.format(start); // uuuu-MM-ddTHH:mm:ss.SSSSSSZ
+    return t.substring(0, 4)
+        + t.substring(5, 7)
+        + t.substring(8, 10)
+        + "-"
+        + t.substring(11, 13)
+        + t.substring(14, 16)
+        + t.substring(17, 19)
         + "-"
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   }
