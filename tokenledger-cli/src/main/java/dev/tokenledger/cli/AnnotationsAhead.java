@@ -13,10 +13,11 @@ import picocli.CommandLine.Mixin;
  * the main thread starts picocli (docs/performance.md, "What helped", item 16).
  *
  * <p>On Java 17 the first read of each annotation type makes a proxy class at run time, which the
- * start-up archive cannot hold: a large part of the time picocli takes to build {@code run exec}.
- * The JDK caches what is read per class and per member, and makes each proxy class once, so
- * picocli's own reads afterwards find them made; the result is the same either way. On two busy
- * cores it gains little (about 4 ms of {@code run exec}), more where a core is free.
+ * start-up archive cannot hold: a large part of the time picocli takes to build a command. (The
+ * root is built without annotations, and plain {@code run exec} arguments without picocli.) The JDK
+ * caches what is read per class and per member, and makes each proxy class once, so picocli's own
+ * reads afterwards find them made; the result is the same either way. On two busy cores it gained
+ * little (about 4 ms of {@code run exec} when picocli built it), more where a core is free.
  */
 final class AnnotationsAhead {
   private AnnotationsAhead() {}
