@@ -474,9 +474,9 @@ public final class PageParser {
       }
       char[] last = lastChars[ordinal];
       if (last != null) {
+        char[] buf = p.getTextCharacters(); // first: it reads the value, which sets the offset
         int off = p.getTextOffset();
-        if (Arrays.equals(
-            last, 0, last.length, p.getTextCharacters(), off, off + p.getTextLength())) {
+        if (Arrays.equals(last, 0, last.length, buf, off, off + p.getTextLength())) {
           return lastTexts[ordinal];
         }
       }
