@@ -3,12 +3,13 @@ package dev.tokenledger.cli;
 import dev.tokenledger.cli.shared.CliEnvironment;
 import dev.tokenledger.cli.shared.CommandLineFactory;
 import java.lang.reflect.Constructor;
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
- * Creates commands and mixins, handing the {@link CliEnvironment} to every one whose constructor
- * takes it (and, to the demo, a way to build the whole command line); everything else is built by
- * picocli's default factory.
+ * Creates commands and mixins, handing the {@link CliEnvironment} to every one with a constructor
+ * that takes just it (or it and a way to build the whole command line: the demo); everything else
+ * is built by picocli's default factory. Other constructors a class has are not picocli's.
  */
 final class CommandFactory implements CommandLine.IFactory {
   private final CliEnvironment environment;
@@ -24,13 +25,13 @@ final class CommandFactory implements CommandLine.IFactory {
   public <K> K create(Class<K> type) throws Exception {
     for (Constructor<?> c : type.getDeclaredConstructors()) {
       Class<?>[] params = c.getParameterTypes();
-      if (params.length > 0 && params[0] == CliEnvironment.class) {
+      if (Arrays.equals(params, new Class<?>[] {CliEnvironment.class})) {
         c.setAccessible(true);
-        Object created =
-            params.length == 1
-                ? c.newInstance(environment)
-                : c.newInstance(environment, commandLines); // the demo: (environment, factory)
-        return type.cast(created);
+        return type.cast(c.newInstance(environment));
+      }
+      if (Arrays.equals(params, new Class<?>[] {CliEnvironment.class, CommandLineFactory.class})) {
+        c.setAccessible(true);
+        return type.cast(c.newInstance(environment, commandLines));
       }
     }
     return fallback.create(type);

@@ -174,11 +174,9 @@ public final class PageParser {
     private final char[][] stringChars = new char[512][];
     private final int[] stringHashes = new int[512];
 
-    /** The characters of the string {@link #cachedString} returned last; null when not kept. */
-    private char[] cachedChars;
+    /** By field ordinal, the cache slot of the field's value in the row before; -1: none. */
+    private final int[] lastSlots = filled(ResultField.values().length, -1);
 
-    private final String[] lastTexts = new String[ResultField.values().length];
-    private final char[][] lastChars = new char[ResultField.values().length][];
     private final ResultField[] predicted = new ResultField[64];
     private JsonParser p;
     private int bucketIndex = -1;
@@ -466,24 +464,25 @@ public final class PageParser {
 
     /**
      * {@link #text(JsonToken)} of result field {@code ordinal}: a row's value is often the one the
-     * row before had for that field (its {@code object} always), which is checked first.
+     * row before had for that field (its {@code object} always), whose cache slot is checked first.
+     * A slot another value took since holds that value's characters, and does not match.
      */
     private String text(JsonToken t, int ordinal) throws IOException, PageFormatException {
       if (t != JsonToken.VALUE_STRING) {
         return text(t);
       }
-      char[] last = lastChars[ordinal];
-      if (last != null) {
+      int last = lastSlots[ordinal];
+      if (last >= 0) {
         char[] buf = p.getTextCharacters(); // first: it reads the value, which sets the offset
         int off = p.getTextOffset();
-        if (Arrays.equals(last, 0, last.length, buf, off, off + p.getTextLength())) {
-          return lastTexts[ordinal];
+        char[] seen = stringChars[last];
+        if (Arrays.equals(seen, 0, seen.length, buf, off, off + p.getTextLength())) {
+          return strings[last];
         }
       }
-      String s = cachedString();
-      lastTexts[ordinal] = s;
-      lastChars[ordinal] = cachedChars;
-      return s;
+      int slot = cacheSlot();
+      lastSlots[ordinal] = slot;
+      return slot >= 0 ? strings[slot] : p.getText();
     }
 
     private String text(JsonToken t) throws IOException, PageFormatException {
@@ -512,12 +511,20 @@ public final class PageParser {
      * lookups use their cached hash codes.
      */
     private String cachedString() throws IOException {
+      int slot = cacheSlot();
+      return slot >= 0 ? strings[slot] : p.getText();
+    }
+
+    /**
+     * The slot of the string cache that holds the current string value, put there if it was not; -1
+     * for a value too long to keep.
+     */
+    private int cacheSlot() throws IOException {
       char[] buf = p.getTextCharacters();
       int off = p.getTextOffset();
       int len = p.getTextLength();
       if (len > MAX_CACHED_LENGTH) {
-        cachedChars = null;
-        return new String(buf, off, len);
+        return -1;
       }
       int h = 0;
       for (int i = 0; i < len; i++) {
@@ -525,18 +532,20 @@ public final class PageParser {
       }
       int slot = (h ^ (h >>> 16)) & (strings.length - 1);
       char[] seen = stringChars[slot];
-      if (seen != null
-          && stringHashes[slot] == h
-          && Arrays.equals(seen, 0, seen.length, buf, off, off + len)) {
-        cachedChars = seen;
-        return strings[slot];
+      if (seen == null
+          || stringHashes[slot] != h
+          || !Arrays.equals(seen, 0, seen.length, buf, off, off + len)) {
+        strings[slot] = new String(buf, off, len);
+        stringChars[slot] = Arrays.copyOfRange(buf, off, off + len);
+        stringHashes[slot] = h;
       }
-      String s = new String(buf, off, len);
-      strings[slot] = s;
-      cachedChars = Arrays.copyOfRange(buf, off, off + len);
-      stringChars[slot] = cachedChars;
-      stringHashes[slot] = h;
-      return s;
+      return slot;
+    }
+
+    private static int[] filled(int length, int value) {
+      int[] a = new int[length];
+      Arrays.fill(a, value);
+      return a;
     }
 
     private Boolean bool(JsonToken t) throws IOException, PageFormatException {

@@ -33,13 +33,11 @@ public final class CommandContext {
   private TokenLedgerConfig config;
 
   public CommandContext(CliEnvironment environment) {
-    this(null, environment, null);
+    this(environment, null, null);
   }
 
-  // the environment is not the first parameter: CommandFactory hands the environment to the first
-  // constructor that takes it first, which must stay the one above
   private CommandContext(
-      WithoutPicocli direct, CliEnvironment environment, ConfigMixin configOptions) {
+      CliEnvironment environment, ConfigMixin configOptions, WithoutPicocli direct) {
     this.direct = direct;
     this.environment = environment;
     this.configOptions = configOptions;
@@ -56,7 +54,7 @@ public final class CommandContext {
   /** The context of a command that picocli did not build, with the options it was given. */
   public static CommandContext withoutPicocli(
       CliEnvironment environment, ConfigMixin configOptions, WithoutPicocli direct) {
-    return new CommandContext(direct, environment, configOptions);
+    return new CommandContext(environment, configOptions, direct);
   }
 
   /** The outside world the command may use. */
