@@ -23,12 +23,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Inserts attempts and everything that hangs off them, {@link Sql#CHUNK} attempts at a time: each
  * statement is prepared once per settlement and its rows sent in batches as they are made, so a
  * pass over many runs costs few round trips and never holds all its rows at once. The rows go in
  * the order the attempts come, so the ids are those one insert of every attempt would give.
+ *
+ * <p>A full chunk is written on a second thread while the caller makes the next one: the pass's
+ * computing and the database's inserts overlap, one chunk in flight at most. The connection is used
+ * by one thread at a time (the caller waits for the chunk in flight before it writes or hands off
+ * another), and {@link #close} waits for it, so the transaction ends only after its last write.
  */
 final class AttemptWriter implements AutoCloseable {
   private static final String ATTEMPTS =
@@ -43,7 +52,7 @@ final class AttemptWriter implements AutoCloseable {
   private final Connection c;
   private final Set<String> held;
   private final Set<String> attempted = new HashSet<>();
-  private final List<AttemptRecord> pending = new ArrayList<>(CHUNK);
+  private List<AttemptRecord> pending = new ArrayList<>(CHUNK);
   private final String now;
   private final List<AutoCloseable> open = new ArrayList<>();
   private PreparedStatement fullChunk;
@@ -52,6 +61,8 @@ final class AttemptWriter implements AutoCloseable {
   private Sql.Batch lines;
   private Sql.Batch shared;
   private Sql.Batch statuses;
+  private ExecutorService writer;
+  private Future<?> inFlight;
 
   /**
    * A writer on {@code c}'s transaction of the runs {@code held}; lines computed at {@code now}.
@@ -78,16 +89,93 @@ final class AttemptWriter implements AutoCloseable {
     }
     pending.add(a);
     if (pending.size() == CHUNK) {
-      flush();
+      handOff();
     }
   }
 
-  /** Writes the attempts added and not yet written. */
+  /** Writes the attempts added and not yet written, and waits for those written meanwhile. */
   void flush() throws SQLException {
-    if (pending.isEmpty()) {
+    awaitWritten();
+    if (!pending.isEmpty()) {
+      write(takePending());
+    }
+  }
+
+  private void handOff() throws SQLException {
+    awaitWritten();
+    List<AttemptRecord> chunk = takePending();
+    if (writer == null) {
+      writer =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "tokenledger-attempt-writer");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    inFlight =
+        writer.submit(
+            () -> {
+              write(chunk);
+              return null;
+            });
+  }
+
+  private List<AttemptRecord> takePending() {
+    List<AttemptRecord> chunk = pending;
+    pending = new ArrayList<>(CHUNK);
+    return chunk;
+  }
+
+  /** Waits for the chunk in flight, and throws what its write threw. */
+  private void awaitWritten() throws SQLException {
+    Future<?> f = inFlight;
+    if (f == null) {
       return;
     }
-    long[] ids = insertAttempts();
+    inFlight = null;
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      // the chunk is still being written on this transaction's connection: wait it out, so the
+      // rollback that follows does not run beside it
+      waitUninterruptibly(f);
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while storing the reconciled figures", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException s) {
+        throw s;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new SQLException(cause);
+    }
+  }
+
+  private static void waitUninterruptibly(Future<?> f) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        f.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException e) {
+        break; // reported by whoever asks for the chunk's result; here only its end matters
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void write(List<AttemptRecord> chunk) throws SQLException {
+    long[] ids = insertAttempts(chunk);
     if (reads == null) {
       reads = batch("INSERT INTO reconcile_attempt_reads (attempt_id, read_id) VALUES (?, ?)");
       figures =
@@ -117,15 +205,15 @@ final class AttemptWriter implements AutoCloseable {
     }
     // table by table, as one insert of every attempt did, so each table's ids come in the same
     // order
-    for (int i = 0; i < pending.size(); i++) {
+    for (int i = 0; i < chunk.size(); i++) {
       Long id = ids[i];
-      for (long readId : new LinkedHashSet<>(pending.get(i).readIds())) {
+      for (long readId : new LinkedHashSet<>(chunk.get(i).readIds())) {
         reads.add(id, readId);
       }
     }
     reads.send();
-    for (int i = 0; i < pending.size(); i++) {
-      AttemptRecord a = pending.get(i);
+    for (int i = 0; i < chunk.size(); i++) {
+      AttemptRecord a = chunk.get(i);
       Long id = ids[i];
       for (Figure f : a.figures()) {
         TokenCounts t = f.total();
@@ -152,8 +240,8 @@ final class AttemptWriter implements AutoCloseable {
       }
     }
     figures.send();
-    for (int i = 0; i < pending.size(); i++) {
-      AttemptRecord a = pending.get(i);
+    for (int i = 0; i < chunk.size(); i++) {
+      AttemptRecord a = chunk.get(i);
       Long id = ids[i];
       for (LineFigure l : a.lines()) {
         TokenCounts n = l.counts();
@@ -178,8 +266,8 @@ final class AttemptWriter implements AutoCloseable {
       }
     }
     lines.send();
-    for (int i = 0; i < pending.size(); i++) {
-      AttemptRecord a = pending.get(i);
+    for (int i = 0; i < chunk.size(); i++) {
+      AttemptRecord a = chunk.get(i);
       Long id = ids[i];
       for (SharedMinute m : a.sharedMinutes()) {
         TokenCounts b = m.bucket();
@@ -203,30 +291,29 @@ final class AttemptWriter implements AutoCloseable {
       }
     }
     shared.send();
-    for (AttemptRecord a : pending) {
+    for (AttemptRecord a : chunk) {
       statuses.add(a.status().label(), a.runId());
     }
     statuses.send();
-    pending.clear();
   }
 
   /**
-   * One multi-row INSERT of the pending attempts; a settlement holds one attempt per run, so the
+   * One multi-row INSERT of a chunk of attempts; a settlement holds one attempt per run, so the
    * returned run ids tell which id is whose.
    */
-  private long[] insertAttempts() throws SQLException {
+  private long[] insertAttempts(List<AttemptRecord> chunk) throws SQLException {
     PreparedStatement ps;
-    if (pending.size() == CHUNK) {
+    if (chunk.size() == CHUNK) {
       if (fullChunk == null) {
         fullChunk = prepare(CHUNK);
       }
       ps = fullChunk;
     } else {
-      ps = prepare(pending.size());
+      ps = prepare(chunk.size());
     }
-    Object[] args = new Object[pending.size() * ATTEMPT_COLUMNS];
+    Object[] args = new Object[chunk.size() * ATTEMPT_COLUMNS];
     int k = 0;
-    for (AttemptRecord a : pending) {
+    for (AttemptRecord a : chunk) {
       TokenCounts n = a.counts();
       Change d = a.change();
       TokenCounts m = a.metered();
@@ -257,12 +344,12 @@ final class AttemptWriter implements AutoCloseable {
         idByRun.put(rs.getString(2), rs.getLong(1));
       }
     }
-    long[] ids = new long[pending.size()];
+    long[] ids = new long[chunk.size()];
     for (int i = 0; i < ids.length; i++) {
-      Long id = idByRun.get(pending.get(i).runId());
+      Long id = idByRun.get(chunk.get(i).runId());
       if (id == null) {
         throw new SQLException(
-            "the insert of an attempt of run " + pending.get(i).runId() + " gave no id");
+            "the insert of an attempt of run " + chunk.get(i).runId() + " gave no id");
       }
       ids[i] = id;
     }
@@ -286,6 +373,16 @@ final class AttemptWriter implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     SQLException first = null;
+    if (inFlight != null) {
+      try {
+        awaitWritten();
+      } catch (SQLException | RuntimeException e) {
+        first = e instanceof SQLException s ? s : new SQLException(e);
+      }
+    }
+    if (writer != null) {
+      writer.shutdown();
+    }
     for (AutoCloseable a : open) {
       try {
         a.close();

@@ -374,6 +374,170 @@ class ReconcileStoreTest {
     assertThat(ledger.provenanceStore().reconciliation(run).orElseThrow().attempts()).isEmpty();
   }
 
+  /** Two full chunks handed to the writer's thread and a part one written at the end. */
+  private static final int MANY = 2 * dev.tokenledger.ledger.internal.Sql.CHUNK + 1;
+
+  private static List<String> finishedRuns(Ledger ledger, int count) {
+    List<String> runs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      runs.add(finishedRun(ledger, "chatdev", i));
+    }
+    return runs;
+  }
+
+  /** An attempt with one figure, one line and one shared minute, each holding {@code n}. */
+  private static AttemptRecord attemptWithRows(String run, long readId, long n) {
+    TokenCounts counts = new TokenCounts(n, 0, n, 1);
+    return new AttemptRecord(
+        run,
+        T0.plusSeconds(900),
+        List.of(readId),
+        counts,
+        null,
+        ReconcileStatus.SETTLING,
+        null,
+        1,
+        List.of(new Figure(null, counts, Exactness.EXACT, counts, counts, 0)),
+        List.of(
+            new LineFigure(
+                readId,
+                null,
+                Endpoint.COMPLETIONS,
+                new UsageLine("gpt-4o-mini", "default", false, "proj_1"),
+                counts,
+                Exactness.EXACT,
+                0,
+                0)),
+        List.of(
+            new SharedMinute(
+                null, Endpoint.COMPLETIONS, T0, List.of("other"), List.of(), counts, counts)));
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      assertThat(rs.next()).isTrue();
+      return rs.getLong(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void attemptsStreamedInChunksAreStoredInTheOrderGivenWithEveryRowOnItsOwnAttempt(Backend backend)
+      throws Exception {
+    Ledger ledger = open(backend);
+    List<String> runs = finishedRuns(ledger, MANY);
+    long readId = ledger.usageStore().storeRead(read(null), List.of(row(0, 100)));
+    Claim claim = ledger.claimStore().claim(runs, ClaimStore.DEFAULT_LEASE);
+    // handed over in reverse, so the ids' order is the order given, not the runs' own
+    List<String> given = new ArrayList<>(runs);
+    java.util.Collections.reverse(given);
+    ledger
+        .settlementStore()
+        .storeSettlement(
+            claim,
+            attempts -> {
+              for (int i = 0; i < given.size(); i++) {
+                attempts.add(attemptWithRows(given.get(i), readId, i));
+              }
+              return new Settlement(List.of(), Map.of(), List.of());
+            });
+
+    List<String> stored = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(location.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT run_id FROM reconcile_attempts ORDER BY id")) {
+      while (rs.next()) {
+        stored.add(rs.getString(1));
+      }
+    }
+    assertThat(stored).isEqualTo(given);
+    for (String table : List.of("reconcile_figures", "attributions", "shared_minutes")) {
+      String attemptColumn = table.equals("attributions") ? "reconcile_attempt_id" : "attempt_id";
+      assertThat(count("SELECT COUNT(*) FROM " + table)).as(table).isEqualTo(MANY);
+      // each row hangs off its own run's attempt and carries that attempt's figure
+      assertThat(
+              count(
+                  "SELECT COUNT(*) FROM "
+                      + table
+                      + " t JOIN reconcile_attempts a ON a.id = t."
+                      + attemptColumn
+                      + " WHERE a.run_id = t.run_id AND a.input_tokens = t."
+                      + (table.equals("shared_minutes") ? "share_input_tokens" : "input_tokens")))
+          .as(table)
+          .isEqualTo(MANY);
+    }
+    assertThat(count("SELECT COUNT(*) FROM reconcile_attempt_reads")).isEqualTo(MANY);
+    assertThat(count("SELECT COUNT(*) FROM runs WHERE reconcile_status = 'settling'"))
+        .isEqualTo(MANY);
+    assertThat(count("SELECT COUNT(*) FROM reconcile_leases WHERE holder IS NOT NULL")).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aSettlementThatFailsAfterAChunkWasHandedOffStoresNothing(Backend backend) throws Exception {
+    Ledger ledger = open(backend);
+    List<String> runs = finishedRuns(ledger, MANY);
+    long readId = ledger.usageStore().storeRead(read(null), List.of(row(0, 100)));
+    Claim claim = ledger.claimStore().claim(runs, ClaimStore.DEFAULT_LEASE);
+    IllegalStateException failure = new IllegalStateException("the pass failed");
+    assertThatThrownBy(
+            () ->
+                ledger
+                    .settlementStore()
+                    .storeSettlement(
+                        claim,
+                        attempts -> {
+                          for (int i = 0; i < MANY - 1; i++) {
+                            attempts.add(attemptWithRows(runs.get(i), readId, i));
+                          }
+                          throw failure;
+                        }))
+        .isSameAs(failure);
+    for (String table :
+        List.of("reconcile_attempts", "reconcile_figures", "attributions", "shared_minutes")) {
+      assertThat(count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
+    }
+    assertThat(count("SELECT COUNT(*) FROM runs WHERE reconcile_status = 'pending'"))
+        .isEqualTo(MANY);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void aChunkRefusedByTheDatabaseWhileTheNextIsMadeStoresNothingAndSaysWhy(Backend backend)
+      throws Exception {
+    Ledger ledger = open(backend);
+    List<String> runs = finishedRuns(ledger, MANY);
+    long readId = ledger.usageStore().storeRead(read(null), List.of(row(0, 100)));
+    Claim claim = ledger.claimStore().claim(runs, ClaimStore.DEFAULT_LEASE);
+    // the first chunk names a read the ledger does not have: its insert fails on the writer's
+    // thread while the pass goes on with the next chunk
+    long missingRead = readId + 1000;
+    assertThatThrownBy(
+            () ->
+                ledger
+                    .settlementStore()
+                    .storeSettlement(
+                        claim,
+                        attempts -> {
+                          for (int i = 0; i < MANY; i++) {
+                            attempts.add(
+                                attemptWithRows(runs.get(i), i == 7 ? missingRead : readId, i));
+                          }
+                          return new Settlement(List.of(), Map.of(), List.of());
+                        }))
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("cannot store the reconciled figures")
+        .hasMessageContaining("oreign key");
+    for (String table :
+        List.of("reconcile_attempts", "reconcile_figures", "attributions", "shared_minutes")) {
+      assertThat(count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
+    }
+    assertThat(count("SELECT COUNT(*) FROM reconcile_leases WHERE holder IS NOT NULL"))
+        .isEqualTo(MANY);
+  }
+
   @ParameterizedTest
   @EnumSource(Backend.class)
   void statesCarryAttemptsInOrderAcceptanceAndLocalCounts(Backend backend) throws Exception {
