@@ -23,7 +23,7 @@ public final class PriceFiles {
 
   /**
    * The packaged table as the build writes it ({@link PackagedPrices}): its version on the first
-   * line, then its OpenAI entries as {@link PriceTable#toJson()} writes them.
+   * line, then its OpenAI entries as {@link PriceTable#toLines()} writes them.
    */
   static final String COMPACT = "litellm-model-prices.openai";
 
@@ -107,13 +107,13 @@ public final class PriceFiles {
 
   /** {@code table} in the form of {@link #COMPACT}. */
   static String compact(PriceTable table) {
-    return table.version() + "\n" + table.toJson();
+    return table.version() + "\n" + table.toLines();
   }
 
   /** The packaged table from its compact form, under the source its LiteLLM file gives. */
   static PriceTable fromCompact(String compact) {
     int newline = compact.indexOf('\n');
-    return PriceTable.restore(
+    return PriceTable.fromLines(
         compact.substring(0, newline), "packaged " + RESOURCE, compact.substring(newline + 1));
   }
 

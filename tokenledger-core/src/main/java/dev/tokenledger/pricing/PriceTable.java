@@ -296,6 +296,23 @@ public final class PriceTable {
   }
 
   /**
+   * The table's entries one per line ({@code PriceLines}): the form of the packaged table, which
+   * {@link #fromLines} reads back without a JSON parser.
+   */
+  public String toLines() {
+    return PriceLines.write(entries);
+  }
+
+  /**
+   * A table from the lines {@link #toLines()} wrote, under the version and source it had.
+   *
+   * @throws IllegalStateException when {@code lines} are not such lines (a damaged jar)
+   */
+  public static PriceTable fromLines(String version, String source, String lines) {
+    return new PriceTable(version, source, PriceLines.read(lines, source));
+  }
+
+  /**
    * A table from the JSON {@link #toJson()} wrote, under the version and source it had.
    *
    * @throws ConfigurationException when {@code json} is not such a table
