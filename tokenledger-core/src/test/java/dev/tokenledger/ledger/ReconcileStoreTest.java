@@ -424,7 +424,7 @@ class ReconcileStoreTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void attemptsStreamedInChunksAreStoredInTheOrderGivenWithEveryRowOnItsOwnAttempt(Backend backend)
+  void attemptsStreamedInChunksAreStoredInTheOrderGivenAndReadBackInTheOrderAsked(Backend backend)
       throws Exception {
     Ledger ledger = open(backend);
     List<String> runs = finishedRuns(ledger, MANY);
@@ -471,6 +471,20 @@ class ReconcileStoreTest {
     assertThat(count("SELECT COUNT(*) FROM reconcile_attempt_reads")).isEqualTo(MANY);
     assertThat(count("SELECT COUNT(*) FROM runs WHERE reconcile_status = 'settling'"))
         .isEqualTo(MANY);
+
+    // read back in chunks, half of them on a second thread and connection, in the order asked
+    List<String> asked = new ArrayList<>(given);
+    java.util.Collections.shuffle(asked, new java.util.Random(7));
+    List<RunState> states = ledger.settlementStore().states(asked);
+    assertThat(states).extracting(st -> st.run().id()).isEqualTo(asked);
+    for (RunState st : states) {
+      assertThat(st.steps())
+          .singleElement()
+          .satisfies(step -> assertThat(step.index()).isEqualTo(1));
+      assertThat(st.attempts())
+          .singleElement()
+          .satisfies(a -> assertThat(a.counts().input()).isEqualTo(given.indexOf(st.run().id())));
+    }
     assertThat(count("SELECT COUNT(*) FROM reconcile_leases WHERE holder IS NOT NULL")).isZero();
   }
 
