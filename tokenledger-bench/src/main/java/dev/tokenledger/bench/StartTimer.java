@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  */
 final class StartTimer {
   /** The launcher's JVM options: for every command, and added for its short ones. */
-  private static final Pattern OPTIONS = Pattern.compile("^(default|short)_opts=\"([^\"]*)\"$");
+  private static final Pattern OPTIONS = Pattern.compile("^(default|short|thp)_opts=\"([^\"]*)\"$");
+
+  /** Where Linux says whether it gives transparent huge pages, as the launcher reads it. */
+  private static final Path THP = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
 
   /** What one run of a command did. */
   record Outcome(int exitCode, String out, String err) {}
@@ -152,7 +155,8 @@ final class StartTimer {
 
   /**
    * The JVM options {@code launcher} runs its short commands ({@code --version}, {@code run …})
-   * with: {@code TOKENLEDGER_JAVA_OPTS}, or its {@code default_opts} and {@code short_opts}. An
+   * with: {@code TOKENLEDGER_JAVA_OPTS}, or its {@code default_opts} and {@code short_opts}, and
+   * its {@code thp_opts} where the kernel gives transparent huge pages always or on request. An
    * anchor runs with them too.
    */
   static List<String> launcherJvmOptions(Path launcher) throws IOException {
@@ -165,14 +169,25 @@ final class StartTimer {
     for (String line : Files.readAllLines(launcher)) {
       Matcher m = OPTIONS.matcher(line);
       if (m.matches()) {
-        options.addAll(List.of(m.group(2).trim().split("\\s+")));
+        if (!m.group(1).equals("thp") || hugePagesGiven()) {
+          options.addAll(List.of(m.group(2).trim().split("\\s+")));
+        }
         found++;
       }
     }
-    if (found != 2) {
-      throw new WrongResult("no default_opts=\"…\" and short_opts=\"…\" lines in " + launcher);
+    if (found != 3) {
+      throw new WrongResult(
+          "no default_opts=\"…\", short_opts=\"…\" and thp_opts=\"…\" lines in " + launcher);
     }
     return options;
+  }
+
+  private static boolean hugePagesGiven() throws IOException {
+    if (!Files.isReadable(THP)) {
+      return false;
+    }
+    String mode = Files.readString(THP);
+    return mode.contains("[always]") || mode.contains("[madvise]");
   }
 
   /** {@code java} as the launcher finds it (on the PATH), with {@code options}. */
