@@ -113,8 +113,17 @@ public final class PriceFiles {
   /** The packaged table from its compact form, under the source its LiteLLM file gives. */
   static PriceTable fromCompact(String compact) {
     int newline = compact.indexOf('\n');
+    if (newline < 0) {
+      throw new IllegalStateException(
+          "the packaged price table " + COMPACT + " has no version line; rebuild the jar");
+    }
+    // the version is line 1, the entries start at line 2
     return PriceTable.fromLines(
-        compact.substring(0, newline), "packaged " + RESOURCE, compact.substring(newline + 1));
+        compact.substring(0, newline),
+        "packaged " + RESOURCE,
+        compact.substring(newline + 1),
+        "the packaged price table " + COMPACT,
+        2);
   }
 
   private static byte[] read(String name) {

@@ -9,6 +9,7 @@ import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.figures.StepIndex;
 import dev.tokenledger.ledger.SettlementStore.AttemptRecord;
 import dev.tokenledger.ledger.SettlementStore.Change;
+import dev.tokenledger.ledger.internal.Background;
 import dev.tokenledger.ledger.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,9 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -34,7 +33,7 @@ import java.util.concurrent.Future;
  * pass over many runs costs few round trips and never holds all its rows at once. The rows go in
  * the order the attempts come, so the ids are those one insert of every attempt would give.
  *
- * <p>A full chunk is written on a second thread while the caller makes the next one: the pass's
+ * <p>A full chunk is written on a thread of its own while the caller makes the next one: the pass's
  * computing and the database's inserts overlap, one chunk in flight at most. The connection is used
  * by one thread at a time (the caller waits for the chunk in flight before it writes or hands off
  * another), and {@link #close} waits for it, so the transaction ends only after its last write.
@@ -105,13 +104,7 @@ final class AttemptWriter implements AutoCloseable {
     awaitWritten();
     List<AttemptRecord> chunk = takePending();
     if (writer == null) {
-      writer =
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "tokenledger-attempt-writer");
-                t.setDaemon(true);
-                return t;
-              });
+      writer = Background.thread("tokenledger-attempt-writer");
     }
     inFlight =
         writer.submit(
@@ -130,47 +123,9 @@ final class AttemptWriter implements AutoCloseable {
   /** Waits for the chunk in flight, and throws what its write threw. */
   private void awaitWritten() throws SQLException {
     Future<?> f = inFlight;
-    if (f == null) {
-      return;
-    }
-    inFlight = null;
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      // the chunk is still being written on this transaction's connection: wait it out, so the
-      // rollback that follows does not run beside it
-      waitUninterruptibly(f);
-      Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while storing the reconciled figures", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof SQLException s) {
-        throw s;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new SQLException(cause);
-    }
-  }
-
-  private static void waitUninterruptibly(Future<?> f) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        f.get();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      } catch (ExecutionException e) {
-        break; // reported by whoever asks for the chunk's result; here only its end matters
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (f != null) {
+      inFlight = null;
+      Background.result(f);
     }
   }
 
@@ -373,15 +328,23 @@ final class AttemptWriter implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     SQLException first = null;
-    if (inFlight != null) {
-      try {
-        awaitWritten();
-      } catch (SQLException | RuntimeException e) {
-        first = e instanceof SQLException s ? s : new SQLException(e);
-      }
-    }
     if (writer != null) {
-      writer.shutdown();
+      writer.shutdown(); // ends its thread once the chunk in flight is written
+    }
+    Future<?> f = inFlight;
+    if (f != null) {
+      // the statements close only once the chunk in flight is done with them; its failure, if
+      // the caller has not seen it yet, is this close's
+      inFlight = null;
+      Background.awaitEnd(f);
+      Throwable failed = Background.failure(f).orElse(null);
+      if (failed instanceof Error e) {
+        closeQuietly();
+        throw e;
+      }
+      if (failed != null) {
+        first = failed instanceof SQLException s ? s : new SQLException(failed);
+      }
     }
     for (AutoCloseable a : open) {
       try {
@@ -394,6 +357,16 @@ final class AttemptWriter implements AutoCloseable {
     }
     if (first != null) {
       throw first;
+    }
+  }
+
+  private void closeQuietly() {
+    for (AutoCloseable a : open) {
+      try {
+        a.close();
+      } catch (Exception | Error ignored) {
+        // the Error that stops the settlement is what the caller needs to see
+      }
     }
   }
 

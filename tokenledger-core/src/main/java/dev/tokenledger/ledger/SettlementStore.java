@@ -10,6 +10,7 @@ import dev.tokenledger.figures.LineFigure;
 import dev.tokenledger.figures.ReconcileStatus;
 import dev.tokenledger.figures.SharedMinute;
 import dev.tokenledger.ledger.ClaimStore.Claim;
+import dev.tokenledger.ledger.internal.Background;
 import dev.tokenledger.ledger.internal.Runs;
 import dev.tokenledger.ledger.internal.Sql;
 import dev.tokenledger.ledger.internal.Where;
@@ -26,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a reconcile pass reads and stores (docs/design.md §5, §7): the runs to settle with their
@@ -264,36 +265,39 @@ public final class SettlementStore {
       chunks.forEach(read::read);
     } else {
       // every other chunk on a second thread and connection: turning a pass's 70,000 rows into
-      // records is the driver's and this code's CPU time, which two cores share
+      // records is the driver's and this code's CPU time, which two cores share; either side
+      // stops at its next chunk once the other has failed
       StatesRead other = new StatesRead();
-      FutureTask<Void> reading =
-          new FutureTask<>(
+      AtomicBoolean failed = new AtomicBoolean();
+      Future<Void> reading =
+          Background.start(
+              "tokenledger-read-runs",
               () -> {
-                for (int i = 1; i < chunks.size(); i += 2) {
-                  other.read(chunks.get(i));
+                try {
+                  for (int i = 1; i < chunks.size() && !failed.get(); i += 2) {
+                    other.read(chunks.get(i));
+                  }
+                  return null;
+                } catch (RuntimeException | Error e) {
+                  failed.set(true);
+                  throw e;
                 }
-                return null;
               });
-      Thread reader = new Thread(reading, "tokenledger-read-runs");
-      reader.setDaemon(true);
-      reader.start();
       try {
-        for (int i = 0; i < chunks.size(); i += 2) {
+        for (int i = 0; i < chunks.size() && !failed.get(); i += 2) {
           read.read(chunks.get(i));
         }
-      } finally {
-        // done before the caller can close the ledger, even when this thread failed
-        joinUninterruptibly(reader);
+      } catch (RuntimeException | Error e) {
+        failed.set(true);
+        // done before the caller can close the ledger
+        Background.awaitEnd(reading);
+        Background.failure(reading).ifPresent(e::addSuppressed);
+        throw e;
       }
       try {
-        reading.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        throw new IllegalStateException("cannot happen: the reader has ended", e);
+        Background.result(reading);
+      } catch (SQLException e) {
+        throw db.failure("cannot read the runs to reconcile", e);
       }
       read.add(other);
     }
@@ -312,21 +316,6 @@ public final class SettlementStore {
       }
     }
     return out;
-  }
-
-  private static void joinUninterruptibly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** What {@link #states} reads of some runs, a chunk at a time; each run in one chunk only. */

@@ -11,19 +11,27 @@ import java.util.Optional;
 /**
  * A table's entries in a form read without a JSON parser, for the packaged table every priced
  * command loads: Jackson's first use (about seventy classes loaded and verified from the jar) took
- * a report a twelfth of its time. One entry per line: its key, its mode (empty when it has none)
- * and each price as {@code field=decimal}, separated by tabs; each decimal as {@link
+ * a report a twelfth of its time. One entry per line: its key, its mode (an empty cell when it has
+ * none) and each price as {@code field=decimal}, separated by tabs; each decimal as {@link
  * BigDecimal#toString} writes it, which reads back to the same value and scale.
  */
 final class PriceLines {
   private PriceLines() {}
 
+  /**
+   * {@code entries} as lines.
+   *
+   * @throws IllegalArgumentException for a key or mode that is empty or holds a tab or a line break
+   */
   static String write(Map<String, RawEntry> entries) {
     StringBuilder out = new StringBuilder();
     entries.forEach(
         (key, entry) -> {
-          out.append(plain(key, "key"));
-          out.append('\t').append(plain(entry.mode().orElse(""), "mode of " + key));
+          out.append(cell(key, "key", key));
+          out.append('\t');
+          if (entry.mode().isPresent()) {
+            out.append(cell(entry.mode().get(), "mode", key));
+          }
           entry
               .prices()
               .forEach(
@@ -34,11 +42,16 @@ final class PriceLines {
     return out.toString();
   }
 
-  /** The entries {@link #write} wrote; {@code what} names the text in the message if it is not. */
-  static Map<String, RawEntry> read(String text, String what) {
+  /**
+   * The entries {@link #write} wrote, from {@code text}, which starts at line {@code firstLine} of
+   * {@code what}: both name the place in the message when it is not such text.
+   *
+   * @throws IllegalStateException when {@code text} is damaged
+   */
+  static Map<String, RawEntry> read(String text, String what, int firstLine) {
     Map<String, RawEntry> entries = new LinkedHashMap<>();
     int start = 0;
-    int line = 1;
+    int line = firstLine;
     while (start < text.length()) {
       int end = text.indexOf('\n', start);
       if (end < 0) {
@@ -71,30 +84,24 @@ final class PriceLines {
   }
 
   /**
-   * {@code text}, refused if it holds what separates cells or lines, or is empty where a mode is.
+   * {@code text} as a cell: refused when empty (an empty mode would read back as none) or when it
+   * holds a tab or a line break, which separate cells and lines.
    */
-  private static String plain(String text, String what) {
-    if (text.indexOf('\t') >= 0
-        || text.indexOf('\n') >= 0
-        || (what.equals("key") && text.isEmpty())) {
+  private static String cell(String text, String what, String key) {
+    if (text.isEmpty() || text.indexOf('\t') >= 0 || text.indexOf('\n') >= 0) {
       throw new IllegalArgumentException(
           "the "
               + what
-              + " '"
-              + text
-              + "' cannot be written as a price line (an empty key, a tab or a line break)");
+              + " of the price entry '"
+              + key.replace("\t", "\\t").replace("\n", "\\n")
+              + "' is empty or holds a tab or a line break, which price lines cannot hold: leave"
+              + " the entry out or correct it in the LiteLLM file");
     }
     return text;
   }
 
   private static IllegalStateException damaged(String what, int line, String problem) {
     return new IllegalStateException(
-        "the price table "
-            + what
-            + " is damaged at line "
-            + line
-            + ": "
-            + problem
-            + "; rebuild the jar");
+        what + " is damaged at line " + line + ": " + problem + "; rebuild the jar");
   }
 }

@@ -304,12 +304,14 @@ public final class PriceTable {
   }
 
   /**
-   * A table from the lines {@link #toLines()} wrote, under the version and source it had.
+   * A table from the lines {@link #toLines()} wrote, under the version and source it had; {@code
+   * file} and {@code firstLine} say where the lines are, for the message if they are damaged.
    *
    * @throws IllegalStateException when {@code lines} are not such lines (a damaged jar)
    */
-  public static PriceTable fromLines(String version, String source, String lines) {
-    return new PriceTable(version, source, PriceLines.read(lines, source));
+  public static PriceTable fromLines(
+      String version, String source, String lines, String file, int firstLine) {
+    return new PriceTable(version, source, PriceLines.read(lines, file, firstLine));
   }
 
   /**

@@ -46,4 +46,13 @@ class PackagedPricesTest {
     assertThat(written).isEqualTo(PriceFiles.compact(PriceFiles.parsePackaged()));
     assertSameTable(PriceFiles.fromCompact(written), PriceFiles.parsePackaged());
   }
+
+  @Test
+  void aCompactTableWithoutItsVersionLineIsADamagedJar() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PriceFiles.fromCompact("litellm@x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "the packaged price table litellm-model-prices.openai has no version line; rebuild the"
+                + " jar");
+  }
 }

@@ -422,6 +422,13 @@ class ReconcileStoreTest {
     }
   }
 
+  private void assertNoAttemptStored() throws Exception {
+    for (String table :
+        List.of("reconcile_attempts", "reconcile_figures", "attributions", "shared_minutes")) {
+      assertThat(count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Backend.class)
   void attemptsStreamedInChunksAreStoredInTheOrderGivenAndReadBackInTheOrderAsked(Backend backend)
@@ -509,10 +516,7 @@ class ReconcileStoreTest {
                           throw failure;
                         }))
         .isSameAs(failure);
-    for (String table :
-        List.of("reconcile_attempts", "reconcile_figures", "attributions", "shared_minutes")) {
-      assertThat(count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
-    }
+    assertNoAttemptStored();
     assertThat(count("SELECT COUNT(*) FROM runs WHERE reconcile_status = 'pending'"))
         .isEqualTo(MANY);
   }
@@ -544,10 +548,7 @@ class ReconcileStoreTest {
         .isInstanceOf(LedgerException.class)
         .hasMessageContaining("cannot store the reconciled figures")
         .hasMessageContaining("oreign key");
-    for (String table :
-        List.of("reconcile_attempts", "reconcile_figures", "attributions", "shared_minutes")) {
-      assertThat(count("SELECT COUNT(*) FROM " + table)).as(table).isZero();
-    }
+    assertNoAttemptStored();
     assertThat(count("SELECT COUNT(*) FROM reconcile_leases WHERE holder IS NOT NULL"))
         .isEqualTo(MANY);
   }

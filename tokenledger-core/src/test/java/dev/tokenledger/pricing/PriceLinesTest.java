@@ -39,7 +39,7 @@ class PriceLinesTest {
         "ft:gpt-3.5-turbo:my-org:custom:id", entry(null, PriceField.INPUT, new BigDecimal("1E+2")));
     entries.put("256-x-256/dall-e-2", entry("image_generation"));
 
-    Map<String, RawEntry> read = PriceLines.read(PriceLines.write(entries), "in a test");
+    Map<String, RawEntry> read = PriceLines.read(PriceLines.write(entries), "a test", 1);
 
     assertThat(read.keySet()).containsExactlyElementsOf(entries.keySet());
     entries.forEach(
@@ -52,29 +52,41 @@ class PriceLinesTest {
   }
 
   @Test
-  void aKeyOrModeThatWouldBreakTheLinesIsRefusedWhenWritten() {
+  void aKeyOrModeThatWouldNotReadBackIsRefusedWhenWritten() {
     assertThatThrownBy(() -> PriceLines.write(Map.of("a\tb", entry("chat"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'a\tb'");
+        .hasMessage(
+            "the key of the price entry 'a\\tb' is empty or holds a tab or a line break, which"
+                + " price lines cannot hold: leave the entry out or correct it in the LiteLLM"
+                + " file");
     assertThatThrownBy(() -> PriceLines.write(Map.of("m", entry("chat\nx"))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("mode of m");
+        .hasMessageStartingWith("the mode of the price entry 'm' is empty");
+    // an empty mode would read back as none
+    assertThatThrownBy(() -> PriceLines.write(Map.of("m", entry(""))))
+        .hasMessageStartingWith("the mode of the price entry 'm' is empty");
     assertThatThrownBy(() -> PriceLines.write(Map.of("", entry("chat"))))
-        .isInstanceOf(IllegalArgumentException.class);
+        .hasMessageStartingWith("the key of the price entry '' is empty");
+  }
+
+  @Test
+  void anEmptyTableIsNoLines() {
+    assertThat(PriceLines.write(Map.of())).isEmpty();
+    assertThat(PriceLines.read("", "t", 2)).isEmpty();
   }
 
   @Test
   void damagedLinesSayWhereAndHowToMend() {
-    assertThatThrownBy(() -> PriceLines.read("gpt\tchat\tinput_cost_per_token=x\n", "packaged t"))
+    assertThatThrownBy(
+            () -> PriceLines.read("gpt\tchat\tinput_cost_per_token=x\n", "the table t", 2))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
-            "the price table packaged t is damaged at line 1: 'input_cost_per_token=x' has no"
-                + " decimal price; rebuild the jar");
-    assertThatThrownBy(() -> PriceLines.read("a\tchat\n\tchat\n", "t"))
+            "the table t is damaged at line 2: 'input_cost_per_token=x' has no decimal price;"
+                + " rebuild the jar");
+    assertThatThrownBy(() -> PriceLines.read("a\tchat\n\tchat\n", "t", 1))
         .hasMessageContaining("line 2: a line needs a key and a mode");
-    assertThatThrownBy(() -> PriceLines.read("a\tchat\tno_such_field=1\n", "t"))
+    assertThatThrownBy(() -> PriceLines.read("a\tchat\tno_such_field=1\n", "t", 1))
         .hasMessageContaining("'no_such_field=1' is not field=price");
-    assertThatThrownBy(() -> PriceLines.read("a\tchat", "t"))
+    assertThatThrownBy(() -> PriceLines.read("a\tchat", "t", 1))
         .hasMessageContaining("its last line has no end");
   }
 }

@@ -1,0 +1,81 @@
+package dev.tokenledger.ledger.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.SQLException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Work beside the calling thread: its failure comes back as it was, and a wait outlasts it. */
+class BackgroundTest {
+  @Test
+  void aResultOrAFailureComesBackAsItWas() throws Exception {
+    assertThat(Background.result(Background.start("t", () -> 42))).isEqualTo(42);
+    SQLException sql = new SQLException("refused");
+    IllegalStateException runtime = new IllegalStateException("broken");
+    StackOverflowError error = new StackOverflowError();
+    assertThatThrownBy(
+            () ->
+                Background.result(
+                    Background.start(
+                        "t",
+                        () -> {
+                          throw sql;
+                        })))
+        .isSameAs(sql);
+    assertThatThrownBy(
+            () ->
+                Background.result(
+                    Background.start(
+                        "t",
+                        () -> {
+                          throw runtime;
+                        })))
+        .isSameAs(runtime);
+    assertThatThrownBy(
+            () ->
+                Background.result(
+                    Background.start(
+                        "t",
+                        () -> {
+                          throw error;
+                        })))
+        .isSameAs(error);
+    Future<Object> failed =
+        Background.start(
+            "t",
+            () -> {
+              throw runtime;
+            });
+    Background.awaitEnd(failed);
+    assertThat(Background.failure(failed)).containsSame(runtime);
+    assertThat(Background.failure(Background.start("t", () -> 1))).isEmpty();
+  }
+
+  @Test
+  void anInterruptedCallerStillWaitsForTheWorkToEndAndKeepsItsInterrupt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Future<String> work =
+        Background.start(
+            "t",
+            () -> {
+              release.await();
+              return "done";
+            });
+    Thread releaser = new Thread(release::countDown);
+    Thread.currentThread().interrupt();
+    releaser.start();
+    try {
+      assertThatThrownBy(() -> Background.result(work))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("interrupted");
+      assertThat(work.isDone()).isTrue();
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+      releaser.join();
+    }
+  }
+}
