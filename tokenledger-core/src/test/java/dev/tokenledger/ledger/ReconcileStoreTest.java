@@ -422,6 +422,21 @@ class ReconcileStoreTest {
     }
   }
 
+  /** {@link #MANY} finished runs, claimed, and a read their attempts can name. */
+  private record Many(Ledger ledger, List<String> runs, long readId, Claim claim) {
+    void settle(SettlementStore.Settling settling) {
+      ledger.settlementStore().storeSettlement(claim, settling);
+    }
+  }
+
+  private Many manyClaimed(Backend backend) {
+    Ledger ledger = open(backend);
+    List<String> runs = finishedRuns(ledger, MANY);
+    long readId = ledger.usageStore().storeRead(read(null), List.of(row(0, 100)));
+    return new Many(
+        ledger, runs, readId, ledger.claimStore().claim(runs, ClaimStore.DEFAULT_LEASE));
+  }
+
   private void assertNoAttemptStored() throws Exception {
     for (String table :
         List.of("reconcile_attempts", "reconcile_figures", "attributions", "shared_minutes")) {
@@ -433,23 +448,17 @@ class ReconcileStoreTest {
   @EnumSource(Backend.class)
   void attemptsStreamedInChunksAreStoredInTheOrderGivenAndReadBackInTheOrderAsked(Backend backend)
       throws Exception {
-    Ledger ledger = open(backend);
-    List<String> runs = finishedRuns(ledger, MANY);
-    long readId = ledger.usageStore().storeRead(read(null), List.of(row(0, 100)));
-    Claim claim = ledger.claimStore().claim(runs, ClaimStore.DEFAULT_LEASE);
+    Many m = manyClaimed(backend);
     // handed over in reverse, so the ids' order is the order given, not the runs' own
-    List<String> given = new ArrayList<>(runs);
+    List<String> given = new ArrayList<>(m.runs());
     java.util.Collections.reverse(given);
-    ledger
-        .settlementStore()
-        .storeSettlement(
-            claim,
-            attempts -> {
-              for (int i = 0; i < given.size(); i++) {
-                attempts.add(attemptWithRows(given.get(i), readId, i));
-              }
-              return new Settlement(List.of(), Map.of(), List.of());
-            });
+    m.settle(
+        attempts -> {
+          for (int i = 0; i < given.size(); i++) {
+            attempts.add(attemptWithRows(given.get(i), m.readId(), i));
+          }
+          return new Settlement(List.of(), Map.of(), List.of());
+        });
 
     List<String> stored = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(location.jdbcUrl());
@@ -482,7 +491,7 @@ class ReconcileStoreTest {
     // read back in chunks, half of them on a second thread and connection, in the order asked
     List<String> asked = new ArrayList<>(given);
     java.util.Collections.shuffle(asked, new java.util.Random(7));
-    List<RunState> states = ledger.settlementStore().states(asked);
+    List<RunState> states = m.ledger().settlementStore().states(asked);
     assertThat(states).extracting(st -> st.run().id()).isEqualTo(asked);
     for (RunState st : states) {
       assertThat(st.steps())
@@ -498,23 +507,17 @@ class ReconcileStoreTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void aSettlementThatFailsAfterAChunkWasHandedOffStoresNothing(Backend backend) throws Exception {
-    Ledger ledger = open(backend);
-    List<String> runs = finishedRuns(ledger, MANY);
-    long readId = ledger.usageStore().storeRead(read(null), List.of(row(0, 100)));
-    Claim claim = ledger.claimStore().claim(runs, ClaimStore.DEFAULT_LEASE);
+    Many m = manyClaimed(backend);
     IllegalStateException failure = new IllegalStateException("the pass failed");
     assertThatThrownBy(
             () ->
-                ledger
-                    .settlementStore()
-                    .storeSettlement(
-                        claim,
-                        attempts -> {
-                          for (int i = 0; i < MANY - 1; i++) {
-                            attempts.add(attemptWithRows(runs.get(i), readId, i));
-                          }
-                          throw failure;
-                        }))
+                m.settle(
+                    attempts -> {
+                      for (int i = 0; i < MANY - 1; i++) {
+                        attempts.add(attemptWithRows(m.runs().get(i), m.readId(), i));
+                      }
+                      throw failure;
+                    }))
         .isSameAs(failure);
     assertNoAttemptStored();
     assertThat(count("SELECT COUNT(*) FROM runs WHERE reconcile_status = 'pending'"))
@@ -525,26 +528,20 @@ class ReconcileStoreTest {
   @EnumSource(Backend.class)
   void aChunkRefusedByTheDatabaseWhileTheNextIsMadeStoresNothingAndSaysWhy(Backend backend)
       throws Exception {
-    Ledger ledger = open(backend);
-    List<String> runs = finishedRuns(ledger, MANY);
-    long readId = ledger.usageStore().storeRead(read(null), List.of(row(0, 100)));
-    Claim claim = ledger.claimStore().claim(runs, ClaimStore.DEFAULT_LEASE);
+    Many m = manyClaimed(backend);
     // the first chunk names a read the ledger does not have: its insert fails on the writer's
     // thread while the pass goes on with the next chunk
-    long missingRead = readId + 1000;
+    long missingRead = m.readId() + 1000;
     assertThatThrownBy(
             () ->
-                ledger
-                    .settlementStore()
-                    .storeSettlement(
-                        claim,
-                        attempts -> {
-                          for (int i = 0; i < MANY; i++) {
-                            attempts.add(
-                                attemptWithRows(runs.get(i), i == 7 ? missingRead : readId, i));
-                          }
-                          return new Settlement(List.of(), Map.of(), List.of());
-                        }))
+                m.settle(
+                    attempts -> {
+                      for (int i = 0; i < MANY; i++) {
+                        attempts.add(
+                            attemptWithRows(m.runs().get(i), i == 7 ? missingRead : m.readId(), i));
+                      }
+                      return new Settlement(List.of(), Map.of(), List.of());
+                    }))
         .isInstanceOf(LedgerException.class)
         .hasMessageContaining("cannot store the reconciled figures")
         .hasMessageContaining("oreign key");

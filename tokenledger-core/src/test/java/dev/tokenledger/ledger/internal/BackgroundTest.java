@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
@@ -13,45 +15,25 @@ class BackgroundTest {
   @Test
   void aResultOrAFailureComesBackAsItWas() throws Exception {
     assertThat(Background.result(Background.start("t", () -> 42))).isEqualTo(42);
-    SQLException sql = new SQLException("refused");
     IllegalStateException runtime = new IllegalStateException("broken");
-    StackOverflowError error = new StackOverflowError();
-    assertThatThrownBy(
-            () ->
-                Background.result(
-                    Background.start(
-                        "t",
-                        () -> {
-                          throw sql;
-                        })))
-        .isSameAs(sql);
-    assertThatThrownBy(
-            () ->
-                Background.result(
-                    Background.start(
-                        "t",
-                        () -> {
-                          throw runtime;
-                        })))
-        .isSameAs(runtime);
-    assertThatThrownBy(
-            () ->
-                Background.result(
-                    Background.start(
-                        "t",
-                        () -> {
-                          throw error;
-                        })))
-        .isSameAs(error);
-    Future<Object> failed =
-        Background.start(
-            "t",
-            () -> {
-              throw runtime;
-            });
+    for (Throwable thrown :
+        List.of(new SQLException("refused"), runtime, new StackOverflowError())) {
+      assertThatThrownBy(() -> Background.result(Background.start("t", failingWith(thrown))))
+          .isSameAs(thrown);
+    }
+    Future<Object> failed = Background.start("t", failingWith(runtime));
     Background.awaitEnd(failed);
     assertThat(Background.failure(failed)).containsSame(runtime);
     assertThat(Background.failure(Background.start("t", () -> 1))).isEmpty();
+  }
+
+  private static Callable<Object> failingWith(Throwable thrown) {
+    return () -> {
+      if (thrown instanceof Error e) {
+        throw e;
+      }
+      throw (Exception) thrown;
+    };
   }
 
   @Test
