@@ -33,10 +33,11 @@ import java.util.concurrent.Future;
  * pass over many runs costs few round trips and never holds all its rows at once. The rows go in
  * the order the attempts come, so the ids are those one insert of every attempt would give.
  *
- * <p>A full chunk is written on a thread of its own while the caller makes the next one: the pass's
- * computing and the database's inserts overlap, one chunk in flight at most. The connection is used
- * by one thread at a time (the caller waits for the chunk in flight before it writes or hands off
- * another), and {@link #close} waits for it, so the transaction ends only after its last write.
+ * <p>A full chunk is written on the settlement's writer thread while the caller makes the next one:
+ * the pass's computing and the database's inserts overlap, one chunk in flight at most. The
+ * connection is used by one thread at a time (the caller waits for the chunk in flight before it
+ * writes or hands off another), and {@link #close} waits for it, so the transaction ends only after
+ * its last write.
  */
 final class AttemptWriter implements AutoCloseable {
   private static final String ATTEMPTS =
