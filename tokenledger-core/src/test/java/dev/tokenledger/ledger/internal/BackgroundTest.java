@@ -46,8 +46,18 @@ class BackgroundTest {
               release.await();
               return "done";
             });
-    Thread releaser = new Thread(release::countDown);
-    Thread.currentThread().interrupt();
+    // the work ends only once the interrupted caller waits for its end, past the interrupt: a
+    // work that ended first would give its result, interrupt or not
+    Thread caller = Thread.currentThread();
+    Thread releaser =
+        new Thread(
+            () -> {
+              while (!waitingForTheEnd(caller)) {
+                Thread.onSpinWait();
+              }
+              release.countDown();
+            });
+    caller.interrupt();
     releaser.start();
     try {
       assertThatThrownBy(() -> Background.result(work))
@@ -59,5 +69,18 @@ class BackgroundTest {
       Thread.interrupted();
       releaser.join();
     }
+  }
+
+  private static boolean waitingForTheEnd(Thread caller) {
+    if (caller.getState() != Thread.State.WAITING) {
+      return false;
+    }
+    for (StackTraceElement frame : caller.getStackTrace()) {
+      if (frame.getClassName().equals(Background.class.getName())
+          && frame.getMethodName().equals("awaitEnd")) {
+        return true;
+      }
+    }
+    return false;
   }
 }
