@@ -19,7 +19,6 @@ public final class Main {
     if (args.length > 0 && TokenLedgerCli.LEDGER_COMMANDS.contains(args[0])) {
       Ledger.prepareToOpen(); // first: it is the longest of what runs beside the main thread
     }
-    AnnotationsAhead.start(TokenLedgerCli.commandsFor(args));
     PrintWriter out = writer(System.out, "sun.stdout.encoding");
     PrintWriter err = writer(System.err, "sun.stderr.encoding");
     int code = TokenLedgerCli.execute(CliEnvironment.system(), out, err, args);

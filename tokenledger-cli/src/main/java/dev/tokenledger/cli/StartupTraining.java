@@ -74,7 +74,6 @@ public final class StartupTraining {
     Ledger.prepareToOpen(); // as Main does for the ledger's commands
     for (List<String> command : commands) {
       String[] argv = command.toArray(String[]::new);
-      AnnotationsAhead.start(TokenLedgerCli.commandsFor(argv));
       TokenLedgerCli.execute(
           environment,
           new PrintWriter(new StringWriter()),

@@ -70,12 +70,14 @@ public final class TokenLedgerCli {
    * Executes {@code args} over {@code environment}, writing to {@code out} and {@code err}, and
    * returns the exit code. {@code run exec} in the plain form a harness runs at every step is read
    * and run without building picocli's model ({@link PlainExecArguments}); everything else goes
-   * through {@link #commandLine(CliEnvironment, String...)}.
+   * through {@link #commandLine(CliEnvironment, String...)}, the annotations of the commands it
+   * builds read ahead on a thread of their own ({@link AnnotationsAhead}).
    */
   public static int execute(
       CliEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
     Optional<PlainExecArguments> plain = PlainExecArguments.read(args);
     if (plain.isEmpty()) {
+      AnnotationsAhead.start(commandsFor(args));
       return commandLine(environment, out, err, args).execute(args);
     }
     CommandContext.WithoutPicocli direct =

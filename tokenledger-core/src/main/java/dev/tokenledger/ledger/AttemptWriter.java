@@ -332,18 +332,15 @@ final class AttemptWriter implements AutoCloseable {
     if (writer != null) {
       writer.shutdown(); // ends its thread once the chunk in flight is written
     }
+    Throwable failed = null;
     Future<?> f = inFlight;
     if (f != null) {
       // the statements close only once the chunk in flight is done with them; its failure, if
       // the caller has not seen it yet, is this close's
       inFlight = null;
       Background.awaitEnd(f);
-      Throwable failed = Background.failure(f).orElse(null);
-      if (failed instanceof Error e) {
-        closeQuietly();
-        throw e;
-      }
-      if (failed != null) {
+      failed = Background.failure(f).orElse(null);
+      if (failed != null && !(failed instanceof Error)) {
         first = failed instanceof SQLException s ? s : new SQLException(failed);
       }
     }
@@ -356,18 +353,11 @@ final class AttemptWriter implements AutoCloseable {
         }
       }
     }
+    if (failed instanceof Error e) {
+      throw e;
+    }
     if (first != null) {
       throw first;
-    }
-  }
-
-  private void closeQuietly() {
-    for (AutoCloseable a : open) {
-      try {
-        a.close();
-      } catch (Exception | Error ignored) {
-        // the Error that stops the settlement is what the caller needs to see
-      }
     }
   }
 

@@ -133,7 +133,8 @@ public final class PlainExecArguments {
   }
 
   /**
-   * The command these arguments give, as picocli would have built it, writing to {@code outside}.
+   * The command these arguments give, as picocli would have built it, writing where {@code direct}
+   * says.
    */
   public RunExecCommand command(CliEnvironment environment, CommandContext.WithoutPicocli direct) {
     RunExecCommand exec = new RunExecCommand();
